@@ -1,0 +1,4 @@
+import { Accounts1795000000000 } from "./1795000000000-accounts";
+
+// In order of application. A landed migration is never edited: add a new one.
+export const migrations = [Accounts1795000000000];

@@ -1,0 +1,128 @@
+import { createPrivateKey, createPublicKey, randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+
+export type JwtKeys =
+  | { algorithm: "HS256"; signingKey: string; verifyingKey: string }
+  | { algorithm: "RS256"; signingKey: string; verifyingKey: string };
+
+export interface Config {
+  env: "development" | "production" | "test";
+  port: number;
+  host: string;
+  /** A real PostgreSQL server; when absent Facet runs on the embedded database. */
+  databaseUrl: string | undefined;
+  dataDir: string;
+  migrateOnStart: boolean;
+  dbPoolSize: number;
+  dbStatementTimeoutMs: number;
+  jwt: JwtKeys & { issuer: string; audience: string; accessTokenTtlSeconds: number };
+  corsOrigins: string[];
+  bodyLimit: string;
+  shutdownGraceMs: number;
+  logLevel: "debug" | "info" | "warn" | "error";
+}
+
+export class ConfigError extends Error {}
+
+const MIN_SECRET_BYTES = 32;
+const DEV_SECRET_FILE = "dev-jwt-secret";
+
+function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === "") return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new ConfigError(`${name} must be an integer between ${min} and ${max}, got "${raw}"`);
+  }
+  return value;
+}
+
+function bool(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === "") return fallback;
+  if (["true", "1", "yes"].includes(raw.toLowerCase())) return true;
+  if (["false", "0", "no"].includes(raw.toLowerCase())) return false;
+  throw new ConfigError(`${name} must be true or false, got "${raw}"`);
+}
+
+// PEM keys arrive through environment variables, where newlines are often escaped.
+function pem(raw: string): string {
+  return raw.includes("\\n") ? raw.replace(/\\n/g, "\n") : raw;
+}
+
+function jwtKeys(env: NodeJS.ProcessEnv, production: boolean, dataDir: string): JwtKeys {
+  if (env.JWT_PRIVATE_KEY) {
+    let privateKey;
+    try {
+      privateKey = createPrivateKey(pem(env.JWT_PRIVATE_KEY));
+    } catch {
+      throw new ConfigError("JWT_PRIVATE_KEY is not a readable PEM private key");
+    }
+    if (privateKey.asymmetricKeyType !== "rsa" || (privateKey.asymmetricKeyDetails?.modulusLength ?? 0) < 2048) {
+      throw new ConfigError("JWT_PRIVATE_KEY must be an RSA key of at least 2048 bits");
+    }
+    return {
+      algorithm: "RS256",
+      signingKey: privateKey.export({ type: "pkcs8", format: "pem" }).toString(),
+      verifyingKey: createPublicKey(privateKey).export({ type: "spki", format: "pem" }).toString(),
+    };
+  }
+  if (env.JWT_SECRET) {
+    if (Buffer.byteLength(env.JWT_SECRET) < MIN_SECRET_BYTES) {
+      throw new ConfigError(`JWT_SECRET must be at least ${MIN_SECRET_BYTES} bytes of random data`);
+    }
+    return { algorithm: "HS256", signingKey: env.JWT_SECRET, verifyingKey: env.JWT_SECRET };
+  }
+  if (production) {
+    throw new ConfigError("NODE_ENV=production requires JWT_SECRET (32+ random bytes) or JWT_PRIVATE_KEY (RSA PEM)");
+  }
+  // Outside production a random secret is kept under the data directory, so tokens survive restarts.
+  const file = path.join(dataDir, DEV_SECRET_FILE);
+  if (!existsSync(file)) {
+    mkdirSync(dataDir, { recursive: true });
+    writeFileSync(file, randomBytes(48).toString("base64url"), { mode: 0o600 });
+  }
+  const secret = readFileSync(file, "utf8").trim();
+  return { algorithm: "HS256", signingKey: secret, verifyingKey: secret };
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const nodeEnv = env.NODE_ENV ?? "development";
+  if (nodeEnv !== "development" && nodeEnv !== "production" && nodeEnv !== "test") {
+    throw new ConfigError(`NODE_ENV must be development, production or test, got "${nodeEnv}"`);
+  }
+  const production = nodeEnv === "production";
+  const databaseUrl = env.DATABASE_URL || undefined;
+  if (production && !databaseUrl) {
+    throw new ConfigError("NODE_ENV=production requires DATABASE_URL: the embedded database is for development only");
+  }
+  const dataDir = path.resolve(env.DATA_DIR || ".data");
+  const logLevel = env.LOG_LEVEL ?? (nodeEnv === "test" ? "warn" : "info");
+  if (!["debug", "info", "warn", "error"].includes(logLevel)) {
+    throw new ConfigError(`LOG_LEVEL must be debug, info, warn or error, got "${logLevel}"`);
+  }
+  return {
+    env: nodeEnv,
+    port: int(env, "PORT", 4000, 0, 65535),
+    host: env.HOST || "0.0.0.0",
+    databaseUrl,
+    dataDir,
+    migrateOnStart: bool(env, "MIGRATE_ON_START", true),
+    dbPoolSize: int(env, "DB_POOL_SIZE", 10, 1, 200),
+    dbStatementTimeoutMs: int(env, "DB_STATEMENT_TIMEOUT_MS", 5000, 100, 600_000),
+    jwt: {
+      ...jwtKeys(env, production, dataDir),
+      issuer: env.JWT_ISSUER || "facet",
+      audience: env.JWT_AUDIENCE || "facet-api",
+      accessTokenTtlSeconds: int(env, "ACCESS_TOKEN_TTL_SECONDS", 3600, 60, 86_400),
+    },
+    corsOrigins: (env.CORS_ORIGINS ?? "")
+      .split(",")
+      .map((origin) => origin.trim())
+      .filter(Boolean),
+    bodyLimit: env.BODY_LIMIT || "100kb",
+    shutdownGraceMs: int(env, "SHUTDOWN_GRACE_MS", 10_000, 0, 120_000),
+    logLevel: logLevel as Config["logLevel"],
+  };
+}

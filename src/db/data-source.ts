@@ -1,0 +1,41 @@
+import "reflect-metadata";
+import { DataSource } from "typeorm";
+import { migrations } from "../../migrations";
+import { entities } from "../modules/entities";
+import { log } from "../logger";
+import { SnakeNamingStrategy } from "./naming-strategy";
+
+export interface DataSourceOptions {
+  url: string;
+  /** The embedded database serves one client at a time: see embedded.ts. */
+  embedded: boolean;
+  poolSize: number;
+  statementTimeoutMs: number;
+  applicationName?: string;
+}
+
+export function createDataSource(options: DataSourceOptions): DataSource {
+  return new DataSource({
+    type: "postgres",
+    url: options.url,
+    entities,
+    migrations,
+    migrationsTableName: "migrations",
+    migrationsTransactionMode: "each",
+    namingStrategy: new SnakeNamingStrategy(),
+    synchronize: false,
+    // Every andWhere() is parenthesised, so a user-derived OR can never escape the tenant predicate.
+    isolateWhereStatements: true,
+    logging: false,
+    applicationName: options.applicationName ?? "facet",
+    connectTimeoutMS: 5000,
+    poolErrorHandler: (error: unknown) => log.warn("database pool error", { error }),
+    extra: {
+      max: options.embedded ? 1 : options.poolSize,
+      statement_timeout: options.statementTimeoutMs,
+      idle_in_transaction_session_timeout: 10_000,
+      lock_timeout: 2000,
+      keepAlive: true,
+    },
+  });
+}

@@ -1,0 +1,50 @@
+import { types } from "pg";
+import type { DataSource } from "typeorm";
+import type { Config } from "../config";
+import { log } from "../logger";
+import { createDataSource } from "./data-source";
+import { startEmbeddedDatabase } from "./embedded";
+
+// DATE columns stay "YYYY-MM-DD" strings: pg's default turns them into local-midnight Dates,
+// which shift by a day in any time zone west of UTC.
+types.setTypeParser(types.builtins.DATE, (value) => value);
+
+export interface Database {
+  dataSource: DataSource;
+  embedded: boolean;
+  url: string;
+  close(): Promise<void>;
+}
+
+/** Connects to DATABASE_URL, or starts the embedded PostgreSQL under the data directory. */
+export async function openDatabase(config: Config, applicationName = "facet"): Promise<Database> {
+  const embeddedDb = config.databaseUrl ? undefined : await startEmbeddedDatabase(config.dataDir);
+  const url = config.databaseUrl ?? embeddedDb!.url;
+  const dataSource = createDataSource({
+    url,
+    embedded: Boolean(embeddedDb),
+    poolSize: config.dbPoolSize,
+    statementTimeoutMs: config.dbStatementTimeoutMs,
+    applicationName,
+  });
+  try {
+    await dataSource.initialize();
+  } catch (error) {
+    await embeddedDb?.stop();
+    throw error;
+  }
+  return {
+    dataSource,
+    embedded: Boolean(embeddedDb),
+    url,
+    async close() {
+      if (dataSource.isInitialized) await dataSource.destroy();
+      await embeddedDb?.stop();
+    },
+  };
+}
+
+export async function migrate(dataSource: DataSource): Promise<void> {
+  const applied = await dataSource.runMigrations({ transaction: "each" });
+  for (const migration of applied) log.info("migration applied", { migration: migration.name });
+}

@@ -1,0 +1,181 @@
+import { ArgsType, Field, Int, ObjectType, type ClassType } from "type-graphql";
+import { Brackets, type ObjectLiteral, type SelectQueryBuilder } from "typeorm";
+import { BadUserInputError } from "./errors";
+
+export const DEFAULT_PAGE_SIZE = 20;
+export const MAX_PAGE_SIZE = 100;
+
+@ObjectType({ description: "Where a page sits in its list (Relay cursor connections)." })
+export class PageInfo {
+  @Field(() => Boolean, { description: "True when more items follow this page; fetch them with `after: endCursor`." })
+  hasNextPage: boolean;
+
+  @Field(() => Boolean, { description: "True when this page was fetched with `after`, so items precede it." })
+  hasPreviousPage: boolean;
+
+  @Field(() => String, { nullable: true, description: "Cursor of the first item of the page; null when the page is empty." })
+  startCursor: string | null;
+
+  @Field(() => String, { nullable: true, description: "Cursor of the last item of the page; null when the page is empty." })
+  endCursor: string | null;
+}
+
+export interface Edge<T> {
+  cursor: string;
+  node: T;
+}
+
+export interface ConnectionResult<T> {
+  edges: Edge<T>[];
+  nodes: T[];
+  pageInfo: PageInfo;
+}
+
+/** The `XConnection` and `XEdge` types of a node type; every list that can grow is one of these. */
+export function Connection<T extends object>(nodeType: ClassType<T>, typeName: string = nodeType.name) {
+  @ObjectType(`${typeName}Edge`, { description: `One ${typeName} in a page, with the cursor that points at it.` })
+  class EdgeType {
+    @Field(() => String, { description: "Opaque cursor; pass it as `after` to continue after this item." })
+    cursor: string;
+
+    @Field(() => nodeType, { description: `The ${typeName}.` })
+    node: T;
+  }
+
+  @ObjectType(`${typeName}Connection`, { description: `A page of ${typeName} items.` })
+  class ConnectionType implements ConnectionResult<T> {
+    @Field(() => [EdgeType], { description: "The items of this page with their cursors." })
+    edges: EdgeType[];
+
+    @Field(() => [nodeType], { description: "The items of this page, without cursors." })
+    nodes: T[];
+
+    @Field(() => PageInfo, { description: "Whether more pages exist, and the cursors to reach them." })
+    pageInfo: PageInfo;
+  }
+
+  return ConnectionType;
+}
+
+@ArgsType()
+export class ConnectionArgs {
+  @Field(() => Int, {
+    nullable: true,
+    defaultValue: DEFAULT_PAGE_SIZE,
+    description: `How many items to return: 1 to ${MAX_PAGE_SIZE}, default ${DEFAULT_PAGE_SIZE}.`,
+  })
+  first?: number | null;
+
+  @Field(() => String, { nullable: true, description: "Return the items after this cursor (an `endCursor` or edge `cursor` of the same list and order)." })
+  after?: string | null;
+}
+
+type KeyValue = string | number;
+
+export interface SortKey<T> {
+  /** SQL over the query's alias; must never be NULL (wrap nullable columns in COALESCE). */
+  sql: string;
+  direction: "ASC" | "DESC";
+  /** The same value read from a loaded row, to build its cursor. */
+  value: (row: T) => KeyValue | Date;
+}
+
+/**
+ * A stable order for keyset pagination. The row id is always the final tie-breaker, so the
+ * order is total and a page boundary can never skip or repeat a row.
+ */
+export interface Ordering<T> {
+  /** Cursors carry this name; a cursor from another order is refused. */
+  name: string;
+  keys: SortKey<T>[];
+  /** SQL for the row id over the query's alias, e.g. "u.id". */
+  id: string;
+}
+
+function encodeCursor(ordering: string, values: KeyValue[]): string {
+  return Buffer.from(JSON.stringify({ o: ordering, k: values }), "utf8").toString("base64url");
+}
+
+function decodeCursor(cursor: string, ordering: Ordering<unknown>): KeyValue[] {
+  const invalid = new BadUserInputError("after", "`after` is not a cursor of this list in this order");
+  if (cursor.length > 1000 || !/^[A-Za-z0-9_-]+$/.test(cursor)) throw invalid;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
+  } catch {
+    throw invalid;
+  }
+  const { o, k } = (parsed ?? {}) as { o?: unknown; k?: unknown };
+  if (
+    o !== ordering.name ||
+    !Array.isArray(k) ||
+    k.length !== ordering.keys.length + 1 ||
+    !k.every((v) => typeof v === "string" || (typeof v === "number" && Number.isFinite(v)))
+  ) {
+    throw invalid;
+  }
+  return k as KeyValue[];
+}
+
+export function pageSize(first: number | null | undefined): number {
+  const size = first ?? DEFAULT_PAGE_SIZE;
+  if (!Number.isInteger(size) || size < 1 || size > MAX_PAGE_SIZE) {
+    throw new BadUserInputError("first", `\`first\` must be between 1 and ${MAX_PAGE_SIZE}, got ${size}`);
+  }
+  return size;
+}
+
+/**
+ * One page of a keyset-paginated query: `WHERE (k1, …, id) > cursor ORDER BY k1, …, id LIMIT n+1`,
+ * expanded so that each key may sort in its own direction. The query must not join to-many
+ * relations (load children through DataLoaders instead).
+ */
+export async function paginate<T extends ObjectLiteral & { id: string }>(
+  qb: SelectQueryBuilder<T>,
+  args: ConnectionArgs,
+  ordering: Ordering<T>,
+): Promise<ConnectionResult<T>> {
+  const first = pageSize(args.first);
+  const keys = [...ordering.keys.map((k) => ({ sql: k.sql, direction: k.direction })), { sql: ordering.id, direction: "ASC" as const }];
+
+  if (args.after) {
+    const values = decodeCursor(args.after, ordering as Ordering<unknown>);
+    qb.andWhere(
+      new Brackets((or) => {
+        keys.forEach((key, i) => {
+          or.orWhere(
+            new Brackets((and) => {
+              for (let j = 0; j < i; j++) and.andWhere(`${keys[j].sql} = :cursor${j}`);
+              and.andWhere(`${key.sql} ${key.direction === "ASC" ? ">" : "<"} :cursor${i}`);
+            }),
+          );
+        });
+      }),
+      Object.fromEntries(values.map((v, i) => [`cursor${i}`, v])),
+    );
+  }
+  keys.forEach((key, i) => (i === 0 ? qb.orderBy(key.sql, key.direction) : qb.addOrderBy(key.sql, key.direction)));
+  const rows = await qb.limit(first + 1).getMany();
+
+  const page = rows.slice(0, first);
+  const edges = page.map((node) => ({
+    node,
+    cursor: encodeCursor(ordering.name, [
+      ...ordering.keys.map((k) => {
+        const v = k.value(node);
+        return v instanceof Date ? v.toISOString() : v;
+      }),
+      node.id,
+    ]),
+  }));
+  return {
+    edges,
+    nodes: page,
+    pageInfo: {
+      hasNextPage: rows.length > first,
+      hasPreviousPage: Boolean(args.after),
+      startCursor: edges[0]?.cursor ?? null,
+      endCursor: edges.at(-1)?.cursor ?? null,
+    },
+  };
+}

@@ -1,0 +1,75 @@
+import { unwrapResolverError } from "@apollo/server/errors";
+import type { GraphQLFormattedError } from "graphql";
+import { GraphQLError } from "graphql";
+import { log } from "../logger";
+
+// The closed set of top-level error codes clients may branch on (DESIGN.md §6).
+export const ErrorCode = {
+  UNAUTHENTICATED: "UNAUTHENTICATED",
+  FORBIDDEN: "FORBIDDEN",
+  BAD_USER_INPUT: "BAD_USER_INPUT",
+  RATE_LIMITED: "RATE_LIMITED",
+  QUERY_TOO_COMPLEX: "QUERY_TOO_COMPLEX",
+  INTERNAL_SERVER_ERROR: "INTERNAL_SERVER_ERROR",
+} as const;
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+const PUBLIC_CODES = new Set<string>(Object.values(ErrorCode));
+
+// Codes that graphql-js, Apollo Server or type-graphql use for a request the client got wrong.
+const CLIENT_FAULT_CODES = new Set([
+  "GRAPHQL_PARSE_FAILED",
+  "GRAPHQL_VALIDATION_FAILED",
+  "BAD_REQUEST",
+  "OPERATION_RESOLUTION_FAILURE",
+  "PERSISTED_QUERY_NOT_FOUND",
+  "PERSISTED_QUERY_NOT_SUPPORTED",
+]);
+
+export const INTERNAL_ERROR_MESSAGE = "Internal server error";
+
+export class AuthenticationError extends GraphQLError {
+  constructor(message = "Authentication required: send a valid access token as 'Authorization: Bearer <token>'") {
+    super(message, {
+      extensions: {
+        code: ErrorCode.UNAUTHENTICATED,
+        http: { status: 401, headers: new Map([["www-authenticate", 'Bearer realm="facet"']]) },
+      },
+    });
+  }
+}
+
+export class ForbiddenError extends GraphQLError {
+  constructor(message = "You are not allowed to do this") {
+    super(message, { extensions: { code: ErrorCode.FORBIDDEN } });
+  }
+}
+
+/** A bad argument of a query or of a non-mutation field; `argument` names it. */
+export class BadUserInputError extends GraphQLError {
+  constructor(argument: string, message: string) {
+    super(message, { extensions: { code: ErrorCode.BAD_USER_INPUT, argument } });
+  }
+}
+
+function publicCode(code: unknown): ErrorCode | undefined {
+  if (typeof code !== "string") return undefined;
+  if (PUBLIC_CODES.has(code)) return code as ErrorCode;
+  if (code === "UNAUTHORIZED") return ErrorCode.FORBIDDEN; // type-graphql's name for a missing role
+  if (CLIENT_FAULT_CODES.has(code)) return ErrorCode.BAD_USER_INPUT;
+  return undefined;
+}
+
+// The one place errors are shaped for clients: known errors keep their message and get a
+// public code; anything unexpected is logged in full and reaches the client as a bare
+// INTERNAL_SERVER_ERROR, with no message, stack, SQL or secret of ours in it.
+export function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
+  const original = unwrapResolverError(error);
+  const code = original instanceof GraphQLError ? publicCode(formatted.extensions?.code) : undefined;
+  if (code && code !== ErrorCode.INTERNAL_SERVER_ERROR) {
+    const { stacktrace: _stack, http: _http, ...extensions } = (formatted.extensions ?? {}) as Record<string, unknown>;
+    return { ...formatted, extensions: { ...extensions, code } };
+  }
+  log.error("internal error", { error: original, path: formatted.path });
+  return { message: INTERNAL_ERROR_MESSAGE, locations: formatted.locations, path: formatted.path, extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } };
+}

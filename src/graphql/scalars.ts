@@ -1,0 +1,100 @@
+import { GraphQLError, GraphQLScalarType, Kind, type ValueNode } from "graphql";
+import { GraphQLDateTime } from "graphql-scalars";
+import { registerEnumType } from "type-graphql";
+import { COUNTRIES, CURRENCIES } from "./iso-codes";
+
+export { GraphQLDateTime as DateTimeScalar };
+
+const DECIMAL = /^-?(0|[1-9]\d{0,17})(\.\d{1,8})?$/;
+
+function stringLiteral(ast: ValueNode, scalar: string): string {
+  if (ast.kind !== Kind.STRING) throw new GraphQLError(`${scalar} must be given as a string`);
+  return ast.value;
+}
+
+function parseDecimal(value: unknown): string {
+  // Numbers are refused on purpose: a JSON number may already have lost precision as a float.
+  if (typeof value !== "string" || !DECIMAL.test(value)) {
+    throw new GraphQLError(`Decimal must be a string such as "1249.50" (up to 18 digits and 8 decimals), got ${JSON.stringify(value)}`);
+  }
+  return value;
+}
+
+export const DecimalScalar = new GraphQLScalarType<string, string>({
+  name: "Decimal",
+  description: 'An exact decimal number written as a string, e.g. "1249.50". Never a float.',
+  serialize: (value) => String(value),
+  parseValue: parseDecimal,
+  parseLiteral: (ast) => parseDecimal(stringLiteral(ast, "Decimal")),
+});
+
+function parseLocalDate(value: unknown): string {
+  if (typeof value === "string" && /^\d{4}-\d{2}-\d{2}$/.test(value)) {
+    const date = new Date(`${value}T00:00:00Z`);
+    if (!Number.isNaN(date.getTime()) && date.toISOString().startsWith(value)) return value;
+  }
+  throw new GraphQLError(`Date must be a calendar date written YYYY-MM-DD, got ${JSON.stringify(value)}`);
+}
+
+/** Calendar dates travel as "YYYY-MM-DD" strings end to end (see the pg type parser in db/). */
+export const LocalDateScalar = new GraphQLScalarType<string, string>({
+  name: "Date",
+  description: "A calendar date without time or zone, ISO 8601: YYYY-MM-DD.",
+  serialize: (value) => (value instanceof Date ? value.toISOString().slice(0, 10) : String(value)),
+  parseValue: parseLocalDate,
+  parseLiteral: (ast) => parseLocalDate(stringLiteral(ast, "Date")),
+});
+
+export type CurrencyCode = keyof typeof CURRENCIES;
+export const CurrencyCode = Object.fromEntries(Object.keys(CURRENCIES).map((c) => [c, c])) as { [K in CurrencyCode]: K };
+registerEnumType(CurrencyCode, {
+  name: "CurrencyCode",
+  description: "An ISO 4217 currency code.",
+  valuesConfig: Object.fromEntries(
+    Object.entries(CURRENCIES).map(([code, c]) => [code, { description: `${c.name}; ${c.minorUnits} decimal places.` }]),
+  ),
+});
+
+export type CountryCode = keyof typeof COUNTRIES;
+export const CountryCode = Object.fromEntries(Object.keys(COUNTRIES).map((c) => [c, c])) as { [K in CountryCode]: K };
+registerEnumType(CountryCode, {
+  name: "CountryCode",
+  description: "An ISO 3166-1 alpha-2 country code.",
+  valuesConfig: Object.fromEntries(Object.entries(COUNTRIES).map(([code, name]) => [code, { description: name }])),
+});
+
+export function minorUnits(currency: CurrencyCode): number {
+  return CURRENCIES[currency].minorUnits;
+}
+
+export enum Incoterm {
+  EXW = "EXW",
+  FCA = "FCA",
+  CPT = "CPT",
+  CIP = "CIP",
+  DAP = "DAP",
+  DPU = "DPU",
+  DDP = "DDP",
+  FAS = "FAS",
+  FOB = "FOB",
+  CFR = "CFR",
+  CIF = "CIF",
+}
+
+registerEnumType(Incoterm, {
+  name: "Incoterm",
+  description: "An Incoterms® 2020 rule: who pays for and bears the risk of carriage, insurance and duties.",
+  valuesConfig: {
+    EXW: { description: "Ex Works: the buyer collects at the exporter's premises." },
+    FCA: { description: "Free Carrier: delivered to the buyer's carrier, export-cleared. Usual for air freight." },
+    CPT: { description: "Carriage Paid To: the seller pays carriage to the named place; risk passes at handover." },
+    CIP: { description: "Carriage and Insurance Paid To: as CPT, plus insurance of at least 110% under Institute Cargo Clauses (A)." },
+    DAP: { description: "Delivered at Place: the seller delivers to the named place, not import-cleared." },
+    DPU: { description: "Delivered at Place Unloaded: as DAP, unloaded by the seller." },
+    DDP: { description: "Delivered Duty Paid: the seller delivers import-cleared, duties paid." },
+    FAS: { description: "Free Alongside Ship (sea and inland waterway only)." },
+    FOB: { description: "Free On Board (sea and inland waterway only)." },
+    CFR: { description: "Cost and Freight (sea and inland waterway only)." },
+    CIF: { description: "Cost, Insurance and Freight (sea and inland waterway only); insurance of at least 110%, clauses (C)." },
+  },
+});

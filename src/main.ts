@@ -1,0 +1,59 @@
+import "reflect-metadata";
+import { ConfigError, loadConfig } from "./config";
+import { migrate, openDatabase } from "./db/database";
+import { log, setLogLevel } from "./logger";
+import { DEMO_ERP_CLIENT_ID, DEMO_ERP_SECRET, DEMO_PASSWORD } from "./modules/accounts/demo-credentials";
+import { DEMO_LOGINS, seedDemoData } from "./seed/demo";
+import { createServer } from "./server/app";
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  setLogLevel(config.logLevel);
+  const database = await openDatabase(config);
+  if (database.embedded) log.info("using the embedded PostgreSQL (PGlite)", { dataDir: config.dataDir, url: database.url });
+
+  if (config.migrateOnStart || database.embedded) await migrate(database.dataSource);
+  const seeded = database.embedded ? await seedDemoData(database.dataSource, config.env) : false;
+
+  const server = await createServer(config, database.dataSource);
+  const port = await server.listen(config.port, config.host);
+  const base = `http://localhost:${port}`;
+  log.info("Facet is listening", { graphql: `${base}/graphql`, playground: `${base}/playground`, oauthToken: `${base}/oauth/token` });
+
+  if (database.embedded) {
+    const lines = [
+      "",
+      `  Facet is running${seeded ? " (demo data seeded)" : ""}`,
+      `  GraphQL     ${base}/graphql`,
+      `  Playground  ${base}/playground`,
+      `  ERP tokens  ${base}/oauth/token   client ${DEMO_ERP_CLIENT_ID} / ${DEMO_ERP_SECRET}`,
+      `  Demo logins (password ${DEMO_PASSWORD}):`,
+      ...DEMO_LOGINS.map((l) => `    ${l.email.padEnd(30)} ${l.role}`),
+      "",
+    ];
+    process.stdout.write(lines.join("\n") + "\n");
+  }
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info("shutting down", { signal });
+    try {
+      await server.stop();
+      await database.close();
+      process.exit(0);
+    } catch (error) {
+      log.error("shutdown failed", { error });
+      process.exit(1);
+    }
+  };
+  process.on("SIGTERM", () => void shutdown("SIGTERM"));
+  process.on("SIGINT", () => void shutdown("SIGINT"));
+}
+
+main().catch((error) => {
+  if (error instanceof ConfigError) log.error(`configuration error: ${error.message}`);
+  else log.error("Facet failed to start", { error });
+  process.exit(1);
+});

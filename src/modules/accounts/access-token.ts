@@ -1,0 +1,61 @@
+import { randomUUID } from "node:crypto";
+import jwt from "jsonwebtoken";
+import type { Config } from "../../config";
+
+// Claims Facet puts in its access tokens besides iss, aud, sub, iat, exp and jti.
+export interface UserTokenClaims {
+  typ: "user";
+  sub: string;
+}
+export interface ClientTokenClaims {
+  typ: "client";
+  sub: string;
+  scope: string;
+  /** The client's secret version when the token was issued; rotation retires older tokens. */
+  sv: number;
+}
+export type TokenClaims = UserTokenClaims | ClientTokenClaims;
+
+const CLOCK_TOLERANCE_SECONDS = 30;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+export function signAccessToken(config: Config, claims: TokenClaims): { token: string; expiresIn: number; expiresAt: Date } {
+  const expiresIn = config.jwt.accessTokenTtlSeconds;
+  const token = jwt.sign(claims, config.jwt.signingKey, {
+    algorithm: config.jwt.algorithm,
+    issuer: config.jwt.issuer,
+    audience: config.jwt.audience,
+    expiresIn,
+    jwtid: randomUUID(),
+  });
+  const { exp } = jwt.decode(token) as { exp: number };
+  return { token, expiresIn, expiresAt: new Date(exp * 1000) };
+}
+
+/**
+ * Verifies signature, algorithm, issuer, audience and expiry, then checks the claims' shape.
+ * Returns null for any token Facet did not issue or that is no longer valid.
+ */
+export function verifyAccessToken(config: Config, token: string): TokenClaims | null {
+  let payload: jwt.JwtPayload | string;
+  try {
+    payload = jwt.verify(token, config.jwt.verifyingKey, {
+      algorithms: [config.jwt.algorithm],
+      issuer: config.jwt.issuer,
+      audience: config.jwt.audience,
+      clockTolerance: CLOCK_TOLERANCE_SECONDS,
+    });
+  } catch {
+    return null;
+  }
+  if (typeof payload === "string") return null;
+  // jsonwebtoken accepts a token without exp; Facet does not, and caps the lifetime it allows.
+  if (typeof payload.exp !== "number" || typeof payload.iat !== "number") return null;
+  if (payload.exp - payload.iat > config.jwt.accessTokenTtlSeconds + CLOCK_TOLERANCE_SECONDS) return null;
+  if (typeof payload.sub !== "string" || !UUID.test(payload.sub)) return null;
+  if (payload.typ === "user") return { typ: "user", sub: payload.sub };
+  if (payload.typ === "client" && typeof payload.scope === "string" && Number.isInteger(payload.sv)) {
+    return { typ: "client", sub: payload.sub, scope: payload.scope, sv: payload.sv };
+  }
+  return null;
+}

@@ -1,0 +1,219 @@
+import { Brackets } from "typeorm";
+import { UserRole, type ApiScope } from "../../graphql/access";
+import { paginate, type ConnectionArgs, type ConnectionResult, type Ordering } from "../../graphql/connection";
+import { isStaff, loader, type RequestContext } from "../../graphql/context";
+import { ForbiddenError } from "../../graphql/errors";
+import { idOfType } from "../../graphql/node";
+import { Rejected, UserErrorCode, UserErrors, userError } from "../../graphql/user-error";
+import * as validate from "../../graphql/validate";
+import { mutate } from "../../db/transaction";
+import { tenantQuery } from "../../db/tenancy";
+import { apiClientById, distributorById, userById } from "./accounts.loaders";
+import type {
+  CreateApiClientInput,
+  CreateApiClientPayload,
+  CreateUserInput,
+  CreateUserPayload,
+  DeactivateUserPayload,
+  DistributorFilter,
+  ReactivateUserPayload,
+  RevokeApiClientPayload,
+  RotateApiClientSecretPayload,
+  Viewer,
+} from "./accounts.inputs";
+import { ApiClient } from "./api-client.entity";
+import { Distributor } from "./distributor.entity";
+import { hashSecret, newClientId, newClientSecret } from "./secrets";
+import { User } from "./user.entity";
+
+const MIN_PASSWORD = 12;
+const MAX_PASSWORD = 128;
+
+const distributorsByName: Ordering<Distributor> = {
+  name: "name",
+  keys: [{ sql: "d.name", direction: "ASC", value: (d) => d.name }],
+  id: "d.id",
+};
+const usersByEmail: Ordering<User> = {
+  name: "email",
+  keys: [{ sql: "u.email", direction: "ASC", value: (u) => u.email }],
+  id: "u.id",
+};
+const clientsByCreation: Ordering<ApiClient> = {
+  name: "created",
+  keys: [{ sql: "c.createdAt", direction: "ASC", value: (c) => c.createdAt }],
+  id: "c.id",
+};
+
+export async function viewer(ctx: RequestContext): Promise<Viewer> {
+  const principal = ctx.principal!;
+  const distributor = principal.distributorId ? await loader(ctx, distributorById).load(principal.distributorId) : null;
+  if (principal.kind === "user") {
+    return { user: await loader(ctx, userById).load(principal.id), apiClient: null, distributor, role: principal.role, scopes: [] };
+  }
+  return { user: null, apiClient: await loader(ctx, apiClientById).load(principal.id), distributor, role: null, scopes: [...principal.scopes] };
+}
+
+export function findDistributor(ctx: RequestContext, id: string): Promise<Distributor | null> {
+  return loader(ctx, distributorById).load(id);
+}
+
+export function findUser(ctx: RequestContext, id: string): Promise<User | null> {
+  return loader(ctx, userById).load(id);
+}
+
+// API clients carry credentials: only the distributor's admins, staff and the client itself see them.
+function mayManageClients(ctx: RequestContext): boolean {
+  const p = ctx.principal;
+  return isStaff(p) || (p?.kind === "user" && p.role === UserRole.DISTRIBUTOR_ADMIN);
+}
+
+export async function findApiClient(ctx: RequestContext, id: string): Promise<ApiClient | null> {
+  const p = ctx.principal;
+  if (!mayManageClients(ctx) && !(p?.kind === "apiClient" && p.id === id)) return null;
+  return loader(ctx, apiClientById).load(id);
+}
+
+export async function listDistributors(
+  ctx: RequestContext,
+  args: ConnectionArgs,
+  filter: DistributorFilter | null | undefined,
+): Promise<ConnectionResult<Distributor>> {
+  const qb = tenantQuery(ctx, Distributor, "d", "id");
+  const search = filter?.search?.trim();
+  if (search) {
+    const pattern = `%${search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    qb.andWhere(new Brackets((w) => w.where("d.name ILIKE :pattern", { pattern }).orWhere("d.code ILIKE :pattern", { pattern })));
+  }
+  if (filter?.country) qb.andWhere("d.country = :country", { country: filter.country });
+  return paginate(qb, args, distributorsByName);
+}
+
+function assertManages(ctx: RequestContext, distributorId: string, allowStaff: boolean): void {
+  const p = ctx.principal;
+  if (allowStaff && isStaff(p)) return;
+  if (p?.kind === "user" && p.role === UserRole.DISTRIBUTOR_ADMIN && p.distributorId === distributorId) return;
+  throw new ForbiddenError("Only the distributor's admins and exporter staff may see this");
+}
+
+export function listUsers(ctx: RequestContext, distributor: Distributor, args: ConnectionArgs): Promise<ConnectionResult<User>> {
+  assertManages(ctx, distributor.id, true);
+  const qb = tenantQuery(ctx, User, "u").andWhere("u.distributorId = :distributorId", { distributorId: distributor.id });
+  return paginate(qb, args, usersByEmail);
+}
+
+export function listApiClients(ctx: RequestContext, distributor: Distributor, args: ConnectionArgs): Promise<ConnectionResult<ApiClient>> {
+  assertManages(ctx, distributor.id, true);
+  const qb = tenantQuery(ctx, ApiClient, "c").andWhere("c.distributorId = :distributorId", { distributorId: distributor.id });
+  return paginate(qb, args, clientsByCreation);
+}
+
+/** The admin's own distributor; the resolvers only let distributor admins call the writes below. */
+function adminDistributor(ctx: RequestContext): string {
+  const p = ctx.principal;
+  if (p?.kind !== "user" || p.role !== UserRole.DISTRIBUTOR_ADMIN || !p.distributorId) throw new ForbiddenError();
+  return p.distributorId;
+}
+
+function validScopes(errors: UserErrors, scopes: ApiScope[] | null | undefined): ApiScope[] | undefined {
+  const unique = [...new Set(scopes ?? [])];
+  if (unique.length === 0) {
+    errors.add(["input", "scopes"], "At least one scope is required", UserErrorCode.REQUIRED);
+    return undefined;
+  }
+  return unique;
+}
+
+export async function createUser(ctx: RequestContext, input: CreateUserInput): Promise<CreateUserPayload> {
+  const distributorId = adminDistributor(ctx);
+  const errors = new UserErrors();
+  const email = validate.email(errors, ["input", "email"], input.email);
+  const name = validate.text(errors, ["input", "name"], input.name, { max: 200, label: "Name" });
+  if (input.role !== UserRole.BUYER && input.role !== UserRole.DISTRIBUTOR_ADMIN) {
+    errors.add(["input", "role"], "A distributor's user is a BUYER or a DISTRIBUTOR_ADMIN", UserErrorCode.NOT_ALLOWED);
+  }
+  const password = input.password ?? "";
+  if (password.length < MIN_PASSWORD) errors.add(["input", "password"], `Password must be at least ${MIN_PASSWORD} characters`, UserErrorCode.TOO_SHORT);
+  if (password.length > MAX_PASSWORD) errors.add(["input", "password"], `Password must be at most ${MAX_PASSWORD} characters`, UserErrorCode.TOO_LONG);
+  if (errors.any || !email || !name) return { userErrors: errors.list };
+
+  const passwordHash = await hashSecret(password);
+  return mutate(ctx, async (tx) => {
+    // The unique index is the real guard; this check gives the common case a readable error.
+    if (await tx.db.existsBy(User, { email })) {
+      throw new Rejected(userError(["input", "email"], "A user with this email already exists", UserErrorCode.TAKEN));
+    }
+    const user = await tx.db.save(tx.db.create(User, { distributorId, email, name, role: input.role, passwordHash, active: true }));
+    return { user, userErrors: [] };
+  });
+}
+
+async function ownUser(ctx: RequestContext, globalId: string): Promise<User | null> {
+  const id = idOfType(globalId, "User");
+  const user = id ? await ctx.db.findOneBy(User, { id, distributorId: adminDistributor(ctx) }) : null;
+  return user;
+}
+
+async function setUserActive(ctx: RequestContext, globalId: string, active: boolean): Promise<{ user?: User; userErrors: ReturnType<typeof userError> }> {
+  return mutate(ctx, async (tx) => {
+    const user = await ownUser(tx, globalId);
+    if (!user) throw new Rejected(userError(["input", "id"], "No such user", UserErrorCode.NOT_FOUND));
+    if (!active && ctx.principal?.id === user.id) {
+      throw new Rejected(userError(["input", "id"], "You cannot deactivate yourself", UserErrorCode.NOT_ALLOWED));
+    }
+    if (user.active === active) {
+      throw new Rejected(userError(["input", "id"], active ? "The user is already active" : "The user is already deactivated", UserErrorCode.INVALID_STATE));
+    }
+    await tx.db.update(User, { id: user.id }, { active, deactivatedAt: active ? null : () => "now()" });
+    return { user: (await tx.db.findOneBy(User, { id: user.id }))!, userErrors: [] };
+  });
+}
+
+export function deactivateUser(ctx: RequestContext, globalId: string): Promise<DeactivateUserPayload> {
+  return setUserActive(ctx, globalId, false);
+}
+
+export function reactivateUser(ctx: RequestContext, globalId: string): Promise<ReactivateUserPayload> {
+  return setUserActive(ctx, globalId, true);
+}
+
+export async function createApiClient(ctx: RequestContext, input: CreateApiClientInput): Promise<CreateApiClientPayload> {
+  const distributorId = adminDistributor(ctx);
+  const errors = new UserErrors();
+  const name = validate.text(errors, ["input", "name"], input.name, { max: 200, label: "Name" });
+  const scopes = validScopes(errors, input.scopes);
+  if (errors.any || !name || !scopes) return { userErrors: errors.list };
+
+  const clientSecret = newClientSecret();
+  const secretHash = await hashSecret(clientSecret);
+  return mutate(ctx, async (tx) => {
+    const apiClient = await tx.db.save(tx.db.create(ApiClient, { distributorId, clientId: newClientId(), name, scopes, secretHash }));
+    return { apiClient: (await tx.db.findOneBy(ApiClient, { id: apiClient.id }))!, clientSecret, userErrors: [] };
+  });
+}
+
+async function ownClient(ctx: RequestContext, globalId: string): Promise<ApiClient> {
+  const id = idOfType(globalId, "ApiClient");
+  const client = id ? await ctx.db.findOneBy(ApiClient, { id, distributorId: adminDistributor(ctx) }) : null;
+  if (!client) throw new Rejected(userError(["input", "id"], "No such API client", UserErrorCode.NOT_FOUND));
+  if (client.revokedAt) throw new Rejected(userError(["input", "id"], "The API client is revoked", UserErrorCode.INVALID_STATE));
+  return client;
+}
+
+export function revokeApiClient(ctx: RequestContext, globalId: string): Promise<RevokeApiClientPayload> {
+  return mutate(ctx, async (tx) => {
+    const client = await ownClient(tx, globalId);
+    await tx.db.update(ApiClient, { id: client.id }, { revokedAt: () => "now()" });
+    return { apiClient: (await tx.db.findOneBy(ApiClient, { id: client.id }))!, userErrors: [] };
+  });
+}
+
+export async function rotateApiClientSecret(ctx: RequestContext, globalId: string): Promise<RotateApiClientSecretPayload> {
+  const clientSecret = newClientSecret();
+  const secretHash = await hashSecret(clientSecret);
+  return mutate(ctx, async (tx) => {
+    const client = await ownClient(tx, globalId);
+    await tx.db.update(ApiClient, { id: client.id }, { secretHash, secretVersion: () => "secret_version + 1", secretIssuedAt: () => "now()" });
+    return { apiClient: (await tx.db.findOneBy(ApiClient, { id: client.id }))!, clientSecret, userErrors: [] };
+  });
+}

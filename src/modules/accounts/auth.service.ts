@@ -1,0 +1,133 @@
+import type { EntityManager } from "typeorm";
+import type { Config } from "../../config";
+import { ALL_SCOPES, type ApiScope } from "../../graphql/access";
+import type { Principal, RequestContext } from "../../graphql/context";
+import { UserErrorCode, UserErrors } from "../../graphql/user-error";
+import { signAccessToken, verifyAccessToken } from "./access-token";
+import type { LoginInput, LoginPayload } from "./accounts.inputs";
+import { ApiClient } from "./api-client.entity";
+import { LoginAttempt } from "./login-attempt.entity";
+import { DEMO_ERP_SECRET, DEMO_PASSWORD } from "./demo-credentials";
+import { dummySecretHash, verifySecret } from "./secrets";
+import { User } from "./user.entity";
+
+// After this many failures in a row for one email, sign-in is locked for LOCK_BASE_MINUTES, doubling
+// with every further failure up to a day. A success clears the count; an hour without failures
+// starts it afresh.
+export const FREE_ATTEMPTS = 5;
+const LOCK_BASE_MINUTES = 15;
+const MAX_PASSWORD_LENGTH = 1024;
+
+async function lockedUntil(db: EntityManager, email: string): Promise<Date | null> {
+  const attempt = await db.findOneBy(LoginAttempt, { email });
+  return attempt?.lockedUntil && attempt.lockedUntil > new Date() ? attempt.lockedUntil : null;
+}
+
+async function recordFailure(db: EntityManager, email: string): Promise<void> {
+  await db.query(
+    `INSERT INTO login_attempts AS a (email, failures, last_failure_at, locked_until)
+     VALUES ($1, 1, now(), NULL)
+     ON CONFLICT (email) DO UPDATE SET
+       failures = CASE WHEN a.last_failure_at < now() - interval '1 hour' THEN 1 ELSE a.failures + 1 END,
+       last_failure_at = now(),
+       locked_until = CASE
+         WHEN a.last_failure_at >= now() - interval '1 hour' AND a.failures + 1 >= $2
+         THEN now() + least(interval '1 day', make_interval(mins => $3 * power(2, a.failures + 1 - $2)::int))
+       END`,
+    [email, FREE_ATTEMPTS, LOCK_BASE_MINUTES],
+  );
+}
+
+function tooManyAttempts(until: Date): LoginPayload {
+  const minutes = Math.max(1, Math.ceil((until.getTime() - Date.now()) / 60_000));
+  return {
+    userErrors: new UserErrors().add(null, `Too many failed sign-ins for this email; try again in ${minutes} minute${minutes === 1 ? "" : "s"}`, UserErrorCode.TOO_MANY_ATTEMPTS).list,
+  };
+}
+
+export async function login(ctx: RequestContext, input: LoginInput): Promise<LoginPayload> {
+  const errors = new UserErrors();
+  const email = (input.email ?? "").trim().toLowerCase();
+  if (!email) errors.add(["input", "email"], "Email is required", UserErrorCode.REQUIRED);
+  if (!input.password) errors.add(["input", "password"], "Password is required", UserErrorCode.REQUIRED);
+  if (errors.any) return { userErrors: errors.list };
+
+  const until = await lockedUntil(ctx.db, email);
+  if (until) return tooManyAttempts(until);
+
+  const user = email.length <= 254 ? await ctx.db.findOneBy(User, { email }) : null;
+  const usable =
+    user !== null &&
+    user.active &&
+    input.password.length <= MAX_PASSWORD_LENGTH &&
+    !(ctx.config.env === "production" && input.password === DEMO_PASSWORD);
+  // Without a usable account, still spend the time of a hash check: response time must not tell.
+  const matches = usable ? await verifySecret(input.password, user.passwordHash) : (await verifySecret("x", await dummySecretHash()), false);
+  if (!matches || !user) {
+    await recordFailure(ctx.db, email);
+    return { userErrors: errors.add(null, "Email or password is incorrect", UserErrorCode.INVALID_CREDENTIALS).list };
+  }
+
+  await ctx.db.delete(LoginAttempt, { email });
+  // The rest of this response (the payload's user and what hangs off it) is read as the new user.
+  ctx.principal = { kind: "user", id: user.id, role: user.role, distributorId: user.distributorId };
+  await ctx.db.update(User, { id: user.id }, { lastLoginAt: () => "now()" });
+  const { token, expiresIn, expiresAt } = signAccessToken(ctx.config, { typ: "user", sub: user.id });
+  return { accessToken: token, tokenType: "Bearer", expiresIn, expiresAt, user, userErrors: [] };
+}
+
+export type ClientCredentialsResult =
+  | { ok: true; accessToken: string; expiresIn: number; scope: string }
+  | { ok: false; error: "invalid_client" | "invalid_scope"; description: string };
+
+/** OAuth 2.0 client credentials grant (RFC 6749 §4.4) for ERP API clients. */
+export async function clientCredentials(
+  db: EntityManager,
+  config: Config,
+  request: { clientId: string; clientSecret: string; scope: string | undefined },
+): Promise<ClientCredentialsResult> {
+  const client = request.clientId.length <= 64 ? await db.findOneBy(ApiClient, { clientId: request.clientId }) : null;
+  const usable =
+    client !== null &&
+    client.revokedAt === null &&
+    request.clientSecret.length <= MAX_PASSWORD_LENGTH &&
+    !(config.env === "production" && request.clientSecret === DEMO_ERP_SECRET);
+  const matches = usable ? await verifySecret(request.clientSecret, client.secretHash) : (await verifySecret("x", await dummySecretHash()), false);
+  if (!matches || !client) {
+    return { ok: false, error: "invalid_client", description: "Client authentication failed" };
+  }
+
+  let scopes: ApiScope[] = client.scopes;
+  if (request.scope !== undefined && request.scope.trim() !== "") {
+    const requested = [...new Set(request.scope.trim().split(/ +/))];
+    const unknown = requested.filter((s) => !(ALL_SCOPES as readonly string[]).includes(s));
+    if (unknown.length > 0) return { ok: false, error: "invalid_scope", description: `Unknown scope: ${unknown.join(" ")}` };
+    const notGranted = requested.filter((s) => !(client.scopes as string[]).includes(s));
+    if (notGranted.length > 0) return { ok: false, error: "invalid_scope", description: `Scope not granted to this client: ${notGranted.join(" ")}` };
+    scopes = requested as ApiScope[];
+  }
+
+  await db.update(ApiClient, { id: client.id }, { lastUsedAt: () => "now()" });
+  const scope = scopes.join(" ");
+  const { token, expiresIn } = signAccessToken(config, { typ: "client", sub: client.id, scope, sv: client.secretVersion });
+  return { ok: true, accessToken: token, expiresIn, scope };
+}
+
+/**
+ * The principal behind a bearer token, read afresh from the database so that deactivation,
+ * revocation and secret rotation take effect at once. Null when the token is not acceptable.
+ */
+export async function authenticate(db: EntityManager, config: Config, token: string): Promise<Principal | null> {
+  const claims = verifyAccessToken(config, token);
+  if (!claims) return null;
+  if (claims.typ === "user") {
+    const user = await db.findOneBy(User, { id: claims.sub });
+    if (!user || !user.active) return null;
+    return { kind: "user", id: user.id, role: user.role, distributorId: user.distributorId };
+  }
+  const client = await db.findOneBy(ApiClient, { id: claims.sub });
+  if (!client || client.revokedAt !== null || client.secretVersion !== claims.sv) return null;
+  // A client whose scopes were narrowed since keeps only what it still has.
+  const scopes = client.scopes.filter((s) => claims.scope.split(" ").includes(s));
+  return { kind: "apiClient", id: client.id, scopes, distributorId: client.distributorId };
+}

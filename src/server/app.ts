@@ -1,0 +1,129 @@
+import { randomUUID } from "node:crypto";
+import http from "node:http";
+import { ApolloServer } from "@apollo/server";
+import { expressMiddleware } from "@as-integrations/express5";
+import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
+import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
+import cors from "cors";
+import express, { type NextFunction, type Request, type Response } from "express";
+import type { DataSource } from "typeorm";
+import type { Config } from "../config";
+import type { RequestContext } from "../graphql/context";
+import { ErrorCode, formatError } from "../graphql/errors";
+import { buildFacetSchema } from "../graphql/schema";
+import { log } from "../logger";
+import { createRequestContext } from "./context";
+import { oauthRouter } from "./oauth";
+import { playgroundRouter } from "./playground";
+
+export interface FacetServer {
+  app: express.Express;
+  httpServer: http.Server;
+  apollo: ApolloServer<RequestContext>;
+  listen(port: number, host?: string): Promise<number>;
+  /** Readiness goes false, in-flight requests drain, then the HTTP server closes. */
+  stop(): Promise<void>;
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._-]{1,100}$/;
+
+declare module "express-serve-static-core" {
+  interface Request {
+    requestId: string;
+  }
+}
+
+export async function createServer(config: Config, dataSource: DataSource): Promise<FacetServer> {
+  const app = express();
+  const httpServer = http.createServer(app);
+  let shuttingDown = false;
+
+  const apollo = new ApolloServer<RequestContext>({
+    schema: await buildFacetSchema(),
+    formatError,
+    includeStacktraceInErrorResponses: false,
+    introspection: config.env !== "production",
+    hideSchemaDetailsFromClientErrors: config.env === "production",
+    csrfPrevention: true,
+    allowBatchedHttpRequests: false,
+    stopOnTerminationSignals: false,
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: config.shutdownGraceMs }), ApolloServerPluginLandingPageDisabled()],
+  });
+  await apollo.start();
+
+  app.disable("x-powered-by");
+  app.use((req, res, next) => {
+    const incoming = req.headers["x-request-id"];
+    req.requestId = typeof incoming === "string" && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+    res.setHeader("X-Request-Id", req.requestId);
+    next();
+  });
+
+  app.get("/healthz", (_req, res) => {
+    res.json({ status: "ok" });
+  });
+  app.get("/readyz", async (_req, res) => {
+    const checks: Record<string, string> = { shutdown: shuttingDown ? "in progress" : "no" };
+    try {
+      await dataSource.query("SELECT 1");
+      checks.database = "reachable";
+      checks.migrations = (await dataSource.showMigrations()) ? "pending" : "applied";
+    } catch {
+      checks.database = "unreachable";
+    }
+    const ready = !shuttingDown && checks.database === "reachable" && checks.migrations === "applied";
+    res.status(ready ? 200 : 503).json({ status: ready ? "ready" : "not ready", checks });
+  });
+
+  app.use(oauthRouter(config, dataSource));
+  app.use(playgroundRouter());
+
+  const corsOptions: cors.CorsOptions = {
+    origin: config.corsOrigins.includes("*") ? true : config.corsOrigins,
+    methods: ["GET", "POST"],
+    allowedHeaders: ["content-type", "authorization", "apollo-require-preflight", "x-apollo-operation-name", "x-request-id"],
+    exposedHeaders: ["x-request-id"],
+    maxAge: 600,
+  };
+  app.use(
+    "/graphql",
+    cors(corsOptions),
+    express.json({ limit: config.bodyLimit }),
+    expressMiddleware(apollo, {
+      context: ({ req }) =>
+        createRequestContext({ config, dataSource }, { authorization: req.headers.authorization, requestId: req.requestId, ip: req.ip }),
+    }),
+  );
+
+  app.use((_req, res) => {
+    res.status(404).json({ error: "not_found" });
+  });
+  // Body parser failures (bad JSON, too large) answer in GraphQL's error shape, without a stack.
+  app.use((error: { status?: number; type?: string }, req: Request, res: Response, _next: NextFunction) => {
+    const status = typeof error.status === "number" && error.status >= 400 && error.status < 500 ? error.status : 500;
+    if (status === 500) log.error("unhandled HTTP error", { error, requestId: req.requestId });
+    const message =
+      error.type === "entity.too.large"
+        ? `Request body is larger than ${config.bodyLimit}`
+        : status === 500
+          ? "Internal server error"
+          : "Request body is not valid JSON";
+    res.status(status).json({ errors: [{ message, extensions: { code: status === 500 ? ErrorCode.INTERNAL_SERVER_ERROR : ErrorCode.BAD_USER_INPUT } }] });
+  });
+
+  return {
+    app,
+    httpServer,
+    apollo,
+    listen: (port, host) =>
+      new Promise((resolve, reject) => {
+        httpServer.once("error", reject);
+        httpServer.listen(port, host, () => resolve((httpServer.address() as { port: number }).port));
+      }),
+    async stop() {
+      shuttingDown = true;
+      await apollo.stop();
+      if (httpServer.listening) await new Promise<void>((resolve) => httpServer.close(() => resolve()));
+    },
+  };
+}

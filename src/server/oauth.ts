@@ -1,0 +1,73 @@
+import express, { type Request, type Response } from "express";
+import type { DataSource } from "typeorm";
+import type { Config } from "../config";
+import { clientCredentials } from "../modules/accounts";
+import { log } from "../logger";
+
+type OAuthError = "invalid_request" | "invalid_client" | "invalid_grant" | "unsupported_grant_type" | "invalid_scope";
+
+function fail(res: Response, status: number, error: OAuthError, description: string, basicChallenge = false): void {
+  if (basicChallenge) res.setHeader("WWW-Authenticate", 'Basic realm="facet", charset="UTF-8"');
+  res.status(status).json({ error, error_description: description });
+}
+
+// RFC 6749 §2.3.1: client id and secret are form-urlencoded before they go into HTTP Basic.
+function basicCredentials(header: string | undefined): { clientId: string; clientSecret: string } | null | "malformed" {
+  if (!header) return null;
+  const match = /^Basic\s+([A-Za-z0-9+/]+=*)$/i.exec(header.trim());
+  if (!match) return "malformed";
+  const decoded = Buffer.from(match[1], "base64").toString("utf8");
+  const colon = decoded.indexOf(":");
+  if (colon < 0) return "malformed";
+  try {
+    const decode = (s: string) => decodeURIComponent(s.replace(/\+/g, " "));
+    return { clientId: decode(decoded.slice(0, colon)), clientSecret: decode(decoded.slice(colon + 1)) };
+  } catch {
+    return "malformed";
+  }
+}
+
+const field = (body: Record<string, unknown>, name: string): string | undefined =>
+  typeof body[name] === "string" ? (body[name] as string) : undefined;
+
+/** `POST /oauth/token`: the OAuth 2.0 client credentials grant for ERP API clients. */
+export function oauthRouter(config: Config, dataSource: DataSource): express.Router {
+  const router = express.Router();
+  router.post(
+    "/oauth/token",
+    express.urlencoded({ extended: false, limit: "10kb" }),
+    express.json({ limit: "10kb" }),
+    async (req: Request, res: Response) => {
+      res.setHeader("Cache-Control", "no-store");
+      res.setHeader("Pragma", "no-cache");
+      const body = (req.body ?? {}) as Record<string, unknown>;
+      const grantType = field(body, "grant_type");
+      if (!grantType) return fail(res, 400, "invalid_request", "grant_type is required");
+      if (grantType !== "client_credentials") return fail(res, 400, "unsupported_grant_type", "Only grant_type=client_credentials is supported");
+
+      const basic = basicCredentials(req.headers.authorization);
+      if (basic === "malformed") return fail(res, 401, "invalid_client", "Malformed HTTP Basic credentials", true);
+      const bodyId = field(body, "client_id");
+      const bodySecret = field(body, "client_secret");
+      if (basic && (bodyId !== undefined || bodySecret !== undefined)) {
+        return fail(res, 400, "invalid_request", "Authenticate with HTTP Basic or with client_id and client_secret, not both");
+      }
+      const credentials = basic ?? (bodyId !== undefined && bodySecret !== undefined ? { clientId: bodyId, clientSecret: bodySecret } : null);
+      if (!credentials) return fail(res, 401, "invalid_client", "Client authentication is required", true);
+
+      try {
+        const result = await clientCredentials(dataSource.manager, config, { ...credentials, scope: field(body, "scope") });
+        if (!result.ok) {
+          return result.error === "invalid_client"
+            ? fail(res, 401, "invalid_client", result.description, Boolean(basic))
+            : fail(res, 400, result.error, result.description);
+        }
+        res.status(200).json({ access_token: result.accessToken, token_type: "Bearer", expires_in: result.expiresIn, scope: result.scope });
+      } catch (error) {
+        log.error("token endpoint failed", { error });
+        res.status(500).json({ error: "server_error", error_description: "Internal server error" });
+      }
+    },
+  );
+  return router;
+}
