@@ -1,5 +1,5 @@
 import "reflect-metadata";
-import { DataSource } from "typeorm";
+import { DataSource, type Logger } from "typeorm";
 import { migrations } from "../../migrations";
 import { entities } from "../modules/entities";
 import { log } from "../logger";
@@ -12,6 +12,8 @@ export interface DataSourceOptions {
   poolSize: number;
   statementTimeoutMs: number;
   applicationName?: string;
+  /** Sees every statement; tests use it to count SQL per request. */
+  logger?: Logger;
 }
 
 export function createDataSource(options: DataSourceOptions): DataSource {
@@ -26,7 +28,8 @@ export function createDataSource(options: DataSourceOptions): DataSource {
     synchronize: false,
     // Every andWhere() is parenthesised, so a user-derived OR can never escape the tenant predicate.
     isolateWhereStatements: true,
-    logging: false,
+    logging: options.logger ? ["query"] : false,
+    logger: options.logger,
     applicationName: options.applicationName ?? "facet",
     connectTimeoutMS: 5000,
     poolErrorHandler: (error: unknown) => log.warn("database pool error", { error }),

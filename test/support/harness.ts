@@ -1,0 +1,111 @@
+import "reflect-metadata";
+import type { TypedDocumentNode } from "@graphql-typed-document-node/core";
+import type { FormattedExecutionResult } from "graphql";
+import { print } from "graphql";
+import type { DataSource, Logger } from "typeorm";
+import { loadConfig, type Config } from "../../src/config";
+import { createDataSource } from "../../src/db/data-source";
+import type { RequestContext } from "../../src/graphql/context";
+import { createRequestContext } from "../../src/server/context";
+import { createServer, type FacetServer } from "../../src/server/app";
+
+export const TEST_JWT_SECRET = "test-secret-that-is-long-enough-for-hs256-0123456789";
+
+export function testConfig(overrides: NodeJS.ProcessEnv = {}): Config {
+  return loadConfig({
+    NODE_ENV: "test",
+    DATABASE_URL: process.env.TEST_DATABASE_URL,
+    JWT_SECRET: TEST_JWT_SECRET,
+    LOG_LEVEL: process.env.LOG_LEVEL ?? "error",
+    ...overrides,
+  });
+}
+
+/** Counts the SQL statements the data source sends. */
+export class StatementCounter implements Logger {
+  count = 0;
+  logQuery(): void {
+    this.count++;
+  }
+  logQueryError(): void {}
+  logQuerySlow(): void {}
+  logSchemaBuild(): void {}
+  logMigration(): void {}
+  log(): void {}
+}
+
+export interface GraphQLResult<TData> {
+  data?: TData | null;
+  errors?: FormattedExecutionResult["errors"];
+}
+
+export interface TestFacet {
+  config: Config;
+  dataSource: DataSource;
+  server: FacetServer;
+  statements: StatementCounter;
+  /** Runs an operation through Apollo with the context a request with this bearer token would get. */
+  gql<TData, TVars extends Record<string, unknown>>(
+    document: TypedDocumentNode<TData, TVars>,
+    variables?: TVars,
+    options?: { token?: string; context?: Partial<RequestContext> },
+  ): Promise<GraphQLResult<TData>>;
+  /** The server over real HTTP on an ephemeral port (started on first call). */
+  url(path?: string): Promise<string>;
+  stop(): Promise<void>;
+}
+
+/** One Facet per test file, on the test database that global-setup migrated. */
+export async function startFacet(overrides: NodeJS.ProcessEnv = {}): Promise<TestFacet> {
+  const config = testConfig(overrides);
+  const statements = new StatementCounter();
+  const dataSource = createDataSource({
+    url: process.env.TEST_DATABASE_URL!,
+    embedded: process.env.FACET_TEST_EMBEDDED === "1",
+    poolSize: 4,
+    statementTimeoutMs: 10_000,
+    applicationName: "facet-test",
+    logger: statements,
+  });
+  await dataSource.initialize();
+  const server = await createServer(config, dataSource);
+  let port: number | undefined;
+  return {
+    config,
+    dataSource,
+    server,
+    statements,
+    async gql(document, variables, options = {}) {
+      const context = {
+        ...(await createRequestContext(
+          { config, dataSource },
+          { authorization: options.token ? `Bearer ${options.token}` : undefined, requestId: "test", ip: "127.0.0.1" },
+        )),
+        ...options.context,
+      };
+      const response = await server.apollo.executeOperation({ query: print(document), variables }, { contextValue: context });
+      if (response.body.kind !== "single") throw new Error("unexpected incremental response");
+      return response.body.singleResult as GraphQLResult<any>;
+    },
+    async url(path = "") {
+      port ??= await server.listen(0, "127.0.0.1");
+      return `http://127.0.0.1:${port}${path}`;
+    },
+    async stop() {
+      await server.stop();
+      await dataSource.destroy();
+    },
+  };
+}
+
+/** The data of a result that must have no errors. */
+export function ok<TData>(result: GraphQLResult<TData>): TData {
+  if (result.errors?.length) throw new Error(`unexpected GraphQL errors: ${JSON.stringify(result.errors)}`);
+  if (!result.data) throw new Error("no data");
+  return result.data;
+}
+
+/** The extension codes of a result's top-level errors. */
+export function errorCodes(result: { errors?: readonly { extensions?: Record<string, unknown> }[] | null }): unknown[] {
+  return (result.errors ?? []).map((e) => e.extensions?.code);
+}
