@@ -1,4 +1,5 @@
 import { Accounts1795000000000 } from "./1795000000000-accounts";
+import { Catalog1795000100000 } from "./1795000100000-catalog";
 
 // In order of application. A landed migration is never edited: add a new one.
-export const migrations = [Accounts1795000000000];
+export const migrations = [Accounts1795000000000, Catalog1795000100000];

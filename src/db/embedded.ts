@@ -46,7 +46,8 @@ export async function startEmbeddedDatabase(dataDir: string): Promise<EmbeddedDa
   const unlock = lock(dir);
   const { PGlite } = await import("@electric-sql/pglite");
   const { PGLiteSocketServer } = await import("@electric-sql/pglite-socket");
-  const db = await PGlite.create(dir);
+  const { pg_trgm } = await import("@electric-sql/pglite/contrib/pg_trgm");
+  const db = await PGlite.create(dir, { extensions: { pg_trgm } });
   const port = await freePort();
   const server = new PGLiteSocketServer({ db, host: "127.0.0.1", port, maxConnections: 2 });
   await server.start();

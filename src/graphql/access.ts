@@ -55,6 +55,7 @@ export const SIGNED_IN = "SIGNED_IN";
 export type AccessRule = UserRole | ApiScope | typeof ANYONE | typeof SIGNED_IN;
 
 export const Roles = {
+  ALL: [UserRole.BUYER, UserRole.DISTRIBUTOR_ADMIN, UserRole.EXPORT_MANAGER, UserRole.SUPPORT],
   STAFF: [UserRole.EXPORT_MANAGER, UserRole.SUPPORT],
   DISTRIBUTOR_USERS: [UserRole.BUYER, UserRole.DISTRIBUTOR_ADMIN],
 } as const;

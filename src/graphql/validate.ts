@@ -44,3 +44,69 @@ export function email(errors: UserErrors, path: Path, value: string | null | und
   }
   return trimmed.toLowerCase();
 }
+
+/**
+ * Checks a decimal string: at most `scale` decimals and within [min, max]. The bounds are
+ * compared as numbers, which is exact enough for limits; the value itself stays a string.
+ */
+export function decimal(
+  errors: UserErrors,
+  path: Path,
+  value: string | null | undefined,
+  { scale, min, max, label, exclusiveMin = false }: { scale: number; min: number; max: number; label: string; exclusiveMin?: boolean },
+): string | undefined {
+  if (value === null || value === undefined || value === "") {
+    errors.add(path, `${label} is required`, UserErrorCode.REQUIRED);
+    return undefined;
+  }
+  const [, fraction = ""] = value.split(".");
+  if (fraction.length > scale) {
+    errors.add(path, scale === 0 ? `${label} must be a whole number` : `${label} may have at most ${scale} decimal places`, UserErrorCode.INVALID);
+    return undefined;
+  }
+  const n = Number(value);
+  if (exclusiveMin ? n <= min : n < min) {
+    errors.add(path, `${label} must be ${exclusiveMin ? "greater than" : "at least"} ${min}`, UserErrorCode.OUT_OF_RANGE);
+    return undefined;
+  }
+  if (n > max) {
+    errors.add(path, `${label} must be at most ${max}`, UserErrorCode.OUT_OF_RANGE);
+    return undefined;
+  }
+  return value;
+}
+
+export function integer(
+  errors: UserErrors,
+  path: Path,
+  value: number | null | undefined,
+  { min, max, label }: { min: number; max: number; label: string },
+): number | undefined {
+  if (value === null || value === undefined) {
+    errors.add(path, `${label} is required`, UserErrorCode.REQUIRED);
+    return undefined;
+  }
+  if (!Number.isInteger(value) || value < min || value > max) {
+    errors.add(path, `${label} must be a whole number from ${min} to ${max}`, UserErrorCode.OUT_OF_RANGE);
+    return undefined;
+  }
+  return value;
+}
+
+/** An absolute https URL (images and documents are only ever linked over TLS). */
+export function httpsUrl(errors: UserErrors, path: Path, value: string | null | undefined, label: string): string | undefined {
+  const trimmed = text(errors, path, value, { max: 2000, label });
+  if (trimmed === undefined) return undefined;
+  let url: URL;
+  try {
+    url = new URL(trimmed);
+  } catch {
+    errors.add(path, `${label} is not a valid URL`, UserErrorCode.INVALID);
+    return undefined;
+  }
+  if (url.protocol !== "https:" || url.username || url.password) {
+    errors.add(path, `${label} must be an https URL without credentials`, UserErrorCode.INVALID);
+    return undefined;
+  }
+  return url.toString();
+}

@@ -4,6 +4,7 @@ import { Incoterm } from "../graphql/scalars";
 import { ApiClient, Distributor, hashSecret, User } from "../modules/accounts";
 import { DEMO_ERP_CLIENT_ID, DEMO_ERP_SECRET, DEMO_PASSWORD } from "../modules/accounts/demo-credentials";
 import { log } from "../logger";
+import { seedCatalog } from "./catalog";
 
 export const DEMO_LOGINS = [
   { email: "buyer@atelier-paris.example", name: "Camille Laurent", role: UserRole.BUYER, distributor: "atelier-paris" },
@@ -57,7 +58,8 @@ export async function seedDemoData(dataSource: DataSource, env: string): Promise
     await db.query("SELECT pg_advisory_xact_lock(hashtext('facet:seed-demo'))");
     if (await db.existsBy(Distributor, { code: DISTRIBUTORS[0].code })) return false;
     await seedAccounts(db);
-    log.info("demo data seeded");
+    const catalog = await seedCatalog(db);
+    log.info("demo data seeded", catalog);
     return true;
   });
 }

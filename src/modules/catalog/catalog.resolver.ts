@@ -1,0 +1,182 @@
+import { Arg, Args, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from "type-graphql";
+import { Allow, ApiScope, Roles, UserRole } from "../../graphql/access";
+import { ConnectionArgs } from "../../graphql/connection";
+import type { RequestContext } from "../../graphql/context";
+import { Money } from "../../graphql/money";
+import { ProductOrderField } from "./catalog.enums";
+import {
+  AdjustStockInput,
+  AdjustStockPayload,
+  ProductFilter,
+  ScheduleProductionBatchInput,
+  ScheduleProductionBatchPayload,
+  SetPriceInput,
+  SetPricePayload,
+  UpsertProductInput,
+  UpsertProductPayload,
+  UpsertVariantInput,
+  UpsertVariantPayload,
+} from "./catalog.inputs";
+import * as catalog from "./catalog.service";
+import { Availability, HsCode, LeadTimeQuote, PlatingSpec, ProductConnection, ProductImage, Provenance, RingSize, Stone } from "./catalog.types";
+import { karat } from "./jewelry";
+import { Product } from "./product.entity";
+import { Variant } from "./variant.entity";
+
+// Everyone signed in reads the catalog; ERP clients need catalog:read.
+export const CATALOG_READERS = [...Roles.ALL, ApiScope.CATALOG_READ] as const;
+
+@Resolver(() => Product)
+export class ProductResolver {
+  @Allow(...CATALOG_READERS)
+  @Query(() => ProductConnection, { description: "The catalog's styles, filtered and ordered." })
+  products(
+    @Ctx() ctx: RequestContext,
+    @Args(() => ConnectionArgs) args: ConnectionArgs,
+    @Arg("filter", () => ProductFilter, { nullable: true, description: "Narrows the list." }) filter: ProductFilter | undefined,
+    @Arg("orderBy", () => ProductOrderField, { defaultValue: ProductOrderField.NAME, description: "The order of the list." }) orderBy: ProductOrderField,
+  ) {
+    return catalog.listProducts(ctx, args, filter, orderBy);
+  }
+
+  @Allow(...CATALOG_READERS)
+  @Query(() => Product, { nullable: true, description: "One style by id or by style code (give exactly one); null when there is none." })
+  product(
+    @Ctx() ctx: RequestContext,
+    @Arg("id", () => ID, { nullable: true, description: "Global id." }) id?: string,
+    @Arg("styleCode", () => String, { nullable: true, description: "Style code, any case." }) styleCode?: string,
+  ): Promise<Product | null> {
+    return catalog.findProduct(ctx, { id, styleCode });
+  }
+
+  @FieldResolver(() => Int, { nullable: true, description: "Gold karat from the trade table (585 is 14K, 916 is 22K); null for other metals." })
+  karat(@Root() product: Product): number | null {
+    return karat(product.metal, product.fineness);
+  }
+
+  @FieldResolver(() => String, { description: 'Full name with metal and stones, e.g. "Solitaire, 18K gold with lab-grown diamond".' })
+  displayName(@Root() product: Product): string {
+    return catalog.displayNameOf(product);
+  }
+
+  @FieldResolver(() => PlatingSpec, { description: "Plating and its thickness." })
+  plating(@Root() product: Product): PlatingSpec {
+    return catalog.platingOf(product);
+  }
+
+  @FieldResolver(() => [Stone], { description: "Stones set in the piece, with origin and treatments disclosed." })
+  stones(@Root() product: Product): Stone[] {
+    return catalog.stonesOf(product);
+  }
+
+  @FieldResolver(() => HsCode, { description: "Harmonized System tariff code for customs." })
+  hsCode(@Root() product: Product): HsCode {
+    return catalog.hsCodeOf(product);
+  }
+
+  @FieldResolver(() => Provenance, { description: "Recycled metal, RJC certification and the Kimberley Process / System of Warranties statement." })
+  provenance(@Root() product: Product): Provenance {
+    return catalog.provenanceOf(product);
+  }
+
+  @FieldResolver(() => [ProductImage], { description: "Images, first is the main one." })
+  images(@Root() product: Product): ProductImage[] {
+    return product.images;
+  }
+
+  @FieldResolver(() => [Variant], { description: "The sizes or lengths the style is made in, by SKU." })
+  variants(@Ctx() ctx: RequestContext, @Root() product: Product): Promise<Variant[]> {
+    return catalog.variantsOf(ctx, product);
+  }
+
+  @FieldResolver(() => Availability, { description: "Stock and production of all variants together; the status is the best of theirs." })
+  availability(@Ctx() ctx: RequestContext, @Root() product: Product): Promise<Availability> {
+    return catalog.productAvailability(ctx, product);
+  }
+
+  @Allow(UserRole.EXPORT_MANAGER)
+  @Mutation(() => UpsertProductPayload, { description: "Creates a style, or replaces the one with the same style code. Export managers only." })
+  upsertProduct(@Ctx() ctx: RequestContext, @Arg("input", () => UpsertProductInput) input: UpsertProductInput): Promise<UpsertProductPayload> {
+    return catalog.upsertProduct(ctx, input);
+  }
+}
+
+@Resolver(() => Variant)
+export class VariantResolver {
+  @Allow(...CATALOG_READERS)
+  @Query(() => Variant, { nullable: true, description: "One variant by id or by SKU (give exactly one); null when there is none." })
+  variant(
+    @Ctx() ctx: RequestContext,
+    @Arg("id", () => ID, { nullable: true, description: "Global id." }) id?: string,
+    @Arg("sku", () => String, { nullable: true, description: "SKU, any case." }) sku?: string,
+  ): Promise<Variant | null> {
+    return catalog.findVariant(ctx, { id, sku });
+  }
+
+  @Allow(...CATALOG_READERS)
+  @Query(() => LeadTimeQuote, {
+    description: "When a quantity of a variant could ship if ordered now: from stock, scheduled batches, or a new run. Reserves nothing.",
+  })
+  leadTimeQuote(
+    @Ctx() ctx: RequestContext,
+    @Arg("variantId", () => ID, { description: "The variant." }) variantId: string,
+    @Arg("quantity", () => Int, { description: "Units wanted: at least the minimum order quantity, at most 100000." }) quantity: number,
+  ): Promise<LeadTimeQuote> {
+    return catalog.leadTimeQuote(ctx, variantId, quantity);
+  }
+
+  @FieldResolver(() => Product, { description: "The style this is a variant of." })
+  product(@Ctx() ctx: RequestContext, @Root() variant: Variant): Promise<Product> {
+    return catalog.productOf(ctx, variant);
+  }
+
+  @FieldResolver(() => RingSize, { nullable: true, description: "Ring size; null when not a ring." })
+  ringSize(@Root() variant: Variant): RingSize | null {
+    return catalog.ringSizeOf(variant);
+  }
+
+  @FieldResolver(() => Money, {
+    nullable: true,
+    description:
+      "Unit price from a distributor's price list, in its contract currency. Distributors see their own list (null when it has no price); staff pass `distributorId`.",
+  })
+  price(
+    @Ctx() ctx: RequestContext,
+    @Root() variant: Variant,
+    @Arg("distributorId", () => ID, { nullable: true, description: "Staff: whose price list. Distributors may leave it out." }) distributorId?: string,
+  ): Promise<Money | null> {
+    return catalog.variantPrice(ctx, variant, distributorId);
+  }
+
+  @FieldResolver(() => Availability, { description: "Stock, reservations, incoming batches and status." })
+  availability(@Ctx() ctx: RequestContext, @Root() variant: Variant): Promise<Availability> {
+    return catalog.variantAvailability(ctx, variant);
+  }
+
+  @Allow(UserRole.EXPORT_MANAGER)
+  @Mutation(() => UpsertVariantPayload, { description: "Creates a variant, or replaces the one with the same SKU. Export managers only." })
+  upsertVariant(@Ctx() ctx: RequestContext, @Arg("input", () => UpsertVariantInput) input: UpsertVariantInput): Promise<UpsertVariantPayload> {
+    return catalog.upsertVariant(ctx, input);
+  }
+
+  @Allow(UserRole.EXPORT_MANAGER)
+  @Mutation(() => AdjustStockPayload, { description: "Corrects on-hand stock with a reason; never below zero or below what is reserved. Export managers only." })
+  adjustStock(@Ctx() ctx: RequestContext, @Arg("input", () => AdjustStockInput) input: AdjustStockInput): Promise<AdjustStockPayload> {
+    return catalog.adjustStock(ctx, input);
+  }
+
+  @Allow(UserRole.EXPORT_MANAGER)
+  @Mutation(() => ScheduleProductionBatchPayload, { description: "Schedules a production run of a variant. Export managers only." })
+  scheduleProductionBatch(
+    @Ctx() ctx: RequestContext,
+    @Arg("input", () => ScheduleProductionBatchInput) input: ScheduleProductionBatchInput,
+  ): Promise<ScheduleProductionBatchPayload> {
+    return catalog.scheduleProductionBatch(ctx, input);
+  }
+
+  @Allow(UserRole.EXPORT_MANAGER)
+  @Mutation(() => SetPricePayload, { description: "Sets a distributor's price for a variant, in its contract currency. Export managers only." })
+  setPrice(@Ctx() ctx: RequestContext, @Arg("input", () => SetPriceInput) input: SetPriceInput): Promise<SetPricePayload> {
+    return catalog.setPrice(ctx, input);
+  }
+}

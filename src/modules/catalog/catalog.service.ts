@@ -1,0 +1,482 @@
+import { Brackets } from "typeorm";
+import { paginate, type ConnectionArgs, type ConnectionResult, type Ordering } from "../../graphql/connection";
+import { isStaff, loader, type RequestContext } from "../../graphql/context";
+import { BadUserInputError } from "../../graphql/errors";
+import { money, type Money } from "../../graphql/money";
+import { idOfType } from "../../graphql/node";
+import { CurrencyCode, minorUnits } from "../../graphql/scalars";
+import { Rejected, UserErrorCode, UserErrors, userError, type UserError } from "../../graphql/user-error";
+import * as validate from "../../graphql/validate";
+import { mutate } from "../../db/transaction";
+import { Distributor } from "../accounts";
+import { AvailabilityStatus, Category, Metal, Plating, ProductOrderField, StoneOrigin, Treatment } from "./catalog.enums";
+import type {
+  AdjustStockInput,
+  AdjustStockPayload,
+  ProductFilter,
+  ScheduleProductionBatchInput,
+  ScheduleProductionBatchPayload,
+  SetPriceInput,
+  SetPricePayload,
+  UpsertProductInput,
+  UpsertProductPayload,
+  UpsertVariantInput,
+  UpsertVariantPayload,
+} from "./catalog.inputs";
+import {
+  incomingBatchesByVariant,
+  priceByDistributorVariant,
+  productById,
+  stockByVariant,
+  variantById,
+  variantsByProduct,
+} from "./catalog.loaders";
+import type { Availability, HsCode, LeadTimeQuote, PlatingSpec, Provenance, RingSize, Stone } from "./catalog.types";
+import {
+  ALLOWED_FINENESS,
+  containsNaturalDiamond,
+  displayName,
+  formatHsCode,
+  isPermanentTreatment,
+  isValidGtin,
+  normalizeHsCode,
+  stoneDisplayName,
+  WDC_SOW_STATEMENT,
+} from "./jewelry";
+import { quoteLeadTime } from "./lead-time";
+import { AVAILABILITY_RANK, Product, type StoneRow } from "./product.entity";
+import { ProductionBatch, StockLevel, StockMovement } from "./stock.entity";
+import { Variant } from "./variant.entity";
+
+export const MAX_QUOTE_QUANTITY = 100_000;
+const MAX_SEARCH_LENGTH = 100;
+
+function utcToday(): string {
+  return new Date().toISOString().slice(0, 10);
+}
+
+// ---- reads -------------------------------------------------------------------------------
+
+const ORDERINGS: Record<ProductOrderField, Ordering<Product>> = {
+  [ProductOrderField.NAME]: { name: "name", keys: [{ sql: "p.name", direction: "ASC", value: (p) => p.name }], id: "p.id" },
+  [ProductOrderField.STYLE_CODE]: { name: "styleCode", keys: [{ sql: "p.styleCode", direction: "ASC", value: (p) => p.styleCode }], id: "p.id" },
+  [ProductOrderField.NEWEST]: { name: "newest", keys: [{ sql: "p.createdAt", direction: "DESC", value: (p) => p.createdAt }], id: "p.id" },
+  [ProductOrderField.AVAILABILITY]: {
+    name: "availability",
+    keys: [
+      { sql: "p.availabilityRank", direction: "ASC", value: (p) => p.availabilityRank },
+      { sql: "p.name", direction: "ASC", value: (p) => p.name },
+    ],
+    id: "p.id",
+  },
+};
+
+const likePattern = (text: string) => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+
+export function listProducts(
+  ctx: RequestContext,
+  args: ConnectionArgs,
+  filter: ProductFilter | null | undefined,
+  orderBy: ProductOrderField,
+): Promise<ConnectionResult<Product>> {
+  const qb = ctx.db.createQueryBuilder(Product, "p").where("TRUE");
+  const f = filter ?? {};
+  if (f.categories?.length) qb.andWhere("p.category = ANY(:categories)", { categories: f.categories });
+  if (f.collection) qb.andWhere("p.collection = :collection", { collection: f.collection });
+  if (f.metals?.length) qb.andWhere("p.metal = ANY(:metals)", { metals: f.metals });
+  if (f.fineness?.length) qb.andWhere("p.fineness = ANY(:fineness)", { fineness: f.fineness });
+  if (f.platings?.length) qb.andWhere("p.plating = ANY(:platings)", { platings: f.platings });
+  if (f.stoneTypes?.length || f.stoneOrigin) {
+    // One containment test per stone type, so the GIN index on stones serves each of them.
+    const patterns = (f.stoneTypes?.length ? f.stoneTypes : [null]).map((type) =>
+      JSON.stringify([{ ...(type ? { type } : {}), ...(f.stoneOrigin ? { origin: f.stoneOrigin } : {}) }]),
+    );
+    qb.andWhere(
+      new Brackets((or) => patterns.forEach((pattern, i) => or.orWhere(`p.stones @> CAST(:stonePattern${i} AS jsonb)`, { [`stonePattern${i}`]: pattern }))),
+    );
+  }
+  if (f.availability?.length) {
+    qb.andWhere("p.availabilityRank = ANY(:ranks)", { ranks: f.availability.map((s) => AVAILABILITY_RANK.indexOf(s)) });
+  }
+  const search = f.search?.trim();
+  if (search) {
+    if (search.length > MAX_SEARCH_LENGTH) throw new BadUserInputError("filter", `filter.search may be at most ${MAX_SEARCH_LENGTH} characters`);
+    qb.andWhere(
+      new Brackets((or) =>
+        or
+          .where("p.styleCode ILIKE :search")
+          .orWhere("p.name ILIKE :search")
+          .orWhere("EXISTS (SELECT 1 FROM variants sv WHERE sv.product_id = p.id AND sv.sku ILIKE :search)"),
+      ),
+      { search: likePattern(search) },
+    );
+  }
+  if (f.updatedSince) qb.andWhere("p.updatedAt >= :updatedSince", { updatedSince: f.updatedSince });
+  return paginate(qb, args, ORDERINGS[orderBy]);
+}
+
+function exactlyOne(a: unknown, b: unknown, names: [string, string]): void {
+  if ((a == null) === (b == null)) throw new BadUserInputError(names[0], `Give exactly one of \`${names[0]}\` and \`${names[1]}\``);
+}
+
+export async function findProduct(ctx: RequestContext, by: { id?: string | null; styleCode?: string | null }): Promise<Product | null> {
+  exactlyOne(by.id, by.styleCode, ["id", "styleCode"]);
+  if (by.id) {
+    const id = idOfType(by.id, "Product");
+    return id ? loader(ctx, productById).load(id) : null;
+  }
+  return ctx.db.findOneBy(Product, { styleCode: by.styleCode!.trim().toUpperCase() });
+}
+
+export async function findVariant(ctx: RequestContext, by: { id?: string | null; sku?: string | null }): Promise<Variant | null> {
+  exactlyOne(by.id, by.sku, ["id", "sku"]);
+  if (by.id) {
+    const id = idOfType(by.id, "Variant");
+    return id ? loader(ctx, variantById).load(id) : null;
+  }
+  return ctx.db.findOneBy(Variant, { sku: by.sku!.trim().toUpperCase() });
+}
+
+export const productOf = (ctx: RequestContext, variant: Variant): Promise<Product> =>
+  loader(ctx, productById).load(variant.productId) as Promise<Product>;
+
+export const variantsOf = (ctx: RequestContext, product: Product): Promise<Variant[]> => loader(ctx, variantsByProduct).load(product.id);
+
+export function stonesOf(product: Product): Stone[] {
+  return product.stones.map((s) => ({
+    ...s,
+    treatments: s.treatments.filter((t) => t !== Treatment.NONE).map((treatment) => ({ treatment, permanent: isPermanentTreatment(treatment) })),
+    displayName: stoneDisplayName(s.type, s.origin),
+  }));
+}
+
+export const platingOf = (p: Product): PlatingSpec => ({ type: p.plating, thicknessMicrons: p.platingThicknessMicrons });
+
+export const hsCodeOf = (p: Product): HsCode => ({ digits: p.hsCode, formatted: formatHsCode(p.hsCode) });
+
+export const displayNameOf = (p: Product): string => displayName(p.name, p.metal, p.fineness, p.stones);
+
+export function provenanceOf(p: Product): Provenance {
+  const natural = containsNaturalDiamond(p.stones);
+  return {
+    recycledMetalPercent: p.recycledMetalPercent,
+    rjcCertification: p.rjcCertificationType && p.rjcCertificateNumber ? { type: p.rjcCertificationType, certificateNumber: p.rjcCertificateNumber } : null,
+    containsNaturalDiamonds: natural,
+    systemOfWarrantiesStatement: natural ? WDC_SOW_STATEMENT : null,
+  };
+}
+
+export function ringSizeOf(v: Variant): RingSize | null {
+  if (v.ringSizeMm === null) return null;
+  const mm = Number(v.ringSizeMm);
+  // US/Canada: circumference ≈ 36.5 + 2.55 × size (DOMAIN.md §5.1), to the nearest quarter.
+  const us = Math.max(0, Math.round(((mm - 36.5) / 2.55) * 4) / 4);
+  return { innerCircumferenceMm: v.ringSizeMm, iso: String(Math.round(mm)), us: String(us) };
+}
+
+function statusOf(discontinued: boolean, available: number, threshold: number): AvailabilityStatus {
+  if (discontinued) return AvailabilityStatus.DISCONTINUED;
+  if (available > threshold) return AvailabilityStatus.IN_STOCK;
+  if (available > 0) return AvailabilityStatus.LOW_STOCK;
+  return AvailabilityStatus.MADE_TO_ORDER;
+}
+
+export async function variantAvailability(ctx: RequestContext, variant: Variant): Promise<Availability> {
+  const [product, stock, batches] = await Promise.all([
+    productOf(ctx, variant),
+    loader(ctx, stockByVariant).load(variant.id),
+    loader(ctx, incomingBatchesByVariant).load(variant.id),
+  ]);
+  const onHand = stock?.onHand ?? 0;
+  const reserved = stock?.reserved ?? 0;
+  return {
+    onHand,
+    reserved,
+    available: onHand - reserved,
+    status: statusOf(variant.discontinued || product.discontinued, onHand - reserved, stock?.lowStockThreshold ?? 0),
+    incoming: batches.map((b) => ({ quantity: b.quantity, unallocated: b.quantity - b.allocated, readyDate: b.readyDate, description: b.description })),
+    leadTimeDays: product.standardLeadTimeDays,
+  };
+}
+
+/** A product's availability: its variants' units added up, and the best of their statuses. */
+export async function productAvailability(ctx: RequestContext, product: Product): Promise<Availability> {
+  const parts = await Promise.all((await variantsOf(ctx, product)).map((v) => variantAvailability(ctx, v)));
+  const rank = parts.length === 0 ? (product.discontinued ? 3 : 2) : Math.min(...parts.map((p) => AVAILABILITY_RANK.indexOf(p.status)));
+  return {
+    onHand: parts.reduce((n, p) => n + p.onHand, 0),
+    reserved: parts.reduce((n, p) => n + p.reserved, 0),
+    available: parts.reduce((n, p) => n + p.available, 0),
+    status: AVAILABILITY_RANK[rank] as AvailabilityStatus,
+    incoming: parts.flatMap((p) => p.incoming).sort((a, b) => a.readyDate.localeCompare(b.readyDate)),
+    leadTimeDays: product.standardLeadTimeDays,
+  };
+}
+
+/**
+ * The variant's price in a distributor's price list. Distributors see only their own list
+ * (asking for another's gives null, like a missing price); staff name the distributor.
+ */
+export async function variantPrice(ctx: RequestContext, variant: Variant, distributorGlobalId: string | null | undefined): Promise<Money | null> {
+  const asked = distributorGlobalId ? idOfType(distributorGlobalId, "Distributor") : null;
+  const own = ctx.principal?.distributorId ?? null;
+  const distributorId = isStaff(ctx.principal) ? asked : distributorGlobalId && asked !== own ? null : own;
+  if (!distributorId) return null;
+  const row = await loader(ctx, priceByDistributorVariant).load(`${distributorId}:${variant.id}`);
+  return row ? money(row.amount, row.currency as CurrencyCode) : null;
+}
+
+export async function leadTimeQuote(ctx: RequestContext, variantGlobalId: string, quantity: number): Promise<LeadTimeQuote> {
+  const id = idOfType(variantGlobalId, "Variant");
+  const variant = id ? await loader(ctx, variantById).load(id) : null;
+  if (!variant) throw new BadUserInputError("variantId", "No variant with this id");
+  const product = await productOf(ctx, variant);
+  if (quantity < 1) throw new BadUserInputError("quantity", `quantity must be at least 1, got ${quantity}`);
+  if (quantity > MAX_QUOTE_QUANTITY) throw new BadUserInputError("quantity", `quantity may be at most ${MAX_QUOTE_QUANTITY}, got ${quantity}`);
+  if (quantity < product.minimumOrderQuantity) {
+    throw new BadUserInputError("quantity", `quantity ${quantity} is below the minimum order quantity of ${product.minimumOrderQuantity}`);
+  }
+  const [stock, batches] = await Promise.all([loader(ctx, stockByVariant).load(variant.id), loader(ctx, incomingBatchesByVariant).load(variant.id)]);
+  const available = Math.max(0, (stock?.onHand ?? 0) - (stock?.reserved ?? 0));
+  if ((variant.discontinued || product.discontinued) && quantity > available) {
+    throw new BadUserInputError("quantity", `This variant is discontinued: only ${available} can be had, from stock`);
+  }
+  const quote = quoteLeadTime({
+    today: utcToday(),
+    quantity,
+    available,
+    batches: batches.map((b) => ({ id: b.id, readyDate: b.readyDate, free: b.quantity - b.allocated, description: b.description })),
+    standardLeadTimeDays: product.standardLeadTimeDays,
+  });
+  return { variant, ...quote, quotedAt: new Date() };
+}
+
+// ---- writes (export managers) ------------------------------------------------------------------
+
+const STYLE_CODE = /^[A-Z0-9][A-Z0-9-]{0,39}$/;
+const SKU = /^[A-Z0-9][A-Z0-9._-]{0,39}$/;
+const CHAIN_CATEGORIES: readonly Category[] = [Category.CHAIN, Category.NECKLACE, Category.PENDANT, Category.BRACELET];
+const MAX_STONE_LINES = 20;
+const MAX_IMAGES = 20;
+
+function validStones(errors: UserErrors, stones: UpsertProductInput["stones"]): StoneRow[] {
+  if (stones.length > MAX_STONE_LINES) errors.add(["input", "stones"], `At most ${MAX_STONE_LINES} stone lines`, UserErrorCode.TOO_LONG);
+  return stones.slice(0, MAX_STONE_LINES).map((s, i) => {
+    const path = ["input", "stones", i];
+    validate.integer(errors, [...path, "count"], s.count, { min: 1, max: 10_000, label: "Stone count" });
+    validate.decimal(errors, [...path, "totalCarat"], s.totalCarat, { scale: 3, min: 0, max: 10_000, exclusiveMin: true, label: "Total carat" });
+    const treatments = [...new Set(s.treatments ?? [])];
+    if (treatments.includes(Treatment.NONE) && treatments.length > 1) {
+      errors.add([...path, "treatments"], "NONE cannot be combined with other treatments", UserErrorCode.INVALID);
+    }
+    if (s.origin === StoneOrigin.NATURAL && (treatments.includes(Treatment.CVD_POST_GROWTH))) {
+      errors.add([...path, "treatments"], "CVD post-growth treatment applies only to lab-grown stones", UserErrorCode.INVALID);
+    }
+    return { type: s.type, shape: s.shape, count: s.count, totalCarat: s.totalCarat, origin: s.origin, treatments: treatments.filter((t) => t !== Treatment.NONE) };
+  });
+}
+
+export async function upsertProduct(ctx: RequestContext, input: UpsertProductInput): Promise<UpsertProductPayload> {
+  const errors = new UserErrors();
+  const styleCode = validate.text(errors, ["input", "styleCode"], input.styleCode, { max: 40, label: "Style code" })?.toUpperCase();
+  if (styleCode && !STYLE_CODE.test(styleCode)) errors.add(["input", "styleCode"], "Style code may hold only letters, digits and dashes", UserErrorCode.INVALID);
+  const name = validate.text(errors, ["input", "name"], input.name, { max: 200, label: "Name" });
+  const description = validate.text(errors, ["input", "description"], input.description, { min: 0, max: 5000, label: "Description" }) ?? "";
+  const collection = input.collection ? validate.text(errors, ["input", "collection"], input.collection, { max: 100, label: "Collection" }) : null;
+
+  const fineness = input.fineness ?? null;
+  const allowed = ALLOWED_FINENESS[input.metal];
+  if (allowed.length === 0 && fineness !== null) {
+    errors.add(["input", "fineness"], `${input.metal} has no fineness; leave it out`, UserErrorCode.INVALID);
+  } else if (allowed.length > 0 && (fineness === null || !allowed.includes(fineness))) {
+    errors.add(["input", "fineness"], `Fineness of ${input.metal} must be one of ${allowed.join(", ")}`, fineness === null ? UserErrorCode.REQUIRED : UserErrorCode.INVALID);
+  }
+
+  let platingThickness: string | null = null;
+  if (input.plating === Plating.NONE) {
+    if (input.platingThicknessMicrons != null) errors.add(["input", "platingThicknessMicrons"], "Without plating there is no plating thickness", UserErrorCode.INVALID);
+  } else {
+    platingThickness =
+      validate.decimal(errors, ["input", "platingThicknessMicrons"], input.platingThicknessMicrons, { scale: 3, min: 0, max: 50, exclusiveMin: true, label: "Plating thickness" }) ?? null;
+  }
+
+  const stones = validStones(errors, input.stones ?? []);
+  const hsCode = normalizeHsCode(input.hsCode ?? "");
+  if (!hsCode) errors.add(["input", "hsCode"], "HS code must be 6, 8 or 10 digits (dots allowed), e.g. 7113.19", UserErrorCode.INVALID);
+  else if (!hsCode.startsWith("71")) errors.add(["input", "hsCode"], "Jewelry HS codes are in chapter 71 (e.g. 7113.19, 7117.19)", UserErrorCode.INVALID);
+  validate.integer(errors, ["input", "standardLeadTimeDays"], input.standardLeadTimeDays, { min: 0, max: 365, label: "Standard lead time" });
+  validate.integer(errors, ["input", "minimumOrderQuantity"], input.minimumOrderQuantity, { min: 1, max: 10_000, label: "Minimum order quantity" });
+  const recycled =
+    input.recycledMetalPercent != null
+      ? (validate.decimal(errors, ["input", "recycledMetalPercent"], input.recycledMetalPercent, { scale: 2, min: 0, max: 100, label: "Recycled metal share" }) ?? null)
+      : null;
+  const rjcNumber = input.rjcCertification
+    ? validate.text(errors, ["input", "rjcCertification", "certificateNumber"], input.rjcCertification.certificateNumber, { max: 60, label: "Certificate number" })
+    : null;
+  const images = input.images ?? [];
+  if (images.length > MAX_IMAGES) errors.add(["input", "images"], `At most ${MAX_IMAGES} images`, UserErrorCode.TOO_LONG);
+  const imageRows = images.slice(0, MAX_IMAGES).map((img, i) => ({
+    url: validate.httpsUrl(errors, ["input", "images", i, "url"], img.url, "Image URL") ?? "",
+    altText: validate.text(errors, ["input", "images", i, "altText"], img.altText, { max: 300, label: "Alt text" }) ?? "",
+  }));
+  if (errors.any || !styleCode || !name || !hsCode) return { userErrors: errors.list };
+
+  return mutate(ctx, async (tx) => {
+    const values = {
+      styleCode,
+      name,
+      description,
+      category: input.category,
+      collection: collection ?? null,
+      metal: input.metal,
+      fineness,
+      plating: input.plating,
+      platingThicknessMicrons: platingThickness,
+      stones,
+      hsCode,
+      countryOfOrigin: input.countryOfOrigin,
+      standardLeadTimeDays: input.standardLeadTimeDays,
+      minimumOrderQuantity: input.minimumOrderQuantity,
+      recycledMetalPercent: recycled,
+      rjcCertificationType: input.rjcCertification?.type ?? null,
+      rjcCertificateNumber: rjcNumber ?? null,
+      images: imageRows,
+      discontinued: input.discontinued,
+    };
+    const existing = await tx.db.findOneBy(Product, { styleCode });
+    if (existing) {
+      if (existing.category !== input.category && (await tx.db.existsBy(Variant, { productId: existing.id }))) {
+        // Sizes are category-specific (ring sizes, chain lengths); re-categorising would orphan them.
+        throw new Rejected(userError(["input", "category"], "The category of a style with variants cannot change", UserErrorCode.NOT_ALLOWED));
+      }
+      await tx.db.update(Product, { id: existing.id }, values);
+    } else {
+      await tx.db.insert(Product, values);
+    }
+    return { product: (await tx.db.findOneBy(Product, { styleCode }))!, userErrors: [] };
+  });
+}
+
+export async function upsertVariant(ctx: RequestContext, input: UpsertVariantInput): Promise<UpsertVariantPayload> {
+  const errors = new UserErrors();
+  const sku = validate.text(errors, ["input", "sku"], input.sku, { max: 40, label: "SKU" })?.toUpperCase();
+  if (sku && !SKU.test(sku)) errors.add(["input", "sku"], "SKU may hold only letters, digits, dots, dashes and underscores", UserErrorCode.INVALID);
+  const gtin = input.gtin?.trim() || null;
+  if (gtin && !isValidGtin(gtin)) errors.add(["input", "gtin"], "GTIN must be 8, 12, 13 or 14 digits with a valid GS1 check digit", UserErrorCode.INVALID);
+  const weight = validate.decimal(errors, ["input", "metalWeightGrams"], input.metalWeightGrams, { scale: 3, min: 0, max: 10_000, exclusiveMin: true, label: "Metal weight" });
+  const ringSize = input.ringSizeMm != null ? validate.decimal(errors, ["input", "ringSizeMm"], input.ringSizeMm, { scale: 1, min: 38, max: 80, label: "Ring size" }) : null;
+  const chainLength = input.chainLengthMm != null ? validate.integer(errors, ["input", "chainLengthMm"], input.chainLengthMm, { min: 100, max: 2000, label: "Chain length" }) : null;
+  const productId = idOfType(input.productId, "Product");
+  const product = productId ? await ctx.db.findOneBy(Product, { id: productId }) : null;
+  if (!product) errors.add(["input", "productId"], "No product with this id", UserErrorCode.NOT_FOUND);
+  if (product && ringSize != null && product.category !== Category.RING) errors.add(["input", "ringSizeMm"], "Only rings have a ring size", UserErrorCode.INVALID);
+  if (product && chainLength != null && !CHAIN_CATEGORIES.includes(product.category)) {
+    errors.add(["input", "chainLengthMm"], "Only chains, necklaces, pendants and bracelets have a length", UserErrorCode.INVALID);
+  }
+  if (errors.any || !sku || !weight || !product) return { userErrors: errors.list };
+
+  return mutate(ctx, async (tx) => {
+    const existing = await tx.db.findOneBy(Variant, { sku });
+    if (existing && existing.productId !== product.id) {
+      throw new Rejected(userError(["input", "sku"], "This SKU belongs to another product", UserErrorCode.TAKEN));
+    }
+    if (gtin) {
+      const holder = await tx.db.findOneBy(Variant, { gtin });
+      if (holder && holder.sku !== sku) throw new Rejected(userError(["input", "gtin"], `GTIN is already used by ${holder.sku}`, UserErrorCode.TAKEN));
+    }
+    const values = { productId: product.id, sku, gtin, ringSizeMm: ringSize ?? null, chainLengthMm: chainLength ?? null, metalWeightGrams: weight, discontinued: input.discontinued };
+    if (existing) {
+      await tx.db.update(Variant, { id: existing.id }, values);
+    } else {
+      const { identifiers } = await tx.db.insert(Variant, values);
+      await tx.db.insert(StockLevel, { variantId: identifiers[0].id as string });
+    }
+    // A change to a variant is a change to its product, for clients syncing with updatedSince.
+    await tx.db.update(Product, { id: product.id }, { updatedAt: () => "now()" });
+    return { variant: (await tx.db.findOneBy(Variant, { sku }))!, userErrors: [] };
+  });
+}
+
+async function variantFor(ctx: RequestContext, globalId: string): Promise<Variant> {
+  const id = idOfType(globalId, "Variant");
+  const variant = id ? await ctx.db.findOneBy(Variant, { id }) : null;
+  if (!variant) throw new Rejected(userError(["input", "variantId"], "No variant with this id", UserErrorCode.NOT_FOUND));
+  return variant;
+}
+
+export async function adjustStock(ctx: RequestContext, input: AdjustStockInput): Promise<AdjustStockPayload> {
+  const errors = new UserErrors();
+  if (!Number.isInteger(input.delta) || input.delta === 0 || Math.abs(input.delta) > 100_000) {
+    errors.add(["input", "delta"], "Delta must be a non-zero whole number from -100000 to 100000", UserErrorCode.OUT_OF_RANGE);
+  }
+  const reason = validate.text(errors, ["input", "reason"], input.reason, { min: 3, max: 500, label: "Reason" });
+  if (errors.any || !reason) return { userErrors: errors.list };
+
+  return mutate(ctx, async (tx) => {
+    const variant = await variantFor(tx, input.variantId);
+    // One statement decides and applies the change, so concurrent adjustments and reservations
+    // can never take on-hand stock below zero or below what orders have reserved.
+    // For UPDATE … RETURNING the postgres driver answers [rows, affected count].
+    const [rows] = (await tx.db.query(
+      `UPDATE stock_levels SET on_hand = on_hand + $2, updated_at = now()
+       WHERE variant_id = $1 AND on_hand + $2 >= reserved
+       RETURNING on_hand`,
+      [variant.id, input.delta],
+    )) as [{ on_hand: number }[], number];
+    const updated = rows[0];
+    if (!updated) {
+      const stock = await tx.db.findOneByOrFail(StockLevel, { variantId: variant.id });
+      throw new Rejected(
+        userError(["input", "delta"], `Stock cannot go below what is reserved: ${stock.onHand} on hand, ${stock.reserved} reserved`, UserErrorCode.OUT_OF_RANGE),
+      );
+    }
+    await tx.db.insert(StockMovement, { variantId: variant.id, delta: input.delta, onHandAfter: updated.on_hand, reason, actorUserId: tx.principal?.kind === "user" ? tx.principal.id : null });
+    return { variant, userErrors: [] };
+  });
+}
+
+export async function scheduleProductionBatch(ctx: RequestContext, input: ScheduleProductionBatchInput): Promise<ScheduleProductionBatchPayload> {
+  const errors = new UserErrors();
+  validate.integer(errors, ["input", "quantity"], input.quantity, { min: 1, max: 100_000, label: "Quantity" });
+  const today = utcToday();
+  const latest = new Date(Date.now() + 2 * 366 * 86_400_000).toISOString().slice(0, 10);
+  if (input.readyDate < today) errors.add(["input", "readyDate"], `Ready date must be today (${today}) or later`, UserErrorCode.OUT_OF_RANGE);
+  if (input.readyDate > latest) errors.add(["input", "readyDate"], "Ready date must be within two years", UserErrorCode.OUT_OF_RANGE);
+  const description = validate.text(errors, ["input", "description"], input.description, { max: 200, label: "Description" });
+  if (errors.any || !description) return { userErrors: errors.list };
+
+  return mutate(ctx, async (tx) => {
+    const variant = await variantFor(tx, input.variantId);
+    if (variant.discontinued) throw new Rejected(userError(["input", "variantId"], "The variant is discontinued", UserErrorCode.INVALID_STATE));
+    await tx.db.insert(ProductionBatch, { variantId: variant.id, quantity: input.quantity, readyDate: input.readyDate, description });
+    return { variant, userErrors: [] };
+  });
+}
+
+export async function setPrice(ctx: RequestContext, input: SetPriceInput): Promise<SetPricePayload> {
+  const errors = new UserErrors();
+  const amount = validate.decimal(errors, ["input", "amount"], input.amount, {
+    scale: minorUnits(input.currency),
+    min: 0,
+    max: 1_000_000_000,
+    exclusiveMin: true,
+    label: `A ${input.currency} amount`,
+  });
+  const distributorId = idOfType(input.distributorId, "Distributor");
+  const distributor = distributorId ? await ctx.db.findOneBy(Distributor, { id: distributorId }) : null;
+  if (!distributor) errors.add(["input", "distributorId"], "No distributor with this id", UserErrorCode.NOT_FOUND);
+  else if (distributor.currency !== input.currency) {
+    errors.add(["input", "currency"], `Prices for ${distributor.name} are in its contract currency, ${distributor.currency}`, UserErrorCode.INVALID);
+  }
+  if (errors.any || !amount || !distributor) return { userErrors: errors.list };
+
+  return mutate(ctx, async (tx) => {
+    const variant = await variantFor(tx, input.variantId);
+    await tx.db.query(
+      `INSERT INTO variant_prices (distributor_id, variant_id, amount, currency) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (distributor_id, variant_id) DO UPDATE SET amount = EXCLUDED.amount, currency = EXCLUDED.currency, updated_at = now()`,
+      [distributor.id, variant.id, amount, input.currency],
+    );
+    return { variant, price: money(amount, input.currency), userErrors: [] as UserError[] };
+  });
+}

@@ -1,0 +1,197 @@
+import { Field, Int, ObjectType } from "type-graphql";
+import { DateTimeScalar, DecimalScalar, LocalDateScalar } from "../../graphql/scalars";
+import { Connection } from "../../graphql/connection";
+import {
+  AvailabilityStatus,
+  Plating,
+  ProductionSource,
+  RjcCertificationType,
+  StoneOrigin,
+  StoneShape,
+  StoneType,
+  Treatment,
+} from "./catalog.enums";
+import { Product } from "./product.entity";
+import { Variant } from "./variant.entity";
+
+export const ProductConnection = Connection(Product);
+
+@ObjectType({ description: "A treatment of a stone and whether it lasts." })
+export class StoneTreatment {
+  @Field(() => Treatment, { description: "The treatment." })
+  treatment: Treatment;
+
+  @Field(() => Boolean, { description: "False when the treatment does not last or needs special care; buyers must be told." })
+  permanent: boolean;
+}
+
+@ObjectType({ description: "Stones of one kind set in a piece." })
+export class Stone {
+  @Field(() => StoneType, { description: "Species or material." })
+  type: StoneType;
+
+  @Field(() => StoneShape, { description: "Cut or shape." })
+  shape: StoneShape;
+
+  @Field(() => Int, { description: "Number of stones." })
+  count: number;
+
+  @Field(() => DecimalScalar, { description: "Total carat weight of these stones (1 ct = 0.2 g)." })
+  totalCarat: string;
+
+  @Field(() => StoneOrigin, { description: "Natural, lab-grown or simulant." })
+  origin: StoneOrigin;
+
+  @Field(() => [StoneTreatment], { description: "Treatments to disclose; empty when untreated." })
+  treatments: StoneTreatment[];
+
+  @Field(() => String, { description: 'Name to show, with "lab-grown" or "simulated" immediately before the stone name where it applies.' })
+  displayName: string;
+}
+
+@ObjectType({ description: "Surface plating of a piece." })
+export class PlatingSpec {
+  @Field(() => Plating, { description: "Plating metal, or NONE." })
+  type: Plating;
+
+  @Field(() => DecimalScalar, { nullable: true, description: "Plating thickness in microns; null without plating." })
+  thicknessMicrons: string | null;
+}
+
+@ObjectType({ description: "A Responsible Jewellery Council certification covering the piece." })
+export class RjcCertification {
+  @Field(() => RjcCertificationType, { description: "Code of Practices or Chain of Custody." })
+  type: RjcCertificationType;
+
+  @Field(() => String, { description: "Certificate number." })
+  certificateNumber: string;
+}
+
+@ObjectType({ description: "Responsible-sourcing facts B2B clients ask about." })
+export class Provenance {
+  @Field(() => DecimalScalar, { nullable: true, description: "Share of recycled metal, in percent." })
+  recycledMetalPercent: string | null;
+
+  @Field(() => RjcCertification, { nullable: true, description: "RJC certification, if any." })
+  rjcCertification: RjcCertification | null;
+
+  @Field(() => Boolean, { description: "True when the piece contains natural (mined) diamonds." })
+  containsNaturalDiamonds: boolean;
+
+  @Field(() => String, {
+    nullable: true,
+    description: "The WDC System of Warranties statement (Kimberley Process) that invoices carry for natural diamonds; null otherwise.",
+  })
+  systemOfWarrantiesStatement: string | null;
+}
+
+@ObjectType({ description: "A product image." })
+export class ProductImage {
+  @Field(() => String, { description: "https URL of the image." })
+  url: string;
+
+  @Field(() => String, { description: "Text alternative for people who cannot see it." })
+  altText: string;
+}
+
+@ObjectType({ description: "Harmonized System tariff code." })
+export class HsCode {
+  @Field(() => String, { description: "Digits only: 6 (international), 8 (EU CN) or 10 (US HTS)." })
+  digits: string;
+
+  @Field(() => String, { description: "Dotted form, e.g. 7113.19." })
+  formatted: string;
+}
+
+@ObjectType({ description: "A ring size, stored as inner circumference." })
+export class RingSize {
+  @Field(() => DecimalScalar, { description: "Inner circumference in millimetres (ISO 8653)." })
+  innerCircumferenceMm: string;
+
+  @Field(() => String, { description: "ISO 8653 / EU size: the circumference in whole millimetres." })
+  iso: string;
+
+  @Field(() => String, { description: "Nearest US/Canada size, in quarter sizes (approximate)." })
+  us: string;
+}
+
+@ObjectType({ description: "A scheduled production batch that will add to stock." })
+export class IncomingBatch {
+  @Field(() => Int, { description: "Units the batch will produce." })
+  quantity: number;
+
+  @Field(() => Int, { description: "Units of it not yet promised to orders." })
+  unallocated: number;
+
+  @Field(() => LocalDateScalar, { description: "When the batch is expected to be ready." })
+  readyDate: string;
+
+  @Field(() => String, { description: "What the batch is, e.g. casting run." })
+  description: string;
+}
+
+@ObjectType({ description: "How many units can be had now and soon." })
+export class Availability {
+  @Field(() => Int, { description: "Units on the shelf." })
+  onHand: number;
+
+  @Field(() => Int, { description: "Units on the shelf already promised to orders." })
+  reserved: number;
+
+  @Field(() => Int, { description: "On hand minus reserved: what can be ordered from stock now." })
+  available: number;
+
+  @Field(() => AvailabilityStatus, { description: "Summary status." })
+  status: AvailabilityStatus;
+
+  @Field(() => [IncomingBatch], { description: "Scheduled production batches, soonest first." })
+  incoming: IncomingBatch[];
+
+  @Field(() => Int, { description: "Standard lead time of a new production run, in business days." })
+  leadTimeDays: number;
+}
+
+@ObjectType({ description: "A part of a lead-time quote: units from one source, ready on one date." })
+export class LeadTimeAllocation {
+  @Field(() => ProductionSource, { description: "Stock, a scheduled batch, or a new run." })
+  source: ProductionSource;
+
+  @Field(() => Int, { description: "Units from this source." })
+  quantity: number;
+
+  @Field(() => LocalDateScalar, { description: "When these units are ready." })
+  readyDate: string;
+
+  @Field(() => String, { description: "The stock or batch they come from." })
+  description: string;
+}
+
+@ObjectType({ description: "When a quantity of a variant could ship, if ordered now. A quote reserves nothing." })
+export class LeadTimeQuote {
+  @Field(() => Variant, { description: "The variant quoted." })
+  variant: Variant;
+
+  @Field(() => Int, { description: "Units quoted." })
+  quantity: number;
+
+  @Field(() => Int, { description: "Units that ship from stock." })
+  fromStock: number;
+
+  @Field(() => Int, { description: "Units that must be produced." })
+  toProduce: number;
+
+  @Field(() => [LeadTimeAllocation], { description: "Where each part comes from, stock first." })
+  allocations: LeadTimeAllocation[];
+
+  @Field(() => LocalDateScalar, { description: "Estimated ship date: when the last part is ready, plus two business days for QC and packing." })
+  estimatedShipDate: string;
+
+  @Field(() => Int, { description: "Calendar days from today to the estimated ship date." })
+  leadTimeDays: number;
+
+  @Field(() => String, { description: 'One line a buyer can read, e.g. "3 from stock, 47 made to order: casting run ready 2026-12-14; ships 2026-12-16".' })
+  basis: string;
+
+  @Field(() => DateTimeScalar, { description: "When the quote was computed." })
+  quotedAt: Date;
+}

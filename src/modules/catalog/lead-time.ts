@@ -1,0 +1,103 @@
+import { ProductionSource } from "./catalog.enums";
+
+// Goods that are ready (in stock, or out of a production run) still need quality control,
+// packing and export paperwork before they ship.
+export const DISPATCH_BUSINESS_DAYS = 2;
+
+/** Adds Monday-to-Friday days to a YYYY-MM-DD date. */
+export function addBusinessDays(date: string, days: number): string {
+  const d = new Date(`${date}T00:00:00Z`);
+  let left = days;
+  while (left > 0) {
+    d.setUTCDate(d.getUTCDate() + 1);
+    const weekday = d.getUTCDay();
+    if (weekday !== 0 && weekday !== 6) left--;
+  }
+  return d.toISOString().slice(0, 10);
+}
+
+export function daysBetween(from: string, to: string): number {
+  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
+}
+
+export interface BatchCapacity {
+  id: string;
+  readyDate: string;
+  /** Units of the batch not yet promised to an order. */
+  free: number;
+  description: string;
+}
+
+export interface QuoteAllocation {
+  source: ProductionSource;
+  quantity: number;
+  readyDate: string;
+  batchId: string | null;
+  description: string;
+}
+
+export interface Quote {
+  quantity: number;
+  fromStock: number;
+  toProduce: number;
+  allocations: QuoteAllocation[];
+  estimatedShipDate: string;
+  leadTimeDays: number;
+  basis: string;
+}
+
+/**
+ * Splits a quantity over stock available now, then the free capacity of scheduled batches in the
+ * order they become ready, then a new run started today that takes the standard lead time (in
+ * business days). The piece ships DISPATCH_BUSINESS_DAYS after its last part is ready.
+ */
+export function quoteLeadTime(input: {
+  today: string;
+  quantity: number;
+  available: number;
+  batches: readonly BatchCapacity[];
+  standardLeadTimeDays: number;
+}): Quote {
+  const allocations: QuoteAllocation[] = [];
+  let left = input.quantity;
+
+  const fromStock = Math.min(Math.max(input.available, 0), left);
+  if (fromStock > 0) {
+    allocations.push({ source: ProductionSource.STOCK, quantity: fromStock, readyDate: input.today, batchId: null, description: "stock" });
+    left -= fromStock;
+  }
+  const batches = [...input.batches].filter((b) => b.free > 0 && b.readyDate >= input.today).sort((a, b) => a.readyDate.localeCompare(b.readyDate) || a.id.localeCompare(b.id));
+  for (const batch of batches) {
+    if (left === 0) break;
+    const take = Math.min(batch.free, left);
+    allocations.push({ source: ProductionSource.BATCH, quantity: take, readyDate: batch.readyDate, batchId: batch.id, description: batch.description });
+    left -= take;
+  }
+  if (left > 0) {
+    allocations.push({
+      source: ProductionSource.NEW_RUN,
+      quantity: left,
+      readyDate: addBusinessDays(input.today, input.standardLeadTimeDays),
+      batchId: null,
+      description: "new production run",
+    });
+  }
+
+  const lastReady = allocations.reduce((latest, a) => (a.readyDate > latest ? a.readyDate : latest), input.today);
+  const estimatedShipDate = addBusinessDays(lastReady, DISPATCH_BUSINESS_DAYS);
+  const toProduce = input.quantity - fromStock;
+  const production = allocations.filter((a) => a.source !== ProductionSource.STOCK);
+  const parts = [fromStock > 0 ? `${fromStock} from stock` : null, toProduce > 0 ? `${toProduce} made to order` : null].filter(Boolean).join(", ");
+  const detail = production
+    .map((a) => `${production.length > 1 ? `${a.quantity} in ` : ""}${a.description} ready ${a.readyDate}`)
+    .join("; ");
+  return {
+    quantity: input.quantity,
+    fromStock,
+    toProduce,
+    allocations,
+    estimatedShipDate,
+    leadTimeDays: daysBetween(input.today, estimatedShipDate),
+    basis: `${parts}${detail ? `: ${detail}` : ""}; ships ${estimatedShipDate}`,
+  };
+}
