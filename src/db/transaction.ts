@@ -1,6 +1,7 @@
+import { QueryFailedError } from "typeorm";
 import type { IsolationLevel } from "typeorm/driver/types/IsolationLevel";
 import type { RequestContext } from "../graphql/context";
-import { Rejected, type UserError } from "../graphql/user-error";
+import { Rejected, UserErrorCode, userError, type UserError } from "../graphql/user-error";
 
 /**
  * Runs `work` in one transaction with a context whose `db` is the transaction; anything thrown
@@ -18,6 +19,22 @@ export async function withTransaction<T>(
   );
 }
 
+export interface MutateOptions {
+  isolation?: IsolationLevel;
+  /**
+   * Unique indexes the work may collide with, by name, and the input field each one guards. A
+   * concurrent writer can win the race after the work's own check; the loser then gets a TAKEN
+   * user error instead of an internal error.
+   */
+  unique?: Record<string, { field: string[]; message: string }>;
+}
+
+function uniqueViolation(error: unknown): string | undefined {
+  if (!(error instanceof QueryFailedError)) return undefined;
+  const driverError = error.driverError as { code?: string; constraint?: string };
+  return driverError.code === "23505" ? driverError.constraint : undefined;
+}
+
 /**
  * A mutation's unit of work: on success its payload; when the work throws `Rejected`, nothing is
  * written and the payload carries only the user errors.
@@ -25,12 +42,15 @@ export async function withTransaction<T>(
 export async function mutate<P extends { userErrors: UserError[] }>(
   ctx: RequestContext,
   work: (tx: RequestContext) => Promise<P>,
-  isolation?: IsolationLevel,
+  options: MutateOptions = {},
 ): Promise<P | { userErrors: UserError[] }> {
   try {
-    return await withTransaction(ctx, work, isolation);
+    return await withTransaction(ctx, work, options.isolation);
   } catch (error) {
     if (error instanceof Rejected) return { userErrors: error.userErrors };
+    const constraint = uniqueViolation(error);
+    const known = constraint ? options.unique?.[constraint] : undefined;
+    if (known) return { userErrors: userError(known.field, known.message, UserErrorCode.TAKEN) };
     throw error;
   }
 }

@@ -145,7 +145,7 @@ export async function createUser(ctx: RequestContext, input: CreateUserInput): P
     }
     const user = await tx.db.save(tx.db.create(User, { distributorId, email, name, role: input.role, passwordHash, active: true }));
     return { user, userErrors: [] };
-  });
+  }, { unique: { users_email_key: { field: ["input", "email"], message: "A user with this email already exists" } } });
 }
 
 async function ownUser(ctx: RequestContext, globalId: string): Promise<User | null> {

@@ -354,7 +354,7 @@ export async function upsertProduct(ctx: RequestContext, input: UpsertProductInp
       await tx.db.insert(Product, values);
     }
     return { product: (await tx.db.findOneBy(Product, { styleCode }))!, userErrors: [] };
-  });
+  }, { unique: { products_style_code_key: { field: ["input", "styleCode"], message: "This style code was just created by someone else; retry to update it" } } });
 }
 
 export async function upsertVariant(ctx: RequestContext, input: UpsertVariantInput): Promise<UpsertVariantPayload> {
@@ -394,6 +394,11 @@ export async function upsertVariant(ctx: RequestContext, input: UpsertVariantInp
     // A change to a variant is a change to its product, for clients syncing with updatedSince.
     await tx.db.update(Product, { id: product.id }, { updatedAt: () => "now()" });
     return { variant: (await tx.db.findOneBy(Variant, { sku }))!, userErrors: [] };
+  }, {
+    unique: {
+      variants_sku_key: { field: ["input", "sku"], message: "This SKU was just created by someone else; retry to update it" },
+      variants_gtin_key: { field: ["input", "gtin"], message: "GTIN is already used by another variant" },
+    },
   });
 }
 
