@@ -28,3 +28,30 @@ export function money(amount: string, currency: CurrencyCode): Money {
   const normalized = digits === 0 ? whole : `${whole}.${fraction.slice(0, digits).padEnd(digits, "0")}`;
   return { amount: `${negative ? "-" : ""}${normalized}`, currency };
 }
+
+// Exact decimal arithmetic for money: amounts as BigInt at a fixed scale of 4 decimals, the scale
+// of every stored price and total. Never a float.
+const SCALE = 4;
+const FACTOR = 10n ** BigInt(SCALE);
+
+export function toScaled(amount: string): bigint {
+  const negative = amount.startsWith("-");
+  const [whole, fraction = ""] = (negative ? amount.slice(1) : amount).split(".");
+  if (fraction.length > SCALE || !/^\d+$/.test(whole) || !/^\d*$/.test(fraction)) throw new Error(`not a decimal of scale ≤ ${SCALE}: ${amount}`);
+  const value = BigInt(whole) * FACTOR + BigInt(fraction.padEnd(SCALE, "0"));
+  return negative ? -value : value;
+}
+
+export function fromScaled(value: bigint): string {
+  const negative = value < 0n;
+  const abs = negative ? -value : value;
+  return `${negative ? "-" : ""}${abs / FACTOR}.${String(abs % FACTOR).padStart(SCALE, "0")}`;
+}
+
+export function multiply(amount: string, quantity: number): string {
+  return fromScaled(toScaled(amount) * BigInt(quantity));
+}
+
+export function sum(amounts: readonly string[]): string {
+  return fromScaled(amounts.reduce((acc, a) => acc + toScaled(a), 0n));
+}

@@ -14,6 +14,9 @@ export enum UserErrorCode {
   STALE_VERSION = "STALE_VERSION",
   INVALID_CREDENTIALS = "INVALID_CREDENTIALS",
   TOO_MANY_ATTEMPTS = "TOO_MANY_ATTEMPTS",
+  NOT_OFFERED = "NOT_OFFERED",
+  PRICE_MISSING = "PRICE_MISSING",
+  IDEMPOTENCY_KEY_REUSED = "IDEMPOTENCY_KEY_REUSED",
 }
 
 registerEnumType(UserErrorCode, {
@@ -32,6 +35,9 @@ registerEnumType(UserErrorCode, {
     STALE_VERSION: { description: "The object changed since you read it; read it again and retry." },
     INVALID_CREDENTIALS: { description: "The email and password do not match an active account." },
     TOO_MANY_ATTEMPTS: { description: "Too many failed attempts; wait before trying again." },
+    NOT_OFFERED: { description: "The style does not offer this (e.g. a customization)." },
+    PRICE_MISSING: { description: "Your price list has no price for this item; ask the exporter for one." },
+    IDEMPOTENCY_KEY_REUSED: { description: "This idempotency key was already used with a different input." },
   },
 });
 

@@ -1,5 +1,6 @@
 import { accountsEntities } from "./accounts";
 import { catalogEntities } from "./catalog";
+import { ordersEntities } from "./orders";
 
 // Every TypeORM entity, module by module.
-export const entities = [...accountsEntities, ...catalogEntities];
+export const entities = [...accountsEntities, ...catalogEntities, ...ordersEntities];

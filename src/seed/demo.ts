@@ -5,6 +5,7 @@ import { ApiClient, Distributor, hashSecret, User } from "../modules/accounts";
 import { DEMO_ERP_CLIENT_ID, DEMO_ERP_SECRET, DEMO_PASSWORD } from "../modules/accounts/demo-credentials";
 import { log } from "../logger";
 import { seedCatalog } from "./catalog";
+import { seedOrders } from "./orders";
 
 export const DEMO_LOGINS = [
   { email: "buyer@atelier-paris.example", name: "Camille Laurent", role: UserRole.BUYER, distributor: "atelier-paris" },
@@ -59,7 +60,8 @@ export async function seedDemoData(dataSource: DataSource, env: string): Promise
     if (await db.existsBy(Distributor, { code: DISTRIBUTORS[0].code })) return false;
     await seedAccounts(db);
     const catalog = await seedCatalog(db);
-    log.info("demo data seeded", catalog);
+    const orders = await seedOrders(db);
+    log.info("demo data seeded", { ...catalog, orders });
     return true;
   });
 }

@@ -88,6 +88,24 @@ export class ProductImageInput {
   altText: string;
 }
 
+@InputType({ description: "What buyers may ask to change when ordering a style." })
+export class CustomizationOptionsInput {
+  @Field(() => Boolean, { defaultValue: false, description: "Sizes other than the standard variants can be made." })
+  customSizes: boolean;
+
+  @Field(() => [Plating], { defaultValue: [], description: "Platings offered instead of the standard one." })
+  platings: Plating[];
+
+  @Field(() => [StoneType], { defaultValue: [], description: "Stones offered instead of the standard ones." })
+  stones: StoneType[];
+
+  @Field(() => Boolean, { defaultValue: false, description: "The distributor's branding can be applied." })
+  branding: boolean;
+
+  @Field(() => Int, { defaultValue: 0, description: "Longest engraving offered, 0 to 200 characters; 0 for none." })
+  engravingMaxLength: number;
+}
+
 @InputType({ description: "A style, created or replaced whole by its style code." })
 export class UpsertProductInput {
   @Field(() => String, { description: "Style code: letters, digits and dashes, up to 40 characters; stored in upper case." })
@@ -140,6 +158,9 @@ export class UpsertProductInput {
 
   @Field(() => [ProductImageInput], { defaultValue: [], description: "Images, at most 20." })
   images: ProductImageInput[];
+
+  @Field(() => CustomizationOptionsInput, { nullable: true, description: "Customizations offered; none when omitted." })
+  customizationOptions?: CustomizationOptionsInput | null;
 
   @Field(() => Boolean, { defaultValue: false, description: "True to mark the style discontinued." })
   discontinued: boolean;

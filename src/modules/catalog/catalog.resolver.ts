@@ -18,7 +18,7 @@ import {
   UpsertVariantPayload,
 } from "./catalog.inputs";
 import * as catalog from "./catalog.service";
-import { Availability, HsCode, LeadTimeQuote, PlatingSpec, ProductConnection, ProductImage, Provenance, RingSize, Stone } from "./catalog.types";
+import { Availability, CustomizationOptions, HsCode, LeadTimeQuote, PlatingSpec, ProductConnection, ProductImage, Provenance, RingSize, Stone } from "./catalog.types";
 import { karat } from "./jewelry";
 import { Product } from "./product.entity";
 import { Variant } from "./variant.entity";
@@ -82,6 +82,11 @@ export class ProductResolver {
   @FieldResolver(() => [ProductImage], { description: "Images, first is the main one." })
   images(@Root() product: Product): ProductImage[] {
     return product.images;
+  }
+
+  @FieldResolver(() => CustomizationOptions, { description: "What a buyer may ask to change when ordering the style." })
+  customizationOptions(@Root() product: Product): CustomizationOptions {
+    return catalog.customizationOptionsOf(product);
   }
 
   @FieldResolver(() => [Variant], { description: "The sizes or lengths the style is made in, by SKU." })

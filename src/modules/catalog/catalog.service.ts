@@ -31,7 +31,7 @@ import {
   variantById,
   variantsByProduct,
 } from "./catalog.loaders";
-import type { Availability, HsCode, LeadTimeQuote, PlatingSpec, Provenance, RingSize, Stone } from "./catalog.types";
+import type { Availability, CustomizationOptions, HsCode, LeadTimeQuote, PlatingSpec, Provenance, RingSize, Stone } from "./catalog.types";
 import {
   ALLOWED_FINENESS,
   containsNaturalDiamond,
@@ -149,6 +149,14 @@ export function stonesOf(product: Product): Stone[] {
     displayName: stoneDisplayName(s.type, s.origin),
   }));
 }
+
+export const customizationOptionsOf = (p: Product): CustomizationOptions => ({
+  customSizes: p.customizationOptions.customSizes ?? false,
+  platings: p.customizationOptions.platings ?? [],
+  stones: p.customizationOptions.stones ?? [],
+  branding: p.customizationOptions.branding ?? false,
+  engravingMaxLength: p.customizationOptions.engravingMaxLength ?? 0,
+});
 
 export const platingOf = (p: Product): PlatingSpec => ({ type: p.plating, thicknessMicrons: p.platingThicknessMicrons });
 
@@ -319,6 +327,8 @@ export async function upsertProduct(ctx: RequestContext, input: UpsertProductInp
     url: validate.httpsUrl(errors, ["input", "images", i, "url"], img.url, "Image URL") ?? "",
     altText: validate.text(errors, ["input", "images", i, "altText"], img.altText, { max: 300, label: "Alt text" }) ?? "",
   }));
+  const options = input.customizationOptions;
+  if (options) validate.integer(errors, ["input", "customizationOptions", "engravingMaxLength"], options.engravingMaxLength, { min: 0, max: 200, label: "Engraving length" });
   if (errors.any || !styleCode || !name || !hsCode) return { userErrors: errors.list };
 
   return mutate(ctx, async (tx) => {
@@ -341,6 +351,9 @@ export async function upsertProduct(ctx: RequestContext, input: UpsertProductInp
       rjcCertificationType: input.rjcCertification?.type ?? null,
       rjcCertificateNumber: rjcNumber ?? null,
       images: imageRows,
+      customizationOptions: options
+        ? { customSizes: options.customSizes, platings: [...new Set(options.platings)], stones: [...new Set(options.stones)], branding: options.branding, engravingMaxLength: options.engravingMaxLength }
+        : {},
       discontinued: input.discontinued,
     };
     const existing = await tx.db.findOneBy(Product, { styleCode });
@@ -453,6 +466,10 @@ export async function scheduleProductionBatch(ctx: RequestContext, input: Schedu
   return mutate(ctx, async (tx) => {
     const variant = await variantFor(tx, input.variantId);
     if (variant.discontinued) throw new Rejected(userError(["input", "variantId"], "The variant is discontinued", UserErrorCode.INVALID_STATE));
+    // A discontinued style is no longer made, whatever its variants say (as availability and quotes treat it).
+    if ((await tx.db.findOneByOrFail(Product, { id: variant.productId })).discontinued) {
+      throw new Rejected(userError(["input", "variantId"], "The style of this variant is discontinued", UserErrorCode.INVALID_STATE));
+    }
     await tx.db.insert(ProductionBatch, { variantId: variant.id, quantity: input.quantity, readyDate: input.readyDate, description });
     return { variant, userErrors: [] };
   });

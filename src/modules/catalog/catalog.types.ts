@@ -85,6 +85,24 @@ export class Provenance {
   systemOfWarrantiesStatement: string | null;
 }
 
+@ObjectType({ description: "What a buyer may ask to change when ordering the style." })
+export class CustomizationOptions {
+  @Field(() => Boolean, { description: "Sizes other than the standard variants can be made." })
+  customSizes: boolean;
+
+  @Field(() => [Plating], { description: "Platings that can be asked for instead of the standard one." })
+  platings: Plating[];
+
+  @Field(() => [StoneType], { description: "Stones that can be set instead of the standard ones." })
+  stones: StoneType[];
+
+  @Field(() => Boolean, { description: "The distributor's branding (logo or hallmark stamp) can be applied." })
+  branding: boolean;
+
+  @Field(() => Int, { description: "Longest engraving offered, in characters; 0 when engraving is not offered." })
+  engravingMaxLength: number;
+}
+
 @ObjectType({ description: "A product image." })
 export class ProductImage {
   @Field(() => String, { description: "https URL of the image." })

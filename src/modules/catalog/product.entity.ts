@@ -15,6 +15,15 @@ export interface StoneRow {
   treatments: Treatment[];
 }
 
+/** What a buyer may ask to change when ordering the style (products.customization_options). */
+export interface CustomizationOptionsRow {
+  customSizes?: boolean;
+  platings?: Plating[];
+  stones?: StoneType[];
+  branding?: boolean;
+  engravingMaxLength?: number;
+}
+
 export interface ImageRow {
   url: string;
   altText: string;
@@ -93,6 +102,9 @@ export class Product extends Node {
 
   @Column({ type: "jsonb", default: () => "'[]'::jsonb" })
   images: ImageRow[];
+
+  @Column({ type: "jsonb", default: () => "'{}'::jsonb" })
+  customizationOptions: CustomizationOptionsRow;
 
   @Field(() => Boolean, { description: "True when the style is no longer made." })
   @Column({ type: "boolean", default: false })

@@ -1,0 +1,12 @@
+import { registerNode } from "../../graphql/node";
+import { OrderLineResolver, OrderResolver } from "./orders.resolver";
+import { findOrderById } from "./orders.service";
+import { IdempotencyKey, Order, OrderLine, OrderStatusChange } from "./order.entity";
+
+registerNode(Order, "Order", findOrderById);
+
+export const ordersEntities = [Order, OrderLine, OrderStatusChange, IdempotencyKey];
+export const ordersResolvers = [OrderResolver, OrderLineResolver] as const;
+
+export { Order, OrderLine, OrderStatusChange };
+export { OrderStatus } from "./order-state";

@@ -1,0 +1,50 @@
+import { registerEnumType } from "type-graphql";
+
+export enum OrderStatus {
+  PENDING = "PENDING",
+  CONFIRMED = "CONFIRMED",
+  IN_PRODUCTION = "IN_PRODUCTION",
+  QUALITY_CHECK = "QUALITY_CHECK",
+  PACKED = "PACKED",
+  SHIPPED = "SHIPPED",
+  DELIVERED = "DELIVERED",
+  CANCELLED = "CANCELLED",
+}
+
+registerEnumType(OrderStatus, {
+  name: "OrderStatus",
+  description: "Where an order stands.",
+  valuesConfig: {
+    PENDING: { description: "Placed; awaiting the exporter's confirmation. Stock is reserved." },
+    CONFIRMED: { description: "Accepted by the exporter." },
+    IN_PRODUCTION: { description: "Made-to-order pieces are being made." },
+    QUALITY_CHECK: { description: "Checked against the buyer's specification (size, plating, stones, branding)." },
+    PACKED: { description: "Packed and labelled, with certificates; waiting for the carrier." },
+    SHIPPED: { description: "Every line has shipped." },
+    DELIVERED: { description: "Every shipment has been delivered." },
+    CANCELLED: { description: "Cancelled; its reservations were released." },
+  },
+});
+
+// Staff move an order forward one step at a time; shipping states come from shipments.
+const STAFF_STEPS: Partial<Record<OrderStatus, OrderStatus>> = {
+  [OrderStatus.PENDING]: OrderStatus.CONFIRMED,
+  [OrderStatus.CONFIRMED]: OrderStatus.IN_PRODUCTION,
+  [OrderStatus.IN_PRODUCTION]: OrderStatus.QUALITY_CHECK,
+  [OrderStatus.QUALITY_CHECK]: OrderStatus.PACKED,
+};
+
+export const CANCELLABLE: readonly OrderStatus[] = [OrderStatus.PENDING, OrderStatus.CONFIRMED];
+
+/** The status a staff member may advance an order to from `from`, if any. */
+export function nextStaffStatus(from: OrderStatus): OrderStatus | undefined {
+  return STAFF_STEPS[from];
+}
+
+export function canAdvance(from: OrderStatus, to: OrderStatus): boolean {
+  return STAFF_STEPS[from] === to;
+}
+
+export function canCancel(from: OrderStatus): boolean {
+  return CANCELLABLE.includes(from);
+}

@@ -1,0 +1,22 @@
+import type { LoaderFactory } from "../../graphql/context";
+import { groupLoader } from "../../graphql/loaders";
+import { OrderLine, OrderStatusChange } from "./order.entity";
+
+// Lines and history are reached only through an order the caller was allowed to see.
+
+export const linesByOrder: LoaderFactory<string, OrderLine[]> = (ctx) =>
+  groupLoader(
+    (ids) => ctx.db.createQueryBuilder(OrderLine, "l").where("l.orderId = ANY(:ids)", { ids }).orderBy("l.orderId").addOrderBy("l.lineNumber").getMany(),
+    (l) => l.orderId,
+  );
+
+export const historyByOrder: LoaderFactory<string, OrderStatusChange[]> = (ctx) =>
+  groupLoader(
+    (ids) =>
+      ctx.db
+        .createQueryBuilder(OrderStatusChange, "h")
+        .where("h.orderId = ANY(:ids)", { ids })
+        .orderBy("h.seq")
+        .getMany(),
+    (h) => h.orderId,
+  );

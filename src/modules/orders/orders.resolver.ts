@@ -1,0 +1,118 @@
+import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from "type-graphql";
+import { Allow, ApiScope, Roles, UserRole } from "../../graphql/access";
+import { ConnectionArgs } from "../../graphql/connection";
+import { loader, type RequestContext } from "../../graphql/context";
+import { Money } from "../../graphql/money";
+import { CurrencyCode } from "../../graphql/scalars";
+import { Distributor } from "../accounts";
+import { distributorById } from "../accounts/accounts.loaders";
+import { Variant } from "../catalog";
+import { variantById } from "../catalog/catalog.loaders";
+import {
+  AdvanceOrderStatusInput,
+  AdvanceOrderStatusPayload,
+  CancelOrderInput,
+  CancelOrderPayload,
+  ConfirmOrderInput,
+  ConfirmOrderPayload,
+  OrderConnection,
+  OrderFilter,
+  OrderOrderField,
+  PlaceOrderInput,
+  PlaceOrderPayload,
+  ReorderInput,
+  ReorderPayload,
+} from "./orders.inputs";
+import * as orders from "./orders.service";
+import { OrderLineView, OrderStatusChangeView } from "./orders.types";
+import { Order } from "./order.entity";
+
+const ORDER_READERS = [...Roles.ALL, ApiScope.ORDERS_READ] as const;
+const ORDER_WRITERS = [UserRole.BUYER, UserRole.DISTRIBUTOR_ADMIN, ApiScope.ORDERS_WRITE] as const;
+
+@Resolver(() => Order)
+export class OrderResolver {
+  @Allow(...ORDER_READERS)
+  @Query(() => OrderConnection, { description: "Your distributor's orders (staff: every distributor's), newest first unless asked otherwise." })
+  orders(
+    @Ctx() ctx: RequestContext,
+    @Args(() => ConnectionArgs) args: ConnectionArgs,
+    @Arg("filter", () => OrderFilter, { nullable: true, description: "Narrows the list." }) filter?: OrderFilter,
+    @Arg("orderBy", () => OrderOrderField, { nullable: true, description: "NEWEST by default; UPDATED when `filter.updatedSince` is given." }) orderBy?: OrderOrderField,
+  ) {
+    return orders.listOrders(ctx, args, filter, orderBy);
+  }
+
+  @Allow(...ORDER_READERS)
+  @Query(() => Order, { nullable: true, description: "One order by id or number (give exactly one); null when there is none you may see." })
+  order(
+    @Ctx() ctx: RequestContext,
+    @Arg("id", () => ID, { nullable: true, description: "Global id." }) id?: string,
+    @Arg("number", () => String, { nullable: true, description: "Order number, e.g. EXP-2026-000123." }) number?: string,
+  ): Promise<Order | null> {
+    return orders.findOrder(ctx, { id, number });
+  }
+
+  @FieldResolver(() => CurrencyCode, { description: "Currency of every amount on the order: the contract currency." })
+  currency(@Root() order: Order): CurrencyCode {
+    return order.currency;
+  }
+
+  @FieldResolver(() => Money, { description: "Sum of the line totals, exact." })
+  total(@Root() order: Order): Money {
+    return orders.totalOf(order);
+  }
+
+  @FieldResolver(() => [OrderLineView], { description: "The lines, in order." })
+  lines(@Ctx() ctx: RequestContext, @Root() order: Order): Promise<OrderLineView[]> {
+    return orders.linesOf(ctx, order);
+  }
+
+  @FieldResolver(() => [OrderStatusChangeView], { description: "Every status change, oldest first, from placement on." })
+  statusHistory(@Ctx() ctx: RequestContext, @Root() order: Order): Promise<OrderStatusChangeView[]> {
+    return orders.historyOf(ctx, order);
+  }
+
+  @FieldResolver(() => Distributor, { description: "The distributor that placed it." })
+  async distributor(@Ctx() ctx: RequestContext, @Root() order: Order): Promise<Distributor> {
+    return (await loader(ctx, distributorById).load(order.distributorId))!;
+  }
+
+  @Allow(...ORDER_WRITERS)
+  @Mutation(() => PlaceOrderPayload, { description: "Places an order for your distributor at your contract prices, reserving stock. Safe to retry with the same idempotency key." })
+  placeOrder(@Ctx() ctx: RequestContext, @Arg("input", () => PlaceOrderInput) input: PlaceOrderInput): Promise<PlaceOrderPayload> {
+    return orders.placeOrder(ctx, input);
+  }
+
+  @Allow(...ORDER_WRITERS)
+  @Mutation(() => ReorderPayload, { description: "Places a new order with the lines of an earlier one, at today's prices and availability." })
+  reorder(@Ctx() ctx: RequestContext, @Arg("input", () => ReorderInput) input: ReorderInput): Promise<ReorderPayload> {
+    return orders.reorder(ctx, input);
+  }
+
+  @Allow(...ORDER_WRITERS, UserRole.EXPORT_MANAGER)
+  @Mutation(() => CancelOrderPayload, { description: "Cancels a PENDING or CONFIRMED order and releases what it reserved." })
+  cancelOrder(@Ctx() ctx: RequestContext, @Arg("input", () => CancelOrderInput) input: CancelOrderInput): Promise<CancelOrderPayload> {
+    return orders.cancelOrder(ctx, input);
+  }
+
+  @Allow(UserRole.EXPORT_MANAGER)
+  @Mutation(() => ConfirmOrderPayload, { description: "Accepts a PENDING order. Export managers only." })
+  confirmOrder(@Ctx() ctx: RequestContext, @Arg("input", () => ConfirmOrderInput) input: ConfirmOrderInput): Promise<ConfirmOrderPayload> {
+    return orders.confirmOrder(ctx, input);
+  }
+
+  @Allow(UserRole.EXPORT_MANAGER)
+  @Mutation(() => AdvanceOrderStatusPayload, { description: "Moves an order one step: CONFIRMED → IN_PRODUCTION → QUALITY_CHECK → PACKED. Export managers only." })
+  advanceOrderStatus(@Ctx() ctx: RequestContext, @Arg("input", () => AdvanceOrderStatusInput) input: AdvanceOrderStatusInput): Promise<AdvanceOrderStatusPayload> {
+    return orders.advanceOrderStatus(ctx, input);
+  }
+}
+
+@Resolver(() => OrderLineView)
+export class OrderLineResolver {
+  @FieldResolver(() => Variant, { description: "The variant ordered, as it is in the catalog now." })
+  async variant(@Ctx() ctx: RequestContext, @Root() line: OrderLineView): Promise<Variant> {
+    return (await loader(ctx, variantById).load(line.variantId))!;
+  }
+}

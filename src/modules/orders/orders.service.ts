@@ -1,0 +1,579 @@
+import { createHash } from "node:crypto";
+import { Brackets } from "typeorm";
+import { paginate, type ConnectionArgs, type ConnectionResult, type Ordering } from "../../graphql/connection";
+import { loader, type RequestContext } from "../../graphql/context";
+import { BadUserInputError } from "../../graphql/errors";
+import { money, multiply, sum, type Money } from "../../graphql/money";
+import { idOfType } from "../../graphql/node";
+import type { CurrencyCode, Incoterm } from "../../graphql/scalars";
+import { Rejected, UserErrorCode, UserErrors, userError, type UserError } from "../../graphql/user-error";
+import * as validate from "../../graphql/validate";
+import { mutate } from "../../db/transaction";
+import { tenantQuery } from "../../db/tenancy";
+import { ApiClient, Distributor, User } from "../accounts";
+import { Product, Variant, VariantPrice } from "../catalog";
+import { displayName } from "../catalog/jewelry";
+import { quoteLeadTime } from "../catalog/lead-time";
+import type {
+  AdvanceOrderStatusInput,
+  AdvanceOrderStatusPayload,
+  CancelOrderInput,
+  CancelOrderPayload,
+  ConfirmOrderInput,
+  ConfirmOrderPayload,
+  LineCustomizationInput,
+  OrderFilter,
+  PlaceOrderInput,
+  PlaceOrderPayload,
+  ReorderInput,
+  ReorderPayload,
+} from "./orders.inputs";
+import { OrderOrderField } from "./orders.inputs";
+import { historyByOrder, linesByOrder } from "./orders.loaders";
+import type { OrderLineView, OrderStatusChangeView } from "./orders.types";
+import { IdempotencyKey, Order, OrderLine, OrderStatusChange, type BatchAllocation, type LineCustomization } from "./order.entity";
+import { canAdvance, canCancel, OrderStatus } from "./order-state";
+
+export const MAX_LINES = 500;
+const MAX_LINE_QUANTITY = 100_000;
+const MAX_SEARCH_LENGTH = 100;
+
+const utcToday = () => new Date().toISOString().slice(0, 10);
+
+// ---- reads -------------------------------------------------------------------------------
+
+const ORDERINGS: Record<OrderOrderField, Ordering<Order>> = {
+  [OrderOrderField.NEWEST]: { name: "newest", keys: [{ sql: "o.placedAt", direction: "DESC", value: (o) => o.placedAt }], id: "o.id" },
+  [OrderOrderField.UPDATED]: { name: "updated", keys: [{ sql: "o.updatedAt", direction: "ASC", value: (o) => o.updatedAt }], id: "o.id" },
+};
+
+// Writers stamp updated_at with their transaction's start time and commit later, so a change can
+// become visible with a time earlier than changes already seen. The sync order therefore stops
+// short of the oldest transaction still open on the database: everything before that horizon is
+// final, and nothing that commits later can land before it.
+const SYNC_HORIZON = `(SELECT COALESCE(min(a.xact_start), now()) FROM pg_stat_activity a
+  WHERE a.datname = current_database() AND a.pid <> pg_backend_pid() AND a.xact_start IS NOT NULL) - interval '1 millisecond'`;
+
+const likePattern = (text: string) => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+
+export function listOrders(
+  ctx: RequestContext,
+  args: ConnectionArgs,
+  filter: OrderFilter | null | undefined,
+  orderBy: OrderOrderField | null | undefined,
+): Promise<ConnectionResult<Order>> {
+  const f = filter ?? {};
+  const order = orderBy ?? (f.updatedSince ? OrderOrderField.UPDATED : OrderOrderField.NEWEST);
+  const qb = tenantQuery(ctx, Order, "o");
+  if (f.status?.length) qb.andWhere("o.status = ANY(:statuses)", { statuses: f.status });
+  if (f.placedAfter) qb.andWhere("o.placedAt >= :placedAfter", { placedAfter: f.placedAfter });
+  if (f.placedBefore) qb.andWhere("o.placedAt < :placedBefore", { placedBefore: f.placedBefore });
+  if (f.updatedSince) qb.andWhere("o.updatedAt >= :updatedSince", { updatedSince: f.updatedSince });
+  const search = f.search?.trim();
+  if (search) {
+    if (search.length > MAX_SEARCH_LENGTH) throw new BadUserInputError("filter", `filter.search may be at most ${MAX_SEARCH_LENGTH} characters`);
+    qb.andWhere(
+      new Brackets((or) =>
+        or
+          .where("o.number ILIKE :search")
+          .orWhere("o.buyerReference ILIKE :search")
+          .orWhere("EXISTS (SELECT 1 FROM order_lines sl WHERE sl.order_id = o.id AND sl.sku ILIKE :search)"),
+      ),
+      { search: likePattern(search) },
+    );
+  }
+  if (order === OrderOrderField.UPDATED) qb.andWhere(`o.updatedAt < ${SYNC_HORIZON}`);
+  return paginate(qb, args, ORDERINGS[order]);
+}
+
+export async function findOrder(ctx: RequestContext, by: { id?: string | null; number?: string | null }): Promise<Order | null> {
+  if ((by.id == null) === (by.number == null)) throw new BadUserInputError("id", "Give exactly one of `id` and `number`");
+  const qb = tenantQuery(ctx, Order, "o");
+  if (by.id) {
+    const id = idOfType(by.id, "Order");
+    if (!id) return null;
+    qb.andWhere("o.id = :id", { id });
+  } else {
+    qb.andWhere("o.number = :number", { number: by.number!.trim().toUpperCase() });
+  }
+  return qb.getOne();
+}
+
+export function findOrderById(ctx: RequestContext, id: string): Promise<Order | null> {
+  return tenantQuery(ctx, Order, "o").andWhere("o.id = :id", { id }).getOne();
+}
+
+export const totalOf = (order: Order): Money => money(order.total, order.currency);
+
+export async function linesOf(ctx: RequestContext, order: Order): Promise<OrderLineView[]> {
+  const lines = await loader(ctx, linesByOrder).load(order.id);
+  return lines.map((l) => ({
+    lineNumber: l.lineNumber,
+    sku: l.sku,
+    description: l.description,
+    quantity: l.quantity,
+    unitPrice: money(l.unitPrice, order.currency),
+    lineTotal: money(l.lineTotal, order.currency),
+    fromStock: l.fromStock,
+    madeToOrder: l.quantity - l.fromStock,
+    estimatedShipDate: l.estimatedShipDate,
+    customization: l.customization,
+    variantId: l.variantId,
+  }));
+}
+
+export async function historyOf(ctx: RequestContext, order: Order): Promise<OrderStatusChangeView[]> {
+  const changes = await loader(ctx, historyByOrder).load(order.id);
+  return changes.map((c) => ({ from: c.fromStatus, to: c.toStatus, at: c.changedAt, by: c.changedByName, note: c.note }));
+}
+
+// ---- placing -------------------------------------------------------------------------------
+
+interface Actor {
+  userId: string | null;
+  apiClientId: string | null;
+  name: string;
+}
+
+async function actorOf(ctx: RequestContext): Promise<Actor> {
+  const p = ctx.principal!;
+  if (p.kind === "user") {
+    const user = await ctx.db.findOneByOrFail(User, { id: p.id });
+    return { userId: user.id, apiClientId: null, name: user.name };
+  }
+  const client = await ctx.db.findOneByOrFail(ApiClient, { id: p.id });
+  return { userId: null, apiClientId: client.id, name: client.name };
+}
+
+interface LineRequest {
+  variantId: string;
+  quantity: number;
+  customization: LineCustomization;
+}
+
+interface PlacementRequest {
+  buyerReference: string;
+  currency: CurrencyCode | null;
+  incoterm: Incoterm | null;
+  requestedShipDate: string | null;
+  lines: LineRequest[];
+  designBriefId?: string | null;
+}
+
+function compactCustomization(c: LineCustomizationInput | null | undefined): LineCustomization {
+  const out: LineCustomization = {};
+  if (c?.size?.trim()) out.size = c.size.trim();
+  if (c?.plating) out.plating = c.plating;
+  if (c?.stone) out.stone = c.stone;
+  if (c?.branding?.trim()) out.branding = c.branding.trim();
+  if (c?.engraving?.trim()) out.engraving = c.engraving.trim();
+  return out;
+}
+
+/** The same request always hashes the same, whatever the key order or spelling of absent values. */
+function requestHash(operation: string, request: unknown): string {
+  const canonical = (value: unknown): unknown =>
+    Array.isArray(value)
+      ? value.map(canonical)
+      : value && typeof value === "object" && !(value instanceof Date)
+        ? Object.fromEntries(
+            Object.keys(value)
+              .sort()
+              .filter((k) => (value as Record<string, unknown>)[k] != null)
+              .map((k) => [k, canonical((value as Record<string, unknown>)[k])]),
+          )
+        : value;
+  return createHash("sha256").update(JSON.stringify([operation, canonical(request)])).digest("hex");
+}
+
+function validKey(errors: UserErrors, key: string | null | undefined, path: string[]): string | undefined {
+  return validate.text(errors, path, key, { max: 255, label: "Idempotency key" });
+}
+
+/**
+ * What an idempotency key already stands for: the order it placed (same request), or a refusal
+ * (another request). Undefined when the key is new.
+ */
+async function replay(ctx: RequestContext, distributorId: string, key: string, hash: string, keyPath: string[]): Promise<PlaceOrderPayload | undefined> {
+  const existing = await ctx.db.findOneBy(IdempotencyKey, { distributorId, key });
+  if (!existing) return undefined;
+  if (existing.requestHash !== hash || !existing.orderId) {
+    return { userErrors: userError(keyPath, "This idempotency key was already used with a different input", UserErrorCode.IDEMPOTENCY_KEY_REUSED) };
+  }
+  return { order: await ctx.db.findOneByOrFail(Order, { id: existing.orderId }), userErrors: [] };
+}
+
+function sizeLabel(v: Variant): string | null {
+  if (v.ringSizeMm !== null) return `ring size ${Number(v.ringSizeMm)} mm`;
+  if (v.chainLengthMm !== null) return `${v.chainLengthMm / 10} cm`;
+  return null;
+}
+
+function lineDescription(product: Product, variant: Variant, c: LineCustomization): string {
+  const parts = [displayName(product.name, product.metal, product.fineness, product.stones), sizeLabel(variant)];
+  if (c.size) parts.push(`custom size ${c.size}`);
+  if (c.plating) parts.push(`${c.plating.toLowerCase().replace("_", " ")} plating`);
+  if (c.stone) parts.push(`set with ${c.stone.toLowerCase().replace("_", " ")}`);
+  if (c.branding) parts.push(`branded "${c.branding}"`);
+  if (c.engraving) parts.push(`engraved "${c.engraving}"`);
+  return parts.filter(Boolean).join(", ").slice(0, 400);
+}
+
+function checkCustomization(errors: UserErrors, path: (string | number)[], product: Product, c: LineCustomization): void {
+  const offered = product.customizationOptions ?? {};
+  if (c.size !== undefined) {
+    if (!offered.customSizes) errors.add([...path, "size"], `${product.styleCode} is not made in custom sizes`, UserErrorCode.NOT_OFFERED);
+    else if (c.size.length > 20) errors.add([...path, "size"], "Size must be at most 20 characters", UserErrorCode.TOO_LONG);
+  }
+  if (c.plating !== undefined && !(offered.platings ?? []).includes(c.plating)) {
+    errors.add([...path, "plating"], `${product.styleCode} is not offered with ${c.plating} plating`, UserErrorCode.NOT_OFFERED);
+  }
+  if (c.stone !== undefined && !(offered.stones ?? []).includes(c.stone)) {
+    errors.add([...path, "stone"], `${product.styleCode} is not offered with ${c.stone}`, UserErrorCode.NOT_OFFERED);
+  }
+  if (c.branding !== undefined) {
+    if (!offered.branding) errors.add([...path, "branding"], `${product.styleCode} is not offered with branding`, UserErrorCode.NOT_OFFERED);
+    else if (c.branding.length > 60) errors.add([...path, "branding"], "Branding must be at most 60 characters", UserErrorCode.TOO_LONG);
+  }
+  if (c.engraving !== undefined) {
+    const max = offered.engravingMaxLength ?? 0;
+    if (max === 0) errors.add([...path, "engraving"], `${product.styleCode} is not offered with engraving`, UserErrorCode.NOT_OFFERED);
+    else if (c.engraving.length > max) errors.add([...path, "engraving"], `Engraving must be at most ${max} characters`, UserErrorCode.TOO_LONG);
+  }
+}
+
+/**
+ * Creates the order inside the caller's transaction. Stock rows and batches of every variant are
+ * locked in a fixed order (so concurrent placements queue instead of deadlocking) and each line
+ * takes what stock covers, then free batch capacity, then a new run — the lead-time quote's rule.
+ * Size, plating or stone changes cannot come off the shelf, so such lines are always made.
+ */
+async function place(
+  tx: RequestContext,
+  distributor: Distributor,
+  request: PlacementRequest,
+  paths: { lines: string[]; currency: string[] },
+): Promise<Order> {
+  const errors = new UserErrors();
+  if (request.currency && request.currency !== distributor.currency) {
+    errors.add(paths.currency, `Orders are in the contract currency, ${distributor.currency}`, UserErrorCode.INVALID);
+  }
+
+  const variantIds = [...new Set(request.lines.map((l) => l.variantId))].sort();
+  const variants = new Map((await tx.db.createQueryBuilder(Variant, "v").where("v.id = ANY(:variantIds)", { variantIds }).getMany()).map((v) => [v.id, v]));
+  const productIds = [...new Set([...variants.values()].map((v) => v.productId))];
+  const products = new Map((await tx.db.createQueryBuilder(Product, "p").where("p.id = ANY(:productIds)", { productIds }).getMany()).map((p) => [p.id, p]));
+  const prices = new Map(
+    (
+      await tx.db
+        .createQueryBuilder(VariantPrice, "pr")
+        .where("pr.distributorId = :distributorId", { distributorId: distributor.id })
+        .andWhere("pr.variantId = ANY(:variantIds)", { variantIds })
+        .getMany()
+    ).map((p) => [p.variantId, p]),
+  );
+
+  request.lines.forEach((line, i) => {
+    const path = [...paths.lines, i];
+    const variant = variants.get(line.variantId);
+    if (!variant) return void errors.add([...path, "variantId"], "No variant with this id", UserErrorCode.NOT_FOUND);
+    const product = products.get(variant.productId)!;
+    if (line.quantity < product.minimumOrderQuantity) {
+      errors.add([...path, "quantity"], `${variant.sku} has a minimum order quantity of ${product.minimumOrderQuantity}`, UserErrorCode.OUT_OF_RANGE);
+    }
+    if (!prices.has(variant.id)) errors.add([...path, "variantId"], `Your price list has no price for ${variant.sku}`, UserErrorCode.PRICE_MISSING);
+    checkCustomization(errors, [...path, "customization"], product, line.customization);
+  });
+  if (errors.any) throw new Rejected(errors.list);
+
+  const stock = new Map<string, number>();
+  for (const row of (await tx.db.query(
+    `SELECT variant_id, on_hand - reserved AS available FROM stock_levels WHERE variant_id = ANY($1) ORDER BY variant_id FOR UPDATE`,
+    [variantIds],
+  )) as { variant_id: string; available: number }[]) {
+    stock.set(row.variant_id, row.available);
+  }
+  const batches = (await tx.db.query(
+    `SELECT id, variant_id, quantity - allocated AS free, ready_date, description FROM production_batches
+     WHERE variant_id = ANY($1) AND status = 'SCHEDULED' AND ready_date >= CURRENT_DATE ORDER BY id FOR UPDATE`,
+    [variantIds],
+  )) as { id: string; variant_id: string; free: number; ready_date: string; description: string }[];
+
+  const today = utcToday();
+  const reservedByVariant = new Map<string, number>();
+  const allocatedByBatch = new Map<string, number>();
+  const lines = request.lines.map((line, i) => {
+    const variant = variants.get(line.variantId)!;
+    const product = products.get(variant.productId)!;
+    const custom = Boolean(line.customization.size || line.customization.plating || line.customization.stone);
+    const available = custom ? 0 : (stock.get(variant.id) ?? 0);
+    if ((variant.discontinued || product.discontinued) && (custom || line.quantity > available)) {
+      errors.add([...paths.lines, i, "quantity"], `${variant.sku} is discontinued: only ${available} can be had, from stock`, UserErrorCode.INVALID_STATE);
+    }
+    const quote = quoteLeadTime({
+      today,
+      quantity: line.quantity,
+      available,
+      batches: custom
+        ? []
+        : batches
+            .filter((b) => b.variant_id === variant.id)
+            .map((b) => ({ id: b.id, readyDate: b.ready_date, free: b.free - (allocatedByBatch.get(b.id) ?? 0), description: b.description })),
+      standardLeadTimeDays: product.standardLeadTimeDays,
+    });
+    stock.set(variant.id, (stock.get(variant.id) ?? 0) - quote.fromStock);
+    reservedByVariant.set(variant.id, (reservedByVariant.get(variant.id) ?? 0) + quote.fromStock);
+    const batchAllocations: BatchAllocation[] = quote.allocations.filter((a) => a.batchId).map((a) => ({ batchId: a.batchId!, quantity: a.quantity }));
+    for (const a of batchAllocations) allocatedByBatch.set(a.batchId, (allocatedByBatch.get(a.batchId) ?? 0) + a.quantity);
+    const unitPrice = prices.get(variant.id)!.amount;
+    return {
+      lineNumber: i + 1,
+      variantId: variant.id,
+      sku: variant.sku,
+      description: lineDescription(product, variant, line.customization),
+      quantity: line.quantity,
+      unitPrice,
+      lineTotal: multiply(unitPrice, line.quantity),
+      fromStock: quote.fromStock,
+      batchAllocations,
+      estimatedShipDate: quote.estimatedShipDate,
+      customization: line.customization,
+    };
+  });
+  if (errors.any) throw new Rejected(errors.list);
+
+  const reserve = [...reservedByVariant].filter(([, n]) => n > 0);
+  if (reserve.length) {
+    await tx.db.query(
+      `UPDATE stock_levels s SET reserved = s.reserved + d.quantity, updated_at = now()
+       FROM unnest($1::uuid[], $2::int[]) AS d(variant_id, quantity) WHERE s.variant_id = d.variant_id`,
+      [reserve.map(([v]) => v), reserve.map(([, n]) => n)],
+    );
+  }
+  if (allocatedByBatch.size) {
+    await tx.db.query(
+      `UPDATE production_batches b SET allocated = b.allocated + d.quantity
+       FROM unnest($1::uuid[], $2::int[]) AS d(id, quantity) WHERE b.id = d.id`,
+      [[...allocatedByBatch.keys()], [...allocatedByBatch.values()]],
+    );
+  }
+
+  const [{ seq }] = (await tx.db.query(`SELECT nextval('order_number_seq') AS seq`)) as { seq: string }[];
+  const actor = await actorOf(tx);
+  const { identifiers } = await tx.db.insert(Order, {
+    number: `EXP-${today.slice(0, 4)}-${seq.padStart(6, "0")}`,
+    distributorId: distributor.id,
+    placedByUserId: actor.userId,
+    placedByApiClientId: actor.apiClientId,
+    buyerReference: request.buyerReference,
+    currency: distributor.currency,
+    incoterm: request.incoterm ?? distributor.defaultIncoterm,
+    requestedShipDate: request.requestedShipDate,
+    estimatedShipDate: lines.reduce((latest, l) => (l.estimatedShipDate > latest ? l.estimatedShipDate : latest), today),
+    status: OrderStatus.PENDING,
+    total: sum(lines.map((l) => l.lineTotal)),
+    lineCount: lines.length,
+    designBriefId: request.designBriefId ?? null,
+  });
+  const orderId = identifiers[0].id as string;
+  await tx.db.insert(OrderLine, lines.map((l) => ({ ...l, orderId })));
+  await tx.db.insert(OrderStatusChange, {
+    orderId,
+    fromStatus: null,
+    toStatus: OrderStatus.PENDING,
+    changedByUserId: actor.userId,
+    changedByApiClientId: actor.apiClientId,
+    changedByName: actor.name,
+    note: null,
+  });
+  return tx.db.findOneByOrFail(Order, { id: orderId });
+}
+
+function ownDistributorId(ctx: RequestContext): string {
+  const id = ctx.principal?.distributorId;
+  if (!id) throw new Error("placing an order needs a distributor principal");
+  return id;
+}
+
+/**
+ * Runs a keyed placement once: the key row is inserted in the same transaction as the order, so
+ * a concurrent retry waits for the first attempt and then replays its result; a refused attempt
+ * rolls back and leaves the key free.
+ */
+async function placeOnce(
+  ctx: RequestContext,
+  operation: string,
+  key: string,
+  keyPath: string[],
+  hashed: unknown,
+  build: (tx: RequestContext, distributor: Distributor) => Promise<Order>,
+): Promise<PlaceOrderPayload> {
+  const distributorId = ownDistributorId(ctx);
+  const hash = requestHash(operation, hashed);
+  const earlier = await replay(ctx, distributorId, key, hash, keyPath);
+  if (earlier) return earlier;
+
+  return mutate(ctx, async (tx) => {
+    const [inserted] = (await tx.db.query(
+      `INSERT INTO idempotency_keys (distributor_id, key, operation, request_hash) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (distributor_id, key) DO NOTHING RETURNING key`,
+      [distributorId, key, operation, hash],
+    )) as { key: string }[];
+    if (!inserted) {
+      const raced = await replay(tx, distributorId, key, hash, keyPath);
+      if (raced?.userErrors.length) throw new Rejected(raced.userErrors);
+      return raced!;
+    }
+    const distributor = await tx.db.findOneByOrFail(Distributor, { id: distributorId });
+    const order = await build(tx, distributor);
+    await tx.db.update(IdempotencyKey, { distributorId, key }, { orderId: order.id });
+    return { order, userErrors: [] as UserError[] };
+  });
+}
+
+export async function placeOrder(ctx: RequestContext, input: PlaceOrderInput): Promise<PlaceOrderPayload> {
+  const errors = new UserErrors();
+  const key = validKey(errors, input.idempotencyKey, ["input", "idempotencyKey"]);
+  const buyerReference = validate.text(errors, ["input", "buyerReference"], input.buyerReference, { max: 35, label: "Buyer reference" });
+  const lines = input.lines ?? [];
+  if (lines.length === 0) errors.add(["input", "lines"], "An order needs at least one line", UserErrorCode.REQUIRED);
+  if (lines.length > MAX_LINES) errors.add(["input", "lines"], `An order may have at most ${MAX_LINES} lines`, UserErrorCode.TOO_LONG);
+  if (input.requestedShipDate && input.requestedShipDate < utcToday()) {
+    errors.add(["input", "requestedShipDate"], `Requested ship date must be today (${utcToday()}) or later`, UserErrorCode.OUT_OF_RANGE);
+  }
+  const requests: LineRequest[] = [];
+  if (lines.length <= MAX_LINES) {
+    lines.forEach((line, i) => {
+      const variantId = idOfType(line.variantId, "Variant");
+      if (!variantId) errors.add(["input", "lines", i, "variantId"], "No variant with this id", UserErrorCode.NOT_FOUND);
+      validate.integer(errors, ["input", "lines", i, "quantity"], line.quantity, { min: 1, max: MAX_LINE_QUANTITY, label: "Quantity" });
+      requests.push({ variantId: variantId ?? "", quantity: line.quantity, customization: compactCustomization(line.customization) });
+    });
+  }
+  if (errors.any || !key || !buyerReference) return { userErrors: errors.list };
+
+  const request: PlacementRequest = {
+    buyerReference,
+    currency: input.currency ?? null,
+    incoterm: input.incoterm ?? null,
+    requestedShipDate: input.requestedShipDate ?? null,
+    lines: requests,
+  };
+  return placeOnce(ctx, "placeOrder", key, ["input", "idempotencyKey"], request, (tx, distributor) =>
+    place(tx, distributor, request, { lines: ["input", "lines"], currency: ["input", "currency"] }),
+  );
+}
+
+export async function reorder(ctx: RequestContext, input: ReorderInput): Promise<ReorderPayload> {
+  const errors = new UserErrors();
+  const key = validKey(errors, input.idempotencyKey, ["input", "idempotencyKey"]);
+  const buyerReference =
+    input.buyerReference != null ? validate.text(errors, ["input", "buyerReference"], input.buyerReference, { max: 35, label: "Buyer reference" }) : undefined;
+  if (errors.any || !key) return { userErrors: errors.list };
+  const id = idOfType(input.orderId, "Order");
+  const earlier = id ? await findOrderById(ctx, id) : null;
+  if (!earlier) return { userErrors: userError(["input", "orderId"], "No such order", UserErrorCode.NOT_FOUND) };
+
+  return placeOnce(ctx, "reorder", key, ["input", "idempotencyKey"], { orderId: earlier.id, buyerReference }, async (tx, distributor) => {
+    const lines = await tx.db.find(OrderLine, { where: { orderId: earlier.id }, order: { lineNumber: "ASC" } });
+    return place(
+      tx,
+      distributor,
+      {
+        buyerReference: buyerReference ?? earlier.buyerReference,
+        currency: null,
+        incoterm: earlier.incoterm,
+        requestedShipDate: null,
+        lines: lines.map((l) => ({ variantId: l.variantId, quantity: l.quantity, customization: l.customization })),
+      },
+      { lines: ["input", "orderId"], currency: ["input", "orderId"] },
+    );
+  });
+}
+
+// ---- changing status ---------------------------------------------------------------------------
+
+async function lockOrder(tx: RequestContext, globalId: string): Promise<Order> {
+  const id = idOfType(globalId, "Order");
+  const order = id ? await tenantQuery(tx, Order, "o").andWhere("o.id = :id", { id }).setLock("pessimistic_write").getOne() : null;
+  if (!order) throw new Rejected(userError(["input", "id"], "No such order", UserErrorCode.NOT_FOUND));
+  return order;
+}
+
+async function recordChange(tx: RequestContext, order: Order, to: OrderStatus, note: string | null): Promise<Order> {
+  const actor = await actorOf(tx);
+  await tx.db.update(Order, { id: order.id }, { status: to, updatedAt: () => "now()" });
+  await tx.db.insert(OrderStatusChange, {
+    orderId: order.id,
+    fromStatus: order.status,
+    toStatus: to,
+    changedByUserId: actor.userId,
+    changedByApiClientId: actor.apiClientId,
+    changedByName: actor.name,
+    note,
+  });
+  return tx.db.findOneByOrFail(Order, { id: order.id });
+}
+
+function validNote(errors: UserErrors, path: string[], note: string | null | undefined): string | null {
+  return note != null && note.trim() !== "" ? (validate.text(errors, path, note, { max: 1000, label: "Note" }) ?? null) : null;
+}
+
+export async function cancelOrder(ctx: RequestContext, input: CancelOrderInput): Promise<CancelOrderPayload> {
+  const errors = new UserErrors();
+  const reason = validNote(errors, ["input", "reason"], input.reason);
+  if (errors.any) return { userErrors: errors.list };
+  return mutate(ctx, async (tx) => {
+    const order = await lockOrder(tx, input.id);
+    if (!canCancel(order.status)) {
+      throw new Rejected(userError(["input", "id"], `An order that is ${order.status} can no longer be cancelled`, UserErrorCode.INVALID_STATE));
+    }
+    const lines = await tx.db.findBy(OrderLine, { orderId: order.id });
+    const release = new Map<string, number>();
+    const unallocate = new Map<string, number>();
+    for (const line of lines) {
+      if (line.fromStock > 0) release.set(line.variantId, (release.get(line.variantId) ?? 0) + line.fromStock);
+      for (const a of line.batchAllocations) unallocate.set(a.batchId, (unallocate.get(a.batchId) ?? 0) + a.quantity);
+    }
+    if (release.size) {
+      const variantIds = [...release.keys()].sort();
+      await tx.db.query(
+        `UPDATE stock_levels s SET reserved = s.reserved - d.quantity, updated_at = now()
+         FROM unnest($1::uuid[], $2::int[]) AS d(variant_id, quantity) WHERE s.variant_id = d.variant_id`,
+        [variantIds, variantIds.map((v) => release.get(v)!)],
+      );
+    }
+    if (unallocate.size) {
+      await tx.db.query(
+        `UPDATE production_batches b SET allocated = GREATEST(b.allocated - d.quantity, 0)
+         FROM unnest($1::uuid[], $2::int[]) AS d(id, quantity) WHERE b.id = d.id`,
+        [[...unallocate.keys()], [...unallocate.values()]],
+      );
+    }
+    return { order: await recordChange(tx, order, OrderStatus.CANCELLED, reason), userErrors: [] };
+  });
+}
+
+async function advance(ctx: RequestContext, globalId: string, to: OrderStatus, rawNote: string | null | undefined, statusPath: string[]) {
+  const errors = new UserErrors();
+  const note = validNote(errors, ["input", "note"], rawNote);
+  if (errors.any) return { userErrors: errors.list };
+  return mutate(ctx, async (tx) => {
+    const order = await lockOrder(tx, globalId);
+    if (!canAdvance(order.status, to)) {
+      throw new Rejected(userError(statusPath, `An order that is ${order.status} cannot move to ${to}`, UserErrorCode.INVALID_STATE));
+    }
+    return { order: await recordChange(tx, order, to, note), userErrors: [] as UserError[] };
+  });
+}
+
+export function confirmOrder(ctx: RequestContext, input: ConfirmOrderInput): Promise<ConfirmOrderPayload> {
+  return advance(ctx, input.id, OrderStatus.CONFIRMED, input.note, ["input", "id"]);
+}
+
+export function advanceOrderStatus(ctx: RequestContext, input: AdvanceOrderStatusInput): Promise<AdvanceOrderStatusPayload> {
+  if (input.status === OrderStatus.CONFIRMED) {
+    return Promise.resolve({ userErrors: userError(["input", "status"], "Use confirmOrder to confirm an order", UserErrorCode.INVALID_STATE) });
+  }
+  return advance(ctx, input.id, input.status, input.note, ["input", "status"]);
+}
