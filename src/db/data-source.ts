@@ -1,9 +1,17 @@
 import "reflect-metadata";
+import { types } from "pg";
 import { DataSource, type Logger } from "typeorm";
 import { migrations } from "../../migrations";
 import { entities } from "../modules/entities";
 import { log } from "../logger";
 import { SnakeNamingStrategy } from "./naming-strategy";
+
+// DATE columns stay "YYYY-MM-DD" strings: pg's default turns them into local-midnight Dates,
+// which shift by a day in any time zone west of UTC.
+types.setTypeParser(types.builtins.DATE, (value) => value);
+
+/** Today's date in UTC, as SQL: the one definition of "today" shared with the services. */
+export const SQL_TODAY_UTC = "(now() AT TIME ZONE 'UTC')::date";
 
 export interface DataSourceOptions {
   url: string;

@@ -1,13 +1,8 @@
-import { types } from "pg";
 import type { DataSource } from "typeorm";
 import type { Config } from "../config";
 import { log } from "../logger";
 import { createDataSource } from "./data-source";
 import { startEmbeddedDatabase } from "./embedded";
-
-// DATE columns stay "YYYY-MM-DD" strings: pg's default turns them into local-midnight Dates,
-// which shift by a day in any time zone west of UTC.
-types.setTypeParser(types.builtins.DATE, (value) => value);
 
 export interface Database {
   dataSource: DataSource;

@@ -1,5 +1,6 @@
 import type { LoaderFactory } from "../../graphql/context";
 import { groupLoader, rowLoader } from "../../graphql/loaders";
+import { SQL_TODAY_UTC } from "../../db/data-source";
 import { Product } from "./product.entity";
 import { BatchStatus, ProductionBatch, StockLevel, VariantPrice } from "./stock.entity";
 import { Variant } from "./variant.entity";
@@ -28,7 +29,7 @@ export const incomingBatchesByVariant: LoaderFactory<string, ProductionBatch[]> 
         .createQueryBuilder(ProductionBatch, "b")
         .where("b.variantId = ANY(:ids)", { ids })
         .andWhere("b.status = :status", { status: BatchStatus.SCHEDULED })
-        .andWhere("b.readyDate >= CURRENT_DATE")
+        .andWhere(`b.readyDate >= ${SQL_TODAY_UTC}`)
         .orderBy("b.readyDate")
         .addOrderBy("b.id")
         .getMany(),

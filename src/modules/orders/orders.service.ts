@@ -8,6 +8,7 @@ import { idOfType } from "../../graphql/node";
 import type { CurrencyCode, Incoterm } from "../../graphql/scalars";
 import { Rejected, UserErrorCode, UserErrors, userError, type UserError } from "../../graphql/user-error";
 import * as validate from "../../graphql/validate";
+import { SQL_TODAY_UTC } from "../../db/data-source";
 import { mutate } from "../../db/transaction";
 import { tenantQuery } from "../../db/tenancy";
 import { ApiClient, Distributor, User } from "../accounts";
@@ -295,7 +296,7 @@ async function place(
   }
   const batches = (await tx.db.query(
     `SELECT id, variant_id, quantity - allocated AS free, ready_date, description FROM production_batches
-     WHERE variant_id = ANY($1) AND status = 'SCHEDULED' AND ready_date >= CURRENT_DATE ORDER BY id FOR UPDATE`,
+     WHERE variant_id = ANY($1) AND status = 'SCHEDULED' AND ready_date >= ${SQL_TODAY_UTC} ORDER BY id FOR UPDATE`,
     [variantIds],
   )) as { id: string; variant_id: string; free: number; ready_date: string; description: string }[];
 
