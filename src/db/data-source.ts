@@ -10,9 +10,6 @@ import { SnakeNamingStrategy } from "./naming-strategy";
 // which shift by a day in any time zone west of UTC.
 types.setTypeParser(types.builtins.DATE, (value) => value);
 
-/** Today's date in UTC, as SQL: the one definition of "today" shared with the services. */
-export const SQL_TODAY_UTC = "(now() AT TIME ZONE 'UTC')::date";
-
 export interface DataSourceOptions {
   url: string;
   /** The embedded database serves one client at a time: see embedded.ts. */

@@ -125,38 +125,16 @@ export function pageSize(first: number | null | undefined): number {
   return size;
 }
 
+/** The sort-key values an `after` cursor points at, checked against the ordering. */
+export function cursorValues<T>(after: string, ordering: Ordering<T>): KeyValue[] {
+  return decodeCursor(after, ordering as Ordering<unknown>);
+}
+
 /**
- * One page of a keyset-paginated query: `WHERE (k1, …, id) > cursor ORDER BY k1, …, id LIMIT n+1`,
- * expanded so that each key may sort in its own direction. The query must not join to-many
- * relations (load children through DataLoaders instead).
+ * A connection from rows fetched in order with one extra row beyond the page (which only tells
+ * whether more follow).
  */
-export async function paginate<T extends ObjectLiteral & { id: string }>(
-  qb: SelectQueryBuilder<T>,
-  args: ConnectionArgs,
-  ordering: Ordering<T>,
-): Promise<ConnectionResult<T>> {
-  const first = pageSize(args.first);
-  const keys = [...ordering.keys.map((k) => ({ sql: k.sql, direction: k.direction })), { sql: ordering.id, direction: "ASC" as const }];
-
-  if (args.after) {
-    const values = decodeCursor(args.after, ordering as Ordering<unknown>);
-    qb.andWhere(
-      new Brackets((or) => {
-        keys.forEach((key, i) => {
-          or.orWhere(
-            new Brackets((and) => {
-              for (let j = 0; j < i; j++) and.andWhere(`${keys[j].sql} = :cursor${j}`);
-              and.andWhere(`${key.sql} ${key.direction === "ASC" ? ">" : "<"} :cursor${i}`);
-            }),
-          );
-        });
-      }),
-      Object.fromEntries(values.map((v, i) => [`cursor${i}`, v])),
-    );
-  }
-  keys.forEach((key, i) => (i === 0 ? qb.orderBy(key.sql, key.direction) : qb.addOrderBy(key.sql, key.direction)));
-  const rows = await qb.limit(first + 1).getMany();
-
+export function toConnection<T extends { id: string }>(rows: T[], first: number, hadAfter: boolean, ordering: Ordering<T>): ConnectionResult<T> {
   const page = rows.slice(0, first);
   const edges = page.map((node) => ({
     node,
@@ -173,9 +151,43 @@ export async function paginate<T extends ObjectLiteral & { id: string }>(
     nodes: page,
     pageInfo: {
       hasNextPage: rows.length > first,
-      hasPreviousPage: Boolean(args.after),
+      hasPreviousPage: hadAfter,
       startCursor: edges[0]?.cursor ?? null,
       endCursor: edges.at(-1)?.cursor ?? null,
     },
   };
+}
+
+/**
+ * One page of a keyset-paginated query: `WHERE (k1, …, id) > cursor ORDER BY k1, …, id LIMIT n+1`,
+ * expanded so that each key may sort in its own direction. The query must not join to-many
+ * relations (load children through DataLoaders instead).
+ */
+export async function paginate<T extends ObjectLiteral & { id: string }>(
+  qb: SelectQueryBuilder<T>,
+  args: ConnectionArgs,
+  ordering: Ordering<T>,
+): Promise<ConnectionResult<T>> {
+  const first = pageSize(args.first);
+  const keys = [...ordering.keys.map((k) => ({ sql: k.sql, direction: k.direction })), { sql: ordering.id, direction: "ASC" as const }];
+
+  if (args.after) {
+    const values = cursorValues(args.after, ordering);
+    qb.andWhere(
+      new Brackets((or) => {
+        keys.forEach((key, i) => {
+          or.orWhere(
+            new Brackets((and) => {
+              for (let j = 0; j < i; j++) and.andWhere(`${keys[j].sql} = :cursor${j}`);
+              and.andWhere(`${key.sql} ${key.direction === "ASC" ? ">" : "<"} :cursor${i}`);
+            }),
+          );
+        });
+      }),
+      Object.fromEntries(values.map((v, i) => [`cursor${i}`, v])),
+    );
+  }
+  keys.forEach((key, i) => (i === 0 ? qb.orderBy(key.sql, key.direction) : qb.addOrderBy(key.sql, key.direction)));
+  const rows = await qb.limit(first + 1).getMany();
+  return toConnection(rows, first, Boolean(args.after), ordering);
 }

@@ -1,6 +1,7 @@
 import { accountsEntities } from "./accounts";
+import { briefsEntities } from "./briefs";
 import { catalogEntities } from "./catalog";
 import { ordersEntities } from "./orders";
 
 // Every TypeORM entity, module by module.
-export const entities = [...accountsEntities, ...catalogEntities, ...ordersEntities];
+export const entities = [...accountsEntities, ...catalogEntities, ...ordersEntities, ...briefsEntities];

@@ -1,6 +1,7 @@
 import { accountsResolvers } from "./accounts";
+import { briefsResolvers } from "./briefs";
 import { catalogResolvers } from "./catalog";
 import { ordersResolvers } from "./orders";
 
 // Every resolver class, module by module.
-export const resolvers = [...accountsResolvers, ...catalogResolvers, ...ordersResolvers] as const;
+export const resolvers = [...accountsResolvers, ...catalogResolvers, ...ordersResolvers, ...briefsResolvers] as const;

@@ -5,6 +5,7 @@ import { ApiClient, Distributor, hashSecret, User } from "../modules/accounts";
 import { DEMO_ERP_CLIENT_ID, DEMO_ERP_SECRET, DEMO_PASSWORD } from "../modules/accounts/demo-credentials";
 import { log } from "../logger";
 import { seedCatalog } from "./catalog";
+import { seedBriefs } from "./briefs";
 import { seedOrders } from "./orders";
 
 export const DEMO_LOGINS = [
@@ -61,7 +62,8 @@ export async function seedDemoData(dataSource: DataSource, env: string): Promise
     await seedAccounts(db);
     const catalog = await seedCatalog(db);
     const orders = await seedOrders(db);
-    log.info("demo data seeded", { ...catalog, orders });
+    const briefs = await seedBriefs(db);
+    log.info("demo data seeded", { ...catalog, orders, briefs });
     return true;
   });
 }

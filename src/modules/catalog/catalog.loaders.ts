@@ -1,6 +1,6 @@
 import type { LoaderFactory } from "../../graphql/context";
 import { groupLoader, rowLoader } from "../../graphql/loaders";
-import { SQL_TODAY_UTC } from "../../db/data-source";
+import { SQL_TODAY_UTC } from "../../db/sql";
 import { Product } from "./product.entity";
 import { BatchStatus, ProductionBatch, StockLevel, VariantPrice } from "./stock.entity";
 import { Variant } from "./variant.entity";

@@ -142,8 +142,8 @@ export const productOf = (ctx: RequestContext, variant: Variant): Promise<Produc
 
 export const variantsOf = (ctx: RequestContext, product: Product): Promise<Variant[]> => loader(ctx, variantsByProduct).load(product.id);
 
-export function stonesOf(product: Product): Stone[] {
-  return product.stones.map((s) => ({
+export function stonesOf(piece: { stones: StoneRow[] }): Stone[] {
+  return piece.stones.map((s) => ({
     ...s,
     treatments: s.treatments.filter((t) => t !== Treatment.NONE).map((treatment) => ({ treatment, permanent: isPermanentTreatment(treatment) })),
     displayName: stoneDisplayName(s.type, s.origin),
@@ -267,7 +267,8 @@ const CHAIN_CATEGORIES: readonly Category[] = [Category.CHAIN, Category.NECKLACE
 const MAX_STONE_LINES = 20;
 const MAX_IMAGES = 20;
 
-function validStones(errors: UserErrors, stones: UpsertProductInput["stones"]): StoneRow[] {
+/** Checks stone lines of a style or a design brief. */
+export function validStones(errors: UserErrors, stones: UpsertProductInput["stones"]): StoneRow[] {
   if (stones.length > MAX_STONE_LINES) errors.add(["input", "stones"], `At most ${MAX_STONE_LINES} stone lines`, UserErrorCode.TOO_LONG);
   return stones.slice(0, MAX_STONE_LINES).map((s, i) => {
     const path = ["input", "stones", i];

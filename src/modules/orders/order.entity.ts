@@ -90,8 +90,9 @@ export class OrderLine {
   @Column({ type: "integer" })
   lineNumber: number;
 
-  @Column({ type: "uuid" })
-  variantId: string;
+  /** Null for the line of a design brief's order: the piece is not in the catalog. */
+  @Column({ type: "uuid", nullable: true })
+  variantId: string | null;
 
   @Column({ type: "varchar", length: 40 })
   sku: string;

@@ -1,6 +1,7 @@
 import type { LoaderFactory } from "../../graphql/context";
-import { groupLoader } from "../../graphql/loaders";
-import { OrderLine, OrderStatusChange } from "./order.entity";
+import { groupLoader, rowLoader } from "../../graphql/loaders";
+import { tenantQuery } from "../../db/tenancy";
+import { Order, OrderLine, OrderStatusChange } from "./order.entity";
 
 // Lines and history are reached only through an order the caller was allowed to see.
 
@@ -20,3 +21,6 @@ export const historyByOrder: LoaderFactory<string, OrderStatusChange[]> = (ctx) 
         .getMany(),
     (h) => h.orderId,
   );
+
+export const orderById: LoaderFactory<string, Order | null> = (ctx) =>
+  rowLoader((ids) => tenantQuery(ctx, Order, "o").andWhere("o.id = ANY(:ids)", { ids }).getMany(), (o) => o.id);

@@ -111,8 +111,8 @@ export class OrderResolver {
 
 @Resolver(() => OrderLineView)
 export class OrderLineResolver {
-  @FieldResolver(() => Variant, { description: "The variant ordered, as it is in the catalog now." })
-  async variant(@Ctx() ctx: RequestContext, @Root() line: OrderLineView): Promise<Variant> {
-    return (await loader(ctx, variantById).load(line.variantId))!;
+  @FieldResolver(() => Variant, { nullable: true, description: "The variant ordered, as it is in the catalog now; null for a design brief's exclusive piece." })
+  variant(@Ctx() ctx: RequestContext, @Root() line: OrderLineView): Promise<Variant | null> | null {
+    return line.variantId ? loader(ctx, variantById).load(line.variantId) : null;
   }
 }

@@ -8,7 +8,7 @@ import { idOfType } from "../../graphql/node";
 import type { CurrencyCode, Incoterm } from "../../graphql/scalars";
 import { Rejected, UserErrorCode, UserErrors, userError, type UserError } from "../../graphql/user-error";
 import * as validate from "../../graphql/validate";
-import { SQL_TODAY_UTC } from "../../db/data-source";
+import { SQL_TODAY_UTC, SYNC_HORIZON } from "../../db/sql";
 import { mutate } from "../../db/transaction";
 import { tenantQuery } from "../../db/tenancy";
 import { ApiClient, Distributor, User } from "../accounts";
@@ -47,13 +47,6 @@ const ORDERINGS: Record<OrderOrderField, Ordering<Order>> = {
   [OrderOrderField.NEWEST]: { name: "newest", keys: [{ sql: "o.placedAt", direction: "DESC", value: (o) => o.placedAt }], id: "o.id" },
   [OrderOrderField.UPDATED]: { name: "updated", keys: [{ sql: "o.updatedAt", direction: "ASC", value: (o) => o.updatedAt }], id: "o.id" },
 };
-
-// Writers stamp updated_at with their transaction's start time and commit later, so a change can
-// become visible with a time earlier than changes already seen. The sync order therefore stops
-// short of the oldest transaction still open on the database: everything before that horizon is
-// final, and nothing that commits later can land before it.
-const SYNC_HORIZON = `(SELECT COALESCE(min(a.xact_start), now()) FROM pg_stat_activity a
-  WHERE a.datname = current_database() AND a.pid <> pg_backend_pid() AND a.xact_start IS NOT NULL) - interval '1 millisecond'`;
 
 const likePattern = (text: string) => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
@@ -359,22 +352,39 @@ async function place(
     );
   }
 
+  return insertOrder(
+    tx,
+    distributor,
+    {
+      buyerReference: request.buyerReference,
+      incoterm: request.incoterm ?? distributor.defaultIncoterm,
+      requestedShipDate: request.requestedShipDate,
+      designBriefId: request.designBriefId ?? null,
+    },
+    lines,
+  );
+}
+
+async function insertOrder(
+  tx: RequestContext,
+  distributor: Distributor,
+  order: Omit<Partial<Order>, "id" | "number" | "status" | "total" | "lineCount" | "placedAt" | "updatedAt">,
+  lines: Omit<OrderLine, "id" | "orderId">[],
+): Promise<Order> {
+  const today = utcToday();
   const [{ seq }] = (await tx.db.query(`SELECT nextval('order_number_seq') AS seq`)) as { seq: string }[];
   const actor = await actorOf(tx);
   const { identifiers } = await tx.db.insert(Order, {
+    ...order,
     number: `EXP-${today.slice(0, 4)}-${seq.padStart(6, "0")}`,
     distributorId: distributor.id,
     placedByUserId: actor.userId,
     placedByApiClientId: actor.apiClientId,
-    buyerReference: request.buyerReference,
     currency: distributor.currency,
-    incoterm: request.incoterm ?? distributor.defaultIncoterm,
-    requestedShipDate: request.requestedShipDate,
     estimatedShipDate: lines.reduce((latest, l) => (l.estimatedShipDate > latest ? l.estimatedShipDate : latest), today),
     status: OrderStatus.PENDING,
     total: sum(lines.map((l) => l.lineTotal)),
     lineCount: lines.length,
-    designBriefId: request.designBriefId ?? null,
   });
   const orderId = identifiers[0].id as string;
   await tx.db.insert(OrderLine, lines.map((l) => ({ ...l, orderId })));
@@ -388,6 +398,38 @@ async function place(
     note: null,
   });
   return tx.db.findOneByOrFail(Order, { id: orderId });
+}
+
+/**
+ * The pending order of an accepted design brief: one line for a piece that is not in the
+ * catalog, at the quoted price, made to order within the quoted lead time.
+ */
+export function placeDesignBriefOrder(
+  tx: RequestContext,
+  distributor: Distributor,
+  brief: { id: string; reference: string; description: string; quantity: number; unitPrice: string; leadTimeDays: number },
+): Promise<Order> {
+  const shipDate = new Date(Date.now() + brief.leadTimeDays * 86_400_000).toISOString().slice(0, 10);
+  return insertOrder(
+    tx,
+    distributor,
+    { buyerReference: brief.reference, incoterm: distributor.defaultIncoterm, requestedShipDate: null, designBriefId: brief.id },
+    [
+      {
+        lineNumber: 1,
+        variantId: null,
+        sku: brief.reference,
+        description: brief.description.slice(0, 400),
+        quantity: brief.quantity,
+        unitPrice: brief.unitPrice,
+        lineTotal: multiply(brief.unitPrice, brief.quantity),
+        fromStock: 0,
+        batchAllocations: [],
+        estimatedShipDate: shipDate,
+        customization: {},
+      },
+    ],
+  );
 }
 
 function ownDistributorId(ctx: RequestContext): string {
@@ -477,6 +519,9 @@ export async function reorder(ctx: RequestContext, input: ReorderInput): Promise
 
   return placeOnce(ctx, "reorder", key, ["input", "idempotencyKey"], { orderId: earlier.id, buyerReference }, async (tx, distributor) => {
     const lines = await tx.db.find(OrderLine, { where: { orderId: earlier.id }, order: { lineNumber: "ASC" } });
+    if (lines.some((l) => l.variantId === null)) {
+      throw new Rejected(userError(["input", "orderId"], "An exclusive design-brief piece is not reordered; start a new brief", UserErrorCode.NOT_ALLOWED));
+    }
     return place(
       tx,
       distributor,
@@ -485,7 +530,7 @@ export async function reorder(ctx: RequestContext, input: ReorderInput): Promise
         currency: null,
         incoterm: earlier.incoterm,
         requestedShipDate: null,
-        lines: lines.map((l) => ({ variantId: l.variantId, quantity: l.quantity, customization: l.customization })),
+        lines: lines.map((l) => ({ variantId: l.variantId!, quantity: l.quantity, customization: l.customization })),
       },
       { lines: ["input", "orderId"], currency: ["input", "orderId"] },
     );
@@ -533,7 +578,7 @@ export async function cancelOrder(ctx: RequestContext, input: CancelOrderInput):
     const release = new Map<string, number>();
     const unallocate = new Map<string, number>();
     for (const line of lines) {
-      if (line.fromStock > 0) release.set(line.variantId, (release.get(line.variantId) ?? 0) + line.fromStock);
+      if (line.variantId && line.fromStock > 0) release.set(line.variantId, (release.get(line.variantId) ?? 0) + line.fromStock);
       for (const a of line.batchAllocations) unallocate.set(a.batchId, (unallocate.get(a.batchId) ?? 0) + a.quantity);
     }
     if (release.size) {

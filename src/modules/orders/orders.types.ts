@@ -54,7 +54,7 @@ export class OrderLineView {
   @Field(() => LineCustomization, { description: "Requested changes; all fields null for the standard piece." })
   customization: LineCustomization;
 
-  variantId: string;
+  variantId: string | null;
 }
 
 @ObjectType({ description: "A change of an order's status." })

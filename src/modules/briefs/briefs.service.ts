@@ -1,0 +1,473 @@
+import { Brackets } from "typeorm";
+import { UserRole } from "../../graphql/access";
+import { cursorValues, pageSize, paginate, toConnection, type ConnectionArgs, type ConnectionResult, type Ordering } from "../../graphql/connection";
+import { isStaff, loader, type RequestContext } from "../../graphql/context";
+import { BadUserInputError } from "../../graphql/errors";
+import { money, toScaled, type Money, type MoneyInput } from "../../graphql/money";
+import { idOfType } from "../../graphql/node";
+import { minorUnits } from "../../graphql/scalars";
+import { Rejected, UserErrorCode, UserErrors, userError, type UserError } from "../../graphql/user-error";
+import * as validate from "../../graphql/validate";
+import { SYNC_HORIZON } from "../../db/sql";
+import { mutate } from "../../db/transaction";
+import { tenantQuery } from "../../db/tenancy";
+import { ApiClient, Distributor, User } from "../accounts";
+import { validStones } from "../catalog/catalog.service";
+import { Metal, Plating } from "../catalog/catalog.enums";
+import { ALLOWED_FINENESS } from "../catalog/jewelry";
+import { placeDesignBriefOrder } from "../orders/orders.service";
+import { allowedFrom, BriefAction, BriefStatus, transition } from "./brief-state";
+import type {
+  AddDesignBriefCommentInput,
+  AddDesignBriefCommentPayload,
+  CreateDesignBriefInput,
+  DesignBriefActionInput,
+  DesignBriefFilter,
+  DesignBriefPayload,
+  QuoteDesignBriefInput,
+  ReferenceImageInput,
+  RequestDesignBriefRevisionInput,
+  UpdateDesignBriefInput,
+} from "./briefs.inputs";
+import { commentPages, historyByBrief, latestQuoteByBrief } from "./briefs.loaders";
+import type { DesignBriefComment, DesignBriefQuote, DesignBriefStatusChange, ReferenceImage } from "./briefs.types";
+import {
+  DesignBrief,
+  DesignBriefCommentRow,
+  DesignBriefQuoteRow,
+  DesignBriefStatusChangeRow,
+  type QuantityBreakRow,
+  type ReferenceImageRow,
+} from "./design-brief.entity";
+
+const MAX_IMAGES = 20;
+const MAX_BREAKS = 10;
+const MAX_SEARCH_LENGTH = 100;
+const CONTENT_TYPES = ["image/jpeg", "image/png", "image/webp", "image/gif", "image/svg+xml", "application/pdf"];
+
+const utcToday = () => new Date().toISOString().slice(0, 10);
+
+// ---- reads -------------------------------------------------------------------------------
+
+const RECENT_FIRST: Ordering<DesignBrief> = { name: "recent", keys: [{ sql: "b.updatedAt", direction: "DESC", value: (b) => b.updatedAt }], id: "b.id" };
+const SYNC_ORDER: Ordering<DesignBrief> = { name: "updated", keys: [{ sql: "b.updatedAt", direction: "ASC", value: (b) => b.updatedAt }], id: "b.id" };
+const THREAD_ORDER: Ordering<DesignBriefComment> = { name: "thread", keys: [{ sql: "c.seq", direction: "ASC", value: (c) => c.seq }], id: "c.id" };
+
+const likePattern = (text: string) => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+
+/**
+ * Briefs the caller may see, most recently active first; with `updatedSince`, in update order
+ * up to the sync horizon, for incremental sync.
+ */
+export function listBriefs(ctx: RequestContext, args: ConnectionArgs, filter: DesignBriefFilter | null | undefined): Promise<ConnectionResult<DesignBrief>> {
+  const f = filter ?? {};
+  const qb = tenantQuery(ctx, DesignBrief, "b");
+  if (f.status?.length) qb.andWhere("b.status = ANY(:statuses)", { statuses: f.status });
+  const search = f.search?.trim();
+  if (search) {
+    if (search.length > MAX_SEARCH_LENGTH) throw new BadUserInputError("filter", `filter.search may be at most ${MAX_SEARCH_LENGTH} characters`);
+    qb.andWhere(
+      new Brackets((or) => or.where("b.reference ILIKE :search").orWhere("b.title ILIKE :search").orWhere("b.description ILIKE :search")),
+      { search: likePattern(search) },
+    );
+  }
+  if (f.updatedSince) {
+    qb.andWhere("b.updatedAt >= :updatedSince", { updatedSince: f.updatedSince }).andWhere(`b.updatedAt < ${SYNC_HORIZON}`);
+    return paginate(qb, args, SYNC_ORDER);
+  }
+  return paginate(qb, args, RECENT_FIRST);
+}
+
+export async function findBrief(ctx: RequestContext, by: { id?: string | null; reference?: string | null }): Promise<DesignBrief | null> {
+  if ((by.id == null) === (by.reference == null)) throw new BadUserInputError("id", "Give exactly one of `id` and `reference`");
+  const qb = tenantQuery(ctx, DesignBrief, "b");
+  if (by.id) {
+    const id = idOfType(by.id, "DesignBrief");
+    if (!id) return null;
+    qb.andWhere("b.id = :id", { id });
+  } else {
+    qb.andWhere("b.reference = :reference", { reference: by.reference!.trim().toUpperCase() });
+  }
+  return qb.getOne();
+}
+
+export function findBriefById(ctx: RequestContext, id: string): Promise<DesignBrief | null> {
+  return tenantQuery(ctx, DesignBrief, "b").andWhere("b.id = :id", { id }).getOne();
+}
+
+export const targetUnitPriceOf = (b: DesignBrief): Money | null => (b.targetUnitPrice ? money(b.targetUnitPrice, b.currency) : null);
+
+export const referenceImagesOf = (b: DesignBrief): ReferenceImage[] => b.referenceImages;
+
+/** The unit price for a quantity: the lowest break it reaches, else the base price. */
+function applicablePrice(quote: { unitPrice: string; quantityBreaks: QuantityBreakRow[] }, quantity: number): string {
+  const reached = quote.quantityBreaks.filter((b) => b.minQuantity <= quantity).sort((a, b) => b.minQuantity - a.minQuantity);
+  return reached[0]?.unitPrice ?? quote.unitPrice;
+}
+
+export async function quoteOf(ctx: RequestContext, brief: DesignBrief): Promise<DesignBriefQuote | null> {
+  const q = await loader(ctx, latestQuoteByBrief).load(brief.id);
+  if (!q) return null;
+  return {
+    unitPrice: money(q.unitPrice, q.currency),
+    quantityBreaks: q.quantityBreaks.map((b) => ({ minQuantity: b.minQuantity, unitPrice: money(b.unitPrice, q.currency) })),
+    applicableUnitPrice: money(applicablePrice(q, brief.quantity), q.currency),
+    leadTimeDays: q.leadTimeDays,
+    sampleDate: q.sampleDate,
+    validUntil: q.validUntil,
+    expired: q.validUntil < utcToday(),
+    note: q.note,
+    quotedAt: q.createdAt,
+  };
+}
+
+export async function historyOf(ctx: RequestContext, brief: DesignBrief): Promise<DesignBriefStatusChange[]> {
+  const rows = await loader(ctx, historyByBrief).load(brief.id);
+  return rows.map((h) => ({ from: h.fromStatus, to: h.toStatus, at: h.changedAt, by: h.changedByName, note: h.note }));
+}
+
+// Internal staff notes exist only for staff: a distributor's principal never receives one.
+const seesInternal = (ctx: RequestContext) => isStaff(ctx.principal);
+
+function commentView(row: DesignBriefCommentRow): DesignBriefComment {
+  return { id: row.id, seq: row.seq, author: row.authorName, fromExporter: row.authorIsStaff, body: row.body, internal: row.internal, createdAt: row.createdAt };
+}
+
+/** A page of the brief's thread, oldest first; many briefs' first pages load in one query. */
+export async function commentsOf(ctx: RequestContext, brief: DesignBrief, args: ConnectionArgs): Promise<ConnectionResult<DesignBriefComment>> {
+  const first = pageSize(args.first);
+  const afterSeq = args.after ? String(cursorValues(args.after, THREAD_ORDER)[0]) : "0";
+  if (!/^\d+$/.test(afterSeq)) throw new BadUserInputError("after", "`after` is not a cursor of this list in this order");
+  const rows = await loader(ctx, commentPages).load({ briefId: brief.id, afterSeq, limit: first + 1, includeInternal: seesInternal(ctx) });
+  return toConnection(rows.map(commentView), first, Boolean(args.after), THREAD_ORDER);
+}
+
+// ---- writes ---------------------------------------------------------------------------------
+
+interface Actor {
+  userId: string | null;
+  apiClientId: string | null;
+  name: string;
+  staff: boolean;
+}
+
+async function actorOf(ctx: RequestContext): Promise<Actor> {
+  const p = ctx.principal!;
+  if (p.kind === "user") {
+    const user = await ctx.db.findOneByOrFail(User, { id: p.id });
+    return { userId: user.id, apiClientId: null, name: user.name, staff: isStaff(p) };
+  }
+  const client = await ctx.db.findOneByOrFail(ApiClient, { id: p.id });
+  return { userId: null, apiClientId: client.id, name: client.name, staff: false };
+}
+
+interface Spec {
+  metal: Metal;
+  fineness: number | null;
+  plating: Plating;
+}
+
+function checkFineness(errors: UserErrors, spec: Spec): void {
+  const allowed = ALLOWED_FINENESS[spec.metal];
+  if (allowed.length === 0 && spec.fineness !== null) errors.add(["input", "fineness"], `${spec.metal} has no fineness; leave it out`, UserErrorCode.INVALID);
+  else if (allowed.length > 0 && (spec.fineness === null || !allowed.includes(spec.fineness))) {
+    errors.add(["input", "fineness"], `Fineness of ${spec.metal} must be one of ${allowed.join(", ")}`, spec.fineness === null ? UserErrorCode.REQUIRED : UserErrorCode.INVALID);
+  }
+}
+
+function checkMoney(errors: UserErrors, path: string[], value: MoneyInput, currency: string, label: string): string | undefined {
+  if (value.currency !== currency) {
+    errors.add([...path, "currency"], `${label} must be in the contract currency, ${currency}`, UserErrorCode.INVALID);
+    return undefined;
+  }
+  return validate.decimal(errors, [...path, "amount"], value.amount, { scale: minorUnits(value.currency), min: 0, max: 1_000_000_000, exclusiveMin: true, label });
+}
+
+function checkImages(errors: UserErrors, images: ReferenceImageInput[]): ReferenceImageRow[] {
+  if (images.length > MAX_IMAGES) errors.add(["input", "referenceImages"], `At most ${MAX_IMAGES} reference images`, UserErrorCode.TOO_LONG);
+  return images.slice(0, MAX_IMAGES).map((img, i) => {
+    const url = validate.httpsUrl(errors, ["input", "referenceImages", i, "url"], img.url, "Image URL") ?? "";
+    const contentType = (img.contentType ?? "").trim().toLowerCase();
+    if (!CONTENT_TYPES.includes(contentType)) {
+      errors.add(["input", "referenceImages", i, "contentType"], `Content type must be one of ${CONTENT_TYPES.join(", ")}`, UserErrorCode.INVALID);
+    }
+    return { url, contentType };
+  });
+}
+
+function checkTargetDate(errors: UserErrors, date: string | null | undefined): void {
+  if (date && date < utcToday()) errors.add(["input", "targetDate"], `Target date must be today (${utcToday()}) or later`, UserErrorCode.OUT_OF_RANGE);
+}
+
+async function ownDistributor(ctx: RequestContext): Promise<Distributor> {
+  const id = ctx.principal?.distributorId;
+  if (!id) throw new Error("a design brief is written by a distributor's principal");
+  return ctx.db.findOneByOrFail(Distributor, { id });
+}
+
+async function recordChange(tx: RequestContext, briefId: string, from: BriefStatus | null, to: BriefStatus, note: string | null): Promise<void> {
+  const actor = await actorOf(tx);
+  await tx.db.insert(DesignBriefStatusChangeRow, {
+    briefId,
+    fromStatus: from,
+    toStatus: to,
+    changedByUserId: actor.userId,
+    changedByApiClientId: actor.apiClientId,
+    changedByName: actor.name,
+    note,
+  });
+}
+
+async function addComment(tx: RequestContext, briefId: string, body: string, internal: boolean): Promise<DesignBriefCommentRow> {
+  const actor = await actorOf(tx);
+  const { identifiers } = await tx.db.insert(DesignBriefCommentRow, {
+    briefId,
+    authorUserId: actor.userId,
+    authorApiClientId: actor.apiClientId,
+    authorName: actor.name,
+    authorIsStaff: actor.staff,
+    body,
+    internal,
+  });
+  return tx.db.findOneByOrFail(DesignBriefCommentRow, { id: identifiers[0].id as string });
+}
+
+export async function createBrief(ctx: RequestContext, input: CreateDesignBriefInput): Promise<DesignBriefPayload> {
+  const distributor = await ownDistributor(ctx);
+  const errors = new UserErrors();
+  const title = validate.text(errors, ["input", "title"], input.title, { max: 200, label: "Title" });
+  const description = validate.text(errors, ["input", "description"], input.description, { min: 0, max: 10_000, label: "Description" }) ?? "";
+  const spec = { metal: input.metal, fineness: input.fineness ?? null, plating: input.plating };
+  checkFineness(errors, spec);
+  const stones = validStones(errors, input.stones ?? []);
+  const target = input.targetUnitPrice ? checkMoney(errors, ["input", "targetUnitPrice"], input.targetUnitPrice, distributor.currency, "Target unit price") : null;
+  validate.integer(errors, ["input", "quantity"], input.quantity, { min: 1, max: 100_000, label: "Quantity" });
+  checkTargetDate(errors, input.targetDate);
+  const referenceImages = checkImages(errors, input.referenceImages ?? []);
+  if (errors.any || !title) return { userErrors: errors.list };
+
+  return mutate(ctx, async (tx) => {
+    // A sequence never hands out a number twice, however many briefs are created at once.
+    const [{ seq }] = (await tx.db.query(`SELECT nextval('design_brief_reference_seq') AS seq`)) as { seq: string }[];
+    const actor = await actorOf(tx);
+    const { identifiers } = await tx.db.insert(DesignBrief, {
+      reference: `DB-${utcToday().slice(0, 4)}-${seq.padStart(4, "0")}`,
+      distributorId: distributor.id,
+      createdByUserId: actor.userId,
+      createdByApiClientId: actor.apiClientId,
+      title,
+      description,
+      category: input.category,
+      ...spec,
+      stones,
+      targetUnitPrice: target ?? null,
+      currency: distributor.currency,
+      quantity: input.quantity,
+      targetDate: input.targetDate ?? null,
+      referenceImages,
+      status: BriefStatus.DRAFT,
+    });
+    const id = identifiers[0].id as string;
+    await recordChange(tx, id, null, BriefStatus.DRAFT, null);
+    return { designBrief: await tx.db.findOneByOrFail(DesignBrief, { id }), userErrors: [] as UserError[] };
+  });
+}
+
+/**
+ * Loads the brief for a change and checks, in this order, that the caller may see it, that the
+ * caller read the current version, and that the workflow allows the action from its status.
+ */
+async function briefForChange(tx: RequestContext, globalId: string, expectedVersion: number, action: BriefAction | null): Promise<DesignBrief> {
+  const id = idOfType(globalId, "DesignBrief");
+  const brief = id ? await tenantQuery(tx, DesignBrief, "b").andWhere("b.id = :id", { id }).setLock("pessimistic_write").getOne() : null;
+  if (!brief) throw new Rejected(userError(["input", "id"], "No such design brief", UserErrorCode.NOT_FOUND));
+  if (brief.version !== expectedVersion) {
+    throw new Rejected(
+      userError(["input", "expectedVersion"], `The brief changed since you read it (now version ${brief.version}); read it again`, UserErrorCode.STALE_VERSION),
+    );
+  }
+  const allowed = action === null ? [BriefStatus.DRAFT] : allowedFrom(action);
+  if (!allowed.includes(brief.status)) {
+    const what = action === null ? "edited" : action.toLowerCase().replace("_", " ") + "ed";
+    throw new Rejected(userError(["input", "id"], `A brief that is ${brief.status} cannot be ${what}`, UserErrorCode.INVALID_STATE));
+  }
+  return brief;
+}
+
+/**
+ * Compare-and-swap on the version in the UPDATE itself: if another writer got in first, nothing
+ * is written and the caller gets STALE_VERSION.
+ */
+async function swap(tx: RequestContext, brief: DesignBrief, changes: Partial<DesignBrief>): Promise<DesignBrief> {
+  const result = await tx.db
+    .createQueryBuilder()
+    .update(DesignBrief)
+    .set({ ...changes, version: () => "version + 1", updatedAt: () => "now()" })
+    .where("id = :id AND version = :version", { id: brief.id, version: brief.version })
+    .execute();
+  if (result.affected !== 1) {
+    throw new Rejected(userError(["input", "expectedVersion"], "The brief changed since you read it; read it again", UserErrorCode.STALE_VERSION));
+  }
+  return tx.db.findOneByOrFail(DesignBrief, { id: brief.id });
+}
+
+export async function updateBrief(ctx: RequestContext, input: UpdateDesignBriefInput): Promise<DesignBriefPayload> {
+  const distributor = await ownDistributor(ctx);
+  const errors = new UserErrors();
+  const changes: Partial<DesignBrief> = {};
+  if (input.title != null) changes.title = validate.text(errors, ["input", "title"], input.title, { max: 200, label: "Title" });
+  if (input.description != null) changes.description = validate.text(errors, ["input", "description"], input.description, { min: 0, max: 10_000, label: "Description" }) ?? "";
+  if (input.category != null) changes.category = input.category;
+  if (input.plating != null) changes.plating = input.plating;
+  if (input.stones != null) changes.stones = validStones(errors, input.stones);
+  if (input.targetUnitPrice != null) changes.targetUnitPrice = checkMoney(errors, ["input", "targetUnitPrice"], input.targetUnitPrice, distributor.currency, "Target unit price");
+  if (input.quantity != null) changes.quantity = validate.integer(errors, ["input", "quantity"], input.quantity, { min: 1, max: 100_000, label: "Quantity" });
+  if (input.targetDate != null) {
+    checkTargetDate(errors, input.targetDate);
+    changes.targetDate = input.targetDate;
+  }
+  if (input.referenceImages != null) changes.referenceImages = checkImages(errors, input.referenceImages);
+  if (errors.any) return { userErrors: errors.list };
+
+  return mutate(ctx, async (tx) => {
+    const brief = await briefForChange(tx, input.id, input.expectedVersion, null);
+    if (input.metal != null || input.fineness != null) {
+      const spec = { metal: input.metal ?? brief.metal, fineness: input.fineness ?? (input.metal != null ? null : brief.fineness), plating: brief.plating };
+      const specErrors = new UserErrors();
+      checkFineness(specErrors, spec);
+      if (specErrors.any) throw new Rejected(specErrors.list);
+      changes.metal = spec.metal;
+      changes.fineness = spec.fineness;
+    }
+    return { designBrief: await swap(tx, brief, changes), userErrors: [] as UserError[] };
+  });
+}
+
+function validNote(errors: UserErrors, note: string | null | undefined): string | null {
+  return note != null && note.trim() !== "" ? (validate.text(errors, ["input", "note"], note, { max: 2000, label: "Note" }) ?? null) : null;
+}
+
+/** A workflow step that changes only the status (submit, withdraw, start review, decline). */
+async function step(ctx: RequestContext, input: DesignBriefActionInput, action: BriefAction): Promise<DesignBriefPayload> {
+  const errors = new UserErrors();
+  const note = validNote(errors, input.note);
+  if (errors.any) return { userErrors: errors.list };
+  return mutate(ctx, async (tx) => {
+    const brief = await briefForChange(tx, input.id, input.expectedVersion, action);
+    const to = transition(brief.status, action)!;
+    const updated = await swap(tx, brief, { status: to });
+    await recordChange(tx, brief.id, brief.status, to, note);
+    if (action === BriefAction.DECLINE && note) await addComment(tx, brief.id, note, false);
+    return { designBrief: updated, userErrors: [] as UserError[] };
+  });
+}
+
+export const submitBrief = (ctx: RequestContext, input: DesignBriefActionInput) => step(ctx, input, BriefAction.SUBMIT);
+export const withdrawBrief = (ctx: RequestContext, input: DesignBriefActionInput) => step(ctx, input, BriefAction.WITHDRAW);
+export const startReview = (ctx: RequestContext, input: DesignBriefActionInput) => step(ctx, input, BriefAction.START_REVIEW);
+export const declineQuote = (ctx: RequestContext, input: DesignBriefActionInput) => step(ctx, input, BriefAction.DECLINE);
+
+export async function requestRevision(ctx: RequestContext, input: RequestDesignBriefRevisionInput): Promise<DesignBriefPayload> {
+  const errors = new UserErrors();
+  const comment = validate.text(errors, ["input", "comment"], input.comment, { max: 5000, label: "Comment" });
+  if (errors.any || !comment) return { userErrors: errors.list };
+  return mutate(ctx, async (tx) => {
+    const brief = await briefForChange(tx, input.id, input.expectedVersion, BriefAction.REQUEST_REVISION);
+    const to = transition(brief.status, BriefAction.REQUEST_REVISION)!;
+    const updated = await swap(tx, brief, { status: to });
+    await recordChange(tx, brief.id, brief.status, to, "another round requested");
+    await addComment(tx, brief.id, comment, false);
+    return { designBrief: updated, userErrors: [] as UserError[] };
+  });
+}
+
+export async function quoteBrief(ctx: RequestContext, input: QuoteDesignBriefInput): Promise<DesignBriefPayload> {
+  const errors = new UserErrors();
+  validate.integer(errors, ["input", "leadTimeDays"], input.leadTimeDays, { min: 1, max: 730, label: "Lead time" });
+  const today = utcToday();
+  const inAYear = new Date(Date.now() + 366 * 86_400_000).toISOString().slice(0, 10);
+  if (input.validUntil < today || input.validUntil > inAYear) {
+    errors.add(["input", "validUntil"], `Valid until must be between today (${today}) and ${inAYear}`, UserErrorCode.OUT_OF_RANGE);
+  }
+  if (input.sampleDate && input.sampleDate < today) errors.add(["input", "sampleDate"], `Sample date must be today (${today}) or later`, UserErrorCode.OUT_OF_RANGE);
+  const note = validNote(errors, input.note);
+  const breaks = input.quantityBreaks ?? [];
+  if (breaks.length > MAX_BREAKS) errors.add(["input", "quantityBreaks"], `At most ${MAX_BREAKS} quantity breaks`, UserErrorCode.TOO_LONG);
+  if (errors.any) return { userErrors: errors.list };
+
+  return mutate(ctx, async (tx) => {
+    const brief = await briefForChange(tx, input.id, input.expectedVersion, BriefAction.QUOTE);
+    const checks = new UserErrors();
+    const unitPrice = checkMoney(checks, ["input", "unitPrice"], input.unitPrice, brief.currency, "Unit price");
+    const rows: QuantityBreakRow[] = [];
+    breaks.forEach((b, i) => {
+      const path = ["input", "quantityBreaks", i];
+      validate.integer(checks, [...path, "minQuantity"], b.minQuantity, { min: 2, max: 100_000, label: "Break quantity" });
+      const price = validate.decimal(checks, [...path, "unitPrice"], b.unitPrice, { scale: minorUnits(brief.currency), min: 0, max: 1_000_000_000, exclusiveMin: true, label: "Break price" });
+      if (i > 0 && b.minQuantity <= breaks[i - 1].minQuantity) checks.add([...path, "minQuantity"], "Breaks must be in ascending quantity", UserErrorCode.INVALID);
+      if (price && unitPrice && toScaled(price) >= toScaled(unitPrice)) checks.add([...path, "unitPrice"], "A break price must be below the base unit price", UserErrorCode.INVALID);
+      if (price) rows.push({ minQuantity: b.minQuantity, unitPrice: price });
+    });
+    if (checks.any || !unitPrice) throw new Rejected(checks.list);
+    const actor = await actorOf(tx);
+    await tx.db.insert(DesignBriefQuoteRow, {
+      briefId: brief.id,
+      unitPrice,
+      currency: brief.currency,
+      quantityBreaks: rows,
+      leadTimeDays: input.leadTimeDays,
+      sampleDate: input.sampleDate ?? null,
+      validUntil: input.validUntil,
+      note,
+      quotedByUserId: actor.userId,
+    });
+    const to = transition(brief.status, BriefAction.QUOTE)!;
+    const updated = await swap(tx, brief, { status: to });
+    await recordChange(tx, brief.id, brief.status, to, brief.status === BriefStatus.QUOTED ? "revised quote" : note);
+    return { designBrief: updated, userErrors: [] as UserError[] };
+  });
+}
+
+export async function acceptQuote(ctx: RequestContext, input: DesignBriefActionInput): Promise<DesignBriefPayload> {
+  const errors = new UserErrors();
+  const note = validNote(errors, input.note);
+  if (errors.any) return { userErrors: errors.list };
+  return mutate(ctx, async (tx) => {
+    const brief = await briefForChange(tx, input.id, input.expectedVersion, BriefAction.ACCEPT);
+    const quote = await tx.db.findOne(DesignBriefQuoteRow, { where: { briefId: brief.id }, order: { seq: "DESC" } });
+    if (!quote) throw new Rejected(userError(["input", "id"], "The brief has no quote", UserErrorCode.INVALID_STATE));
+    if (quote.validUntil < utcToday()) {
+      throw new Rejected(userError(["input", "id"], `The quote expired on ${quote.validUntil}; ask for a new one`, UserErrorCode.INVALID_STATE));
+    }
+    const distributor = await tx.db.findOneByOrFail(Distributor, { id: brief.distributorId });
+    const order = await placeDesignBriefOrder(tx, distributor, {
+      id: brief.id,
+      reference: brief.reference,
+      description: `${brief.reference} ${brief.title}`,
+      quantity: brief.quantity,
+      unitPrice: applicablePrice(quote, brief.quantity),
+      leadTimeDays: quote.leadTimeDays,
+    });
+    const updated = await swap(tx, brief, { status: BriefStatus.ACCEPTED, orderId: order.id });
+    await recordChange(tx, brief.id, brief.status, BriefStatus.ACCEPTED, note ?? `order ${order.number} placed`);
+    return { designBrief: updated, userErrors: [] as UserError[] };
+  });
+}
+
+export async function commentOnBrief(ctx: RequestContext, input: AddDesignBriefCommentInput): Promise<AddDesignBriefCommentPayload> {
+  const errors = new UserErrors();
+  const body = validate.text(errors, ["input", "body"], input.body, { max: 5000, label: "Comment" });
+  const staff = ctx.principal?.kind === "user" && ctx.principal.role === UserRole.EXPORT_MANAGER;
+  if (input.internal && !staff) errors.add(["input", "internal"], "Only the exporter's staff write internal notes", UserErrorCode.NOT_ALLOWED);
+  if (errors.any || !body) return { userErrors: errors.list };
+  return mutate(ctx, async (tx) => {
+    const id = idOfType(input.briefId, "DesignBrief");
+    const brief = id ? await findBriefById(tx, id) : null;
+    if (!brief) throw new Rejected(userError(["input", "briefId"], "No such design brief", UserErrorCode.NOT_FOUND));
+    const row = await addComment(tx, brief.id, body, input.internal);
+    // A new message is news for anyone syncing the brief; the brief's own fields are unchanged,
+    // so its version stays.
+    await tx.db.update(DesignBrief, { id: brief.id }, { updatedAt: () => "now()" });
+    return { comment: commentView(row), designBrief: await tx.db.findOneByOrFail(DesignBrief, { id: brief.id }), userErrors: [] as UserError[] };
+  });
+}

@@ -1,0 +1,12 @@
+import { registerNode } from "../../graphql/node";
+import { DesignBriefResolver, OrderDesignBriefResolver } from "./briefs.resolver";
+import { findBriefById } from "./briefs.service";
+import { DesignBrief, DesignBriefCommentRow, DesignBriefQuoteRow, DesignBriefStatusChangeRow } from "./design-brief.entity";
+
+registerNode(DesignBrief, "DesignBrief", findBriefById);
+
+export const briefsEntities = [DesignBrief, DesignBriefQuoteRow, DesignBriefCommentRow, DesignBriefStatusChangeRow];
+export const briefsResolvers = [DesignBriefResolver, OrderDesignBriefResolver] as const;
+
+export { DesignBrief };
+export { BriefStatus } from "./brief-state";
