@@ -1,4 +1,5 @@
 import DataLoader from "dataloader";
+import type { EntityManager, EntityTarget, ObjectLiteral } from "typeorm";
 
 // Bounds the `= ANY($1)` array of one batch.
 export const MAX_BATCH_SIZE = 500;
@@ -29,5 +30,56 @@ export function groupLoader<K extends string, V>(
       return keys.map((key) => groups.get(key)!);
     },
     { maxBatchSize: MAX_BATCH_SIZE },
+  );
+}
+
+export interface PageKey {
+  parentId: string;
+  /** Position (a `seq` value) after which, in the list's direction, the page starts; null for the start. */
+  afterSeq: string | null;
+  /** Page size plus one, to learn whether more follow. */
+  limit: number;
+}
+
+/**
+ * One page of a child list for many parents in one query: rows are numbered per parent by a
+ * window function over their `seq` and each parent keeps the first `limit` after its cursor.
+ * `scope` adds the caller's visibility rules (e.g. no internal notes).
+ */
+export function childPageLoader<V extends ObjectLiteral & { seq: string }>(
+  db: EntityManager,
+  entity: EntityTarget<V>,
+  { table, parentColumn, parentKey, direction, scope }: { table: string; parentColumn: string; parentKey: (row: V) => string; direction: "ASC" | "DESC"; scope?: string },
+): DataLoader<PageKey, V[], string> {
+  return new DataLoader<PageKey, V[], string>(
+    async (keys) => {
+      const pages = new Map<string, V[]>();
+      const shapes = new Map<string, PageKey[]>();
+      for (const key of keys) {
+        const shape = `${key.afterSeq}|${key.limit}`;
+        shapes.set(shape, [...(shapes.get(shape) ?? []), key]);
+      }
+      for (const [shape, group] of shapes) {
+        const { afterSeq, limit } = group[0];
+        const after = afterSeq === null ? "" : `AND t.seq ${direction === "ASC" ? ">" : "<"} :afterSeq`;
+        const rows = await db
+          .createQueryBuilder(entity, "r")
+          .where(
+            `r.id IN (SELECT w.id FROM (
+               SELECT t.id, row_number() OVER (PARTITION BY t.${parentColumn} ORDER BY t.seq ${direction}) AS position
+               FROM ${table} t WHERE t.${parentColumn} = ANY(:parentIds) ${after} ${scope ? `AND ${scope}` : ""}
+             ) w WHERE w.position <= :limit)`,
+            { parentIds: group.map((k) => k.parentId), afterSeq, limit },
+          )
+          .orderBy("r.seq", direction)
+          .getMany();
+        for (const row of rows) {
+          const pageKey = `${parentKey(row)}|${shape}`;
+          pages.set(pageKey, [...(pages.get(pageKey) ?? []), row]);
+        }
+      }
+      return keys.map((k) => pages.get(`${k.parentId}|${k.afterSeq}|${k.limit}`) ?? []);
+    },
+    { maxBatchSize: MAX_BATCH_SIZE, cacheKeyFn: (k) => `${k.parentId}|${k.afterSeq}|${k.limit}` },
   );
 }

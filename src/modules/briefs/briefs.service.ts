@@ -29,7 +29,7 @@ import type {
   RequestDesignBriefRevisionInput,
   UpdateDesignBriefInput,
 } from "./briefs.inputs";
-import { commentPages, historyByBrief, latestQuoteByBrief } from "./briefs.loaders";
+import { commentPagesWithNotes, commentPagesWithoutNotes, historyByBrief, latestQuoteByBrief } from "./briefs.loaders";
 import type { DesignBriefComment, DesignBriefQuote, DesignBriefStatusChange, ReferenceImage } from "./briefs.types";
 import {
   DesignBrief,
@@ -136,9 +136,10 @@ function commentView(row: DesignBriefCommentRow): DesignBriefComment {
 /** A page of the brief's thread, oldest first; many briefs' first pages load in one query. */
 export async function commentsOf(ctx: RequestContext, brief: DesignBrief, args: ConnectionArgs): Promise<ConnectionResult<DesignBriefComment>> {
   const first = pageSize(args.first);
-  const afterSeq = args.after ? String(cursorValues(args.after, THREAD_ORDER)[0]) : "0";
-  if (!/^\d+$/.test(afterSeq)) throw new BadUserInputError("after", "`after` is not a cursor of this list in this order");
-  const rows = await loader(ctx, commentPages).load({ briefId: brief.id, afterSeq, limit: first + 1, includeInternal: seesInternal(ctx) });
+  const afterSeq = args.after ? String(cursorValues(args.after, THREAD_ORDER)[0]) : null;
+  if (afterSeq !== null && !/^\d+$/.test(afterSeq)) throw new BadUserInputError("after", "`after` is not a cursor of this list in this order");
+  const pages = seesInternal(ctx) ? commentPagesWithNotes : commentPagesWithoutNotes;
+  const rows = await loader(ctx, pages).load({ parentId: brief.id, afterSeq, limit: first + 1 });
   return toConnection(rows.map(commentView), first, Boolean(args.after), THREAD_ORDER);
 }
 
