@@ -55,3 +55,8 @@ export function multiply(amount: string, quantity: number): string {
 export function sum(amounts: readonly string[]): string {
   return fromScaled(amounts.reduce((acc, a) => acc + toScaled(a), 0n));
 }
+
+/** A decimal without trailing fractional zeros: "40.0000" → "40", "51.1800" → "51.18". */
+export function trimDecimal(value: string): string {
+  return value.includes(".") ? value.replace(/\.?0+$/, "") : value;
+}

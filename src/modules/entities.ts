@@ -2,6 +2,7 @@ import { accountsEntities } from "./accounts";
 import { briefsEntities } from "./briefs";
 import { catalogEntities } from "./catalog";
 import { ordersEntities } from "./orders";
+import { shipmentsEntities } from "./shipments";
 
 // Every TypeORM entity, module by module.
-export const entities = [...accountsEntities, ...catalogEntities, ...ordersEntities, ...briefsEntities];
+export const entities = [...accountsEntities, ...catalogEntities, ...ordersEntities, ...briefsEntities, ...shipmentsEntities];

@@ -2,6 +2,7 @@ import { accountsResolvers } from "./accounts";
 import { briefsResolvers } from "./briefs";
 import { catalogResolvers } from "./catalog";
 import { ordersResolvers } from "./orders";
+import { shipmentsResolvers } from "./shipments";
 
 // Every resolver class, module by module.
-export const resolvers = [...accountsResolvers, ...catalogResolvers, ...ordersResolvers, ...briefsResolvers] as const;
+export const resolvers = [...accountsResolvers, ...catalogResolvers, ...ordersResolvers, ...briefsResolvers, ...shipmentsResolvers] as const;

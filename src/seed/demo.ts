@@ -7,6 +7,7 @@ import { log } from "../logger";
 import { seedCatalog } from "./catalog";
 import { seedBriefs } from "./briefs";
 import { seedOrders } from "./orders";
+import { seedShipments } from "./shipments";
 
 export const DEMO_LOGINS = [
   { email: "buyer@atelier-paris.example", name: "Camille Laurent", role: UserRole.BUYER, distributor: "atelier-paris" },
@@ -63,7 +64,8 @@ export async function seedDemoData(dataSource: DataSource, env: string): Promise
     const catalog = await seedCatalog(db);
     const orders = await seedOrders(db);
     const briefs = await seedBriefs(db);
-    log.info("demo data seeded", { ...catalog, orders, briefs });
+    const shipments = await seedShipments(db);
+    log.info("demo data seeded", { ...catalog, orders, briefs, shipments });
     return true;
   });
 }

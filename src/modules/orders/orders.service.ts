@@ -623,3 +623,13 @@ export function advanceOrderStatus(ctx: RequestContext, input: AdvanceOrderStatu
   }
   return advance(ctx, input.id, input.status, input.note, ["input", "status"]);
 }
+
+/**
+ * Moves an order to SHIPPED or DELIVERED when its shipments say so; the shipments module decides
+ * when, and the change is recorded in the order's history like any other.
+ */
+export async function followShipments(tx: RequestContext, orderId: string, to: OrderStatus.SHIPPED | OrderStatus.DELIVERED, note: string): Promise<void> {
+  const order = await tx.db.createQueryBuilder(Order, "o").where("o.id = :id", { id: orderId }).setLock("pessimistic_write").getOne();
+  if (!order || order.status === to || order.status === OrderStatus.CANCELLED) return;
+  await recordChange(tx, order, to, note);
+}

@@ -1,0 +1,12 @@
+import { registerNode } from "../../graphql/node";
+import { OrderShipmentsResolver, ShipmentResolver } from "./shipments.resolver";
+import { findShipmentById } from "./shipments.service";
+import { Shipment, ShipmentDocument, ShipmentLine, TrackingEvent } from "./shipment.entity";
+
+registerNode(Shipment, "Shipment", findShipmentById);
+
+export const shipmentsEntities = [Shipment, ShipmentLine, TrackingEvent, ShipmentDocument];
+export const shipmentsResolvers = [ShipmentResolver, OrderShipmentsResolver] as const;
+
+export { Shipment, ShipmentLine, TrackingEvent, ShipmentDocument };
+export { ShipmentStatus, AirwayBillType, Carrier, DocumentKind } from "./shipment-state";

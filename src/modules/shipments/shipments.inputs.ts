@@ -1,0 +1,165 @@
+import { Field, ID, InputType, Int, ObjectType } from "type-graphql";
+import { MoneyInput } from "../../graphql/money";
+import { DateTimeScalar, DecimalScalar, LocalDateScalar } from "../../graphql/scalars";
+import { Payload } from "../../graphql/user-error";
+import { AirwayBillType, Carrier, DocumentKind, ShipmentStatus } from "./shipment-state";
+import { TrackingEventView } from "./shipments.types";
+import { Shipment } from "./shipment.entity";
+
+@InputType({ description: "Filters for the shipment list; every given filter must match." })
+export class ShipmentFilter {
+  @Field(() => [ShipmentStatus], { nullable: true, description: "Only shipments in one of these statuses." })
+  status?: ShipmentStatus[] | null;
+
+  @Field(() => DateTimeScalar, { nullable: true, description: "Only shipments changed at or after this time; the list is then in update order, for sync." })
+  updatedSince?: Date | null;
+}
+
+@InputType({ description: "Packages of one size." })
+export class PackageInput {
+  @Field(() => Int, { defaultValue: 1, description: "How many, 1 to 1000." })
+  count: number;
+
+  @Field(() => DecimalScalar, { description: "Net weight of each, kg, up to 3 decimals." })
+  netWeightKg: string;
+
+  @Field(() => DecimalScalar, { description: "Gross weight of each, kg, at least the net weight." })
+  grossWeightKg: string;
+
+  @Field(() => Int, { description: "Length, 1 to 500 cm." })
+  lengthCm: number;
+
+  @Field(() => Int, { description: "Width, 1 to 500 cm." })
+  widthCm: number;
+
+  @Field(() => Int, { description: "Height, 1 to 500 cm." })
+  heightCm: number;
+}
+
+@InputType({ description: "Cargo insurance." })
+export class InsuranceInput {
+  @Field(() => String, { description: "Insurer, up to 200 characters." })
+  insurer: string;
+
+  @Field(() => String, { description: "Policy number, up to 60 characters." })
+  policyNumber: string;
+
+  @Field(() => MoneyInput, { description: "Insured value, in the order's currency; at least 110% of the invoice value under CIP and CIF." })
+  insuredAmount: MoneyInput;
+}
+
+@InputType({ description: "A new shipment of a packed order." })
+export class CreateShipmentInput {
+  @Field(() => ID, { description: "The order; it must be PACKED." })
+  orderId: string;
+
+  @Field(() => [Int], { nullable: true, description: "The order line numbers to ship; every line not yet shipped when omitted." })
+  lineNumbers?: number[] | null;
+
+  @Field(() => Carrier, { description: "Carrier." })
+  carrier: Carrier;
+
+  @Field(() => String, { description: "The carrier's service, up to 60 characters." })
+  service: string;
+
+  @Field(() => [PackageInput], { description: "1 to 50 package sizes." })
+  packages: PackageInput[];
+
+  @Field(() => InsuranceInput, { nullable: true, description: "Insurance; required when the order's Incoterm is CIP or CIF." })
+  insurance?: InsuranceInput | null;
+}
+
+@InputType({ description: "An air waybill for a shipment." })
+export class SetAirwayBillInput {
+  @Field(() => ID, { description: "The shipment." })
+  shipmentId: string;
+
+  @Field(() => String, { description: "MASTER or DIRECT: 11 digits with a valid mod-7 check, `176-12345675` or `17612345675`. HOUSE: the forwarder's number, 1 to 12 letters and digits." })
+  number: string;
+
+  @Field(() => AirwayBillType, { description: "MASTER, DIRECT or HOUSE." })
+  type: AirwayBillType;
+
+  @Field(() => String, { nullable: true, description: "HOUSE only, and required then: the master air waybill (11 digits, mod-7 check)." })
+  masterAirwayBill?: string | null;
+}
+
+@InputType({ description: "A carrier tracking number for a shipment." })
+export class SetTrackingNumberInput {
+  @Field(() => ID, { description: "The shipment." })
+  shipmentId: string;
+
+  @Field(() => String, { description: "Checked against the carrier's format and check digit; spaces are ignored." })
+  trackingNumber: string;
+}
+
+@InputType({ description: "A tracking event from the carrier." })
+export class RecordTrackingEventInput {
+  @Field(() => ID, { description: "The shipment." })
+  shipmentId: string;
+
+  @Field(() => DateTimeScalar, { description: "When it happened, with its UTC offset; not in the future." })
+  occurredAt: Date;
+
+  @Field(() => ShipmentStatus, { description: "What it means for the shipment (not PENDING)." })
+  status: ShipmentStatus;
+
+  @Field(() => String, { nullable: true, description: "Where, up to 200 characters." })
+  location?: string | null;
+
+  @Field(() => String, { description: "The carrier's description, 1 to 500 characters." })
+  description: string;
+
+  @Field(() => String, { nullable: true, description: "The carrier's own code, kept raw (up to 40 characters)." })
+  carrierCode?: string | null;
+
+  @Field(() => String, { nullable: true, description: "The carrier's event id (up to 100 characters); an event with the same id is recorded once." })
+  carrierEventId?: string | null;
+
+  @Field(() => DateTimeScalar, { nullable: true, description: "Estimated delivery given with the event." })
+  estimatedDeliveryAt?: Date | null;
+}
+
+@InputType({ description: "An export document for a shipment." })
+export class AddShipmentDocumentInput {
+  @Field(() => ID, { description: "The shipment." })
+  shipmentId: string;
+
+  @Field(() => DocumentKind, { description: "Kind." })
+  kind: DocumentKind;
+
+  @Field(() => String, { description: "Number, up to 60 characters; an export declaration's is a US ITN (X + date + 6 digits) or an EU/UK MRN (18 characters, check character verified)." })
+  number: string;
+
+  @Field(() => LocalDateScalar, { description: "Issue date, not in the future." })
+  issueDate: string;
+
+  @Field(() => String, { description: "https link to the file." })
+  url: string;
+
+  @Field(() => String, { description: "SHA-256 of the file, 64 hex characters." })
+  sha256: string;
+}
+
+function shipmentPayload(name: string) {
+  @ObjectType(`${name}Payload`, { description: `The result of \`${name[0].toLowerCase()}${name.slice(1)}\`.` })
+  class ShipmentPayload extends Payload {
+    @Field(() => Shipment, { nullable: true, description: "The shipment as it is now." })
+    shipment?: Shipment | null;
+  }
+  return ShipmentPayload;
+}
+
+export const CreateShipmentPayload = shipmentPayload("CreateShipment");
+export const SetAirwayBillPayload = shipmentPayload("SetAirwayBill");
+export const SetTrackingNumberPayload = shipmentPayload("SetTrackingNumber");
+export const AddShipmentDocumentPayload = shipmentPayload("AddShipmentDocument");
+
+@ObjectType({ description: "The result of `recordTrackingEvent`." })
+export class RecordTrackingEventPayload extends Payload {
+  @Field(() => Shipment, { nullable: true, description: "The shipment, with its status and ETA following the latest event." })
+  shipment?: Shipment | null;
+
+  @Field(() => TrackingEventView, { nullable: true, description: "The event (the earlier one, when its carrier event id was already recorded)." })
+  event?: TrackingEventView | null;
+}

@@ -1,0 +1,85 @@
+import DataLoader from "dataloader";
+import type { LoaderFactory } from "../../graphql/context";
+import { childPageLoader, groupLoader, MAX_BATCH_SIZE, rowLoader, type PageKey } from "../../graphql/loaders";
+import { tenantQuery } from "../../db/tenancy";
+import type { Metal, Plating } from "../catalog/catalog.enums";
+import type { StoneRow } from "../catalog/product.entity";
+import { Shipment, ShipmentDocument, TrackingEvent } from "./shipment.entity";
+
+export const shipmentById: LoaderFactory<string, Shipment | null> = (ctx) =>
+  rowLoader((ids) => tenantQuery(ctx, Shipment, "s").andWhere("s.id = ANY(:ids)", { ids }).getMany(), (s) => s.id);
+
+export const shipmentsByOrder: LoaderFactory<string, Shipment[]> = (ctx) =>
+  groupLoader(
+    (ids) => tenantQuery(ctx, Shipment, "s").andWhere("s.orderId = ANY(:ids)", { ids }).orderBy("s.createdAt").addOrderBy("s.id").getMany(),
+    (s) => s.orderId,
+  );
+
+// Events and documents are reached only through a shipment the caller may see.
+
+/** Newest events first. */
+export const eventPages: LoaderFactory<PageKey, TrackingEvent[]> = (ctx) =>
+  childPageLoader(ctx.db, TrackingEvent, { table: "tracking_events", parentColumn: "shipment_id", parentKey: (e) => e.shipmentId, direction: "DESC" });
+
+export const documentsByShipment: LoaderFactory<string, ShipmentDocument[]> = (ctx) =>
+  groupLoader(
+    (ids) => ctx.db.createQueryBuilder(ShipmentDocument, "d").where("d.shipmentId = ANY(:ids)", { ids }).orderBy("d.seq").getMany(),
+    (d) => d.shipmentId,
+  );
+
+/** What a shipped line is, for the declaration: the catalog's facts, or the brief's for an exclusive piece. */
+export interface DeclarationRow {
+  shipmentId: string;
+  lineNumber: number;
+  sku: string;
+  description: string;
+  quantity: number;
+  lineTotal: string;
+  hsCode: string | null;
+  countryOfOrigin: string | null;
+  metal: Metal | null;
+  fineness: number | null;
+  plating: Plating | null;
+  metalWeightGrams: string | null;
+  stones: StoneRow[];
+}
+
+export const declarationRowsByShipment: LoaderFactory<string, DeclarationRow[]> = (ctx) =>
+  new DataLoader<string, DeclarationRow[]>(
+    async (ids) => {
+      const rows = (await ctx.db.query(
+        `SELECT sl.shipment_id, ol.line_number, ol.sku, ol.description, sl.quantity, ol.unit_price, ol.line_total,
+                p.hs_code, p.country_of_origin, COALESCE(p.metal, b.metal) AS metal, COALESCE(p.fineness, b.fineness) AS fineness,
+                COALESCE(p.plating, b.plating) AS plating, v.metal_weight_grams, COALESCE(p.stones, b.stones, '[]'::jsonb) AS stones
+         FROM shipment_lines sl
+         JOIN order_lines ol ON ol.id = sl.order_line_id
+         JOIN orders o ON o.id = ol.order_id
+         LEFT JOIN variants v ON v.id = ol.variant_id
+         LEFT JOIN products p ON p.id = v.product_id
+         LEFT JOIN design_briefs b ON b.id = o.design_brief_id AND ol.variant_id IS NULL
+         WHERE sl.shipment_id = ANY($1)
+         ORDER BY sl.shipment_id, ol.line_number`,
+        [ids],
+      )) as Record<string, unknown>[];
+      const byShipment = new Map<string, DeclarationRow[]>(ids.map((id) => [id, []]));
+      for (const r of rows) {
+        byShipment.get(r.shipment_id as string)?.push({
+          shipmentId: r.shipment_id as string,
+          lineNumber: r.line_number as number,
+          sku: r.sku as string,
+          description: r.description as string,
+          quantity: r.quantity as number,
+          lineTotal: r.line_total as string,
+          hsCode: r.hs_code as string | null,
+          countryOfOrigin: r.country_of_origin as string | null,
+          metal: r.metal as Metal | null,
+          fineness: r.fineness as number | null,
+          plating: r.plating as Plating | null,
+          metalWeightGrams: r.metal_weight_grams as string | null,
+          stones: r.stones as StoneRow[],
+        });
+      }
+      return ids.map((id) => byShipment.get(id)!);
+    },
+    { maxBatchSize: MAX_BATCH_SIZE },
+  );

@@ -1,0 +1,118 @@
+import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from "type-graphql";
+import { Allow, ApiScope, Roles, UserRole } from "../../graphql/access";
+import { ConnectionArgs } from "../../graphql/connection";
+import { loader, type RequestContext } from "../../graphql/context";
+import { Order } from "../orders";
+import { orderById } from "../orders/orders.loaders";
+import {
+  AddShipmentDocumentInput,
+  AddShipmentDocumentPayload,
+  CreateShipmentInput,
+  CreateShipmentPayload,
+  RecordTrackingEventInput,
+  RecordTrackingEventPayload,
+  SetAirwayBillInput,
+  SetAirwayBillPayload,
+  SetTrackingNumberInput,
+  SetTrackingNumberPayload,
+  ShipmentFilter,
+} from "./shipments.inputs";
+import * as shipments from "./shipments.service";
+import { AirwayBill, CustomsDeclaration, PackingList, ShipmentConnection, ShipmentDocumentView, TrackingEventConnection } from "./shipments.types";
+import { Shipment } from "./shipment.entity";
+
+const SHIPMENT_READERS = [...Roles.ALL, ApiScope.SHIPMENTS_READ] as const;
+
+@Resolver(() => Shipment)
+export class ShipmentResolver {
+  @Allow(...SHIPMENT_READERS)
+  @Query(() => ShipmentConnection, { description: "Your distributor's shipments (staff: everyone's), newest first; with `filter.updatedSince`, in update order for sync." })
+  shipments(
+    @Ctx() ctx: RequestContext,
+    @Args(() => ConnectionArgs) args: ConnectionArgs,
+    @Arg("filter", () => ShipmentFilter, { nullable: true, description: "Narrows the list." }) filter?: ShipmentFilter,
+  ) {
+    return shipments.listShipments(ctx, args, filter);
+  }
+
+  @Allow(...SHIPMENT_READERS)
+  @Query(() => Shipment, { nullable: true, description: "One shipment by id, air waybill or tracking number (give exactly one); null when there is none you may see." })
+  shipment(
+    @Ctx() ctx: RequestContext,
+    @Arg("id", () => ID, { nullable: true, description: "Global id." }) id?: string,
+    @Arg("airwayBill", () => String, { nullable: true, description: "Air waybill, e.g. 176-12345675, or a house bill number." }) airwayBill?: string,
+    @Arg("trackingNumber", () => String, { nullable: true, description: "Carrier tracking number." }) trackingNumber?: string,
+  ): Promise<Shipment | null> {
+    return shipments.findShipment(ctx, { id, airwayBill, trackingNumber });
+  }
+
+  @FieldResolver(() => AirwayBill, { nullable: true, description: "The air waybill, once set." })
+  airwayBill(@Root() shipment: Shipment): AirwayBill | null {
+    return shipments.airwayBillOf(shipment);
+  }
+
+  @FieldResolver(() => Order, { description: "The order shipped." })
+  async order(@Ctx() ctx: RequestContext, @Root() shipment: Shipment): Promise<Order> {
+    return (await loader(ctx, orderById).load(shipment.orderId))!;
+  }
+
+  @FieldResolver(() => TrackingEventConnection, { description: "Tracking events, newest first." })
+  events(@Ctx() ctx: RequestContext, @Root() shipment: Shipment, @Args(() => ConnectionArgs) args: ConnectionArgs) {
+    return shipments.eventsOf(ctx, shipment, args);
+  }
+
+  @FieldResolver(() => [ShipmentDocumentView], { description: "Export documents, in the order they were added." })
+  documents(@Ctx() ctx: RequestContext, @Root() shipment: Shipment): Promise<ShipmentDocumentView[]> {
+    return shipments.documentsOf(ctx, shipment);
+  }
+
+  @FieldResolver(() => CustomsDeclaration, { description: "HS lines, metal declarations, gemstone disclosures, statements and insurance, computed from the order and the catalog." })
+  async customsDeclaration(@Ctx() ctx: RequestContext, @Root() shipment: Shipment): Promise<CustomsDeclaration> {
+    const order = (await loader(ctx, orderById).load(shipment.orderId))!;
+    return shipments.declarationOf(ctx, shipment, order.incoterm);
+  }
+
+  @FieldResolver(() => PackingList, { description: "Packages, weights and contents, without prices." })
+  packingList(@Ctx() ctx: RequestContext, @Root() shipment: Shipment): Promise<PackingList> {
+    return shipments.packingListOf(ctx, shipment);
+  }
+
+  @Allow(UserRole.EXPORT_MANAGER)
+  @Mutation(() => CreateShipmentPayload, { description: "Ships lines of a PACKED order with their packages and insurance. Export managers only." })
+  createShipment(@Ctx() ctx: RequestContext, @Arg("input", () => CreateShipmentInput) input: CreateShipmentInput) {
+    return shipments.createShipment(ctx, input);
+  }
+
+  @Allow(UserRole.EXPORT_MANAGER)
+  @Mutation(() => SetAirwayBillPayload, { description: "Sets the shipment's air waybill (check digit verified; house bills name their master). Export managers only." })
+  setAirwayBill(@Ctx() ctx: RequestContext, @Arg("input", () => SetAirwayBillInput) input: SetAirwayBillInput) {
+    return shipments.setAirwayBill(ctx, input);
+  }
+
+  @Allow(UserRole.EXPORT_MANAGER)
+  @Mutation(() => SetTrackingNumberPayload, { description: "Sets the carrier tracking number (format and check digit verified) and its tracking link. Export managers only." })
+  setTrackingNumber(@Ctx() ctx: RequestContext, @Arg("input", () => SetTrackingNumberInput) input: SetTrackingNumberInput) {
+    return shipments.setTrackingNumber(ctx, input);
+  }
+
+  @Allow(UserRole.EXPORT_MANAGER)
+  @Mutation(() => RecordTrackingEventPayload, { description: "Appends a carrier tracking event; status, ETA and the order's status follow. Export managers only." })
+  recordTrackingEvent(@Ctx() ctx: RequestContext, @Arg("input", () => RecordTrackingEventInput) input: RecordTrackingEventInput) {
+    return shipments.recordTrackingEvent(ctx, input);
+  }
+
+  @Allow(UserRole.EXPORT_MANAGER)
+  @Mutation(() => AddShipmentDocumentPayload, { description: "Attaches an export document (number, date, link, SHA-256). Export managers only." })
+  addShipmentDocument(@Ctx() ctx: RequestContext, @Arg("input", () => AddShipmentDocumentInput) input: AddShipmentDocumentInput) {
+    return shipments.addShipmentDocument(ctx, input);
+  }
+}
+
+// The order side of the link lives here, so that orders need not know shipments.
+@Resolver(() => Order)
+export class OrderShipmentsResolver {
+  @FieldResolver(() => [Shipment], { description: "The order's shipments, oldest first." })
+  shipments(@Ctx() ctx: RequestContext, @Root() order: Order): Promise<Shipment[]> {
+    return shipments.shipmentsOfOrder(ctx, order);
+  }
+}

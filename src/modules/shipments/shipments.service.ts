@@ -1,0 +1,449 @@
+import { cursorValues, pageSize, paginate, toConnection, type ConnectionArgs, type ConnectionResult, type Ordering } from "../../graphql/connection";
+import { loader, type RequestContext } from "../../graphql/context";
+import { BadUserInputError } from "../../graphql/errors";
+import { fromScaled, money, sum, toScaled, trimDecimal } from "../../graphql/money";
+import { idOfType } from "../../graphql/node";
+import { Incoterm, type CountryCode } from "../../graphql/scalars";
+import { Rejected, UserErrorCode, UserErrors, userError, type UserError } from "../../graphql/user-error";
+import * as validate from "../../graphql/validate";
+import { SYNC_HORIZON } from "../../db/sql";
+import { mutate } from "../../db/transaction";
+import { tenantQuery } from "../../db/tenancy";
+import { Metal } from "../catalog/catalog.enums";
+import { containsNaturalDiamond, formatHsCode, karat, stoneDisplayName, WDC_SOW_STATEMENT } from "../catalog/jewelry";
+import { Order, OrderLine, OrderStatus } from "../orders";
+import { followShipments } from "../orders/orders.service";
+import { AIRLINES, formatIataAwb, parseHouseAwb, parseIataAwb, parseTrackingNumber } from "./identifiers";
+import { isValidItn, isValidMrn } from "./identifiers";
+import type {
+  AddShipmentDocumentInput,
+  CreateShipmentInput,
+  RecordTrackingEventInput,
+  SetAirwayBillInput,
+  SetTrackingNumberInput,
+  ShipmentFilter,
+} from "./shipments.inputs";
+import { declarationRowsByShipment, documentsByShipment, eventPages, shipmentsByOrder, type DeclarationRow } from "./shipments.loaders";
+import type {
+  AirwayBill,
+  CustomsDeclaration,
+  GemstoneDisclosure,
+  HsDeclarationLine,
+  MetalDeclaration,
+  PackingList,
+  ShipmentDocumentView,
+  TrackingEventView,
+} from "./shipments.types";
+import { AirwayBillType, DocumentKind, HANDED_OVER, ShipmentStatus } from "./shipment-state";
+import { Shipment, ShipmentDocument, ShipmentLine, TrackingEvent, type PackageRow } from "./shipment.entity";
+
+const MAX_PACKAGES = 50;
+// Incoterms® 2020: under CIP and CIF the seller insures at least 110% of the contract value.
+const INSURED_RULES: readonly Incoterm[] = [Incoterm.CIP, Incoterm.CIF];
+
+const utcToday = () => new Date().toISOString().slice(0, 10);
+
+// ---- reads -------------------------------------------------------------------------------
+
+const NEWEST: Ordering<Shipment> = { name: "newest", keys: [{ sql: "s.createdAt", direction: "DESC", value: (s) => s.createdAt }], id: "s.id" };
+const SYNC_ORDER: Ordering<Shipment> = { name: "updated", keys: [{ sql: "s.updatedAt", direction: "ASC", value: (s) => s.updatedAt }], id: "s.id" };
+const EVENT_ORDER: Ordering<TrackingEventView> = { name: "events", keys: [{ sql: "e.seq", direction: "DESC", value: (e) => e.seq }], id: "e.id" };
+
+export function listShipments(ctx: RequestContext, args: ConnectionArgs, filter: ShipmentFilter | null | undefined): Promise<ConnectionResult<Shipment>> {
+  const qb = tenantQuery(ctx, Shipment, "s");
+  if (filter?.status?.length) qb.andWhere("s.status = ANY(:statuses)", { statuses: filter.status });
+  if (filter?.updatedSince) {
+    qb.andWhere("s.updatedAt >= :updatedSince", { updatedSince: filter.updatedSince }).andWhere(`s.updatedAt < ${SYNC_HORIZON}`);
+    return paginate(qb, args, SYNC_ORDER);
+  }
+  return paginate(qb, args, NEWEST);
+}
+
+/** By id, air waybill or tracking number: another distributor's reads exactly like an unknown one. */
+export async function findShipment(
+  ctx: RequestContext,
+  by: { id?: string | null; airwayBill?: string | null; trackingNumber?: string | null },
+): Promise<Shipment | null> {
+  if ([by.id, by.airwayBill, by.trackingNumber].filter((v) => v != null).length !== 1) {
+    throw new BadUserInputError("id", "Give exactly one of `id`, `airwayBill` and `trackingNumber`");
+  }
+  const qb = tenantQuery(ctx, Shipment, "s");
+  if (by.id != null) {
+    const id = idOfType(by.id, "Shipment");
+    if (!id) return null;
+    qb.andWhere("s.id = :id", { id });
+  } else if (by.airwayBill != null) {
+    const number = parseIataAwb(by.airwayBill) ?? parseHouseAwb(by.airwayBill);
+    if (!number) return null;
+    qb.andWhere("s.awbNumber = :number", { number });
+  } else {
+    qb.andWhere("s.trackingNumber = :tracking", { tracking: by.trackingNumber!.replace(/\s+/g, "").toUpperCase() });
+  }
+  return qb.orderBy("s.createdAt").getOne();
+}
+
+export function findShipmentById(ctx: RequestContext, id: string): Promise<Shipment | null> {
+  return tenantQuery(ctx, Shipment, "s").andWhere("s.id = :id", { id }).getOne();
+}
+
+export const shipmentsOfOrder = (ctx: RequestContext, order: Order): Promise<Shipment[]> => loader(ctx, shipmentsByOrder).load(order.id);
+
+export function airwayBillOf(s: Shipment): AirwayBill | null {
+  if (!s.awbNumber || !s.awbType) return null;
+  if (s.awbType === AirwayBillType.HOUSE) {
+    return { number: s.awbNumber, type: s.awbType, airline: AIRLINES[s.masterAwbNumber!.slice(0, 3)] ?? null, masterAirwayBill: formatIataAwb(s.masterAwbNumber!) };
+  }
+  return { number: formatIataAwb(s.awbNumber), type: s.awbType, airline: AIRLINES[s.awbNumber.slice(0, 3)] ?? null, masterAirwayBill: null };
+}
+
+function eventView(e: TrackingEvent): TrackingEventView {
+  return {
+    id: e.id,
+    seq: e.seq,
+    occurredAt: e.occurredAt,
+    status: e.status,
+    location: e.location,
+    description: e.description,
+    carrierCode: e.carrierCode,
+    carrierEventId: e.carrierEventId,
+    estimatedDeliveryAt: e.estimatedDeliveryAt,
+  };
+}
+
+/** Newest first; pages for many shipments load in one query. */
+export async function eventsOf(ctx: RequestContext, shipment: Shipment, args: ConnectionArgs): Promise<ConnectionResult<TrackingEventView>> {
+  const first = pageSize(args.first);
+  const afterSeq = args.after ? String(cursorValues(args.after, EVENT_ORDER)[0]) : null;
+  if (afterSeq !== null && !/^\d+$/.test(afterSeq)) throw new BadUserInputError("after", "`after` is not a cursor of this list in this order");
+  const rows = await loader(ctx, eventPages).load({ parentId: shipment.id, afterSeq, limit: first + 1 });
+  return toConnection(rows.map(eventView), first, Boolean(args.after), EVENT_ORDER);
+}
+
+export async function documentsOf(ctx: RequestContext, shipment: Shipment): Promise<ShipmentDocumentView[]> {
+  return loader(ctx, documentsByShipment).load(shipment.id);
+}
+
+const grams = (row: DeclarationRow): bigint => {
+  // Metal per piece plus stones per piece (1 carat = 0.2 g), times the quantity.
+  const metal = row.metalWeightGrams ? toScaled(row.metalWeightGrams) : 0n;
+  const stones = row.stones.reduce((acc, s) => acc + (toScaled(s.totalCarat) * 2n) / 10n, 0n);
+  return (metal + stones) * BigInt(row.quantity);
+};
+
+// Exclusive design-brief pieces have no catalog entry: their tariff code follows the brief's
+// metal, and they are made in the exporter's own country.
+const EXPORTER_COUNTRY = "IN";
+function hsCodeFor(row: DeclarationRow): string {
+  if (row.hsCode) return row.hsCode;
+  if (row.metal === Metal.SILVER) return "711311";
+  if (row.metal === Metal.BRASS || row.metal === Metal.STAINLESS_STEEL) return "711719";
+  return "711319";
+}
+
+export async function declarationOf(ctx: RequestContext, shipment: Shipment, incoterm: Incoterm): Promise<CustomsDeclaration> {
+  const rows = await loader(ctx, declarationRowsByShipment).load(shipment.id);
+  const currency = shipment.currency;
+  const invoiceTotal = sum(rows.map((r) => r.lineTotal));
+
+  const hs = new Map<string, { hsCode: string; origin: string; quantity: number; grams: bigint; value: bigint }>();
+  const metals = new Map<string, { metal: Metal; fineness: number | null; grams: bigint }>();
+  const stones = new Map<string, GemstoneDisclosure & { carat: bigint }>();
+  for (const row of rows) {
+    const hsCode = hsCodeFor(row);
+    const origin = row.countryOfOrigin ?? EXPORTER_COUNTRY;
+    const h = hs.get(`${hsCode}|${origin}`) ?? { hsCode, origin, quantity: 0, grams: 0n, value: 0n };
+    h.quantity += row.quantity;
+    h.grams += grams(row);
+    h.value += toScaled(row.lineTotal);
+    hs.set(`${hsCode}|${origin}`, h);
+    if (row.metal) {
+      const m = metals.get(`${row.metal}|${row.fineness}`) ?? { metal: row.metal, fineness: row.fineness, grams: 0n };
+      m.grams += (row.metalWeightGrams ? toScaled(row.metalWeightGrams) : 0n) * BigInt(row.quantity);
+      metals.set(`${row.metal}|${row.fineness}`, m);
+    }
+    for (const s of row.stones) {
+      const treatments = [...s.treatments].sort();
+      const key = `${s.type}|${s.origin}|${treatments.join(",")}`;
+      const d = stones.get(key) ?? { type: s.type, origin: s.origin, treatments, displayName: stoneDisplayName(s.type, s.origin), count: 0, totalCarat: "0", carat: 0n };
+      d.count += s.count * row.quantity;
+      d.carat += toScaled(s.totalCarat) * BigInt(row.quantity);
+      stones.set(key, d);
+    }
+  }
+  const hsLines: HsDeclarationLine[] = [...hs.values()]
+    .sort((a, b) => a.hsCode.localeCompare(b.hsCode) || a.origin.localeCompare(b.origin))
+    .map((h) => ({
+      hsCode: { digits: h.hsCode, formatted: formatHsCode(h.hsCode) },
+      countryOfOrigin: h.origin as CountryCode,
+      quantity: h.quantity,
+      netWeightGrams: trimDecimal(fromScaled(h.grams)),
+      value: money(fromScaled(h.value), currency),
+    }));
+  const metalDeclarations: MetalDeclaration[] = [...metals.values()].map((m) => ({
+    metal: m.metal,
+    fineness: m.fineness,
+    karat: karat(m.metal, m.fineness),
+    weightGrams: trimDecimal(fromScaled(m.grams)),
+  }));
+  const gemstoneDisclosures = [...stones.values()].map(({ carat, ...d }) => ({ ...d, totalCarat: trimDecimal(fromScaled(carat)) }));
+  const insured = INSURED_RULES.includes(incoterm);
+  return {
+    incoterm,
+    invoiceTotal: money(invoiceTotal, currency),
+    hsLines,
+    metalDeclarations,
+    gemstoneDisclosures,
+    systemOfWarrantiesStatement: rows.some((r) => containsNaturalDiamond(r.stones)) ? WDC_SOW_STATEMENT : null,
+    insurance:
+      shipment.insurer && shipment.insurancePolicyNumber && shipment.insuredAmount
+        ? { insurer: shipment.insurer, policyNumber: shipment.insurancePolicyNumber, insuredAmount: money(shipment.insuredAmount, currency) }
+        : null,
+    minimumInsuredAmount: insured ? money(minimumCover(invoiceTotal), currency) : null,
+  };
+}
+
+/** 110% of a value, rounded up to the cent's scale of 4 decimals. */
+function minimumCover(value: string): string {
+  const scaled = toScaled(value) * 11n;
+  return fromScaled(scaled / 10n + (scaled % 10n === 0n ? 0n : 1n));
+}
+
+export async function packingListOf(ctx: RequestContext, shipment: Shipment): Promise<PackingList> {
+  const rows = await loader(ctx, declarationRowsByShipment).load(shipment.id);
+  const total = (pick: (p: PackageRow) => string) => trimDecimal(fromScaled(shipment.packages.reduce((acc, p) => acc + toScaled(pick(p)) * BigInt(p.count), 0n)));
+  return {
+    packages: shipment.packages,
+    packageCount: shipment.packages.reduce((n, p) => n + p.count, 0),
+    totalNetWeightKg: total((p) => p.netWeightKg),
+    totalGrossWeightKg: total((p) => p.grossWeightKg),
+    lines: rows.map((r) => ({ lineNumber: r.lineNumber, sku: r.sku, description: r.description, quantity: r.quantity })),
+  };
+}
+
+// ---- writes (export managers) ----------------------------------------------------------------
+
+async function shipmentFor(tx: RequestContext, globalId: string): Promise<Shipment> {
+  const id = idOfType(globalId, "Shipment");
+  const shipment = id ? await tenantQuery(tx, Shipment, "s").andWhere("s.id = :id", { id }).setLock("pessimistic_write").getOne() : null;
+  if (!shipment) throw new Rejected(userError(["input", "shipmentId"], "No such shipment", UserErrorCode.NOT_FOUND));
+  return shipment;
+}
+
+function checkPackages(errors: UserErrors, packages: CreateShipmentInput["packages"]): PackageRow[] {
+  if (packages.length === 0) errors.add(["input", "packages"], "A shipment needs at least one package", UserErrorCode.REQUIRED);
+  if (packages.length > MAX_PACKAGES) errors.add(["input", "packages"], `At most ${MAX_PACKAGES} package sizes`, UserErrorCode.TOO_LONG);
+  return packages.slice(0, MAX_PACKAGES).map((p, i) => {
+    const path = ["input", "packages", i];
+    validate.integer(errors, [...path, "count"], p.count, { min: 1, max: 1000, label: "Package count" });
+    const net = validate.decimal(errors, [...path, "netWeightKg"], p.netWeightKg, { scale: 3, min: 0, max: 10_000, exclusiveMin: true, label: "Net weight" });
+    const gross = validate.decimal(errors, [...path, "grossWeightKg"], p.grossWeightKg, { scale: 3, min: 0, max: 10_000, exclusiveMin: true, label: "Gross weight" });
+    if (net && gross && toScaled(gross) < toScaled(net)) errors.add([...path, "grossWeightKg"], "Gross weight cannot be below the net weight", UserErrorCode.INVALID);
+    for (const dim of ["lengthCm", "widthCm", "heightCm"] as const) validate.integer(errors, [...path, dim], p[dim], { min: 1, max: 500, label: "Dimension" });
+    return { count: p.count, netWeightKg: net ?? "0", grossWeightKg: gross ?? "0", lengthCm: p.lengthCm, widthCm: p.widthCm, heightCm: p.heightCm };
+  });
+}
+
+export async function createShipment(ctx: RequestContext, input: CreateShipmentInput) {
+  const errors = new UserErrors();
+  const service = validate.text(errors, ["input", "service"], input.service, { max: 60, label: "Service" });
+  const packages = checkPackages(errors, input.packages ?? []);
+  const insurer = input.insurance ? validate.text(errors, ["input", "insurance", "insurer"], input.insurance.insurer, { max: 200, label: "Insurer" }) : null;
+  const policy = input.insurance ? validate.text(errors, ["input", "insurance", "policyNumber"], input.insurance.policyNumber, { max: 60, label: "Policy number" }) : null;
+  if (errors.any || !service) return { userErrors: errors.list };
+
+  return mutate(ctx, async (tx) => {
+    const orderId = idOfType(input.orderId, "Order");
+    const order = orderId ? await tenantQuery(tx, Order, "o").andWhere("o.id = :id", { id: orderId }).setLock("pessimistic_write").getOne() : null;
+    if (!order) throw new Rejected(userError(["input", "orderId"], "No such order", UserErrorCode.NOT_FOUND));
+    if (order.status !== OrderStatus.PACKED) {
+      throw new Rejected(userError(["input", "orderId"], `Only a PACKED order ships; this one is ${order.status}`, UserErrorCode.INVALID_STATE));
+    }
+    const lines = await tx.db.find(OrderLine, { where: { orderId: order.id }, order: { lineNumber: "ASC" } });
+    const shipped = new Set(
+      ((await tx.db.query(`SELECT order_line_id FROM shipment_lines WHERE order_line_id = ANY($1)`, [lines.map((l) => l.id)])) as { order_line_id: string }[]).map(
+        (r) => r.order_line_id,
+      ),
+    );
+    const checks = new UserErrors();
+    let chosen = lines.filter((l) => !shipped.has(l.id));
+    if (input.lineNumbers?.length) {
+      const wanted = [...new Set(input.lineNumbers)];
+      wanted.forEach((n, i) => {
+        const line = lines.find((l) => l.lineNumber === n);
+        if (!line) checks.add(["input", "lineNumbers", i], `The order has no line ${n}`, UserErrorCode.NOT_FOUND);
+        else if (shipped.has(line.id)) checks.add(["input", "lineNumbers", i], `Line ${n} has already shipped`, UserErrorCode.INVALID_STATE);
+      });
+      chosen = lines.filter((l) => wanted.includes(l.lineNumber) && !shipped.has(l.id));
+    }
+    if (chosen.length === 0 && !checks.any) checks.add(["input", "lineNumbers"], "Every line of this order has already shipped", UserErrorCode.INVALID_STATE);
+
+    const value = sum(chosen.map((l) => l.lineTotal));
+    let insuredAmount: string | null = null;
+    if (input.insurance) {
+      const amount = input.insurance.insuredAmount;
+      if (amount.currency !== order.currency) {
+        checks.add(["input", "insurance", "insuredAmount", "currency"], `Insure in the order's currency, ${order.currency}`, UserErrorCode.INVALID);
+      } else {
+        insuredAmount =
+          validate.decimal(checks, ["input", "insurance", "insuredAmount", "amount"], amount.amount, { scale: 4, min: 0, max: 1e12, exclusiveMin: true, label: "Insured amount" }) ?? null;
+      }
+    }
+    if (INSURED_RULES.includes(order.incoterm)) {
+      if (!input.insurance) checks.add(["input", "insurance"], `Under ${order.incoterm} the seller insures the goods: give the insurance`, UserErrorCode.REQUIRED);
+      else if (insuredAmount && toScaled(insuredAmount) < toScaled(minimumCover(value))) {
+        checks.add(
+          ["input", "insurance", "insuredAmount", "amount"],
+          `Under ${order.incoterm} cover must be at least 110% of the invoice value: ${money(minimumCover(value), order.currency).amount} ${order.currency}`,
+          UserErrorCode.OUT_OF_RANGE,
+        );
+      }
+    }
+    if (checks.any) throw new Rejected(checks.list);
+
+    const { identifiers } = await tx.db.insert(Shipment, {
+      orderId: order.id,
+      distributorId: order.distributorId,
+      carrier: input.carrier,
+      service,
+      status: ShipmentStatus.PENDING,
+      packages,
+      insurer: insurer ?? null,
+      insurancePolicyNumber: policy ?? null,
+      insuredAmount,
+      currency: order.currency,
+    });
+    const shipmentId = identifiers[0].id as string;
+    await tx.db.insert(ShipmentLine, chosen.map((l) => ({ shipmentId, orderLineId: l.id, quantity: l.quantity })));
+    return { shipment: await tx.db.findOneByOrFail(Shipment, { id: shipmentId }), userErrors: [] as UserError[] };
+  }, { unique: { shipment_lines_order_line_key: { field: ["input", "lineNumbers"], message: "A line was just shipped by someone else; read the order again" } } });
+}
+
+export async function setAirwayBill(ctx: RequestContext, input: SetAirwayBillInput) {
+  const errors = new UserErrors();
+  let number: string | null = null;
+  let master: string | null = null;
+  if (input.type === AirwayBillType.HOUSE) {
+    number = parseHouseAwb(input.number ?? "");
+    if (!number) errors.add(["input", "number"], "A house air waybill number is 1 to 12 letters and digits", UserErrorCode.INVALID);
+    if (!input.masterAirwayBill) errors.add(["input", "masterAirwayBill"], "A house air waybill must name its master air waybill", UserErrorCode.REQUIRED);
+    else {
+      master = parseIataAwb(input.masterAirwayBill);
+      if (!master) errors.add(["input", "masterAirwayBill"], "The master air waybill must be 11 digits with a valid mod-7 check digit, e.g. 176-12345675", UserErrorCode.INVALID);
+    }
+  } else {
+    number = parseIataAwb(input.number ?? "");
+    if (!number) errors.add(["input", "number"], "An air waybill is 11 digits: a 3-digit airline prefix, 7 digits and a mod-7 check digit, e.g. 176-12345675", UserErrorCode.INVALID);
+    if (input.masterAirwayBill) errors.add(["input", "masterAirwayBill"], "Only a house air waybill has a master", UserErrorCode.INVALID);
+  }
+  if (errors.any || !number) return { userErrors: errors.list };
+
+  return mutate(ctx, async (tx) => {
+    const shipment = await shipmentFor(tx, input.shipmentId);
+    await tx.db.update(Shipment, { id: shipment.id }, { awbNumber: number, awbType: input.type, masterAwbNumber: master, updatedAt: () => "now()" });
+    return { shipment: await tx.db.findOneByOrFail(Shipment, { id: shipment.id }), userErrors: [] as UserError[] };
+  }, { unique: { shipments_awb_key: { field: ["input", "number"], message: "This air waybill is already on another shipment" } } });
+}
+
+export async function setTrackingNumber(ctx: RequestContext, input: SetTrackingNumberInput) {
+  return mutate(ctx, async (tx) => {
+    const shipment = await shipmentFor(tx, input.shipmentId);
+    const tracking = parseTrackingNumber(shipment.carrier, input.trackingNumber ?? "");
+    if (!tracking) {
+      throw new Rejected(userError(["input", "trackingNumber"], `Not a valid ${shipment.carrier} tracking number (format or check digit)`, UserErrorCode.INVALID));
+    }
+    await tx.db.update(Shipment, { id: shipment.id }, { trackingNumber: tracking.value, trackingUrl: tracking.url, updatedAt: () => "now()" });
+    return { shipment: await tx.db.findOneByOrFail(Shipment, { id: shipment.id }), userErrors: [] as UserError[] };
+  }, { unique: { shipments_tracking_key: { field: ["input", "trackingNumber"], message: "This tracking number is already on another shipment" } } });
+}
+
+/**
+ * The shipment's status, ETA and dates follow from its events (the latest by time decides);
+ * the order follows its shipments: SHIPPED once every line has been handed over, DELIVERED once
+ * every shipment is delivered.
+ */
+async function derive(tx: RequestContext, shipment: Shipment): Promise<void> {
+  await tx.db.query(
+    `UPDATE shipments s SET
+       status = latest.status,
+       estimated_delivery_at = eta.estimated_delivery_at,
+       shipped_at = handed.first_at,
+       delivered_at = CASE WHEN latest.status = 'DELIVERED' THEN latest.occurred_at END,
+       promised_delivery_at = COALESCE(s.promised_delivery_at, CASE WHEN handed.first_at IS NOT NULL THEN eta.estimated_delivery_at END),
+       updated_at = now()
+     FROM
+       (SELECT status, occurred_at FROM tracking_events WHERE shipment_id = $1 ORDER BY occurred_at DESC, seq DESC LIMIT 1) latest,
+       (SELECT min(occurred_at) AS first_at FROM tracking_events WHERE shipment_id = $1 AND status = ANY($2)) handed,
+       (SELECT (SELECT estimated_delivery_at FROM tracking_events WHERE shipment_id = $1 AND estimated_delivery_at IS NOT NULL
+                ORDER BY occurred_at DESC, seq DESC LIMIT 1) AS estimated_delivery_at) eta
+     WHERE s.id = $1`,
+    [shipment.id, HANDED_OVER],
+  );
+  const [progress] = (await tx.db.query(
+    `SELECT
+       (SELECT count(*) FROM order_lines WHERE order_id = $1)::int AS lines,
+       (SELECT count(*) FROM shipment_lines sl JOIN shipments s ON s.id = sl.shipment_id
+          WHERE s.order_id = $1 AND s.status = ANY($2))::int AS handed_lines,
+       (SELECT count(*) FROM shipments WHERE order_id = $1)::int AS shipments,
+       (SELECT count(*) FROM shipments WHERE order_id = $1 AND status = 'DELIVERED')::int AS delivered`,
+    [shipment.orderId, HANDED_OVER],
+  )) as { lines: number; handed_lines: number; shipments: number; delivered: number }[];
+  if (progress.handed_lines === progress.lines) {
+    await followShipments(tx, shipment.orderId, OrderStatus.SHIPPED, "every line has shipped");
+    if (progress.delivered === progress.shipments) await followShipments(tx, shipment.orderId, OrderStatus.DELIVERED, "every shipment was delivered");
+  }
+}
+
+export async function recordTrackingEvent(ctx: RequestContext, input: RecordTrackingEventInput) {
+  const errors = new UserErrors();
+  const description = validate.text(errors, ["input", "description"], input.description, { max: 500, label: "Description" });
+  const location = input.location ? validate.text(errors, ["input", "location"], input.location, { max: 200, label: "Location" }) : null;
+  const carrierCode = input.carrierCode ? validate.text(errors, ["input", "carrierCode"], input.carrierCode, { max: 40, label: "Carrier code" }) : null;
+  const carrierEventId = input.carrierEventId ? validate.text(errors, ["input", "carrierEventId"], input.carrierEventId, { max: 100, label: "Carrier event id" }) : null;
+  if (input.status === ShipmentStatus.PENDING) errors.add(["input", "status"], "An event reports progress; PENDING is no event", UserErrorCode.INVALID);
+  if (input.occurredAt.getTime() > Date.now() + 5 * 60_000) errors.add(["input", "occurredAt"], "An event cannot be in the future", UserErrorCode.OUT_OF_RANGE);
+  if (errors.any || !description) return { userErrors: errors.list };
+
+  return mutate(ctx, async (tx) => {
+    const shipment = await shipmentFor(tx, input.shipmentId);
+    if (carrierEventId) {
+      const earlier = await tx.db.findOneBy(TrackingEvent, { shipmentId: shipment.id, carrierEventId });
+      // Carriers resend events: the same event id is recorded once and answered as before.
+      if (earlier) return { shipment, event: eventView(earlier), userErrors: [] as UserError[] };
+    }
+    const { identifiers } = await tx.db.insert(TrackingEvent, {
+      shipmentId: shipment.id,
+      occurredAt: input.occurredAt,
+      status: input.status,
+      location: location ?? null,
+      description,
+      carrierCode: carrierCode ?? null,
+      carrierEventId: carrierEventId ?? null,
+      estimatedDeliveryAt: input.estimatedDeliveryAt ?? null,
+    });
+    await derive(tx, shipment);
+    const event = await tx.db.findOneByOrFail(TrackingEvent, { id: identifiers[0].id as string });
+    return { shipment: await tx.db.findOneByOrFail(Shipment, { id: shipment.id }), event: eventView(event), userErrors: [] as UserError[] };
+  });
+}
+
+export async function addShipmentDocument(ctx: RequestContext, input: AddShipmentDocumentInput) {
+  const errors = new UserErrors();
+  const number = validate.text(errors, ["input", "number"], input.number, { max: 60, label: "Document number" })?.toUpperCase();
+  if (number && input.kind === DocumentKind.EXPORT_DECLARATION && !isValidItn(number) && !isValidMrn(number)) {
+    errors.add(["input", "number"], "An export declaration number is a US ITN (X + YYYYMMDD + 6 digits) or an EU/UK MRN (18 characters with a valid check character)", UserErrorCode.INVALID);
+  }
+  if (input.issueDate > utcToday()) errors.add(["input", "issueDate"], "The issue date cannot be in the future", UserErrorCode.OUT_OF_RANGE);
+  const url = validate.httpsUrl(errors, ["input", "url"], input.url, "Document URL");
+  const sha256 = (input.sha256 ?? "").trim().toLowerCase();
+  if (!/^[0-9a-f]{64}$/.test(sha256)) errors.add(["input", "sha256"], "SHA-256 is 64 hexadecimal characters", UserErrorCode.INVALID);
+  if (errors.any || !number || !url) return { userErrors: errors.list };
+
+  return mutate(ctx, async (tx) => {
+    const shipment = await shipmentFor(tx, input.shipmentId);
+    await tx.db.insert(ShipmentDocument, { shipmentId: shipment.id, kind: input.kind, number, issueDate: input.issueDate, url, sha256 });
+    await tx.db.update(Shipment, { id: shipment.id }, { updatedAt: () => "now()" });
+    return { shipment: await tx.db.findOneByOrFail(Shipment, { id: shipment.id }), userErrors: [] as UserError[] };
+  }, { unique: { shipment_documents_kind_number_key: { field: ["input", "number"], message: "This document is already on the shipment" } } });
+}
+
+

@@ -1,0 +1,219 @@
+import { Field, Int, ObjectType } from "type-graphql";
+import { Connection } from "../../graphql/connection";
+import { Money } from "../../graphql/money";
+import { CountryCode, DateTimeScalar, DecimalScalar, Incoterm, LocalDateScalar } from "../../graphql/scalars";
+import { Metal, StoneOrigin, StoneType, Treatment } from "../catalog/catalog.enums";
+import { HsCode } from "../catalog/catalog.types";
+import { AirwayBillType, DocumentKind, ShipmentStatus } from "./shipment-state";
+import { Shipment } from "./shipment.entity";
+
+export const ShipmentConnection = Connection(Shipment);
+
+@ObjectType({ description: "An air waybill." })
+export class AirwayBill {
+  @Field(() => String, { description: "Display form: `176-12345675` for airline bills, the forwarder's number for house bills." })
+  number: string;
+
+  @Field(() => AirwayBillType, { description: "MASTER, DIRECT or HOUSE." })
+  type: AirwayBillType;
+
+  @Field(() => String, { nullable: true, description: "The airline named by the 3-digit prefix, where known." })
+  airline: string | null;
+
+  @Field(() => String, { nullable: true, description: "For a house bill: the master air waybill it travels under." })
+  masterAirwayBill: string | null;
+}
+
+@ObjectType({ description: "Packages of one size." })
+export class ShipmentPackage {
+  @Field(() => Int, { description: "How many packages like this." })
+  count: number;
+
+  @Field(() => DecimalScalar, { description: "Net weight of each, kg." })
+  netWeightKg: string;
+
+  @Field(() => DecimalScalar, { description: "Gross weight of each, kg (at least the net weight)." })
+  grossWeightKg: string;
+
+  @Field(() => Int, { description: "Length, cm." })
+  lengthCm: number;
+
+  @Field(() => Int, { description: "Width, cm." })
+  widthCm: number;
+
+  @Field(() => Int, { description: "Height, cm." })
+  heightCm: number;
+}
+
+@ObjectType({ description: "An order line in a shipment." })
+export class ShipmentLineView {
+  @Field(() => Int, { description: "The order line's number." })
+  lineNumber: number;
+
+  @Field(() => String, { description: "SKU (or the design brief reference)." })
+  sku: string;
+
+  @Field(() => String, { description: "Description as ordered." })
+  description: string;
+
+  @Field(() => Int, { description: "Units shipped." })
+  quantity: number;
+}
+
+@ObjectType({ description: "A carrier's tracking event. Events are never changed or removed." })
+export class TrackingEventView {
+  @Field(() => DateTimeScalar, { description: "When it happened." })
+  occurredAt: Date;
+
+  @Field(() => ShipmentStatus, { description: "What it means for the shipment." })
+  status: ShipmentStatus;
+
+  @Field(() => String, { nullable: true, description: "Where." })
+  location: string | null;
+
+  @Field(() => String, { description: "The carrier's description." })
+  description: string;
+
+  @Field(() => String, { nullable: true, description: "The carrier's own status code, kept as sent (e.g. IATA DEP, RCF, DLV)." })
+  carrierCode: string | null;
+
+  @Field(() => String, { nullable: true, description: "The carrier's event id; the same id is recorded once." })
+  carrierEventId: string | null;
+
+  @Field(() => DateTimeScalar, { nullable: true, description: "Estimated delivery the carrier gave with this event." })
+  estimatedDeliveryAt: Date | null;
+
+  id: string;
+  seq: string;
+}
+
+export const TrackingEventConnection = Connection(TrackingEventView, "TrackingEvent");
+
+@ObjectType({ description: "An export document of a shipment." })
+export class ShipmentDocumentView {
+  @Field(() => DocumentKind, { description: "Kind." })
+  kind: DocumentKind;
+
+  @Field(() => String, { description: "Document number." })
+  number: string;
+
+  @Field(() => LocalDateScalar, { description: "Issue date." })
+  issueDate: string;
+
+  @Field(() => String, { description: "https link to the file." })
+  url: string;
+
+  @Field(() => String, { description: "SHA-256 of the file, hex: check the download against it." })
+  sha256: string;
+}
+
+@ObjectType({ description: "Goods of one tariff code and origin, as declared to customs." })
+export class HsDeclarationLine {
+  @Field(() => HsCode, { description: "Tariff code." })
+  hsCode: HsCode;
+
+  @Field(() => CountryCode, { description: "Country of origin." })
+  countryOfOrigin: CountryCode;
+
+  @Field(() => Int, { description: "Units." })
+  quantity: number;
+
+  @Field(() => DecimalScalar, { description: "Net weight of the goods in grams (metal and stones)." })
+  netWeightGrams: string;
+
+  @Field(() => Money, { description: "Invoice value." })
+  value: Money;
+}
+
+@ObjectType({ description: "Precious metal of one kind and fineness in the shipment." })
+export class MetalDeclaration {
+  @Field(() => Metal, { description: "Metal." })
+  metal: Metal;
+
+  @Field(() => Int, { nullable: true, description: "Fineness in ‰." })
+  fineness: number | null;
+
+  @Field(() => Int, { nullable: true, description: "Gold karat." })
+  karat: number | null;
+
+  @Field(() => DecimalScalar, { description: "Total metal weight in grams." })
+  weightGrams: string;
+}
+
+@ObjectType({ description: "Stones of one kind, origin and treatment in the shipment (FTC Jewelry Guides disclosure)." })
+export class GemstoneDisclosure {
+  @Field(() => StoneType, { description: "Stone." })
+  type: StoneType;
+
+  @Field(() => StoneOrigin, { description: "Natural, lab-grown or simulant." })
+  origin: StoneOrigin;
+
+  @Field(() => [Treatment], { description: "Treatments." })
+  treatments: Treatment[];
+
+  @Field(() => String, { description: 'Name as disclosed, e.g. "lab-grown diamond".' })
+  displayName: string;
+
+  @Field(() => Int, { description: "Number of stones." })
+  count: number;
+
+  @Field(() => DecimalScalar, { description: "Total carat weight." })
+  totalCarat: string;
+}
+
+@ObjectType({ description: "Cargo insurance of a shipment." })
+export class InsuranceCover {
+  @Field(() => String, { description: "Insurer." })
+  insurer: string;
+
+  @Field(() => String, { description: "Policy number." })
+  policyNumber: string;
+
+  @Field(() => Money, { description: "Insured value." })
+  insuredAmount: Money;
+}
+
+@ObjectType({ description: "The customs declaration, computed by Facet from the order lines and the catalog." })
+export class CustomsDeclaration {
+  @Field(() => Incoterm, { description: "Incoterms® 2020 rule of the sale." })
+  incoterm: Incoterm;
+
+  @Field(() => Money, { description: "Invoice total of the shipped lines; the HS lines' values add up to it exactly." })
+  invoiceTotal: Money;
+
+  @Field(() => [HsDeclarationLine], { description: "Goods grouped by HS code and origin." })
+  hsLines: HsDeclarationLine[];
+
+  @Field(() => [MetalDeclaration], { description: "Precious and base metals by kind and fineness." })
+  metalDeclarations: MetalDeclaration[];
+
+  @Field(() => [GemstoneDisclosure], { description: "Stones by kind, origin and treatment." })
+  gemstoneDisclosures: GemstoneDisclosure[];
+
+  @Field(() => String, { nullable: true, description: "The WDC System of Warranties statement, when natural diamonds are in the shipment." })
+  systemOfWarrantiesStatement: string | null;
+
+  @Field(() => InsuranceCover, { nullable: true, description: "Insurance cover; always present under CIP and CIF, for at least 110% of the invoice value." })
+  insurance: InsuranceCover | null;
+
+  @Field(() => Money, { nullable: true, description: "The least cover Incoterms® 2020 require (110% of the invoice value under CIP and CIF); null otherwise." })
+  minimumInsuredAmount: Money | null;
+}
+
+@ObjectType({ description: "The packing list: what is in the packages, without prices." })
+export class PackingList {
+  @Field(() => [ShipmentPackage], { description: "Packages." })
+  packages: ShipmentPackage[];
+
+  @Field(() => Int, { description: "Number of packages." })
+  packageCount: number;
+
+  @Field(() => DecimalScalar, { description: "Total net weight, kg." })
+  totalNetWeightKg: string;
+
+  @Field(() => DecimalScalar, { description: "Total gross weight, kg; at least the net weight." })
+  totalGrossWeightKg: string;
+
+  @Field(() => [ShipmentLineView], { description: "Contents; quantities equal the invoice's." })
+  lines: ShipmentLineView[];
+}
