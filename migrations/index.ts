@@ -3,6 +3,14 @@ import { Catalog1795000100000 } from "./1795000100000-catalog";
 import { Orders1795000200000 } from "./1795000200000-orders";
 import { DesignBriefs1795000300000 } from "./1795000300000-design-briefs";
 import { Shipments1795000400000 } from "./1795000400000-shipments";
+import { Feedback1795000500000 } from "./1795000500000-feedback";
 
 // In order of application. A landed migration is never edited: add a new one.
-export const migrations = [Accounts1795000000000, Catalog1795000100000, Orders1795000200000, DesignBriefs1795000300000, Shipments1795000400000];
+export const migrations = [
+  Accounts1795000000000,
+  Catalog1795000100000,
+  Orders1795000200000,
+  DesignBriefs1795000300000,
+  Shipments1795000400000,
+  Feedback1795000500000,
+];

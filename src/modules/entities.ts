@@ -1,8 +1,9 @@
 import { accountsEntities } from "./accounts";
 import { briefsEntities } from "./briefs";
 import { catalogEntities } from "./catalog";
+import { feedbackEntities } from "./feedback";
 import { ordersEntities } from "./orders";
 import { shipmentsEntities } from "./shipments";
 
 // Every TypeORM entity, module by module.
-export const entities = [...accountsEntities, ...catalogEntities, ...ordersEntities, ...briefsEntities, ...shipmentsEntities];
+export const entities = [...accountsEntities, ...catalogEntities, ...ordersEntities, ...briefsEntities, ...shipmentsEntities, ...feedbackEntities];

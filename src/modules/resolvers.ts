@@ -1,8 +1,9 @@
 import { accountsResolvers } from "./accounts";
 import { briefsResolvers } from "./briefs";
 import { catalogResolvers } from "./catalog";
+import { feedbackResolvers } from "./feedback";
 import { ordersResolvers } from "./orders";
 import { shipmentsResolvers } from "./shipments";
 
 // Every resolver class, module by module.
-export const resolvers = [...accountsResolvers, ...catalogResolvers, ...ordersResolvers, ...briefsResolvers, ...shipmentsResolvers] as const;
+export const resolvers = [...accountsResolvers, ...catalogResolvers, ...ordersResolvers, ...briefsResolvers, ...shipmentsResolvers, ...feedbackResolvers] as const;

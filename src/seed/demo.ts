@@ -6,6 +6,7 @@ import { DEMO_ERP_CLIENT_ID, DEMO_ERP_SECRET, DEMO_PASSWORD } from "../modules/a
 import { log } from "../logger";
 import { seedCatalog } from "./catalog";
 import { seedBriefs } from "./briefs";
+import { seedFeedback } from "./feedback";
 import { seedOrders } from "./orders";
 import { seedShipments } from "./shipments";
 
@@ -65,7 +66,8 @@ export async function seedDemoData(dataSource: DataSource, env: string): Promise
     const orders = await seedOrders(db);
     const briefs = await seedBriefs(db);
     const shipments = await seedShipments(db);
-    log.info("demo data seeded", { ...catalog, orders, briefs, shipments });
+    const feedback = await seedFeedback(db);
+    log.info("demo data seeded", { ...catalog, orders, briefs, shipments, feedback });
     return true;
   });
 }

@@ -1,0 +1,129 @@
+import { Field, ID, InputType, Int, ObjectType } from "type-graphql";
+import { Connection } from "../../graphql/connection";
+import { Money } from "../../graphql/money";
+import { DecimalScalar, LocalDateScalar } from "../../graphql/scalars";
+import { Payload } from "../../graphql/user-error";
+import { ArrivalCondition, FeedbackIssue, ShipmentFeedback } from "./feedback.entity";
+
+export const ShipmentFeedbackConnection = Connection(ShipmentFeedback);
+
+@InputType({ description: "Filters for the feedback list." })
+export class ShipmentFeedbackFilter {
+  @Field(() => Boolean, { nullable: true, description: "True: only feedback without a response; false: only answered." })
+  unanswered?: boolean | null;
+
+  @Field(() => [ArrivalCondition], { nullable: true, description: "Only these conditions." })
+  condition?: ArrivalCondition[] | null;
+}
+
+@InputType({ description: "How a delivered shipment arrived." })
+export class SubmitShipmentFeedbackInput {
+  @Field(() => ID, { description: "The shipment; it must be delivered." })
+  shipmentId: string;
+
+  @Field(() => Int, { description: "1 (poor) to 5 (excellent)." })
+  rating: number;
+
+  @Field(() => ArrivalCondition, { description: "How it arrived." })
+  condition: ArrivalCondition;
+
+  @Field(() => [FeedbackIssue], { defaultValue: [], description: "Problems found; none may contradict the condition (PRISTINE with damage)." })
+  issues: FeedbackIssue[];
+
+  @Field(() => [Int], { defaultValue: [], description: "Order line numbers affected; each must be in the shipment." })
+  affectedLineNumbers: number[];
+
+  @Field(() => String, { nullable: true, description: "Comment, up to 2000 characters." })
+  comment?: string | null;
+}
+
+@InputType({ description: "Changes to your feedback, within 14 days of submitting it. Everything is replaced." })
+export class UpdateShipmentFeedbackInput {
+  @Field(() => ID, { description: "The feedback." })
+  id: string;
+
+  @Field(() => Int, { description: "1 (poor) to 5 (excellent)." })
+  rating: number;
+
+  @Field(() => ArrivalCondition, { description: "How it arrived." })
+  condition: ArrivalCondition;
+
+  @Field(() => [FeedbackIssue], { defaultValue: [], description: "Problems found." })
+  issues: FeedbackIssue[];
+
+  @Field(() => [Int], { defaultValue: [], description: "Order line numbers affected." })
+  affectedLineNumbers: number[];
+
+  @Field(() => String, { nullable: true, description: "Comment, up to 2000 characters." })
+  comment?: string | null;
+}
+
+@InputType({ description: "The exporter's response to feedback." })
+export class RespondToFeedbackInput {
+  @Field(() => ID, { description: "The feedback." })
+  id: string;
+
+  @Field(() => String, { description: "Response, 1 to 2000 characters; replaces an earlier one." })
+  response: string;
+}
+
+function feedbackPayload(name: string) {
+  @ObjectType(`${name}Payload`, { description: `The result of \`${name[0].toLowerCase()}${name.slice(1)}\`.` })
+  class FeedbackPayload extends Payload {
+    @Field(() => ShipmentFeedback, { nullable: true, description: "The feedback as it is now." })
+    feedback?: ShipmentFeedback | null;
+  }
+  return FeedbackPayload;
+}
+
+export const SubmitShipmentFeedbackPayload = feedbackPayload("SubmitShipmentFeedback");
+export const UpdateShipmentFeedbackPayload = feedbackPayload("UpdateShipmentFeedback");
+export const RespondToFeedbackPayload = feedbackPayload("RespondToFeedback");
+
+@ObjectType({ description: "How often an issue was reported." })
+export class IssueCount {
+  @Field(() => FeedbackIssue, { description: "The issue." })
+  issue: FeedbackIssue;
+
+  @Field(() => Int, { description: "Feedback reports naming it." })
+  count: number;
+}
+
+@ObjectType({ description: "Export performance over a range of days (UTC), computed from shipments, orders and feedback." })
+export class ExportKpis {
+  @Field(() => LocalDateScalar, { description: "First day, inclusive." })
+  from: string;
+
+  @Field(() => LocalDateScalar, { description: "Last day, inclusive." })
+  to: string;
+
+  @Field(() => Int, { description: "Shipments delivered in the range." })
+  shipmentsDelivered: number;
+
+  @Field(() => DecimalScalar, { description: "Share (0 to 1) of those delivered by the ETA promised when they shipped; 0 without deliveries." })
+  onTimeDeliveryRate: string;
+
+  @Field(() => DecimalScalar, { description: "Average days from order placement to shipment, for shipments shipped in the range." })
+  averageOrderToShipDays: string;
+
+  @Field(() => DecimalScalar, { description: "Share (0 to 1) of orders shipped in the range on or before the ship date promised at placement." })
+  leadTimePromiseKeptRate: string;
+
+  @Field(() => DecimalScalar, { description: "Average days orders shipped in the range shipped after their promised date (negative: early)." })
+  averageShipDelayDays: string;
+
+  @Field(() => DecimalScalar, { description: "Average rating of feedback submitted in the range; 0 without feedback." })
+  averageRating: string;
+
+  @Field(() => Int, { description: "Feedback reports submitted in the range." })
+  feedbackCount: number;
+
+  @Field(() => [IssueCount], { description: "Reports per issue kind, every kind listed." })
+  issueCounts: IssueCount[];
+
+  @Field(() => DecimalScalar, { description: "Share (0 to 1) of shipments delivered in the range with a documentation error reported." })
+  documentationErrorShare: string;
+
+  @Field(() => [Money], { description: "Invoice value of shipments shipped in the range, per currency." })
+  shippedValue: Money[];
+}

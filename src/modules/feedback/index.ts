@@ -1,0 +1,12 @@
+import { registerNode } from "../../graphql/node";
+import { ShipmentFeedbackFieldResolver, ShipmentFeedbackResolver } from "./feedback.resolver";
+import { findFeedbackById } from "./feedback.service";
+import { ShipmentFeedback } from "./feedback.entity";
+
+registerNode(ShipmentFeedback, "ShipmentFeedback", findFeedbackById);
+
+export const feedbackEntities = [ShipmentFeedback];
+export const feedbackResolvers = [ShipmentFeedbackResolver, ShipmentFeedbackFieldResolver] as const;
+
+export { ShipmentFeedback };
+export { ArrivalCondition, FeedbackIssue } from "./feedback.entity";

@@ -1,0 +1,87 @@
+import { UserRole } from "../../graphql/access";
+import { isStaff, type RequestContext } from "../../graphql/context";
+import { BadUserInputError, ForbiddenError } from "../../graphql/errors";
+import { money } from "../../graphql/money";
+import { idOfType } from "../../graphql/node";
+import type { CurrencyCode } from "../../graphql/scalars";
+import { FeedbackIssue } from "./feedback.entity";
+import type { ExportKpis } from "./feedback.inputs";
+
+const MAX_RANGE_DAYS = 731;
+
+// Every figure in one statement. Days are UTC days: the range is [from 00:00Z, to + 1 day 00:00Z).
+// Ratios and averages are rounded in SQL and come back as exact decimal strings; an empty range
+// gives zeros.
+const KPI_SQL = `
+WITH
+  delivered AS (
+    SELECT s.id, s.delivered_at, s.promised_delivery_at FROM shipments s
+    WHERE s.delivered_at >= $1 AND s.delivered_at < $2 AND ($3::uuid IS NULL OR s.distributor_id = $3)),
+  shipped AS (
+    SELECT s.id, s.shipped_at, s.currency, o.placed_at,
+      (SELECT COALESCE(sum(ol.line_total), 0) FROM shipment_lines sl JOIN order_lines ol ON ol.id = sl.order_line_id
+        WHERE sl.shipment_id = s.id) AS value
+    FROM shipments s JOIN orders o ON o.id = s.order_id
+    WHERE s.shipped_at >= $1 AND s.shipped_at < $2 AND ($3::uuid IS NULL OR s.distributor_id = $3)),
+  first_shipped AS (
+    SELECT o.id, o.estimated_ship_date, (min(s.shipped_at) AT TIME ZONE 'UTC')::date AS shipped_on
+    FROM orders o JOIN shipments s ON s.order_id = o.id
+    WHERE s.shipped_at IS NOT NULL AND ($3::uuid IS NULL OR o.distributor_id = $3)
+    GROUP BY o.id, o.estimated_ship_date
+    HAVING min(s.shipped_at) >= $1 AND min(s.shipped_at) < $2),
+  fb AS (
+    SELECT f.rating, f.issues FROM shipment_feedback f
+    WHERE f.created_at >= $1 AND f.created_at < $2 AND ($3::uuid IS NULL OR f.distributor_id = $3))
+SELECT
+  (SELECT count(*) FROM delivered)::int AS shipments_delivered,
+  COALESCE((SELECT round(count(*) FILTER (WHERE delivered_at <= promised_delivery_at)::numeric
+                         / NULLIF(count(*) FILTER (WHERE promised_delivery_at IS NOT NULL), 0), 4) FROM delivered), 0) AS on_time_rate,
+  COALESCE((SELECT round(avg(extract(epoch FROM shipped_at - placed_at) / 86400)::numeric, 2) FROM shipped), 0) AS order_to_ship_days,
+  COALESCE((SELECT round(count(*) FILTER (WHERE shipped_on <= estimated_ship_date)::numeric / NULLIF(count(*), 0), 4) FROM first_shipped), 0) AS promise_kept_rate,
+  COALESCE((SELECT round(avg(shipped_on - estimated_ship_date)::numeric, 2) FROM first_shipped), 0) AS ship_delay_days,
+  COALESCE((SELECT round(avg(rating)::numeric, 2) FROM fb), 0) AS average_rating,
+  (SELECT count(*) FROM fb)::int AS feedback_count,
+  COALESCE((SELECT json_object_agg(issue, n) FROM (SELECT issue, count(*)::int AS n FROM fb, unnest(fb.issues) AS issue GROUP BY issue) i), '{}'::json) AS issue_counts,
+  COALESCE((SELECT round(count(*) FILTER (WHERE EXISTS (
+      SELECT 1 FROM shipment_feedback f WHERE f.shipment_id = d.id AND 'DOCUMENTATION_ERROR' = ANY(f.issues)))::numeric
+    / NULLIF(count(*), 0), 4) FROM delivered d), 0) AS documentation_error_share,
+  COALESCE((SELECT json_agg(json_build_object('currency', currency, 'amount', amount) ORDER BY currency)
+            FROM (SELECT currency, sum(value)::text AS amount FROM shipped GROUP BY currency) v), '[]'::json) AS shipped_value`;
+
+function nextDay(date: string): string {
+  const d = new Date(`${date}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + 1);
+  return d.toISOString().slice(0, 10);
+}
+
+/** Whose figures: any distributor's (or all) for staff; a distributor admin only its own. */
+function scope(ctx: RequestContext, distributorGlobalId: string | null | undefined): string | null {
+  const p = ctx.principal!;
+  const asked = distributorGlobalId ? idOfType(distributorGlobalId, "Distributor") : null;
+  if (distributorGlobalId && !asked) throw new BadUserInputError("distributorId", "`distributorId` is not a distributor id");
+  if (isStaff(p)) return asked;
+  if (p.kind === "user" && p.role === UserRole.DISTRIBUTOR_ADMIN && (!asked || asked === p.distributorId)) return p.distributorId;
+  throw new ForbiddenError("A distributor admin may see only its own company's figures");
+}
+
+export async function exportKpis(ctx: RequestContext, from: string, to: string, distributorGlobalId?: string | null): Promise<ExportKpis> {
+  if (to < from) throw new BadUserInputError("to", "`to` must not be before `from`");
+  if ((Date.parse(to) - Date.parse(from)) / 86_400_000 > MAX_RANGE_DAYS) throw new BadUserInputError("to", `The range may span at most ${MAX_RANGE_DAYS} days`);
+  const distributorId = scope(ctx, distributorGlobalId);
+  const [row] = (await ctx.db.query(KPI_SQL, [`${from}T00:00:00Z`, `${nextDay(to)}T00:00:00Z`, distributorId])) as Record<string, unknown>[];
+  const issueCounts = row.issue_counts as Record<string, number>;
+  return {
+    from,
+    to,
+    shipmentsDelivered: row.shipments_delivered as number,
+    onTimeDeliveryRate: String(row.on_time_rate),
+    averageOrderToShipDays: String(row.order_to_ship_days),
+    leadTimePromiseKeptRate: String(row.promise_kept_rate),
+    averageShipDelayDays: String(row.ship_delay_days),
+    averageRating: String(row.average_rating),
+    feedbackCount: row.feedback_count as number,
+    issueCounts: Object.values(FeedbackIssue).map((issue) => ({ issue, count: issueCounts[issue] ?? 0 })),
+    documentationErrorShare: String(row.documentation_error_share),
+    shippedValue: (row.shipped_value as { currency: CurrencyCode; amount: string }[]).map((v) => money(v.amount, v.currency)),
+  };
+}
