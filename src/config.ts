@@ -21,6 +21,12 @@ export interface Config {
   bodyLimit: string;
   shutdownGraceMs: number;
   logLevel: "debug" | "info" | "warn" | "error";
+  /** Shared rate-limit buckets across instances; in-process buckets when absent. */
+  redisUrl: string | undefined;
+  rateLimit: {
+    principal: { capacity: number; restorePerSecond: number };
+    anonymous: { capacity: number; restorePerSecond: number };
+  };
 }
 
 export class ConfigError extends Error {}
@@ -124,5 +130,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     bodyLimit: env.BODY_LIMIT || "100kb",
     shutdownGraceMs: int(env, "SHUTDOWN_GRACE_MS", 10_000, 0, 120_000),
     logLevel: logLevel as Config["logLevel"],
+    redisUrl: env.REDIS_URL || undefined,
+    rateLimit: {
+      principal: {
+        capacity: int(env, "RATE_LIMIT_POINTS", 20_000, 100, 10_000_000),
+        restorePerSecond: int(env, "RATE_LIMIT_RESTORE_PER_SECOND", 1000, 1, 1_000_000),
+      },
+      anonymous: {
+        capacity: int(env, "RATE_LIMIT_ANONYMOUS_POINTS", 2000, 10, 1_000_000),
+        restorePerSecond: int(env, "RATE_LIMIT_ANONYMOUS_RESTORE_PER_SECOND", 20, 1, 100_000),
+      },
+    },
   };
 }

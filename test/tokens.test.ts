@@ -49,13 +49,13 @@ describe("bearer tokens over HTTP", () => {
     const user = await buyer();
     const { status, body } = await viewerRole(`Bearer ${userToken(facet.config, user)}`);
     expect(status).toBe(200);
-    expect(body).toEqual({ data: { viewer: { role: "BUYER" } } });
+    expect(body).toEqual({ data: { viewer: { role: "BUYER" } }, extensions: { rateLimit: { cost: 1, limit: 20000, remaining: expect.any(Number), restoreRate: 1000 } } });
   });
 
   it("accepts a hand-signed token with Facet's claims, so the refusals below are about the one claim changed", async () => {
     const { status, body } = await viewerRole(`Bearer ${forge(await buyer())}`);
     expect(status).toBe(200);
-    expect(body).toEqual({ data: { viewer: { role: "BUYER" } } });
+    expect(body).toEqual({ data: { viewer: { role: "BUYER" } }, extensions: { rateLimit: { cost: 1, limit: 20000, remaining: expect.any(Number), restoreRate: 1000 } } });
   });
 
   it("refuses an expired token", async () => {
@@ -121,6 +121,6 @@ describe("bearer tokens over HTTP", () => {
     expect(body.data?.login.userErrors).toEqual([]);
     expect(body.data?.login.user?.email).toBe(user.email);
     const { body: viewer } = await viewerRole(`Bearer ${body.data!.login.accessToken}`);
-    expect(viewer).toEqual({ data: { viewer: { role: "BUYER" } } });
+    expect(viewer).toEqual({ data: { viewer: { role: "BUYER" } }, extensions: { rateLimit: expect.objectContaining({ cost: 1 }) } });
   });
 });

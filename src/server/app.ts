@@ -10,11 +10,14 @@ import type { DataSource } from "typeorm";
 import type { Config } from "../config";
 import type { RequestContext } from "../graphql/context";
 import { ErrorCode, formatError } from "../graphql/errors";
+import { LIMITS } from "../graphql/limits";
 import { buildFacetSchema } from "../graphql/schema";
 import { log } from "../logger";
 import { createRequestContext } from "./context";
+import { limitsPlugin } from "./limits-plugin";
 import { oauthRouter } from "./oauth";
 import { playgroundRouter } from "./playground";
+import { createRateLimitStore, type RateLimitStore } from "./rate-limit";
 
 export interface FacetServer {
   app: express.Express;
@@ -33,21 +36,28 @@ declare module "express-serve-static-core" {
   }
 }
 
-export async function createServer(config: Config, dataSource: DataSource): Promise<FacetServer> {
+export async function createServer(config: Config, dataSource: DataSource, options: { rateLimitStore?: RateLimitStore } = {}): Promise<FacetServer> {
   const app = express();
   const httpServer = http.createServer(app);
+  const rateLimits = options.rateLimitStore ?? (await createRateLimitStore(config.redisUrl));
   let shuttingDown = false;
 
   const apollo = new ApolloServer<RequestContext>({
     schema: await buildFacetSchema(),
     formatError,
     includeStacktraceInErrorResponses: false,
-    introspection: config.env !== "production",
+    // Introspection is decided per request: staff only in production (see limitsPlugin).
+    introspection: true,
+    parseOptions: { maxTokens: LIMITS.maxTokens },
     hideSchemaDetailsFromClientErrors: config.env === "production",
     csrfPrevention: true,
     allowBatchedHttpRequests: false,
     stopOnTerminationSignals: false,
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: config.shutdownGraceMs }), ApolloServerPluginLandingPageDisabled()],
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: config.shutdownGraceMs }),
+      ApolloServerPluginLandingPageDisabled(),
+      limitsPlugin(config, rateLimits),
+    ],
   });
   await apollo.start();
 
@@ -75,7 +85,7 @@ export async function createServer(config: Config, dataSource: DataSource): Prom
     res.status(ready ? 200 : 503).json({ status: ready ? "ready" : "not ready", checks });
   });
 
-  app.use(oauthRouter(config, dataSource));
+  app.use(oauthRouter(config, dataSource, rateLimits));
   app.use(playgroundRouter());
 
   const corsOptions: cors.CorsOptions = {
@@ -89,6 +99,16 @@ export async function createServer(config: Config, dataSource: DataSource): Prom
     "/graphql",
     cors(corsOptions),
     express.json({ limit: config.bodyLimit }),
+    (req: Request, res: Response, next: NextFunction) => {
+      const query = (req.method === "GET" ? req.query.query : (req.body as { query?: unknown } | undefined)?.query) ?? "";
+      if (typeof query === "string" && query.length > LIMITS.maxQueryLength) {
+        res.status(400).json({
+          errors: [{ message: `The query is ${query.length} characters long; at most ${LIMITS.maxQueryLength} are allowed`, extensions: { code: ErrorCode.QUERY_TOO_COMPLEX } }],
+        });
+        return;
+      }
+      next();
+    },
     expressMiddleware(apollo, {
       context: ({ req }) =>
         createRequestContext({ config, dataSource }, { authorization: req.headers.authorization, requestId: req.requestId, ip: req.ip }),
@@ -124,6 +144,7 @@ export async function createServer(config: Config, dataSource: DataSource): Prom
       shuttingDown = true;
       await apollo.stop();
       if (httpServer.listening) await new Promise<void>((resolve) => httpServer.close(() => resolve()));
+      await rateLimits.close();
     },
   };
 }

@@ -3,6 +3,11 @@ import type { DataSource } from "typeorm";
 import type { Config } from "../config";
 import { clientCredentials } from "../modules/accounts";
 import { log } from "../logger";
+import type { RateLimitStore } from "./rate-limit";
+
+// Each token request costs as much as a small query, charged to the caller's IP address, so
+// guessing secrets is slow without slowing an ERP that asks for a token now and then.
+const TOKEN_REQUEST_COST = 20;
 
 type OAuthError = "invalid_request" | "invalid_client" | "invalid_grant" | "unsupported_grant_type" | "invalid_scope";
 
@@ -31,7 +36,7 @@ const field = (body: Record<string, unknown>, name: string): string | undefined 
   typeof body[name] === "string" ? (body[name] as string) : undefined;
 
 /** `POST /oauth/token`: the OAuth 2.0 client credentials grant for ERP API clients. */
-export function oauthRouter(config: Config, dataSource: DataSource): express.Router {
+export function oauthRouter(config: Config, dataSource: DataSource, rateLimits: RateLimitStore): express.Router {
   const router = express.Router();
   router.post(
     "/oauth/token",
@@ -40,6 +45,12 @@ export function oauthRouter(config: Config, dataSource: DataSource): express.Rou
     async (req: Request, res: Response) => {
       res.setHeader("Cache-Control", "no-store");
       res.setHeader("Pragma", "no-cache");
+      const take = await rateLimits.take(`oauth-ip:${req.ip ?? "unknown"}`, TOKEN_REQUEST_COST, config.rateLimit.anonymous);
+      if (!take.allowed) {
+        res.setHeader("Retry-After", String(take.retryAfterSeconds));
+        res.status(429).json({ error: "rate_limited", error_description: `Too many token requests; retry in ${take.retryAfterSeconds} s` });
+        return;
+      }
       const body = (req.body ?? {}) as Record<string, unknown>;
       const grantType = field(body, "grant_type");
       if (!grantType) return fail(res, 400, "invalid_request", "grant_type is required");
