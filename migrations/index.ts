@@ -4,6 +4,7 @@ import { Orders1795000200000 } from "./1795000200000-orders";
 import { DesignBriefs1795000300000 } from "./1795000300000-design-briefs";
 import { Shipments1795000400000 } from "./1795000400000-shipments";
 import { Feedback1795000500000 } from "./1795000500000-feedback";
+import { RowLevelSecurity1795000600000 } from "./1795000600000-row-level-security";
 
 // In order of application. A landed migration is never edited: add a new one.
 export const migrations = [
@@ -13,4 +14,5 @@ export const migrations = [
   DesignBriefs1795000300000,
   Shipments1795000400000,
   Feedback1795000500000,
+  RowLevelSecurity1795000600000,
 ];

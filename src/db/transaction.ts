@@ -5,15 +5,15 @@ import { Rejected, UserErrorCode, userError, type UserError } from "../graphql/u
 
 /**
  * Runs `work` in one transaction with a context whose `db` is the transaction; anything thrown
- * rolls it back. Nested calls join the transaction that is already open.
+ * rolls it back. Inside an open transaction (a signed-in request's) the work runs in a
+ * savepoint, so it still rolls back alone.
  */
 export async function withTransaction<T>(
   ctx: RequestContext,
   work: (tx: RequestContext) => Promise<T>,
   isolation: IsolationLevel = "READ COMMITTED",
 ): Promise<T> {
-  if (ctx.db.queryRunner?.isTransactionActive) return work(ctx);
-  return ctx.dataSource.transaction(isolation, (manager) =>
+  return ctx.db.transaction(isolation, (manager) =>
     // Loaders cache what they read; a fresh set keeps the transaction's view separate.
     work({ ...ctx, db: manager, loaders: new Map() }),
   );

@@ -13,6 +13,7 @@ import { ErrorCode, formatError } from "../graphql/errors";
 import { LIMITS } from "../graphql/limits";
 import { buildFacetSchema } from "../graphql/schema";
 import { log } from "../logger";
+import { requestScopePlugin } from "../db/request-scope";
 import { createRequestContext } from "./context";
 import { limitsPlugin } from "./limits-plugin";
 import { oauthRouter } from "./oauth";
@@ -57,6 +58,7 @@ export async function createServer(config: Config, dataSource: DataSource, optio
       ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: config.shutdownGraceMs }),
       ApolloServerPluginLandingPageDisabled(),
       limitsPlugin(config, rateLimits),
+      requestScopePlugin(dataSource),
     ],
   });
   await apollo.start();

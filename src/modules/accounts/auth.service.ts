@@ -3,6 +3,7 @@ import type { Config } from "../../config";
 import { ALL_SCOPES, type ApiScope } from "../../graphql/access";
 import type { Principal, RequestContext } from "../../graphql/context";
 import { UserErrorCode, UserErrors } from "../../graphql/user-error";
+import { applyScope, systemScope } from "../../db/request-scope";
 import { signAccessToken, verifyAccessToken } from "./access-token";
 import type { LoginInput, LoginPayload } from "./accounts.inputs";
 import { ApiClient } from "./api-client.entity";
@@ -52,6 +53,16 @@ export async function login(ctx: RequestContext, input: LoginInput): Promise<Log
   if (!input.password) errors.add(["input", "password"], "Password is required", UserErrorCode.REQUIRED);
   if (errors.any) return { userErrors: errors.list };
 
+  await systemScope(ctx);
+  try {
+    return await checkCredentials(ctx, email, input.password);
+  } finally {
+    // Back to the caller's scope: the new user's on success, the old caller's otherwise.
+    await applyScope(ctx);
+  }
+}
+
+async function checkCredentials(ctx: RequestContext, email: string, password: string): Promise<LoginPayload> {
   const until = await lockedUntil(ctx.db, email);
   if (until) return tooManyAttempts(until);
 
@@ -59,19 +70,19 @@ export async function login(ctx: RequestContext, input: LoginInput): Promise<Log
   const usable =
     user !== null &&
     user.active &&
-    input.password.length <= MAX_PASSWORD_LENGTH &&
-    !(ctx.config.env === "production" && input.password === DEMO_PASSWORD);
+    password.length <= MAX_PASSWORD_LENGTH &&
+    !(ctx.config.env === "production" && password === DEMO_PASSWORD);
   // Without a usable account, still spend the time of a hash check: response time must not tell.
-  const matches = usable ? await verifySecret(input.password, user.passwordHash) : (await verifySecret("x", await dummySecretHash()), false);
+  const matches = usable ? await verifySecret(password, user.passwordHash) : (await verifySecret("x", await dummySecretHash()), false);
   if (!matches || !user) {
     await recordFailure(ctx.db, email);
-    return { userErrors: errors.add(null, "Email or password is incorrect", UserErrorCode.INVALID_CREDENTIALS).list };
+    return { userErrors: new UserErrors().add(null, "Email or password is incorrect", UserErrorCode.INVALID_CREDENTIALS).list };
   }
 
   await ctx.db.delete(LoginAttempt, { email });
+  await ctx.db.update(User, { id: user.id }, { lastLoginAt: () => "now()" });
   // The rest of this response (the payload's user and what hangs off it) is read as the new user.
   ctx.principal = { kind: "user", id: user.id, role: user.role, distributorId: user.distributorId };
-  await ctx.db.update(User, { id: user.id }, { lastLoginAt: () => "now()" });
   const { token, expiresIn, expiresAt } = signAccessToken(ctx.config, { typ: "user", sub: user.id });
   return { accessToken: token, tokenType: "Bearer", expiresIn, expiresAt, user, userErrors: [] };
 }

@@ -3,7 +3,7 @@ import { loader, type RequestContext } from "../../graphql/context";
 import { BadUserInputError } from "../../graphql/errors";
 import { fromScaled, money, sum, toScaled, trimDecimal } from "../../graphql/money";
 import { idOfType } from "../../graphql/node";
-import { Incoterm, type CountryCode } from "../../graphql/scalars";
+import { Incoterm, minorUnits, type CountryCode, type CurrencyCode } from "../../graphql/scalars";
 import { Rejected, UserErrorCode, UserErrors, userError, type UserError } from "../../graphql/user-error";
 import * as validate from "../../graphql/validate";
 import { SYNC_HORIZON } from "../../db/sql";
@@ -198,14 +198,15 @@ export async function declarationOf(ctx: RequestContext, shipment: Shipment, inc
       shipment.insurer && shipment.insurancePolicyNumber && shipment.insuredAmount
         ? { insurer: shipment.insurer, policyNumber: shipment.insurancePolicyNumber, insuredAmount: money(shipment.insuredAmount, currency) }
         : null,
-    minimumInsuredAmount: insured ? money(minimumCover(invoiceTotal), currency) : null,
+    minimumInsuredAmount: insured ? money(minimumCover(invoiceTotal, currency), currency) : null,
   };
 }
 
-/** 110% of a value, rounded up to the cent's scale of 4 decimals. */
-function minimumCover(value: string): string {
-  const scaled = toScaled(value) * 11n;
-  return fromScaled(scaled / 10n + (scaled % 10n === 0n ? 0n : 1n));
+/** 110% of a value, rounded up to the currency's smallest unit. */
+function minimumCover(value: string, currency: CurrencyCode): string {
+  const tenths = toScaled(value) * 11n;
+  const unit = 10n * 10n ** BigInt(4 - minorUnits(currency));
+  return fromScaled(((tenths + unit - 1n) / unit) * (unit / 10n));
 }
 
 export async function packingListOf(ctx: RequestContext, shipment: Shipment): Promise<PackingList> {
@@ -290,10 +291,10 @@ export async function createShipment(ctx: RequestContext, input: CreateShipmentI
     }
     if (INSURED_RULES.includes(order.incoterm)) {
       if (!input.insurance) checks.add(["input", "insurance"], `Under ${order.incoterm} the seller insures the goods: give the insurance`, UserErrorCode.REQUIRED);
-      else if (insuredAmount && toScaled(insuredAmount) < toScaled(minimumCover(value))) {
+      else if (insuredAmount && toScaled(insuredAmount) < toScaled(minimumCover(value, order.currency))) {
         checks.add(
           ["input", "insurance", "insuredAmount", "amount"],
-          `Under ${order.incoterm} cover must be at least 110% of the invoice value: ${money(minimumCover(value), order.currency).amount} ${order.currency}`,
+          `Under ${order.incoterm} cover must be at least 110% of the invoice value: ${money(minimumCover(value, order.currency), order.currency).amount} ${order.currency}`,
           UserErrorCode.OUT_OF_RANGE,
         );
       }

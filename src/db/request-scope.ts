@@ -1,0 +1,68 @@
+import type { ApolloServerPlugin } from "@apollo/server";
+import type { DataSource, QueryRunner } from "typeorm";
+import { isStaff, type RequestContext } from "../graphql/context";
+import { log } from "../logger";
+
+export const RLS_ROLE = "facet_rls";
+
+/**
+ * Puts the transaction's row-level security settings in step with the caller: the caller's
+ * distributor, or every distributor for staff. Transaction-local, so a pooled connection never
+ * carries them into the next request.
+ */
+export async function applyScope(ctx: RequestContext): Promise<void> {
+  const principal = ctx.principal;
+  if (!principal || !ctx.db.queryRunner?.isTransactionActive) return;
+  const staff = isStaff(principal);
+  await ctx.db.query(`SET LOCAL ROLE ${RLS_ROLE}`);
+  await ctx.db.query(`SELECT set_config('app.scope', $1, true), set_config('app.tenant_id', $2, true)`, [
+    staff ? "staff" : "tenant",
+    staff ? "" : (principal.distributorId ?? ""),
+  ]);
+}
+
+/** Sign-in reads every account, whoever is calling; `applyScope` narrows again afterwards. */
+export async function systemScope(ctx: RequestContext): Promise<void> {
+  if (!ctx.db.queryRunner?.isTransactionActive) return;
+  await ctx.db.query(`SET LOCAL ROLE NONE`);
+  await ctx.db.query(`SELECT set_config('app.scope', '', true), set_config('app.tenant_id', '', true)`);
+}
+
+/**
+ * Every signed-in request runs in one transaction as the role facet_rls, which row-level
+ * security binds to the caller's distributor (see the row-level security migration). Mutations
+ * nest their own work in savepoints inside it. Anonymous requests (sign-in only) run without.
+ */
+export function requestScopePlugin(dataSource: DataSource): ApolloServerPlugin<RequestContext> {
+  return {
+    async requestDidStart() {
+      let runner: QueryRunner | undefined;
+      return {
+        async executionDidStart({ contextValue }) {
+          if (!contextValue.principal) return;
+          runner = dataSource.createQueryRunner();
+          await runner.connect();
+          await runner.startTransaction();
+          contextValue.db = runner.manager;
+          contextValue.loaders = new Map();
+          await applyScope(contextValue);
+        },
+        async willSendResponse({ response }) {
+          if (!runner) return;
+          const failed =
+            response.body.kind === "single" && (response.body.singleResult.errors ?? []).some((e) => e.extensions?.code === "INTERNAL_SERVER_ERROR");
+          try {
+            if (failed) await runner.rollbackTransaction();
+            else await runner.commitTransaction();
+          } catch (error) {
+            log.error("request transaction did not finish", { error });
+            if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
+          } finally {
+            await runner.release();
+            runner = undefined;
+          }
+        },
+      };
+    },
+  };
+}
