@@ -5,6 +5,7 @@ import { DesignBriefs1795000300000 } from "./1795000300000-design-briefs";
 import { Shipments1795000400000 } from "./1795000400000-shipments";
 import { Feedback1795000500000 } from "./1795000500000-feedback";
 import { RowLevelSecurity1795000600000 } from "./1795000600000-row-level-security";
+import { AuditLog1795000700000 } from "./1795000700000-audit-log";
 
 // In order of application. A landed migration is never edited: add a new one.
 export const migrations = [
@@ -15,4 +16,5 @@ export const migrations = [
   Shipments1795000400000,
   Feedback1795000500000,
   RowLevelSecurity1795000600000,
+  AuditLog1795000700000,
 ];

@@ -15,17 +15,25 @@ export async function applyScope(ctx: RequestContext): Promise<void> {
   if (!principal || !ctx.db.queryRunner?.isTransactionActive) return;
   const staff = isStaff(principal);
   await ctx.db.query(`SET LOCAL ROLE ${RLS_ROLE}`);
-  await ctx.db.query(`SELECT set_config('app.scope', $1, true), set_config('app.tenant_id', $2, true)`, [
-    staff ? "staff" : "tenant",
-    staff ? "" : (principal.distributorId ?? ""),
-  ]);
+  // Staff writes are audited by a trigger that reads the actor from app.audit_actor.
+  const actor = staff ? `${principal.id}|${await staffName(ctx, principal.id)}` : "";
+  await ctx.db.query(
+    `SELECT set_config('app.scope', $1, true), set_config('app.tenant_id', $2, true),
+            set_config('app.audit_actor', $3, true), set_config('app.request_id', $4, true)`,
+    [staff ? "staff" : "tenant", staff ? "" : (principal.distributorId ?? ""), actor, ctx.requestId ?? ""],
+  );
+}
+
+async function staffName(ctx: RequestContext, id: string): Promise<string> {
+  const [row] = (await ctx.db.query(`SELECT name FROM users WHERE id = $1`, [id])) as { name: string }[];
+  return row?.name ?? "unknown";
 }
 
 /** Sign-in reads every account, whoever is calling; `applyScope` narrows again afterwards. */
 export async function systemScope(ctx: RequestContext): Promise<void> {
   if (!ctx.db.queryRunner?.isTransactionActive) return;
   await ctx.db.query(`SET LOCAL ROLE NONE`);
-  await ctx.db.query(`SELECT set_config('app.scope', '', true), set_config('app.tenant_id', '', true)`);
+  await ctx.db.query(`SELECT set_config('app.scope', '', true), set_config('app.tenant_id', '', true), set_config('app.audit_actor', '', true)`);
 }
 
 /**

@@ -1,4 +1,5 @@
 import { accountsEntities } from "./accounts";
+import { auditEntities } from "./audit";
 import { briefsEntities } from "./briefs";
 import { catalogEntities } from "./catalog";
 import { feedbackEntities } from "./feedback";
@@ -6,4 +7,4 @@ import { ordersEntities } from "./orders";
 import { shipmentsEntities } from "./shipments";
 
 // Every TypeORM entity, module by module.
-export const entities = [...accountsEntities, ...catalogEntities, ...ordersEntities, ...briefsEntities, ...shipmentsEntities, ...feedbackEntities];
+export const entities = [...accountsEntities, ...catalogEntities, ...ordersEntities, ...briefsEntities, ...shipmentsEntities, ...feedbackEntities, ...auditEntities];

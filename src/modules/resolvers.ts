@@ -1,4 +1,5 @@
 import { accountsResolvers } from "./accounts";
+import { auditResolvers } from "./audit";
 import { briefsResolvers } from "./briefs";
 import { catalogResolvers } from "./catalog";
 import { feedbackResolvers } from "./feedback";
@@ -6,4 +7,4 @@ import { ordersResolvers } from "./orders";
 import { shipmentsResolvers } from "./shipments";
 
 // Every resolver class, module by module.
-export const resolvers = [...accountsResolvers, ...catalogResolvers, ...ordersResolvers, ...briefsResolvers, ...shipmentsResolvers, ...feedbackResolvers] as const;
+export const resolvers = [...accountsResolvers, ...catalogResolvers, ...ordersResolvers, ...briefsResolvers, ...shipmentsResolvers, ...feedbackResolvers, ...auditResolvers] as const;
