@@ -3,6 +3,16 @@
 /** Today's date in UTC: the one definition of "today" shared with the services. */
 export const SQL_TODAY_UTC = "(now() AT TIME ZONE 'UTC')::date";
 
+/** The same "today" in JavaScript, YYYY-MM-DD. */
+export function todayUtc(): string {
+  return new Date().toISOString().slice(0, 10);
+}
+
+/** An ILIKE pattern matching `text` anywhere, with its own %, _ and \ taken literally. */
+export function likePattern(text: string): string {
+  return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
 // Writers stamp updated_at with their transaction's start time (now()) and commit later, so a
 // change can become visible with a time earlier than changes a reader has already seen. A list
 // in update order therefore stops short of the oldest transaction still open on the database:

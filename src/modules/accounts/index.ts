@@ -13,6 +13,7 @@ registerNode(ApiClient, "ApiClient", findApiClient);
 export const accountsEntities = [Distributor, User, ApiClient, LoginAttempt];
 export const accountsResolvers = [AuthResolver, DistributorResolver, UserResolver, ApiClientResolver] as const;
 
+export { actorOf, type Actor } from "./actor";
 export { authenticate, clientCredentials } from "./auth.service";
 export { hashSecret } from "./secrets";
 export { ApiClient, Distributor, User };

@@ -8,13 +8,11 @@ import { idOfType } from "../../graphql/node";
 import { minorUnits } from "../../graphql/scalars";
 import { Rejected, UserErrorCode, UserErrors, userError, type UserError } from "../../graphql/user-error";
 import * as validate from "../../graphql/validate";
-import { SYNC_HORIZON } from "../../db/sql";
+import { likePattern, SYNC_HORIZON, todayUtc } from "../../db/sql";
 import { mutate } from "../../db/transaction";
 import { tenantQuery } from "../../db/tenancy";
-import { ApiClient, Distributor, User } from "../accounts";
-import { validStones } from "../catalog/catalog.service";
-import { Metal, Plating } from "../catalog/catalog.enums";
-import { ALLOWED_FINENESS } from "../catalog/jewelry";
+import { actorOf, Distributor } from "../accounts";
+import { checkFineness, validStones } from "../catalog/catalog.service";
 import { placeDesignBriefOrder } from "../orders/orders.service";
 import { allowedFrom, BriefAction, BriefStatus, transition } from "./brief-state";
 import type {
@@ -45,7 +43,6 @@ const MAX_BREAKS = 10;
 const MAX_SEARCH_LENGTH = 100;
 const CONTENT_TYPES = ["image/jpeg", "image/png", "image/webp", "image/gif", "image/svg+xml", "application/pdf"];
 
-const utcToday = () => new Date().toISOString().slice(0, 10);
 
 // ---- reads -------------------------------------------------------------------------------
 
@@ -53,7 +50,6 @@ const RECENT_FIRST: Ordering<DesignBrief> = { name: "recent", keys: [{ sql: "b.u
 const SYNC_ORDER: Ordering<DesignBrief> = { name: "updated", keys: [{ sql: "b.updatedAt", direction: "ASC", value: (b) => b.updatedAt }], id: "b.id" };
 const THREAD_ORDER: Ordering<DesignBriefComment> = { name: "thread", keys: [{ sql: "c.seq", direction: "ASC", value: (c) => c.seq }], id: "c.id" };
 
-const likePattern = (text: string) => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
 /**
  * Briefs the caller may see, most recently active first; with `updatedSince`, in update order
@@ -115,7 +111,7 @@ export async function quoteOf(ctx: RequestContext, brief: DesignBrief): Promise<
     leadTimeDays: q.leadTimeDays,
     sampleDate: q.sampleDate,
     validUntil: q.validUntil,
-    expired: q.validUntil < utcToday(),
+    expired: q.validUntil < todayUtc(),
     note: q.note,
     quotedAt: q.createdAt,
   };
@@ -145,36 +141,7 @@ export async function commentsOf(ctx: RequestContext, brief: DesignBrief, args: 
 
 // ---- writes ---------------------------------------------------------------------------------
 
-interface Actor {
-  userId: string | null;
-  apiClientId: string | null;
-  name: string;
-  staff: boolean;
-}
 
-async function actorOf(ctx: RequestContext): Promise<Actor> {
-  const p = ctx.principal!;
-  if (p.kind === "user") {
-    const user = await ctx.db.findOneByOrFail(User, { id: p.id });
-    return { userId: user.id, apiClientId: null, name: user.name, staff: isStaff(p) };
-  }
-  const client = await ctx.db.findOneByOrFail(ApiClient, { id: p.id });
-  return { userId: null, apiClientId: client.id, name: client.name, staff: false };
-}
-
-interface Spec {
-  metal: Metal;
-  fineness: number | null;
-  plating: Plating;
-}
-
-function checkFineness(errors: UserErrors, spec: Spec): void {
-  const allowed = ALLOWED_FINENESS[spec.metal];
-  if (allowed.length === 0 && spec.fineness !== null) errors.add(["input", "fineness"], `${spec.metal} has no fineness; leave it out`, UserErrorCode.INVALID);
-  else if (allowed.length > 0 && (spec.fineness === null || !allowed.includes(spec.fineness))) {
-    errors.add(["input", "fineness"], `Fineness of ${spec.metal} must be one of ${allowed.join(", ")}`, spec.fineness === null ? UserErrorCode.REQUIRED : UserErrorCode.INVALID);
-  }
-}
 
 function checkMoney(errors: UserErrors, path: string[], value: MoneyInput, currency: string, label: string): string | undefined {
   if (value.currency !== currency) {
@@ -197,7 +164,7 @@ function checkImages(errors: UserErrors, images: ReferenceImageInput[]): Referen
 }
 
 function checkTargetDate(errors: UserErrors, date: string | null | undefined): void {
-  if (date && date < utcToday()) errors.add(["input", "targetDate"], `Target date must be today (${utcToday()}) or later`, UserErrorCode.OUT_OF_RANGE);
+  if (date && date < todayUtc()) errors.add(["input", "targetDate"], `Target date must be today (${todayUtc()}) or later`, UserErrorCode.OUT_OF_RANGE);
 }
 
 async function ownDistributor(ctx: RequestContext): Promise<Distributor> {
@@ -239,7 +206,7 @@ export async function createBrief(ctx: RequestContext, input: CreateDesignBriefI
   const title = validate.text(errors, ["input", "title"], input.title, { max: 200, label: "Title" });
   const description = validate.text(errors, ["input", "description"], input.description, { min: 0, max: 10_000, label: "Description" }) ?? "";
   const spec = { metal: input.metal, fineness: input.fineness ?? null, plating: input.plating };
-  checkFineness(errors, spec);
+  checkFineness(errors, spec.metal, spec.fineness);
   const stones = validStones(errors, input.stones ?? []);
   const target = input.targetUnitPrice ? checkMoney(errors, ["input", "targetUnitPrice"], input.targetUnitPrice, distributor.currency, "Target unit price") : null;
   validate.integer(errors, ["input", "quantity"], input.quantity, { min: 1, max: 100_000, label: "Quantity" });
@@ -252,7 +219,7 @@ export async function createBrief(ctx: RequestContext, input: CreateDesignBriefI
     const [{ seq }] = (await tx.db.query(`SELECT nextval('design_brief_reference_seq') AS seq`)) as { seq: string }[];
     const actor = await actorOf(tx);
     const { identifiers } = await tx.db.insert(DesignBrief, {
-      reference: `DB-${utcToday().slice(0, 4)}-${seq.padStart(4, "0")}`,
+      reference: `DB-${todayUtc().slice(0, 4)}-${seq.padStart(4, "0")}`,
       distributorId: distributor.id,
       createdByUserId: actor.userId,
       createdByApiClientId: actor.apiClientId,
@@ -335,7 +302,7 @@ export async function updateBrief(ctx: RequestContext, input: UpdateDesignBriefI
     if (input.metal != null || input.fineness != null) {
       const spec = { metal: input.metal ?? brief.metal, fineness: input.fineness ?? (input.metal != null ? null : brief.fineness), plating: brief.plating };
       const specErrors = new UserErrors();
-      checkFineness(specErrors, spec);
+      checkFineness(specErrors, spec.metal, spec.fineness);
       if (specErrors.any) throw new Rejected(specErrors.list);
       changes.metal = spec.metal;
       changes.fineness = spec.fineness;
@@ -385,7 +352,7 @@ export async function requestRevision(ctx: RequestContext, input: RequestDesignB
 export async function quoteBrief(ctx: RequestContext, input: QuoteDesignBriefInput): Promise<DesignBriefPayload> {
   const errors = new UserErrors();
   validate.integer(errors, ["input", "leadTimeDays"], input.leadTimeDays, { min: 1, max: 730, label: "Lead time" });
-  const today = utcToday();
+  const today = todayUtc();
   const inAYear = new Date(Date.now() + 366 * 86_400_000).toISOString().slice(0, 10);
   if (input.validUntil < today || input.validUntil > inAYear) {
     errors.add(["input", "validUntil"], `Valid until must be between today (${today}) and ${inAYear}`, UserErrorCode.OUT_OF_RANGE);
@@ -437,7 +404,7 @@ export async function acceptQuote(ctx: RequestContext, input: DesignBriefActionI
     const brief = await briefForChange(tx, input.id, input.expectedVersion, BriefAction.ACCEPT);
     const quote = await tx.db.findOne(DesignBriefQuoteRow, { where: { briefId: brief.id }, order: { seq: "DESC" } });
     if (!quote) throw new Rejected(userError(["input", "id"], "The brief has no quote", UserErrorCode.INVALID_STATE));
-    if (quote.validUntil < utcToday()) {
+    if (quote.validUntil < todayUtc()) {
       throw new Rejected(userError(["input", "id"], `The quote expired on ${quote.validUntil}; ask for a new one`, UserErrorCode.INVALID_STATE));
     }
     const distributor = await tx.db.findOneByOrFail(Distributor, { id: brief.distributorId });

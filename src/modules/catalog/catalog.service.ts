@@ -7,6 +7,7 @@ import { idOfType } from "../../graphql/node";
 import { CurrencyCode, minorUnits } from "../../graphql/scalars";
 import { Rejected, UserErrorCode, UserErrors, userError, type UserError } from "../../graphql/user-error";
 import * as validate from "../../graphql/validate";
+import { likePattern, todayUtc } from "../../db/sql";
 import { mutate } from "../../db/transaction";
 import { Distributor } from "../accounts";
 import { AvailabilityStatus, Category, Metal, Plating, ProductOrderField, StoneOrigin, Treatment } from "./catalog.enums";
@@ -51,9 +52,6 @@ import { Variant } from "./variant.entity";
 export const MAX_QUOTE_QUANTITY = 100_000;
 const MAX_SEARCH_LENGTH = 100;
 
-function utcToday(): string {
-  return new Date().toISOString().slice(0, 10);
-}
 
 // ---- reads -------------------------------------------------------------------------------
 
@@ -71,7 +69,6 @@ const ORDERINGS: Record<ProductOrderField, Ordering<Product>> = {
   },
 };
 
-const likePattern = (text: string) => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
 export function listProducts(
   ctx: RequestContext,
@@ -250,7 +247,7 @@ export async function leadTimeQuote(ctx: RequestContext, variantGlobalId: string
     throw new BadUserInputError("quantity", `This variant is discontinued: only ${available} can be had, from stock`);
   }
   const quote = quoteLeadTime({
-    today: utcToday(),
+    today: todayUtc(),
     quantity,
     available,
     batches: batches.map((b) => ({ id: b.id, readyDate: b.readyDate, free: b.quantity - b.allocated, description: b.description })),
@@ -266,6 +263,16 @@ const SKU = /^[A-Z0-9][A-Z0-9._-]{0,39}$/;
 const CHAIN_CATEGORIES: readonly Category[] = [Category.CHAIN, Category.NECKLACE, Category.PENDANT, Category.BRACELET];
 const MAX_STONE_LINES = 20;
 const MAX_IMAGES = 20;
+
+/** Fineness must be one the metal is made in (of a style or a design brief); base metals have none. */
+export function checkFineness(errors: UserErrors, metal: Metal, fineness: number | null): void {
+  const allowed = ALLOWED_FINENESS[metal];
+  if (allowed.length === 0 && fineness !== null) {
+    errors.add(["input", "fineness"], `${metal} has no fineness; leave it out`, UserErrorCode.INVALID);
+  } else if (allowed.length > 0 && (fineness === null || !allowed.includes(fineness))) {
+    errors.add(["input", "fineness"], `Fineness of ${metal} must be one of ${allowed.join(", ")}`, fineness === null ? UserErrorCode.REQUIRED : UserErrorCode.INVALID);
+  }
+}
 
 /** Checks stone lines of a style or a design brief. */
 export function validStones(errors: UserErrors, stones: UpsertProductInput["stones"]): StoneRow[] {
@@ -294,12 +301,7 @@ export async function upsertProduct(ctx: RequestContext, input: UpsertProductInp
   const collection = input.collection ? validate.text(errors, ["input", "collection"], input.collection, { max: 100, label: "Collection" }) : null;
 
   const fineness = input.fineness ?? null;
-  const allowed = ALLOWED_FINENESS[input.metal];
-  if (allowed.length === 0 && fineness !== null) {
-    errors.add(["input", "fineness"], `${input.metal} has no fineness; leave it out`, UserErrorCode.INVALID);
-  } else if (allowed.length > 0 && (fineness === null || !allowed.includes(fineness))) {
-    errors.add(["input", "fineness"], `Fineness of ${input.metal} must be one of ${allowed.join(", ")}`, fineness === null ? UserErrorCode.REQUIRED : UserErrorCode.INVALID);
-  }
+  checkFineness(errors, input.metal, fineness);
 
   let platingThickness: string | null = null;
   if (input.plating === Plating.NONE) {
@@ -457,7 +459,7 @@ export async function adjustStock(ctx: RequestContext, input: AdjustStockInput):
 export async function scheduleProductionBatch(ctx: RequestContext, input: ScheduleProductionBatchInput): Promise<ScheduleProductionBatchPayload> {
   const errors = new UserErrors();
   validate.integer(errors, ["input", "quantity"], input.quantity, { min: 1, max: 100_000, label: "Quantity" });
-  const today = utcToday();
+  const today = todayUtc();
   const latest = new Date(Date.now() + 2 * 366 * 86_400_000).toISOString().slice(0, 10);
   if (input.readyDate < today) errors.add(["input", "readyDate"], `Ready date must be today (${today}) or later`, UserErrorCode.OUT_OF_RANGE);
   if (input.readyDate > latest) errors.add(["input", "readyDate"], "Ready date must be within two years", UserErrorCode.OUT_OF_RANGE);

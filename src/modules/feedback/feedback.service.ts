@@ -5,7 +5,7 @@ import { Rejected, UserErrorCode, UserErrors, userError, type UserError } from "
 import * as validate from "../../graphql/validate";
 import { mutate } from "../../db/transaction";
 import { tenantQuery } from "../../db/tenancy";
-import { ApiClient, User } from "../accounts";
+import { actorOf, User } from "../accounts";
 import { Shipment, ShipmentStatus } from "../shipments";
 import { feedbackByShipment } from "./feedback.loaders";
 import { ArrivalCondition, FeedbackIssue, ShipmentFeedback } from "./feedback.entity";
@@ -67,11 +67,6 @@ async function checkLines(tx: RequestContext, shipment: Shipment, lines: number[
   }
 }
 
-async function author(tx: RequestContext): Promise<{ authorUserId: string | null; authorApiClientId: string | null; authorName: string }> {
-  const p = tx.principal!;
-  if (p.kind === "user") return { authorUserId: p.id, authorApiClientId: null, authorName: (await tx.db.findOneByOrFail(User, { id: p.id })).name };
-  return { authorUserId: null, authorApiClientId: p.id, authorName: (await tx.db.findOneByOrFail(ApiClient, { id: p.id })).name };
-}
 
 export async function submitFeedback(ctx: RequestContext, input: SubmitShipmentFeedbackInput) {
   const errors = new UserErrors();
@@ -85,8 +80,15 @@ export async function submitFeedback(ctx: RequestContext, input: SubmitShipmentF
       throw new Rejected(userError(["input", "shipmentId"], `Feedback is for delivered shipments; this one is ${shipment.status}`, UserErrorCode.INVALID_STATE));
     }
     await checkLines(tx, shipment, report.affectedLineNumbers);
-    const who = await author(tx);
-    const { identifiers } = await tx.db.insert(ShipmentFeedback, { shipmentId: shipment.id, distributorId: shipment.distributorId, ...who, ...report });
+    const actor = await actorOf(tx);
+    const { identifiers } = await tx.db.insert(ShipmentFeedback, {
+      shipmentId: shipment.id,
+      distributorId: shipment.distributorId,
+      authorUserId: actor.userId,
+      authorApiClientId: actor.apiClientId,
+      authorName: actor.name,
+      ...report,
+    });
     await tx.db.update(Shipment, { id: shipment.id }, { updatedAt: () => "now()" });
     return { feedback: await tx.db.findOneByOrFail(ShipmentFeedback, { id: identifiers[0].id as string }), userErrors: [] as UserError[] };
   }, { unique: { shipment_feedback_author_key: { field: ["input", "shipmentId"], message: "You already reported on this shipment; edit that report instead" } } });

@@ -8,10 +8,10 @@ import { idOfType } from "../../graphql/node";
 import type { CurrencyCode, Incoterm } from "../../graphql/scalars";
 import { Rejected, UserErrorCode, UserErrors, userError, type UserError } from "../../graphql/user-error";
 import * as validate from "../../graphql/validate";
-import { SQL_TODAY_UTC, SYNC_HORIZON } from "../../db/sql";
+import { likePattern, SQL_TODAY_UTC, SYNC_HORIZON, todayUtc } from "../../db/sql";
 import { mutate } from "../../db/transaction";
 import { tenantQuery } from "../../db/tenancy";
-import { ApiClient, Distributor, User } from "../accounts";
+import { actorOf, Distributor } from "../accounts";
 import { Product, Variant, VariantPrice } from "../catalog";
 import { displayName } from "../catalog/jewelry";
 import { quoteLeadTime } from "../catalog/lead-time";
@@ -39,7 +39,6 @@ export const MAX_LINES = 500;
 const MAX_LINE_QUANTITY = 100_000;
 const MAX_SEARCH_LENGTH = 100;
 
-const utcToday = () => new Date().toISOString().slice(0, 10);
 
 // ---- reads -------------------------------------------------------------------------------
 
@@ -48,7 +47,6 @@ const ORDERINGS: Record<OrderOrderField, Ordering<Order>> = {
   [OrderOrderField.UPDATED]: { name: "updated", keys: [{ sql: "o.updatedAt", direction: "ASC", value: (o) => o.updatedAt }], id: "o.id" },
 };
 
-const likePattern = (text: string) => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
 export function listOrders(
   ctx: RequestContext,
@@ -123,21 +121,6 @@ export async function historyOf(ctx: RequestContext, order: Order): Promise<Orde
 
 // ---- placing -------------------------------------------------------------------------------
 
-interface Actor {
-  userId: string | null;
-  apiClientId: string | null;
-  name: string;
-}
-
-async function actorOf(ctx: RequestContext): Promise<Actor> {
-  const p = ctx.principal!;
-  if (p.kind === "user") {
-    const user = await ctx.db.findOneByOrFail(User, { id: p.id });
-    return { userId: user.id, apiClientId: null, name: user.name };
-  }
-  const client = await ctx.db.findOneByOrFail(ApiClient, { id: p.id });
-  return { userId: null, apiClientId: client.id, name: client.name };
-}
 
 interface LineRequest {
   variantId: string;
@@ -293,7 +276,7 @@ async function place(
     [variantIds],
   )) as { id: string; variant_id: string; free: number; ready_date: string; description: string }[];
 
-  const today = utcToday();
+  const today = todayUtc();
   const reservedByVariant = new Map<string, number>();
   const allocatedByBatch = new Map<string, number>();
   const lines = request.lines.map((line, i) => {
@@ -371,7 +354,7 @@ async function insertOrder(
   order: Omit<Partial<Order>, "id" | "number" | "status" | "total" | "lineCount" | "placedAt" | "updatedAt">,
   lines: Omit<OrderLine, "id" | "orderId">[],
 ): Promise<Order> {
-  const today = utcToday();
+  const today = todayUtc();
   const [{ seq }] = (await tx.db.query(`SELECT nextval('order_number_seq') AS seq`)) as { seq: string }[];
   const actor = await actorOf(tx);
   const { identifiers } = await tx.db.insert(Order, {
@@ -481,8 +464,8 @@ export async function placeOrder(ctx: RequestContext, input: PlaceOrderInput): P
   const lines = input.lines ?? [];
   if (lines.length === 0) errors.add(["input", "lines"], "An order needs at least one line", UserErrorCode.REQUIRED);
   if (lines.length > MAX_LINES) errors.add(["input", "lines"], `An order may have at most ${MAX_LINES} lines`, UserErrorCode.TOO_LONG);
-  if (input.requestedShipDate && input.requestedShipDate < utcToday()) {
-    errors.add(["input", "requestedShipDate"], `Requested ship date must be today (${utcToday()}) or later`, UserErrorCode.OUT_OF_RANGE);
+  if (input.requestedShipDate && input.requestedShipDate < todayUtc()) {
+    errors.add(["input", "requestedShipDate"], `Requested ship date must be today (${todayUtc()}) or later`, UserErrorCode.OUT_OF_RANGE);
   }
   const requests: LineRequest[] = [];
   if (lines.length <= MAX_LINES) {

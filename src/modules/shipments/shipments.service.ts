@@ -6,7 +6,7 @@ import { idOfType } from "../../graphql/node";
 import { Incoterm, minorUnits, type CountryCode, type CurrencyCode } from "../../graphql/scalars";
 import { Rejected, UserErrorCode, UserErrors, userError, type UserError } from "../../graphql/user-error";
 import * as validate from "../../graphql/validate";
-import { SYNC_HORIZON } from "../../db/sql";
+import { SYNC_HORIZON, todayUtc } from "../../db/sql";
 import { mutate } from "../../db/transaction";
 import { tenantQuery } from "../../db/tenancy";
 import { Metal } from "../catalog/catalog.enums";
@@ -41,7 +41,6 @@ const MAX_PACKAGES = 50;
 // Incoterms® 2020: under CIP and CIF the seller insures at least 110% of the contract value.
 const INSURED_RULES: readonly Incoterm[] = [Incoterm.CIP, Incoterm.CIF];
 
-const utcToday = () => new Date().toISOString().slice(0, 10);
 
 // ---- reads -------------------------------------------------------------------------------
 
@@ -433,7 +432,7 @@ export async function addShipmentDocument(ctx: RequestContext, input: AddShipmen
   if (number && input.kind === DocumentKind.EXPORT_DECLARATION && !isValidItn(number) && !isValidMrn(number)) {
     errors.add(["input", "number"], "An export declaration number is a US ITN (X + YYYYMMDD + 6 digits) or an EU/UK MRN (18 characters with a valid check character)", UserErrorCode.INVALID);
   }
-  if (input.issueDate > utcToday()) errors.add(["input", "issueDate"], "The issue date cannot be in the future", UserErrorCode.OUT_OF_RANGE);
+  if (input.issueDate > todayUtc()) errors.add(["input", "issueDate"], "The issue date cannot be in the future", UserErrorCode.OUT_OF_RANGE);
   const url = validate.httpsUrl(errors, ["input", "url"], input.url, "Document URL");
   const sha256 = (input.sha256 ?? "").trim().toLowerCase();
   if (!/^[0-9a-f]{64}$/.test(sha256)) errors.add(["input", "sha256"], "SHA-256 is 64 hexadecimal characters", UserErrorCode.INVALID);
