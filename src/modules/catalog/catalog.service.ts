@@ -118,7 +118,8 @@ function exactlyOne(a: unknown, b: unknown, names: [string, string]): void {
 
 export async function findProduct(ctx: RequestContext, by: { id?: string | null; styleCode?: string | null }): Promise<Product | null> {
   exactlyOne(by.id, by.styleCode, ["id", "styleCode"]);
-  if (by.id) {
+  // An id that does not decode (even an empty one) reads as a missing product, not a style code.
+  if (by.id != null) {
     const id = idOfType(by.id, "Product");
     return id ? loader(ctx, productById).load(id) : null;
   }
@@ -127,7 +128,7 @@ export async function findProduct(ctx: RequestContext, by: { id?: string | null;
 
 export async function findVariant(ctx: RequestContext, by: { id?: string | null; sku?: string | null }): Promise<Variant | null> {
   exactlyOne(by.id, by.sku, ["id", "sku"]);
-  if (by.id) {
+  if (by.id != null) {
     const id = idOfType(by.id, "Variant");
     return id ? loader(ctx, variantById).load(id) : null;
   }
