@@ -70,7 +70,7 @@ const ORDERINGS: Record<ProductOrderField, Ordering<Product>> = {
 };
 
 
-export function listProducts(
+export async function listProducts(
   ctx: RequestContext,
   args: ConnectionArgs,
   filter: ProductFilter | null | undefined,
@@ -109,7 +109,11 @@ export function listProducts(
     );
   }
   if (f.updatedSince) qb.andWhere("p.updatedAt >= :updatedSince", { updatedSince: f.updatedSince });
-  return paginate(qb, args, ORDERINGS[orderBy]);
+  const page = await paginate(qb, args, ORDERINGS[orderBy]);
+  // Variants' availability asks for their product: the page already holds it.
+  const byId = loader(ctx, productById);
+  for (const product of page.nodes) byId.prime(product.id, product);
+  return page;
 }
 
 function exactlyOne(a: unknown, b: unknown, names: [string, string]): void {
