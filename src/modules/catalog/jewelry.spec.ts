@@ -150,6 +150,11 @@ describe("displayName", () => {
     expect(displayName("Cluster", Metal.GOLD, 585, stones)).toBe("Cluster, 14K gold with ruby and lab-grown diamond");
   });
 
+  it("lists three kinds of stone with commas and a final and", () => {
+    const stones = [stone(StoneType.DIAMOND, StoneOrigin.LAB_GROWN, 12), stone(StoneType.EMERALD, StoneOrigin.NATURAL), stone(StoneType.SAPPHIRE, StoneOrigin.NATURAL, 2)];
+    expect(displayName("Garden Cluster", Metal.GOLD, 585, stones)).toBe("Garden Cluster, 14K gold with lab-grown diamond, emerald and sapphire");
+  });
+
   it("has no stone part without stones", () => {
     expect(displayName("Curb chain", Metal.BRASS, null, [])).toBe("Curb chain, brass");
   });

@@ -94,9 +94,14 @@ export function metalDisplayName(metal: Metal, fineness: number | null): string 
   return fineness !== null ? `${fineness} ${METAL_NAMES[metal]}` : METAL_NAMES[metal];
 }
 
+/** "a", "a and b", "a, b and c". */
+function listOf(names: readonly string[]): string {
+  return names.length > 1 ? `${names.slice(0, -1).join(", ")} and ${names.at(-1)}` : (names[0] ?? "");
+}
+
 export function displayName(name: string, metal: Metal, fineness: number | null, stones: readonly StoneSpec[]): string {
   const stoneNames = [...new Set(stones.map((s) => stoneDisplayName(s.type, s.origin)))];
-  return `${name}, ${metalDisplayName(metal, fineness)}${stoneNames.length ? ` with ${stoneNames.join(" and ")}` : ""}`;
+  return `${name}, ${metalDisplayName(metal, fineness)}${stoneNames.length ? ` with ${listOf(stoneNames)}` : ""}`;
 }
 
 export function containsNaturalDiamond(stones: readonly StoneSpec[]): boolean {
