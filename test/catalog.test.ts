@@ -410,7 +410,7 @@ describe("products(orderBy)", () => {
 
 describe("pagination while styles are added", () => {
   // After the first page of two, three styles arrive: one sorting before the page boundary (never
-  // seen in this walk), one right after it and one at the end (both seen, in place).
+  // seen in this walk), one soon after it and one at the end (both seen, in place).
   const arrivals: Record<ProductOrderField, [before: Row, next: Row, last: Row]> = {
     NAME: [
       { key: "G", name: "A0", created: 9, status: "IN_STOCK" },
