@@ -100,30 +100,30 @@ export class ExportKpis {
   @Field(() => Int, { description: "Shipments delivered in the range." })
   shipmentsDelivered: number;
 
-  @Field(() => DecimalScalar, { description: "Share (0 to 1) of those delivered by the ETA promised when they shipped; 0 without deliveries." })
+  @Field(() => DecimalScalar, { description: "Share (0 to 1), 4 decimals, of the shipments delivered in the range by the ETA known when they were handed over; shipments handed over without an ETA are left out; 0 without any." })
   onTimeDeliveryRate: string;
 
-  @Field(() => DecimalScalar, { description: "Average days from order placement to shipment, for shipments shipped in the range." })
+  @Field(() => DecimalScalar, { description: "Average days, 2 decimals, from order placement to handover, over the shipments handed over in the range; 0 without any." })
   averageOrderToShipDays: string;
 
-  @Field(() => DecimalScalar, { description: "Share (0 to 1) of orders shipped in the range on or before the ship date promised at placement." })
+  @Field(() => DecimalScalar, { description: "Share (0 to 1), 4 decimals, of the orders whose last line was handed over in the range that shipped (by UTC day) on or before the ship date promised at placement; 0 without any." })
   leadTimePromiseKeptRate: string;
 
-  @Field(() => DecimalScalar, { description: "Average days orders shipped in the range shipped after their promised date (negative: early)." })
+  @Field(() => DecimalScalar, { description: "Average whole days, 2 decimals, by which those orders shipped after their promised ship date (negative: early); 0 without any." })
   averageShipDelayDays: string;
 
-  @Field(() => DecimalScalar, { description: "Average rating of feedback submitted in the range; 0 without feedback." })
+  @Field(() => DecimalScalar, { description: "Average rating, 2 decimals, of the feedback submitted in the range; 0 without feedback." })
   averageRating: string;
 
   @Field(() => Int, { description: "Feedback reports submitted in the range." })
   feedbackCount: number;
 
-  @Field(() => [IssueCount], { description: "Reports per issue kind, every kind listed." })
+  @Field(() => [IssueCount], { description: "Reports submitted in the range per issue kind, every kind listed." })
   issueCounts: IssueCount[];
 
-  @Field(() => DecimalScalar, { description: "Share (0 to 1) of shipments delivered in the range with a documentation error reported." })
+  @Field(() => DecimalScalar, { description: "Share (0 to 1), 4 decimals, of the shipments delivered in the range on which any report names DOCUMENTATION_ERROR; 0 without deliveries." })
   documentationErrorShare: string;
 
-  @Field(() => [Money], { description: "Invoice value of shipments shipped in the range, per currency." })
+  @Field(() => [Money], { description: "Invoice value of the shipments handed over in the range, per currency (never converted); empty without any." })
   shippedValue: Money[];
 }

@@ -69,7 +69,7 @@ export class ShipmentFeedbackResolver {
     @Ctx() ctx: RequestContext,
     @Arg("from", () => LocalDateScalar, { description: "First day, inclusive." }) from: string,
     @Arg("to", () => LocalDateScalar, { description: "Last day, inclusive." }) to: string,
-    @Arg("distributorId", () => ID, { nullable: true, description: "One distributor's figures; all distributors' when omitted (staff)." }) distributorId?: string,
+    @Arg("distributorId", () => ID, { nullable: true, description: "One distributor's figures; all distributors' when omitted (staff). A distributor admin may name only its own." }) distributorId?: string,
   ): Promise<ExportKpis> {
     return exportKpis(ctx, from, to, distributorId);
   }

@@ -67,6 +67,12 @@ async function checkLines(tx: RequestContext, shipment: Shipment, lines: number[
   }
 }
 
+// Feedback is part of its shipment (`Shipment.feedback`): every change to it, the exporter's
+// response included, moves the shipment's updatedAt so that a `shipments(filter: { updatedSince })`
+// sync picks it up.
+async function touchShipment(tx: RequestContext, shipmentId: string): Promise<void> {
+  await tx.db.update(Shipment, { id: shipmentId }, { updatedAt: () => "now()" });
+}
 
 export async function submitFeedback(ctx: RequestContext, input: SubmitShipmentFeedbackInput) {
   const errors = new UserErrors();
@@ -89,7 +95,7 @@ export async function submitFeedback(ctx: RequestContext, input: SubmitShipmentF
       authorName: actor.name,
       ...report,
     });
-    await tx.db.update(Shipment, { id: shipment.id }, { updatedAt: () => "now()" });
+    await touchShipment(tx, shipment.id);
     return { feedback: await tx.db.findOneByOrFail(ShipmentFeedback, { id: identifiers[0].id as string }), userErrors: [] as UserError[] };
   }, { unique: { shipment_feedback_author_key: { field: ["input", "shipmentId"], message: "You already reported on this shipment; edit that report instead" } } });
 }
@@ -111,6 +117,7 @@ export async function updateFeedback(ctx: RequestContext, input: UpdateShipmentF
     const shipment = await tx.db.findOneByOrFail(Shipment, { id: feedback.shipmentId });
     await checkLines(tx, shipment, report.affectedLineNumbers);
     await tx.db.update(ShipmentFeedback, { id: feedback.id }, { ...report, updatedAt: () => "now()" });
+    await touchShipment(tx, feedback.shipmentId);
     return { feedback: await tx.db.findOneByOrFail(ShipmentFeedback, { id: feedback.id }), userErrors: [] as UserError[] };
   });
 }
@@ -131,6 +138,7 @@ export async function respondToFeedback(ctx: RequestContext, input: RespondToFee
       respondedAt: () => "now()",
       updatedAt: () => "now()",
     });
+    await touchShipment(tx, feedback.shipmentId);
     return { feedback: await tx.db.findOneByOrFail(ShipmentFeedback, { id: feedback.id }), userErrors: [] as UserError[] };
   });
 }

@@ -10,41 +10,49 @@ import type { ExportKpis } from "./feedback.inputs";
 const MAX_RANGE_DAYS = 731;
 
 // Every figure in one statement. Days are UTC days: the range is [from 00:00Z, to + 1 day 00:00Z).
-// Ratios and averages are rounded in SQL and come back as exact decimal strings; an empty range
-// gives zeros.
+// Each figure counts what happened in the range: shipments delivered in it (on-time rate,
+// documentation-error share), shipments handed over in it (lead time, value), orders whose last
+// line was handed over in it (promise kept, delay: the promise is the order's estimated ship
+// date, the date its last line was to ship) and feedback submitted in it (rating, issues).
+// Ratios come back with 4 decimals and averages with 2, rounded in SQL, as exact decimal
+// strings; an empty range gives zeros of the same scale.
 const KPI_SQL = `
 WITH
   delivered AS (
     SELECT s.id, s.delivered_at, s.promised_delivery_at FROM shipments s
     WHERE s.delivered_at >= $1 AND s.delivered_at < $2 AND ($3::uuid IS NULL OR s.distributor_id = $3)),
   shipped AS (
-    SELECT s.id, s.shipped_at, s.currency, o.placed_at,
+    SELECT s.id, s.order_id, s.shipped_at, s.currency, o.placed_at,
       (SELECT COALESCE(sum(ol.line_total), 0) FROM shipment_lines sl JOIN order_lines ol ON ol.id = sl.order_line_id
         WHERE sl.shipment_id = s.id) AS value
     FROM shipments s JOIN orders o ON o.id = s.order_id
     WHERE s.shipped_at >= $1 AND s.shipped_at < $2 AND ($3::uuid IS NULL OR s.distributor_id = $3)),
-  first_shipped AS (
-    SELECT o.id, o.estimated_ship_date, (min(s.shipped_at) AT TIME ZONE 'UTC')::date AS shipped_on
-    FROM orders o JOIN shipments s ON s.order_id = o.id
-    WHERE s.shipped_at IS NOT NULL AND ($3::uuid IS NULL OR o.distributor_id = $3)
-    GROUP BY o.id, o.estimated_ship_date
-    HAVING min(s.shipped_at) >= $1 AND min(s.shipped_at) < $2),
+  orders_shipped AS (
+    SELECT o.id, o.estimated_ship_date, (max(s.shipped_at) AT TIME ZONE 'UTC')::date AS shipped_on
+    FROM orders o
+      JOIN shipments s ON s.order_id = o.id AND s.shipped_at IS NOT NULL
+      JOIN shipment_lines sl ON sl.shipment_id = s.id
+    -- An order whose last line left in the range has a shipment that left in it.
+    WHERE o.id IN (SELECT order_id FROM shipped)
+    GROUP BY o.id
+    -- Shipped once every line has been handed over (a line travels in one shipment only).
+    HAVING count(sl.id) = o.line_count AND max(s.shipped_at) >= $1 AND max(s.shipped_at) < $2),
   fb AS (
     SELECT f.rating, f.issues FROM shipment_feedback f
     WHERE f.created_at >= $1 AND f.created_at < $2 AND ($3::uuid IS NULL OR f.distributor_id = $3))
 SELECT
   (SELECT count(*) FROM delivered)::int AS shipments_delivered,
-  COALESCE((SELECT round(count(*) FILTER (WHERE delivered_at <= promised_delivery_at)::numeric
-                         / NULLIF(count(*) FILTER (WHERE promised_delivery_at IS NOT NULL), 0), 4) FROM delivered), 0) AS on_time_rate,
-  COALESCE((SELECT round(avg(extract(epoch FROM shipped_at - placed_at) / 86400)::numeric, 2) FROM shipped), 0) AS order_to_ship_days,
-  COALESCE((SELECT round(count(*) FILTER (WHERE shipped_on <= estimated_ship_date)::numeric / NULLIF(count(*), 0), 4) FROM first_shipped), 0) AS promise_kept_rate,
-  COALESCE((SELECT round(avg(shipped_on - estimated_ship_date)::numeric, 2) FROM first_shipped), 0) AS ship_delay_days,
-  COALESCE((SELECT round(avg(rating)::numeric, 2) FROM fb), 0) AS average_rating,
+  (SELECT round(COALESCE(count(*) FILTER (WHERE delivered_at <= promised_delivery_at)::numeric
+                         / NULLIF(count(*) FILTER (WHERE promised_delivery_at IS NOT NULL), 0), 0), 4) FROM delivered) AS on_time_rate,
+  (SELECT round(COALESCE(avg(extract(epoch FROM shipped_at - placed_at) / 86400), 0)::numeric, 2) FROM shipped) AS order_to_ship_days,
+  (SELECT round(COALESCE(count(*) FILTER (WHERE shipped_on <= estimated_ship_date)::numeric / NULLIF(count(*), 0), 0), 4) FROM orders_shipped) AS promise_kept_rate,
+  (SELECT round(COALESCE(avg(shipped_on - estimated_ship_date), 0)::numeric, 2) FROM orders_shipped) AS ship_delay_days,
+  (SELECT round(COALESCE(avg(rating), 0)::numeric, 2) FROM fb) AS average_rating,
   (SELECT count(*) FROM fb)::int AS feedback_count,
   COALESCE((SELECT json_object_agg(issue, n) FROM (SELECT issue, count(*)::int AS n FROM fb, unnest(fb.issues) AS issue GROUP BY issue) i), '{}'::json) AS issue_counts,
-  COALESCE((SELECT round(count(*) FILTER (WHERE EXISTS (
+  (SELECT round(COALESCE(count(*) FILTER (WHERE EXISTS (
       SELECT 1 FROM shipment_feedback f WHERE f.shipment_id = d.id AND 'DOCUMENTATION_ERROR' = ANY(f.issues)))::numeric
-    / NULLIF(count(*), 0), 4) FROM delivered d), 0) AS documentation_error_share,
+    / NULLIF(count(*), 0), 0), 4) FROM delivered d) AS documentation_error_share,
   COALESCE((SELECT json_agg(json_build_object('currency', currency, 'amount', amount) ORDER BY currency)
             FROM (SELECT currency, sum(value)::text AS amount FROM shipped GROUP BY currency) v), '[]'::json) AS shipped_value`;
 
