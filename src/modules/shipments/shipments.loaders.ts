@@ -2,6 +2,7 @@ import DataLoader from "dataloader";
 import type { LoaderFactory } from "../../graphql/context";
 import { childPageLoader, groupLoader, MAX_BATCH_SIZE, rowLoader, type PageKey } from "../../graphql/loaders";
 import { tenantQuery } from "../../db/tenancy";
+import { multiply } from "../../graphql/money";
 import type { Metal, Plating } from "../catalog/catalog.enums";
 import type { StoneRow } from "../catalog/product.entity";
 import { Shipment, ShipmentDocument, TrackingEvent } from "./shipment.entity";
@@ -34,6 +35,8 @@ export interface DeclarationRow {
   sku: string;
   description: string;
   quantity: number;
+  unitPrice: string;
+  /** The shipped units at the order's unit price: the part of the order line this shipment invoices. */
   lineTotal: string;
   hsCode: string | null;
   countryOfOrigin: string | null;
@@ -48,7 +51,7 @@ export const declarationRowsByShipment: LoaderFactory<string, DeclarationRow[]> 
   new DataLoader<string, DeclarationRow[]>(
     async (ids) => {
       const rows = (await ctx.db.query(
-        `SELECT sl.shipment_id, ol.line_number, ol.sku, ol.description, sl.quantity, ol.unit_price, ol.line_total,
+        `SELECT sl.shipment_id, ol.line_number, ol.sku, ol.description, sl.quantity, ol.unit_price,
                 p.hs_code, p.country_of_origin, COALESCE(p.metal, b.metal) AS metal, COALESCE(p.fineness, b.fineness) AS fineness,
                 COALESCE(p.plating, b.plating) AS plating, v.metal_weight_grams, COALESCE(p.stones, b.stones, '[]'::jsonb) AS stones
          FROM shipment_lines sl
@@ -69,7 +72,8 @@ export const declarationRowsByShipment: LoaderFactory<string, DeclarationRow[]> 
           sku: r.sku as string,
           description: r.description as string,
           quantity: r.quantity as number,
-          lineTotal: r.line_total as string,
+          unitPrice: r.unit_price as string,
+          lineTotal: multiply(r.unit_price as string, r.quantity as number),
           hsCode: r.hs_code as string | null,
           countryOfOrigin: r.country_of_origin as string | null,
           metal: r.metal as Metal | null,

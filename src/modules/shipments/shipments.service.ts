@@ -1,7 +1,7 @@
 import { cursorValues, pageSize, paginate, toConnection, type ConnectionArgs, type ConnectionResult, type Ordering } from "../../graphql/connection";
 import { loader, type RequestContext } from "../../graphql/context";
 import { BadUserInputError } from "../../graphql/errors";
-import { fromScaled, money, sum, toScaled, trimDecimal } from "../../graphql/money";
+import { fromScaled, money, multiply, sum, toScaled, trimDecimal } from "../../graphql/money";
 import { idOfType } from "../../graphql/node";
 import { Incoterm, minorUnits, type CountryCode, type CurrencyCode } from "../../graphql/scalars";
 import { Rejected, UserErrorCode, UserErrors, userError, type UserError } from "../../graphql/user-error";
@@ -259,25 +259,39 @@ export async function createShipment(ctx: RequestContext, input: CreateShipmentI
       throw new Rejected(userError(["input", "orderId"], `Only a PACKED order ships; this one is ${order.status}`, UserErrorCode.INVALID_STATE));
     }
     const lines = await tx.db.find(OrderLine, { where: { orderId: order.id }, order: { lineNumber: "ASC" } });
-    const shipped = new Set(
-      ((await tx.db.query(`SELECT order_line_id FROM shipment_lines WHERE order_line_id = ANY($1)`, [lines.map((l) => l.id)])) as { order_line_id: string }[]).map(
-        (r) => r.order_line_id,
-      ),
+    // Units already in a shipment, whatever its status; the order lock keeps this true until commit.
+    const inShipments = new Map(
+      ((await tx.db.query(`SELECT order_line_id, sum(quantity)::int AS quantity FROM shipment_lines WHERE order_line_id = ANY($1) GROUP BY order_line_id`, [
+        lines.map((l) => l.id),
+      ])) as { order_line_id: string; quantity: number }[]).map((r) => [r.order_line_id, r.quantity]),
     );
+    const unshipped = (line: OrderLine) => line.quantity - (inShipments.get(line.id) ?? 0);
     const checks = new UserErrors();
-    let chosen = lines.filter((l) => !shipped.has(l.id));
-    if (input.lineNumbers?.length) {
-      const wanted = [...new Set(input.lineNumbers)];
-      wanted.forEach((n, i) => {
-        const line = lines.find((l) => l.lineNumber === n);
-        if (!line) checks.add(["input", "lineNumbers", i], `The order has no line ${n}`, UserErrorCode.NOT_FOUND);
-        else if (shipped.has(line.id)) checks.add(["input", "lineNumbers", i], `Line ${n} has already shipped`, UserErrorCode.INVALID_STATE);
+    const chosen: { line: OrderLine; quantity: number }[] = [];
+    if (input.lines == null) {
+      for (const line of lines) if (unshipped(line) > 0) chosen.push({ line, quantity: unshipped(line) });
+      if (chosen.length === 0) checks.add(["input", "lines"], "Every unit of this order is already in a shipment", UserErrorCode.INVALID_STATE);
+    } else if (input.lines.length === 0) {
+      checks.add(["input", "lines"], "Name at least one line, or leave `lines` out to ship every unit not yet shipped", UserErrorCode.REQUIRED);
+    } else {
+      const named = new Set<number>();
+      input.lines.forEach((wanted, i) => {
+        const path = ["input", "lines", i];
+        const line = lines.find((l) => l.lineNumber === wanted.lineNumber);
+        if (!line) return void checks.add([...path, "lineNumber"], `The order has no line ${wanted.lineNumber}`, UserErrorCode.NOT_FOUND);
+        if (named.has(line.lineNumber)) return void checks.add([...path, "lineNumber"], `Line ${line.lineNumber} is named twice`, UserErrorCode.INVALID);
+        named.add(line.lineNumber);
+        const left = unshipped(line);
+        if (left === 0) return void checks.add([...path, "lineNumber"], `Every unit of line ${line.lineNumber} is already in a shipment`, UserErrorCode.INVALID_STATE);
+        const quantity = wanted.quantity ?? left;
+        if (!Number.isInteger(quantity) || quantity < 1 || quantity > left) {
+          return void checks.add([...path, "quantity"], `Line ${line.lineNumber} has ${left} unit(s) not yet in a shipment: ship 1 to ${left}`, UserErrorCode.OUT_OF_RANGE);
+        }
+        chosen.push({ line, quantity });
       });
-      chosen = lines.filter((l) => wanted.includes(l.lineNumber) && !shipped.has(l.id));
     }
-    if (chosen.length === 0 && !checks.any) checks.add(["input", "lineNumbers"], "Every line of this order has already shipped", UserErrorCode.INVALID_STATE);
 
-    const value = sum(chosen.map((l) => l.lineTotal));
+    const value = sum(chosen.map((c) => multiply(c.line.unitPrice, c.quantity)));
     let insuredAmount: string | null = null;
     if (input.insurance) {
       const amount = input.insurance.insuredAmount;
@@ -313,9 +327,9 @@ export async function createShipment(ctx: RequestContext, input: CreateShipmentI
       currency: order.currency,
     });
     const shipmentId = identifiers[0].id as string;
-    await tx.db.insert(ShipmentLine, chosen.map((l) => ({ shipmentId, orderLineId: l.id, quantity: l.quantity })));
+    await tx.db.insert(ShipmentLine, chosen.map((c) => ({ shipmentId, orderLineId: c.line.id, quantity: c.quantity })));
     return { shipment: await tx.db.findOneByOrFail(Shipment, { id: shipmentId }), userErrors: [] as UserError[] };
-  }, { unique: { shipment_lines_order_line_key: { field: ["input", "lineNumbers"], message: "A line was just shipped by someone else; read the order again" } } });
+  });
 }
 
 export async function setAirwayBill(ctx: RequestContext, input: SetAirwayBillInput) {
@@ -358,7 +372,7 @@ export async function setTrackingNumber(ctx: RequestContext, input: SetTrackingN
 
 /**
  * The shipment's status, ETA and dates follow from its events (the latest by time decides);
- * the order follows its shipments: SHIPPED once every line has been handed over, DELIVERED once
+ * the order follows its shipments: SHIPPED once every unit has been handed over, DELIVERED once
  * every shipment is delivered.
  */
 async function derive(tx: RequestContext, shipment: Shipment): Promise<void> {
@@ -380,16 +394,15 @@ async function derive(tx: RequestContext, shipment: Shipment): Promise<void> {
   );
   const [progress] = (await tx.db.query(
     `SELECT
-       (SELECT count(*) FROM order_lines WHERE order_id = $1)::int AS lines,
-       (SELECT count(*) FROM shipment_lines sl JOIN shipments s ON s.id = sl.shipment_id
-          WHERE s.order_id = $1 AND s.status = ANY($2))::int AS handed_lines,
-       (SELECT count(*) FROM shipments WHERE order_id = $1)::int AS shipments,
-       (SELECT count(*) FROM shipments WHERE order_id = $1 AND status = 'DELIVERED')::int AS delivered`,
+       (SELECT count(*) FROM order_lines ol WHERE ol.order_id = $1 AND ol.quantity >
+          (SELECT COALESCE(sum(sl.quantity), 0) FROM shipment_lines sl JOIN shipments s ON s.id = sl.shipment_id
+           WHERE sl.order_line_id = ol.id AND s.status = ANY($2)))::int AS lines_to_ship,
+       (SELECT count(*) FROM shipments WHERE order_id = $1 AND status <> 'DELIVERED')::int AS undelivered`,
     [shipment.orderId, HANDED_OVER],
-  )) as { lines: number; handed_lines: number; shipments: number; delivered: number }[];
-  if (progress.handed_lines === progress.lines) {
+  )) as { lines_to_ship: number; undelivered: number }[];
+  if (progress.lines_to_ship === 0) {
     await followShipments(tx, shipment.orderId, OrderStatus.SHIPPED, "every line has shipped");
-    if (progress.delivered === progress.shipments) await followShipments(tx, shipment.orderId, OrderStatus.DELIVERED, "every shipment was delivered");
+    if (progress.undelivered === 0) await followShipments(tx, shipment.orderId, OrderStatus.DELIVERED, "every shipment was delivered");
   }
 }
 
