@@ -371,9 +371,10 @@ export async function setTrackingNumber(ctx: RequestContext, input: SetTrackingN
 }
 
 /**
- * The shipment's status, ETA and dates follow from its events (the latest by time decides);
- * the order follows its shipments: SHIPPED once every unit has been handed over, DELIVERED once
- * every shipment is delivered.
+ * The shipment's status, ETA and dates follow from its events (the latest by time decides, so an
+ * older event arriving late changes nothing); the order follows its shipments: SHIPPED once every
+ * unit has been handed over, DELIVERED once every shipment is delivered. The order only moves
+ * forward.
  */
 async function derive(tx: RequestContext, shipment: Shipment): Promise<void> {
   await tx.db.query(
@@ -392,6 +393,9 @@ async function derive(tx: RequestContext, shipment: Shipment): Promise<void> {
      WHERE s.id = $1`,
     [shipment.id, HANDED_OVER],
   );
+  // The order is locked before its shipments are read: events for two shipments of one order
+  // recorded at the same time then see each other's outcome, and the later one moves the order.
+  const [order] = (await tx.db.query(`SELECT status FROM orders WHERE id = $1 FOR UPDATE`, [shipment.orderId])) as { status: OrderStatus }[];
   const [progress] = (await tx.db.query(
     `SELECT
        (SELECT count(*) FROM order_lines ol WHERE ol.order_id = $1 AND ol.quantity >
@@ -400,9 +404,10 @@ async function derive(tx: RequestContext, shipment: Shipment): Promise<void> {
        (SELECT count(*) FROM shipments WHERE order_id = $1 AND status <> 'DELIVERED')::int AS undelivered`,
     [shipment.orderId, HANDED_OVER],
   )) as { lines_to_ship: number; undelivered: number }[];
-  if (progress.lines_to_ship === 0) {
-    await followShipments(tx, shipment.orderId, OrderStatus.SHIPPED, "every line has shipped");
-    if (progress.undelivered === 0) await followShipments(tx, shipment.orderId, OrderStatus.DELIVERED, "every shipment was delivered");
+  if (!order || progress.lines_to_ship > 0) return;
+  if (order.status === OrderStatus.PACKED) await followShipments(tx, shipment.orderId, OrderStatus.SHIPPED, "every line has shipped");
+  if ((order.status === OrderStatus.PACKED || order.status === OrderStatus.SHIPPED) && progress.undelivered === 0) {
+    await followShipments(tx, shipment.orderId, OrderStatus.DELIVERED, "every shipment was delivered");
   }
 }
 
