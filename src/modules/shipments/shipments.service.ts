@@ -46,7 +46,15 @@ const INSURED_RULES: readonly Incoterm[] = [Incoterm.CIP, Incoterm.CIF];
 
 const NEWEST: Ordering<Shipment> = { name: "newest", keys: [{ sql: "s.createdAt", direction: "DESC", value: (s) => s.createdAt }], id: "s.id" };
 const SYNC_ORDER: Ordering<Shipment> = { name: "updated", keys: [{ sql: "s.updatedAt", direction: "ASC", value: (s) => s.updatedAt }], id: "s.id" };
-const EVENT_ORDER: Ordering<TrackingEventView> = { name: "events", keys: [{ sql: "e.seq", direction: "DESC", value: (e) => e.seq }], id: "e.id" };
+// Newest first by when it happened; of two at the same time, the one recorded later first.
+const EVENT_ORDER: Ordering<TrackingEventView> = {
+  name: "events-by-time",
+  keys: [
+    { sql: "e.occurredAt", direction: "DESC", value: (e) => e.occurredAt },
+    { sql: "e.seq", direction: "DESC", value: (e) => e.seq },
+  ],
+  id: "e.id",
+};
 
 export function listShipments(ctx: RequestContext, args: ConnectionArgs, filter: ShipmentFilter | null | undefined): Promise<ConnectionResult<Shipment>> {
   const qb = tenantQuery(ctx, Shipment, "s");
@@ -112,9 +120,13 @@ function eventView(e: TrackingEvent): TrackingEventView {
 /** Newest first; pages for many shipments load in one query. */
 export async function eventsOf(ctx: RequestContext, shipment: Shipment, args: ConnectionArgs): Promise<ConnectionResult<TrackingEventView>> {
   const first = pageSize(args.first);
-  const afterSeq = args.after ? String(cursorValues(args.after, EVENT_ORDER)[0]) : null;
-  if (afterSeq !== null && !/^\d+$/.test(afterSeq)) throw new BadUserInputError("after", "`after` is not a cursor of this list in this order");
-  const rows = await loader(ctx, eventPages).load({ parentId: shipment.id, afterSeq, limit: first + 1 });
+  let after: { occurredAt: string; seq: string } | null = null;
+  if (args.after) {
+    const [occurredAt, seq] = cursorValues(args.after, EVENT_ORDER).map(String);
+    if (Number.isNaN(Date.parse(occurredAt)) || !/^\d{1,18}$/.test(seq)) throw new BadUserInputError("after", "`after` is not a cursor of this list in this order");
+    after = { occurredAt, seq };
+  }
+  const rows = await loader(ctx, eventPages).load({ shipmentId: shipment.id, after, limit: first + 1 });
   return toConnection(rows.map(eventView), first, Boolean(args.after), EVENT_ORDER);
 }
 
