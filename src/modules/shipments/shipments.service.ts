@@ -311,7 +311,13 @@ export async function createShipment(ctx: RequestContext, input: CreateShipmentI
         checks.add(["input", "insurance", "insuredAmount", "currency"], `Insure in the order's currency, ${order.currency}`, UserErrorCode.INVALID);
       } else {
         insuredAmount =
-          validate.decimal(checks, ["input", "insurance", "insuredAmount", "amount"], amount.amount, { scale: 4, min: 0, max: 1e12, exclusiveMin: true, label: "Insured amount" }) ?? null;
+          validate.decimal(checks, ["input", "insurance", "insuredAmount", "amount"], amount.amount, {
+            scale: minorUnits(order.currency),
+            min: 0,
+            max: 1e12,
+            exclusiveMin: true,
+            label: "Insured amount",
+          }) ?? null;
       }
     }
     if (INSURED_RULES.includes(order.incoterm)) {
