@@ -367,10 +367,16 @@ export async function setAirwayBill(ctx: RequestContext, input: SetAirwayBillInp
     if (!number) errors.add(["input", "number"], "An air waybill is 11 digits: a 3-digit airline prefix, 7 digits and a mod-7 check digit, e.g. 176-12345675", UserErrorCode.INVALID);
     if (input.masterAirwayBill) errors.add(["input", "masterAirwayBill"], "Only a house air waybill has a master", UserErrorCode.INVALID);
   }
+  if (master && master === number) errors.add(["input", "number"], "A house air waybill cannot carry its master's number", UserErrorCode.INVALID);
   if (errors.any || !number) return { userErrors: errors.list };
 
   return mutate(ctx, async (tx) => {
     const shipment = await shipmentFor(tx, input.shipmentId);
+    if (master) {
+      // A house bill hangs under a master, never under another house bill (ONE Record).
+      const [house] = (await tx.db.query(`SELECT 1 FROM shipments WHERE awb_number = $1 AND awb_type = 'HOUSE'`, [master])) as unknown[];
+      if (house) throw new Rejected(userError(["input", "masterAirwayBill"], "This is a house air waybill; a house bill names its master", UserErrorCode.INVALID));
+    }
     await tx.db.update(Shipment, { id: shipment.id }, { awbNumber: number, awbType: input.type, masterAwbNumber: master, updatedAt: () => "now()" });
     return { shipment: await tx.db.findOneByOrFail(Shipment, { id: shipment.id }), userErrors: [] as UserError[] };
   }, { unique: { shipments_awb_key: { field: ["input", "number"], message: "This air waybill is already on another shipment" } } });
