@@ -18,7 +18,7 @@ import {
   ShipmentFilter,
 } from "./shipments.inputs";
 import * as shipments from "./shipments.service";
-import { AirwayBill, CustomsDeclaration, PackingList, ShipmentConnection, ShipmentDocumentView, TrackingEventConnection } from "./shipments.types";
+import { AirwayBill, CommercialInvoice, CustomsDeclaration, PackingList, ShipmentConnection, ShipmentDocumentView, TrackingEventConnection } from "./shipments.types";
 import { Shipment } from "./shipment.entity";
 
 const SHIPMENT_READERS = [...Roles.ALL, ApiScope.SHIPMENTS_READ] as const;
@@ -70,6 +70,12 @@ export class ShipmentResolver {
   async customsDeclaration(@Ctx() ctx: RequestContext, @Root() shipment: Shipment): Promise<CustomsDeclaration> {
     const order = (await loader(ctx, orderById).load(shipment.orderId))!;
     return shipments.declarationOf(ctx, shipment, order.incoterm);
+  }
+
+  @FieldResolver(() => CommercialInvoice, { description: "The commercial invoice's lines and total, computed from the order and the catalog." })
+  async commercialInvoice(@Ctx() ctx: RequestContext, @Root() shipment: Shipment): Promise<CommercialInvoice> {
+    const order = (await loader(ctx, orderById).load(shipment.orderId))!;
+    return shipments.commercialInvoiceOf(ctx, shipment, order.incoterm);
   }
 
   @FieldResolver(() => PackingList, { description: "Packages, weights and contents, without prices." })

@@ -26,6 +26,7 @@ import type {
 import { declarationRowsByShipment, documentsByShipment, eventPages, shipmentsByOrder, type DeclarationRow } from "./shipments.loaders";
 import type {
   AirwayBill,
+  CommercialInvoice,
   CustomsDeclaration,
   GemstoneDisclosure,
   HsDeclarationLine,
@@ -150,18 +151,21 @@ function hsCodeFor(row: DeclarationRow): string {
   if (row.metal === Metal.BRASS || row.metal === Metal.STAINLESS_STEEL) return "711719";
   return "711319";
 }
+const originOf = (row: DeclarationRow) => (row.countryOfOrigin ?? EXPORTER_COUNTRY) as CountryCode;
+
+const sowStatement = (rows: readonly DeclarationRow[]) => (rows.some((r) => containsNaturalDiamond(r.stones)) ? WDC_SOW_STATEMENT : null);
 
 export async function declarationOf(ctx: RequestContext, shipment: Shipment, incoterm: Incoterm): Promise<CustomsDeclaration> {
   const rows = await loader(ctx, declarationRowsByShipment).load(shipment.id);
   const currency = shipment.currency;
   const invoiceTotal = sum(rows.map((r) => r.lineTotal));
 
-  const hs = new Map<string, { hsCode: string; origin: string; quantity: number; grams: bigint; value: bigint }>();
+  const hs = new Map<string, { hsCode: string; origin: CountryCode; quantity: number; grams: bigint; value: bigint }>();
   const metals = new Map<string, { metal: Metal; fineness: number | null; grams: bigint }>();
   const stones = new Map<string, GemstoneDisclosure & { carat: bigint }>();
   for (const row of rows) {
     const hsCode = hsCodeFor(row);
-    const origin = row.countryOfOrigin ?? EXPORTER_COUNTRY;
+    const origin = originOf(row);
     const h = hs.get(`${hsCode}|${origin}`) ?? { hsCode, origin, quantity: 0, grams: 0n, value: 0n };
     h.quantity += row.quantity;
     h.grams += grams(row);
@@ -185,7 +189,7 @@ export async function declarationOf(ctx: RequestContext, shipment: Shipment, inc
     .sort((a, b) => a.hsCode.localeCompare(b.hsCode) || a.origin.localeCompare(b.origin))
     .map((h) => ({
       hsCode: { digits: h.hsCode, formatted: formatHsCode(h.hsCode) },
-      countryOfOrigin: h.origin as CountryCode,
+      countryOfOrigin: h.origin,
       quantity: h.quantity,
       netWeightGrams: trimDecimal(fromScaled(h.grams)),
       value: money(fromScaled(h.value), currency),
@@ -204,12 +208,35 @@ export async function declarationOf(ctx: RequestContext, shipment: Shipment, inc
     hsLines,
     metalDeclarations,
     gemstoneDisclosures,
-    systemOfWarrantiesStatement: rows.some((r) => containsNaturalDiamond(r.stones)) ? WDC_SOW_STATEMENT : null,
+    systemOfWarrantiesStatement: sowStatement(rows),
     insurance:
       shipment.insurer && shipment.insurancePolicyNumber && shipment.insuredAmount
         ? { insurer: shipment.insurer, policyNumber: shipment.insurancePolicyNumber, insuredAmount: money(shipment.insuredAmount, currency) }
         : null,
     minimumInsuredAmount: insured ? money(minimumCover(invoiceTotal, currency), currency) : null,
+  };
+}
+
+export async function commercialInvoiceOf(ctx: RequestContext, shipment: Shipment, incoterm: Incoterm): Promise<CommercialInvoice> {
+  const rows = await loader(ctx, declarationRowsByShipment).load(shipment.id);
+  const currency = shipment.currency;
+  return {
+    incoterm,
+    lines: rows.map((r) => {
+      const hsCode = hsCodeFor(r);
+      return {
+        lineNumber: r.lineNumber,
+        sku: r.sku,
+        description: r.description,
+        hsCode: { digits: hsCode, formatted: formatHsCode(hsCode) },
+        countryOfOrigin: originOf(r),
+        quantity: r.quantity,
+        unitPrice: money(r.unitPrice, currency),
+        lineTotal: money(r.lineTotal, currency),
+      };
+    }),
+    total: money(sum(rows.map((r) => r.lineTotal)), currency),
+    systemOfWarrantiesStatement: sowStatement(rows),
   };
 }
 
