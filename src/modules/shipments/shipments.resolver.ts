@@ -117,7 +117,12 @@ export class ShipmentResolver {
 // The order side of the link lives here, so that orders need not know shipments.
 @Resolver(() => Order)
 export class OrderShipmentsResolver {
-  @FieldResolver(() => [Shipment], { description: "The order's shipments, oldest first." })
+  // An ERP client reading orders sees their shipments only with shipments:read, as at the root.
+  @Allow(...SHIPMENT_READERS)
+  @FieldResolver(() => [Shipment], {
+    nullable: true,
+    description: "The order's shipments, oldest first. API clients need `shipments:read`: without it this is null, with a FORBIDDEN error.",
+  })
   shipments(@Ctx() ctx: RequestContext, @Root() order: Order): Promise<Shipment[]> {
     return shipments.shipmentsOfOrder(ctx, order);
   }
