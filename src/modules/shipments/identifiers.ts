@@ -74,20 +74,34 @@ function fedexExpress(n: string): boolean {
   return (sum % 11) % 10 === Number(n[11]);
 }
 
-// FedEx Ground 15: mod 10 with odd (0-based) positions tripled.
-function fedexGround(n: string): boolean {
-  if (!/^\d{15}$/.test(n)) return false;
-  const sum = digitsOf(n.slice(0, 14)).reduce((acc, d, i) => acc + d * (i % 2 === 1 ? 3 : 1), 0);
-  return (10 - (sum % 10)) % 10 === Number(n[14]);
+// FedEx Ground: mod 10 over 14 digits with odd (0-based) positions tripled. The 15-digit number
+// is all serial; the 22-digit "96" barcode carries the same serial in its last 15 digits.
+function fedexGroundSerial(serial: string): boolean {
+  const sum = digitsOf(serial.slice(0, 14)).reduce((acc, d, i) => acc + d * (i % 2 === 1 ? 3 : 1), 0);
+  return (10 - (sum % 10)) % 10 === Number(serial[14]);
 }
 
-// UPS 1Z: 16 characters after "1Z"; letters count as (code − 63) mod 10, odd positions doubled.
-function ups1z(n: string): boolean {
-  if (!/^1Z[A-Z0-9]{16}$/.test(n)) return false;
-  const values = [...n.slice(2, 17)].map((c) => (/\d/.test(c) ? Number(c) : (c.charCodeAt(0) - 63) % 10));
+function fedexGround(n: string): boolean {
+  if (/^\d{15}$/.test(n)) return fedexGroundSerial(n);
+  if (/^96\d{20}$/.test(n)) return fedexGroundSerial(n.slice(7));
+  return false;
+}
+
+// UPS mod 10: letters count as (code − 63) mod 10 (A = 2), odd (0-based) positions doubled.
+function upsCheck(serial: string): number {
+  const values = [...serial].map((c) => (/\d/.test(c) ? Number(c) : (c.charCodeAt(0) - 63) % 10));
   const sum = values.reduce((acc, v, i) => acc + v * (i % 2 === 1 ? 2 : 1), 0);
-  const check = /\d/.test(n[17]) ? Number(n[17]) : (n.charCodeAt(17) - 63) % 10;
-  return (10 - (sum % 10)) % 10 === check;
+  return (10 - (sum % 10)) % 10;
+}
+
+// UPS 1Z: "1Z", 15 characters (shipper, service, package), then a check digit, always a digit.
+function ups1z(n: string): boolean {
+  return /^1Z[A-Z0-9]{15}\d$/.test(n) && upsCheck(n.slice(2, 17)) === Number(n[17]);
+}
+
+// UPS waybill: a letter, 9 digits, then the same mod-10 check digit over the 9 digits.
+function upsWaybill(n: string): boolean {
+  return /^[AHJKTV]\d{10}$/.test(n) && upsCheck(n.slice(1, 10)) === Number(n[10]);
 }
 
 export interface TrackingNumber {
@@ -107,7 +121,7 @@ export function parseTrackingNumber(carrier: TrackingCarrier, input: string): Tr
     case TrackingCarrier.FEDEX:
       return fedexExpress(n) || fedexGround(n) ? { value: n, url: `https://www.fedex.com/fedextrack/?trknbr=${n}` } : null;
     case TrackingCarrier.UPS:
-      return ups1z(n) ? { value: n, url: `https://www.ups.com/track?tracknum=${n}` } : null;
+      return ups1z(n) || upsWaybill(n) ? { value: n, url: `https://www.ups.com/track?tracknum=${n}` } : null;
     default:
       return /^[A-Z0-9-]{4,40}$/.test(n) ? { value: n, url: null } : null;
   }

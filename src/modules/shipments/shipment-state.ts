@@ -8,8 +8,8 @@ registerEnumType(TrackingCarrier, {
   description: "Who carries a shipment.",
   valuesConfig: {
     DHL_EXPRESS: { description: "DHL Express (waybill of 10 or 11 digits with a mod-7 check, or a J… piece id)." },
-    FEDEX: { description: "FedEx (Express 12-digit or Ground 15-digit tracking numbers, check digit verified)." },
-    UPS: { description: "UPS (1Z tracking numbers, check digit verified)." },
+    FEDEX: { description: "FedEx (Express 12-digit, Ground 15-digit or Ground 22-digit \"96\" tracking numbers, check digit verified)." },
+    UPS: { description: "UPS (1Z tracking numbers and waybill numbers such as K1506235620, check digit verified)." },
     FREIGHT_FORWARDER: { description: "A freight forwarder, usually on a house air waybill." },
     OTHER: { description: "Another carrier." },
   },

@@ -48,13 +48,25 @@ export class InsuranceInput {
   insuredAmount: MoneyInput;
 }
 
+@InputType({ description: "Units of one order line to put in a shipment." })
+export class ShipmentLineInput {
+  @Field(() => Int, { description: "The order line's number." })
+  lineNumber: number;
+
+  @Field(() => Int, { nullable: true, description: "How many units; every unit of the line not yet in a shipment when omitted." })
+  quantity?: number | null;
+}
+
 @InputType({ description: "A new shipment of a packed order." })
 export class CreateShipmentInput {
   @Field(() => ID, { description: "The order; it must be PACKED." })
   orderId: string;
 
-  @Field(() => [Int], { nullable: true, description: "The order line numbers to ship; every line not yet shipped when omitted." })
-  lineNumbers?: number[] | null;
+  @Field(() => [ShipmentLineInput], {
+    nullable: true,
+    description: "The order lines to ship and how many units of each; every unit not yet in a shipment when omitted.",
+  })
+  lines?: ShipmentLineInput[] | null;
 
   @Field(() => Carrier, { description: "Carrier." })
   carrier: Carrier;

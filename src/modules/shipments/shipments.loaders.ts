@@ -1,7 +1,8 @@
 import DataLoader from "dataloader";
 import type { LoaderFactory } from "../../graphql/context";
-import { childPageLoader, groupLoader, MAX_BATCH_SIZE, rowLoader, type PageKey } from "../../graphql/loaders";
+import { groupLoader, MAX_BATCH_SIZE, rowLoader } from "../../graphql/loaders";
 import { tenantQuery } from "../../db/tenancy";
+import { multiply } from "../../graphql/money";
 import type { Metal, Plating } from "../catalog/catalog.enums";
 import type { StoneRow } from "../catalog/product.entity";
 import { Shipment, ShipmentDocument, TrackingEvent } from "./shipment.entity";
@@ -17,9 +18,51 @@ export const shipmentsByOrder: LoaderFactory<string, Shipment[]> = (ctx) =>
 
 // Events and documents are reached only through a shipment the caller may see.
 
-/** Newest events first. */
-export const eventPages: LoaderFactory<PageKey, TrackingEvent[]> = (ctx) =>
-  childPageLoader(ctx.db, TrackingEvent, { table: "tracking_events", parentColumn: "shipment_id", parentKey: (e) => e.shipmentId, direction: "DESC" });
+export interface EventPageKey {
+  shipmentId: string;
+  /** The position (occurrence time and recording order) after which the page starts; null for the start. */
+  after: { occurredAt: string; seq: string } | null;
+  /** Page size plus one, to learn whether more follow. */
+  limit: number;
+}
+
+const eventPageKey = (k: EventPageKey) => `${k.shipmentId}|${k.after?.occurredAt ?? ""}|${k.after?.seq ?? ""}|${k.limit}`;
+
+/**
+ * A page of events per shipment, newest first by when they happened (carriers send events late
+ * and out of order; the recording order only breaks ties): one query for every shipment asking
+ * for the same page.
+ */
+export const eventPages: LoaderFactory<EventPageKey, TrackingEvent[]> = (ctx) =>
+  new DataLoader<EventPageKey, TrackingEvent[], string>(
+    async (keys) => {
+      const shapes = new Map<string, EventPageKey[]>();
+      for (const key of keys) {
+        const shape = `${key.after?.occurredAt ?? ""}|${key.after?.seq ?? ""}|${key.limit}`;
+        shapes.set(shape, [...(shapes.get(shape) ?? []), key]);
+      }
+      const pages = new Map<string, TrackingEvent[]>();
+      for (const group of shapes.values()) {
+        const { after, limit } = group[0];
+        const rows = await ctx.db
+          .createQueryBuilder(TrackingEvent, "e")
+          .where(
+            `e.id IN (SELECT w.id FROM (
+               SELECT t.id, row_number() OVER (PARTITION BY t.shipment_id ORDER BY t.occurred_at DESC, t.seq DESC) AS position
+               FROM tracking_events t WHERE t.shipment_id = ANY(:shipmentIds)
+               ${after ? "AND (t.occurred_at, t.seq) < (CAST(:afterAt AS timestamptz), CAST(:afterSeq AS bigint))" : ""}
+             ) w WHERE w.position <= :limit)`,
+            { shipmentIds: group.map((k) => k.shipmentId), afterAt: after?.occurredAt, afterSeq: after?.seq, limit },
+          )
+          .orderBy("e.occurredAt", "DESC")
+          .addOrderBy("e.seq", "DESC")
+          .getMany();
+        for (const key of group) pages.set(eventPageKey(key), rows.filter((r) => r.shipmentId === key.shipmentId));
+      }
+      return keys.map((k) => pages.get(eventPageKey(k)) ?? []);
+    },
+    { maxBatchSize: MAX_BATCH_SIZE, cacheKeyFn: eventPageKey },
+  );
 
 export const documentsByShipment: LoaderFactory<string, ShipmentDocument[]> = (ctx) =>
   groupLoader(
@@ -34,6 +77,8 @@ export interface DeclarationRow {
   sku: string;
   description: string;
   quantity: number;
+  unitPrice: string;
+  /** The shipped units at the order's unit price: the part of the order line this shipment invoices. */
   lineTotal: string;
   hsCode: string | null;
   countryOfOrigin: string | null;
@@ -48,7 +93,7 @@ export const declarationRowsByShipment: LoaderFactory<string, DeclarationRow[]> 
   new DataLoader<string, DeclarationRow[]>(
     async (ids) => {
       const rows = (await ctx.db.query(
-        `SELECT sl.shipment_id, ol.line_number, ol.sku, ol.description, sl.quantity, ol.unit_price, ol.line_total,
+        `SELECT sl.shipment_id, ol.line_number, ol.sku, ol.description, sl.quantity, ol.unit_price,
                 p.hs_code, p.country_of_origin, COALESCE(p.metal, b.metal) AS metal, COALESCE(p.fineness, b.fineness) AS fineness,
                 COALESCE(p.plating, b.plating) AS plating, v.metal_weight_grams, COALESCE(p.stones, b.stones, '[]'::jsonb) AS stones
          FROM shipment_lines sl
@@ -69,7 +114,8 @@ export const declarationRowsByShipment: LoaderFactory<string, DeclarationRow[]> 
           sku: r.sku as string,
           description: r.description as string,
           quantity: r.quantity as number,
-          lineTotal: r.line_total as string,
+          unitPrice: r.unit_price as string,
+          lineTotal: multiply(r.unit_price as string, r.quantity as number),
           hsCode: r.hs_code as string | null,
           countryOfOrigin: r.country_of_origin as string | null,
           metal: r.metal as Metal | null,

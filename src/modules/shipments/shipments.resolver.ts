@@ -18,7 +18,7 @@ import {
   ShipmentFilter,
 } from "./shipments.inputs";
 import * as shipments from "./shipments.service";
-import { AirwayBill, CustomsDeclaration, PackingList, ShipmentConnection, ShipmentDocumentView, TrackingEventConnection } from "./shipments.types";
+import { AirwayBill, CommercialInvoice, CustomsDeclaration, PackingList, ShipmentConnection, ShipmentDocumentView, TrackingEventConnection } from "./shipments.types";
 import { Shipment } from "./shipment.entity";
 
 const SHIPMENT_READERS = [...Roles.ALL, ApiScope.SHIPMENTS_READ] as const;
@@ -72,6 +72,12 @@ export class ShipmentResolver {
     return shipments.declarationOf(ctx, shipment, order.incoterm);
   }
 
+  @FieldResolver(() => CommercialInvoice, { description: "The commercial invoice's lines and total, computed from the order and the catalog." })
+  async commercialInvoice(@Ctx() ctx: RequestContext, @Root() shipment: Shipment): Promise<CommercialInvoice> {
+    const order = (await loader(ctx, orderById).load(shipment.orderId))!;
+    return shipments.commercialInvoiceOf(ctx, shipment, order.incoterm);
+  }
+
   @FieldResolver(() => PackingList, { description: "Packages, weights and contents, without prices." })
   packingList(@Ctx() ctx: RequestContext, @Root() shipment: Shipment): Promise<PackingList> {
     return shipments.packingListOf(ctx, shipment);
@@ -111,7 +117,12 @@ export class ShipmentResolver {
 // The order side of the link lives here, so that orders need not know shipments.
 @Resolver(() => Order)
 export class OrderShipmentsResolver {
-  @FieldResolver(() => [Shipment], { description: "The order's shipments, oldest first." })
+  // An ERP client reading orders sees their shipments only with shipments:read, as at the root.
+  @Allow(...SHIPMENT_READERS)
+  @FieldResolver(() => [Shipment], {
+    nullable: true,
+    description: "The order's shipments, oldest first. API clients need `shipments:read`: without it this is null, with a FORBIDDEN error.",
+  })
   shipments(@Ctx() ctx: RequestContext, @Root() order: Order): Promise<Shipment[]> {
     return shipments.shipmentsOfOrder(ctx, order);
   }

@@ -1,7 +1,7 @@
 import { cursorValues, pageSize, paginate, toConnection, type ConnectionArgs, type ConnectionResult, type Ordering } from "../../graphql/connection";
 import { loader, type RequestContext } from "../../graphql/context";
 import { BadUserInputError } from "../../graphql/errors";
-import { fromScaled, money, sum, toScaled, trimDecimal } from "../../graphql/money";
+import { fromScaled, money, multiply, sum, toScaled, trimDecimal } from "../../graphql/money";
 import { idOfType } from "../../graphql/node";
 import { Incoterm, minorUnits, type CountryCode, type CurrencyCode } from "../../graphql/scalars";
 import { Rejected, UserErrorCode, UserErrors, userError, type UserError } from "../../graphql/user-error";
@@ -26,6 +26,7 @@ import type {
 import { declarationRowsByShipment, documentsByShipment, eventPages, shipmentsByOrder, type DeclarationRow } from "./shipments.loaders";
 import type {
   AirwayBill,
+  CommercialInvoice,
   CustomsDeclaration,
   GemstoneDisclosure,
   HsDeclarationLine,
@@ -46,7 +47,15 @@ const INSURED_RULES: readonly Incoterm[] = [Incoterm.CIP, Incoterm.CIF];
 
 const NEWEST: Ordering<Shipment> = { name: "newest", keys: [{ sql: "s.createdAt", direction: "DESC", value: (s) => s.createdAt }], id: "s.id" };
 const SYNC_ORDER: Ordering<Shipment> = { name: "updated", keys: [{ sql: "s.updatedAt", direction: "ASC", value: (s) => s.updatedAt }], id: "s.id" };
-const EVENT_ORDER: Ordering<TrackingEventView> = { name: "events", keys: [{ sql: "e.seq", direction: "DESC", value: (e) => e.seq }], id: "e.id" };
+// Newest first by when it happened; of two at the same time, the one recorded later first.
+const EVENT_ORDER: Ordering<TrackingEventView> = {
+  name: "events-by-time",
+  keys: [
+    { sql: "e.occurredAt", direction: "DESC", value: (e) => e.occurredAt },
+    { sql: "e.seq", direction: "DESC", value: (e) => e.seq },
+  ],
+  id: "e.id",
+};
 
 export function listShipments(ctx: RequestContext, args: ConnectionArgs, filter: ShipmentFilter | null | undefined): Promise<ConnectionResult<Shipment>> {
   const qb = tenantQuery(ctx, Shipment, "s");
@@ -112,9 +121,13 @@ function eventView(e: TrackingEvent): TrackingEventView {
 /** Newest first; pages for many shipments load in one query. */
 export async function eventsOf(ctx: RequestContext, shipment: Shipment, args: ConnectionArgs): Promise<ConnectionResult<TrackingEventView>> {
   const first = pageSize(args.first);
-  const afterSeq = args.after ? String(cursorValues(args.after, EVENT_ORDER)[0]) : null;
-  if (afterSeq !== null && !/^\d+$/.test(afterSeq)) throw new BadUserInputError("after", "`after` is not a cursor of this list in this order");
-  const rows = await loader(ctx, eventPages).load({ parentId: shipment.id, afterSeq, limit: first + 1 });
+  let after: { occurredAt: string; seq: string } | null = null;
+  if (args.after) {
+    const [occurredAt, seq] = cursorValues(args.after, EVENT_ORDER).map(String);
+    if (Number.isNaN(Date.parse(occurredAt)) || !/^\d{1,18}$/.test(seq)) throw new BadUserInputError("after", "`after` is not a cursor of this list in this order");
+    after = { occurredAt, seq };
+  }
+  const rows = await loader(ctx, eventPages).load({ shipmentId: shipment.id, after, limit: first + 1 });
   return toConnection(rows.map(eventView), first, Boolean(args.after), EVENT_ORDER);
 }
 
@@ -138,18 +151,21 @@ function hsCodeFor(row: DeclarationRow): string {
   if (row.metal === Metal.BRASS || row.metal === Metal.STAINLESS_STEEL) return "711719";
   return "711319";
 }
+const originOf = (row: DeclarationRow) => (row.countryOfOrigin ?? EXPORTER_COUNTRY) as CountryCode;
+
+const sowStatement = (rows: readonly DeclarationRow[]) => (rows.some((r) => containsNaturalDiamond(r.stones)) ? WDC_SOW_STATEMENT : null);
 
 export async function declarationOf(ctx: RequestContext, shipment: Shipment, incoterm: Incoterm): Promise<CustomsDeclaration> {
   const rows = await loader(ctx, declarationRowsByShipment).load(shipment.id);
   const currency = shipment.currency;
   const invoiceTotal = sum(rows.map((r) => r.lineTotal));
 
-  const hs = new Map<string, { hsCode: string; origin: string; quantity: number; grams: bigint; value: bigint }>();
+  const hs = new Map<string, { hsCode: string; origin: CountryCode; quantity: number; grams: bigint; value: bigint }>();
   const metals = new Map<string, { metal: Metal; fineness: number | null; grams: bigint }>();
   const stones = new Map<string, GemstoneDisclosure & { carat: bigint }>();
   for (const row of rows) {
     const hsCode = hsCodeFor(row);
-    const origin = row.countryOfOrigin ?? EXPORTER_COUNTRY;
+    const origin = originOf(row);
     const h = hs.get(`${hsCode}|${origin}`) ?? { hsCode, origin, quantity: 0, grams: 0n, value: 0n };
     h.quantity += row.quantity;
     h.grams += grams(row);
@@ -173,7 +189,7 @@ export async function declarationOf(ctx: RequestContext, shipment: Shipment, inc
     .sort((a, b) => a.hsCode.localeCompare(b.hsCode) || a.origin.localeCompare(b.origin))
     .map((h) => ({
       hsCode: { digits: h.hsCode, formatted: formatHsCode(h.hsCode) },
-      countryOfOrigin: h.origin as CountryCode,
+      countryOfOrigin: h.origin,
       quantity: h.quantity,
       netWeightGrams: trimDecimal(fromScaled(h.grams)),
       value: money(fromScaled(h.value), currency),
@@ -192,12 +208,35 @@ export async function declarationOf(ctx: RequestContext, shipment: Shipment, inc
     hsLines,
     metalDeclarations,
     gemstoneDisclosures,
-    systemOfWarrantiesStatement: rows.some((r) => containsNaturalDiamond(r.stones)) ? WDC_SOW_STATEMENT : null,
+    systemOfWarrantiesStatement: sowStatement(rows),
     insurance:
       shipment.insurer && shipment.insurancePolicyNumber && shipment.insuredAmount
         ? { insurer: shipment.insurer, policyNumber: shipment.insurancePolicyNumber, insuredAmount: money(shipment.insuredAmount, currency) }
         : null,
     minimumInsuredAmount: insured ? money(minimumCover(invoiceTotal, currency), currency) : null,
+  };
+}
+
+export async function commercialInvoiceOf(ctx: RequestContext, shipment: Shipment, incoterm: Incoterm): Promise<CommercialInvoice> {
+  const rows = await loader(ctx, declarationRowsByShipment).load(shipment.id);
+  const currency = shipment.currency;
+  return {
+    incoterm,
+    lines: rows.map((r) => {
+      const hsCode = hsCodeFor(r);
+      return {
+        lineNumber: r.lineNumber,
+        sku: r.sku,
+        description: r.description,
+        hsCode: { digits: hsCode, formatted: formatHsCode(hsCode) },
+        countryOfOrigin: originOf(r),
+        quantity: r.quantity,
+        unitPrice: money(r.unitPrice, currency),
+        lineTotal: money(r.lineTotal, currency),
+      };
+    }),
+    total: money(sum(rows.map((r) => r.lineTotal)), currency),
+    systemOfWarrantiesStatement: sowStatement(rows),
   };
 }
 
@@ -259,25 +298,39 @@ export async function createShipment(ctx: RequestContext, input: CreateShipmentI
       throw new Rejected(userError(["input", "orderId"], `Only a PACKED order ships; this one is ${order.status}`, UserErrorCode.INVALID_STATE));
     }
     const lines = await tx.db.find(OrderLine, { where: { orderId: order.id }, order: { lineNumber: "ASC" } });
-    const shipped = new Set(
-      ((await tx.db.query(`SELECT order_line_id FROM shipment_lines WHERE order_line_id = ANY($1)`, [lines.map((l) => l.id)])) as { order_line_id: string }[]).map(
-        (r) => r.order_line_id,
-      ),
+    // Units already in a shipment, whatever its status; the order lock keeps this true until commit.
+    const inShipments = new Map(
+      ((await tx.db.query(`SELECT order_line_id, sum(quantity)::int AS quantity FROM shipment_lines WHERE order_line_id = ANY($1) GROUP BY order_line_id`, [
+        lines.map((l) => l.id),
+      ])) as { order_line_id: string; quantity: number }[]).map((r) => [r.order_line_id, r.quantity]),
     );
+    const unshipped = (line: OrderLine) => line.quantity - (inShipments.get(line.id) ?? 0);
     const checks = new UserErrors();
-    let chosen = lines.filter((l) => !shipped.has(l.id));
-    if (input.lineNumbers?.length) {
-      const wanted = [...new Set(input.lineNumbers)];
-      wanted.forEach((n, i) => {
-        const line = lines.find((l) => l.lineNumber === n);
-        if (!line) checks.add(["input", "lineNumbers", i], `The order has no line ${n}`, UserErrorCode.NOT_FOUND);
-        else if (shipped.has(line.id)) checks.add(["input", "lineNumbers", i], `Line ${n} has already shipped`, UserErrorCode.INVALID_STATE);
+    const chosen: { line: OrderLine; quantity: number }[] = [];
+    if (input.lines == null) {
+      for (const line of lines) if (unshipped(line) > 0) chosen.push({ line, quantity: unshipped(line) });
+      if (chosen.length === 0) checks.add(["input", "lines"], "Every unit of this order is already in a shipment", UserErrorCode.INVALID_STATE);
+    } else if (input.lines.length === 0) {
+      checks.add(["input", "lines"], "Name at least one line, or leave `lines` out to ship every unit not yet shipped", UserErrorCode.REQUIRED);
+    } else {
+      const named = new Set<number>();
+      input.lines.forEach((wanted, i) => {
+        const path = ["input", "lines", i];
+        const line = lines.find((l) => l.lineNumber === wanted.lineNumber);
+        if (!line) return void checks.add([...path, "lineNumber"], `The order has no line ${wanted.lineNumber}`, UserErrorCode.NOT_FOUND);
+        if (named.has(line.lineNumber)) return void checks.add([...path, "lineNumber"], `Line ${line.lineNumber} is named twice`, UserErrorCode.INVALID);
+        named.add(line.lineNumber);
+        const left = unshipped(line);
+        if (left === 0) return void checks.add([...path, "lineNumber"], `Every unit of line ${line.lineNumber} is already in a shipment`, UserErrorCode.INVALID_STATE);
+        const quantity = wanted.quantity ?? left;
+        if (!Number.isInteger(quantity) || quantity < 1 || quantity > left) {
+          return void checks.add([...path, "quantity"], `Line ${line.lineNumber} has ${left} unit(s) not yet in a shipment: ship 1 to ${left}`, UserErrorCode.OUT_OF_RANGE);
+        }
+        chosen.push({ line, quantity });
       });
-      chosen = lines.filter((l) => wanted.includes(l.lineNumber) && !shipped.has(l.id));
     }
-    if (chosen.length === 0 && !checks.any) checks.add(["input", "lineNumbers"], "Every line of this order has already shipped", UserErrorCode.INVALID_STATE);
 
-    const value = sum(chosen.map((l) => l.lineTotal));
+    const value = sum(chosen.map((c) => multiply(c.line.unitPrice, c.quantity)));
     let insuredAmount: string | null = null;
     if (input.insurance) {
       const amount = input.insurance.insuredAmount;
@@ -285,7 +338,13 @@ export async function createShipment(ctx: RequestContext, input: CreateShipmentI
         checks.add(["input", "insurance", "insuredAmount", "currency"], `Insure in the order's currency, ${order.currency}`, UserErrorCode.INVALID);
       } else {
         insuredAmount =
-          validate.decimal(checks, ["input", "insurance", "insuredAmount", "amount"], amount.amount, { scale: 4, min: 0, max: 1e12, exclusiveMin: true, label: "Insured amount" }) ?? null;
+          validate.decimal(checks, ["input", "insurance", "insuredAmount", "amount"], amount.amount, {
+            scale: minorUnits(order.currency),
+            min: 0,
+            max: 1e12,
+            exclusiveMin: true,
+            label: "Insured amount",
+          }) ?? null;
       }
     }
     if (INSURED_RULES.includes(order.incoterm)) {
@@ -313,9 +372,9 @@ export async function createShipment(ctx: RequestContext, input: CreateShipmentI
       currency: order.currency,
     });
     const shipmentId = identifiers[0].id as string;
-    await tx.db.insert(ShipmentLine, chosen.map((l) => ({ shipmentId, orderLineId: l.id, quantity: l.quantity })));
+    await tx.db.insert(ShipmentLine, chosen.map((c) => ({ shipmentId, orderLineId: c.line.id, quantity: c.quantity })));
     return { shipment: await tx.db.findOneByOrFail(Shipment, { id: shipmentId }), userErrors: [] as UserError[] };
-  }, { unique: { shipment_lines_order_line_key: { field: ["input", "lineNumbers"], message: "A line was just shipped by someone else; read the order again" } } });
+  });
 }
 
 export async function setAirwayBill(ctx: RequestContext, input: SetAirwayBillInput) {
@@ -335,10 +394,16 @@ export async function setAirwayBill(ctx: RequestContext, input: SetAirwayBillInp
     if (!number) errors.add(["input", "number"], "An air waybill is 11 digits: a 3-digit airline prefix, 7 digits and a mod-7 check digit, e.g. 176-12345675", UserErrorCode.INVALID);
     if (input.masterAirwayBill) errors.add(["input", "masterAirwayBill"], "Only a house air waybill has a master", UserErrorCode.INVALID);
   }
+  if (master && master === number) errors.add(["input", "number"], "A house air waybill cannot carry its master's number", UserErrorCode.INVALID);
   if (errors.any || !number) return { userErrors: errors.list };
 
   return mutate(ctx, async (tx) => {
     const shipment = await shipmentFor(tx, input.shipmentId);
+    if (master) {
+      // A house bill hangs under a master, never under another house bill (ONE Record).
+      const [house] = (await tx.db.query(`SELECT 1 FROM shipments WHERE awb_number = $1 AND awb_type = 'HOUSE'`, [master])) as unknown[];
+      if (house) throw new Rejected(userError(["input", "masterAirwayBill"], "This is a house air waybill; a house bill names its master", UserErrorCode.INVALID));
+    }
     await tx.db.update(Shipment, { id: shipment.id }, { awbNumber: number, awbType: input.type, masterAwbNumber: master, updatedAt: () => "now()" });
     return { shipment: await tx.db.findOneByOrFail(Shipment, { id: shipment.id }), userErrors: [] as UserError[] };
   }, { unique: { shipments_awb_key: { field: ["input", "number"], message: "This air waybill is already on another shipment" } } });
@@ -357,9 +422,10 @@ export async function setTrackingNumber(ctx: RequestContext, input: SetTrackingN
 }
 
 /**
- * The shipment's status, ETA and dates follow from its events (the latest by time decides);
- * the order follows its shipments: SHIPPED once every line has been handed over, DELIVERED once
- * every shipment is delivered.
+ * The shipment's status, ETA and dates follow from its events (the latest by time decides, so an
+ * older event arriving late changes nothing); the order follows its shipments: SHIPPED once every
+ * unit has been handed over, DELIVERED once every shipment is delivered. The order only moves
+ * forward.
  */
 async function derive(tx: RequestContext, shipment: Shipment): Promise<void> {
   await tx.db.query(
@@ -378,18 +444,21 @@ async function derive(tx: RequestContext, shipment: Shipment): Promise<void> {
      WHERE s.id = $1`,
     [shipment.id, HANDED_OVER],
   );
+  // The order is locked before its shipments are read: events for two shipments of one order
+  // recorded at the same time then see each other's outcome, and the later one moves the order.
+  const [order] = (await tx.db.query(`SELECT status FROM orders WHERE id = $1 FOR UPDATE`, [shipment.orderId])) as { status: OrderStatus }[];
   const [progress] = (await tx.db.query(
     `SELECT
-       (SELECT count(*) FROM order_lines WHERE order_id = $1)::int AS lines,
-       (SELECT count(*) FROM shipment_lines sl JOIN shipments s ON s.id = sl.shipment_id
-          WHERE s.order_id = $1 AND s.status = ANY($2))::int AS handed_lines,
-       (SELECT count(*) FROM shipments WHERE order_id = $1)::int AS shipments,
-       (SELECT count(*) FROM shipments WHERE order_id = $1 AND status = 'DELIVERED')::int AS delivered`,
+       (SELECT count(*) FROM order_lines ol WHERE ol.order_id = $1 AND ol.quantity >
+          (SELECT COALESCE(sum(sl.quantity), 0) FROM shipment_lines sl JOIN shipments s ON s.id = sl.shipment_id
+           WHERE sl.order_line_id = ol.id AND s.status = ANY($2)))::int AS lines_to_ship,
+       (SELECT count(*) FROM shipments WHERE order_id = $1 AND status <> 'DELIVERED')::int AS undelivered`,
     [shipment.orderId, HANDED_OVER],
-  )) as { lines: number; handed_lines: number; shipments: number; delivered: number }[];
-  if (progress.handed_lines === progress.lines) {
-    await followShipments(tx, shipment.orderId, OrderStatus.SHIPPED, "every line has shipped");
-    if (progress.delivered === progress.shipments) await followShipments(tx, shipment.orderId, OrderStatus.DELIVERED, "every shipment was delivered");
+  )) as { lines_to_ship: number; undelivered: number }[];
+  if (!order || progress.lines_to_ship > 0) return;
+  if (order.status === OrderStatus.PACKED) await followShipments(tx, shipment.orderId, OrderStatus.SHIPPED, "every line has shipped");
+  if ((order.status === OrderStatus.PACKED || order.status === OrderStatus.SHIPPED) && progress.undelivered === 0) {
+    await followShipments(tx, shipment.orderId, OrderStatus.DELIVERED, "every shipment was delivered");
   }
 }
 

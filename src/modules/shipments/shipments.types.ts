@@ -200,6 +200,48 @@ export class CustomsDeclaration {
   minimumInsuredAmount: Money | null;
 }
 
+@ObjectType({ description: "One order line as this shipment invoices it." })
+export class CommercialInvoiceLine {
+  @Field(() => Int, { description: "The order line's number." })
+  lineNumber: number;
+
+  @Field(() => String, { description: "SKU (or the design brief reference)." })
+  sku: string;
+
+  @Field(() => String, { description: "Description as ordered." })
+  description: string;
+
+  @Field(() => HsCode, { description: "Tariff code, from the catalog." })
+  hsCode: HsCode;
+
+  @Field(() => CountryCode, { description: "Country of origin, from the catalog." })
+  countryOfOrigin: CountryCode;
+
+  @Field(() => Int, { description: "Units in this shipment; the packing list shows the same." })
+  quantity: number;
+
+  @Field(() => Money, { description: "Unit price as ordered." })
+  unitPrice: Money;
+
+  @Field(() => Money, { description: "Quantity times unit price." })
+  lineTotal: Money;
+}
+
+@ObjectType({ description: "The commercial invoice's data for a shipment, computed by Facet from the order lines and the catalog." })
+export class CommercialInvoice {
+  @Field(() => Incoterm, { description: "Incoterms® 2020 rule of the sale." })
+  incoterm: Incoterm;
+
+  @Field(() => [CommercialInvoiceLine], { description: "The shipped lines, by line number." })
+  lines: CommercialInvoiceLine[];
+
+  @Field(() => Money, { description: "Sum of the line totals; equal to the customs declaration's invoice total." })
+  total: Money;
+
+  @Field(() => String, { nullable: true, description: "The WDC System of Warranties statement the invoice carries when natural diamonds are in the shipment." })
+  systemOfWarrantiesStatement: string | null;
+}
+
 @ObjectType({ description: "The packing list: what is in the packages, without prices." })
 export class PackingList {
   @Field(() => [ShipmentPackage], { description: "Packages." })
