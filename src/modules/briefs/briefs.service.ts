@@ -241,6 +241,18 @@ export async function createBrief(ctx: RequestContext, input: CreateDesignBriefI
   });
 }
 
+// How a refusal names what was asked: "A brief that is ACCEPTED cannot be withdrawn".
+const REFUSED: Record<BriefAction | "EDIT", string> = {
+  EDIT: "be edited",
+  SUBMIT: "be submitted",
+  START_REVIEW: "be taken into review",
+  QUOTE: "be quoted",
+  ACCEPT: "have its quote accepted",
+  DECLINE: "have its quote declined",
+  REQUEST_REVISION: "go into another round",
+  WITHDRAW: "be withdrawn",
+};
+
 /**
  * Loads the brief for a change and checks, in this order, that the caller may see it, that the
  * caller read the current version, and that the workflow allows the action from its status.
@@ -256,8 +268,7 @@ async function briefForChange(tx: RequestContext, globalId: string, expectedVers
   }
   const allowed = action === null ? [BriefStatus.DRAFT] : allowedFrom(action);
   if (!allowed.includes(brief.status)) {
-    const what = action === null ? "edited" : action.toLowerCase().replace("_", " ") + "ed";
-    throw new Rejected(userError(["input", "id"], `A brief that is ${brief.status} cannot be ${what}`, UserErrorCode.INVALID_STATE));
+    throw new Rejected(userError(["input", "id"], `A brief that is ${brief.status} cannot ${REFUSED[action ?? "EDIT"]}`, UserErrorCode.INVALID_STATE));
   }
   return brief;
 }
