@@ -445,8 +445,9 @@ export async function commentOnBrief(ctx: RequestContext, input: AddDesignBriefC
     if (!brief) throw new Rejected(userError(["input", "briefId"], "No such design brief", UserErrorCode.NOT_FOUND));
     const row = await addComment(tx, brief.id, body, input.internal);
     // A new message is news for anyone syncing the brief; the brief's own fields are unchanged,
-    // so its version stays.
-    await tx.db.update(DesignBrief, { id: brief.id }, { updatedAt: () => "now()" });
+    // so its version stays. An internal note is not news a distributor may have: a moved
+    // updatedAt would show them, and their sync, that something happened out of their sight.
+    if (!input.internal) await tx.db.update(DesignBrief, { id: brief.id }, { updatedAt: () => "now()" });
     return { comment: commentView(row), designBrief: await tx.db.findOneByOrFail(DesignBrief, { id: brief.id }), userErrors: [] as UserError[] };
   });
 }
