@@ -6,6 +6,7 @@ import { User } from "../src/modules/accounts";
 import {
   BriefByIdDocument,
   BriefCreateDocument,
+  BriefCreateStepDocument,
   BriefListDocument,
   BriefLookupDocument,
   BriefOverviewDocument,
@@ -339,7 +340,7 @@ describe("references", () => {
     const company = await briefCompany(facet);
     const results = await Promise.all(
       Array.from({ length: 24 }, (_, i) =>
-        facet.gql(BriefCreateDocument, { input: briefInput("EUR", { title: `Concurrent ${i}` }) }, { token: i % 2 ? company.tokens.buyer : company.tokens.admin }),
+        facet.gql(BriefCreateStepDocument, { input: briefInput("EUR", { title: `Concurrent ${i}` }) }, { token: i % 2 ? company.tokens.buyer : company.tokens.admin }),
       ),
     );
     const references = results.map((r) => {
