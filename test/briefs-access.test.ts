@@ -5,7 +5,9 @@ import {
   BriefByIdDocument,
   BriefCommentDocument,
   BriefCreateDocument,
+  BriefCreateStepDocument,
   BriefDeclineDocument,
+  BriefHistoryDocument,
   BriefListDocument,
   BriefLookupDocument,
   BriefNodeDocument,
@@ -217,17 +219,40 @@ describe("roles and scopes", () => {
   });
 
   it("lets an ERP client with briefs:write create and submit, and one with briefs:read read", async () => {
-    const created = ok(await facet.gql(BriefCreateDocument, { input: briefInput("EUR") }, { token: tokens.writeOnly })).createDesignBrief;
+    const created = ok(await facet.gql(BriefCreateStepDocument, { input: briefInput("EUR") }, { token: tokens.writeOnly })).createDesignBrief;
     expect(created.userErrors).toEqual([]);
     const id = created.designBrief!.id;
     expect(await briefSnapshot(facet.dataSource, id)).toMatchObject({ created_by_user_id: null, created_by_api_client_id: expect.any(String) });
     const submitted = ok(await facet.gql(BriefSubmitDocument, { input: { id, expectedVersion: 1 } }, { token: tokens.writeOnly })).submitDesignBrief;
     expect(submitted.designBrief).toMatchObject({ status: "SUBMITTED", version: 2 });
-    expect(errorCodes(await facet.gql(BriefByIdDocument, { id }, { token: tokens.writeOnly }))).toEqual(["FORBIDDEN"]);
+    expect(errorCodes(await facet.gql(BriefHistoryDocument, { id }, { token: tokens.writeOnly }))).toEqual(["FORBIDDEN"]);
 
-    const read = ok(await facet.gql(BriefByIdDocument, { id }, { token: tokens.readOnly })).designBrief;
+    const read = ok(await facet.gql(BriefHistoryDocument, { id }, { token: tokens.readOnly })).designBrief;
     expect(read).toMatchObject({ id, status: "SUBMITTED", statusHistory: [{ by: "Test ERP" }, { by: "Test ERP" }] });
     expect(ok(await facet.gql(BriefListDocument, {}, { token: tokens.readOnly })).designBriefs.edges.map((e) => e.node.id)).toContain(id);
+  });
+
+  it("keeps briefs from a client without briefs:read however it asks, and orders from one without orders:read", async () => {
+    const accepted = await briefIn(facet, company, "ACCEPTED");
+    const orderId = toGlobalId("Order", (await briefSnapshot(facet.dataSource, accepted.id)).order_id as string);
+    const viaNode = await facet.gql(BriefNodeDocument, { id: accepted.id }, { token: tokens.noBriefs });
+    expect(viaNode.errors).toBeUndefined();
+    expect(viaNode.data?.node).toBeNull();
+    expect(ok(await facet.gql(BriefNodesDocument, { ids: [accepted.id] }, { token: tokens.noBriefs })).nodes).toEqual([null]);
+    // The order is theirs to read, the brief behind it is not.
+    const viaOrder = await facet.gql(BriefOfOrderDocument, { id: orderId }, { token: tokens.noBriefs });
+    expect(errorCodes(viaOrder)).toEqual(["FORBIDDEN"]);
+    expect(viaOrder.data?.node).toEqual({ number: expect.any(String), designBrief: null });
+
+    // A briefs:read client reads the brief, but not the order it became.
+    const brief = await facet.gql(BriefByIdDocument, { id: accepted.id }, { token: tokens.readOnly });
+    expect(errorCodes(brief)).toEqual(["FORBIDDEN"]);
+    expect(brief.errors![0].path).toEqual(["designBrief", "order"]);
+    expect(brief.data?.designBrief).toMatchObject({ id: accepted.id, status: "ACCEPTED", order: null });
+    expect(ok(await facet.gql(BriefNodeDocument, { id: accepted.id }, { token: tokens.readOnly })).node).toMatchObject({ id: accepted.id });
+    // With both scopes, both.
+    expect(ok(await facet.gql(BriefByIdDocument, { id: accepted.id }, { token: company.tokens.client })).designBrief!.order).toMatchObject({ id: orderId });
+    expect(ok(await facet.gql(BriefOfOrderDocument, { id: orderId }, { token: company.tokens.client })).node).toMatchObject({ designBrief: { id: accepted.id } });
   });
 
   it("lets support staff read every distributor's briefs and internal notes", async () => {
