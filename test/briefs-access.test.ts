@@ -22,7 +22,7 @@ import {
   BriefUpdateDocument,
   BriefWithdrawDocument,
 } from "./generated/graphql";
-import { briefCompany, briefIn, briefInput, briefSnapshot, insertBriefs, quoteInput, type BriefCompany, type BriefHandle } from "./support/briefs-factories";
+import { briefCompany, briefIn, briefInput, briefSnapshot, insertBriefs, quoteInput, timeOf, type BriefCompany, type BriefHandle } from "./support/briefs-factories";
 import { clientToken, createApiClient } from "./support/factories";
 import { errorCodes, ok, startFacet, type GraphQLResult, type TestFacet } from "./support/harness";
 
@@ -38,8 +38,6 @@ afterAll(() => facet.stop());
 type Refusal = { userErrors: { field: string[] | null; message: string; code: string }[] };
 const fieldsAndCodes = (payload: Refusal) => payload.userErrors.map((e) => [e.field, e.code]);
 const path = (...parts: (string | number)[]) => parts.map(String);
-// Times arrive as Date objects through executeOperation and as strings over HTTP.
-const iso = (time: unknown) => new Date(time as string).toISOString();
 
 const thread = async (id: string, token: string, first?: number, after?: string | null) => {
   const brief = ok(await facet.gql(BriefThreadDocument, { id, first, after }, { token })).designBrief;
@@ -78,11 +76,11 @@ describe("the comment thread", () => {
     ]);
     // A message is news for whoever syncs the brief, but does not change the brief itself.
     expect(posted.at(-1)!.designBrief).toMatchObject({ id: brief.id, version: brief.version, status: "SUBMITTED" });
-    expect(Date.parse(String(posted.at(-1)!.designBrief!.updatedAt))).toBeGreaterThanOrEqual(Date.parse(String(brief.updatedAt)));
+    expect(timeOf(posted.at(-1)!.designBrief!.updatedAt)).toBeGreaterThanOrEqual(timeOf(brief.updatedAt));
 
     const all = await thread(brief.id, company.tokens.buyer);
     expect(bodies(all)).toEqual(posted.map((p) => p.comment!.body));
-    const times = all!.edges.map((e) => Date.parse(String(e.node.createdAt)));
+    const times = all!.edges.map((e) => timeOf(e.node.createdAt));
     expect([...times].sort((a, b) => a - b)).toEqual(times);
     expect(all!.pageInfo).toMatchObject({ hasNextPage: false, hasPreviousPage: false });
 
@@ -180,8 +178,8 @@ describe("internal staff notes", () => {
     expect(posted.userErrors).toEqual([]);
     expect(posted.comment).toMatchObject({ internal: true, fromExporter: true, author: company.users.manager.name });
     const after = ok(await facet.gql(BriefByIdDocument, { id: brief.id }, { token: company.tokens.buyer })).designBrief!;
-    expect(iso(after.updatedAt)).toBe(iso(before.updatedAt));
-    const synced = ok(await facet.gql(BriefListDocument, { filter: { updatedSince: new Date(Date.parse(iso(before.updatedAt)) + 1).toISOString() } }, { token: company.tokens.buyer }));
+    expect(timeOf(after.updatedAt)).toBe(timeOf(before.updatedAt));
+    const synced = ok(await facet.gql(BriefListDocument, { filter: { updatedSince: new Date(timeOf(before.updatedAt) + 1).toISOString() } }, { token: company.tokens.buyer }));
     expect(synced.designBriefs.edges).toEqual([]);
   });
 

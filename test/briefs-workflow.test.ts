@@ -16,7 +16,7 @@ import {
   BriefWithdrawDocument,
   type QuoteDesignBriefInput,
 } from "./generated/graphql";
-import { briefCompany, briefDbId, briefIn, briefSnapshot, dateFromToday, quoteInput, type BriefCompany, type BriefHandle } from "./support/briefs-factories";
+import { briefCompany, briefDbId, briefIn, briefSnapshot, dateFromToday, quoteInput, timeOf, type BriefCompany, type BriefHandle } from "./support/briefs-factories";
 import { ok, startFacet, type TestFacet } from "./support/harness";
 
 // The brief's workflow: every transition from every status, optimistic locking under
@@ -199,7 +199,7 @@ describe("a brief from draft to accepted quote, through a declined round", () =>
       { from: "IN_REVIEW", to: "QUOTED", by: manager.name, note: null },
       { from: "QUOTED", to: "ACCEPTED", by: company.client.name, note: `order ${orderNumber} placed` },
     ]);
-    const times = brief.statusHistory.map((h) => Date.parse(String(h.at)));
+    const times = brief.statusHistory.map((h) => timeOf(h.at));
     expect([...times].sort((a, b) => a - b)).toEqual(times);
     expect(times[0]).toBeGreaterThanOrEqual(started - 1000);
     expect(times.at(-1)).toBeLessThanOrEqual(finished + 1000);
@@ -327,7 +327,7 @@ describe("quoteDesignBrief", () => {
         expired: false,
         note: "Incl. rhodium",
       });
-      expect(Date.parse(String(quoteDesignBrief.designBrief!.quote!.quotedAt))).toBeGreaterThanOrEqual(quotedAt - 1000);
+      expect(timeOf(quoteDesignBrief.designBrief!.quote!.quotedAt)).toBeGreaterThanOrEqual(quotedAt - 1000);
     }
     expect((await read(company, small.id)).quote!.applicableUnitPrice).toEqual({ amount: "690.00", currency: "EUR" });
     expect((await read(company, large.id)).quote!.applicableUnitPrice).toEqual({ amount: "615.50", currency: "EUR" });

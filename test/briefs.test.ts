@@ -18,7 +18,7 @@ import {
   type StoneInput,
   type UpdateDesignBriefInput,
 } from "./generated/graphql";
-import { briefCompany, briefIn, briefInput, briefSnapshot, dateFromToday, type BriefCompany } from "./support/briefs-factories";
+import { briefCompany, briefIn, briefInput, briefSnapshot, dateFromToday, timeOf, type BriefCompany } from "./support/briefs-factories";
 import { userToken } from "./support/factories";
 import { errorCodes, ok, startFacet, type TestFacet } from "./support/harness";
 
@@ -84,7 +84,7 @@ describe("createDesignBrief", () => {
       order: null,
     });
     expect(brief.statusHistory).toEqual([{ from: null, to: "DRAFT", by: company.users.buyer.name, at: expect.anything(), note: null }]);
-    const at = Date.parse(brief.statusHistory[0].at);
+    const at = timeOf(brief.statusHistory[0].at);
     expect(at).toBeGreaterThanOrEqual(before - 1000);
     expect(at).toBeLessThanOrEqual(after + 1000);
 
@@ -266,7 +266,7 @@ describe("updateDesignBrief and submitDesignBrief", () => {
       status: "DRAFT",
       version: 2,
     });
-    expect(Date.parse(edited.updatedAt)).toBeGreaterThanOrEqual(Date.parse(draft.updatedAt));
+    expect(timeOf(edited.updatedAt)).toBeGreaterThanOrEqual(timeOf(draft.updatedAt));
     // An edit is not a status change.
     expect(edited.statusHistory.map((h) => h.to)).toEqual(["DRAFT"]);
 
@@ -284,7 +284,7 @@ describe("updateDesignBrief and submitDesignBrief", () => {
       { from: null, to: "DRAFT", by: company.users.buyer.name, note: null },
       { from: "DRAFT", to: "SUBMITTED", by: company.users.buyer.name, note: "Ready for pricing" },
     ]);
-    expect(Date.parse(read.statusHistory[1].at)).toBeGreaterThanOrEqual(before - 1000);
+    expect(timeOf(read.statusHistory[1].at)).toBeGreaterThanOrEqual(before - 1000);
   });
 
   it("checks the fineness against the metal the brief will have", async () => {

@@ -139,6 +139,9 @@ export async function briefIn(facet: TestFacet, company: BriefCompany, status: B
 
 export const briefDbId = (globalId: string) => fromGlobalId(globalId)!.id;
 
+/** Milliseconds of a DateTime field, which arrives as a Date through executeOperation and as a string over HTTP. */
+export const timeOf = (value: unknown) => new Date(value as string | Date).getTime();
+
 /**
  * Everything a change to a brief could write: its row and how many history entries, comments,
  * quotes and orders hang off it. Read outside any request, so row-level security hides nothing.
