@@ -41,8 +41,10 @@ import * as briefs from "./briefs.service";
 import { DesignBriefCommentConnection, DesignBriefConnection, DesignBriefQuote, DesignBriefStatusChange, ReferenceImage } from "./briefs.types";
 import { DesignBrief } from "./design-brief.entity";
 
-const BRIEF_READERS = [...Roles.ALL, ApiScope.BRIEFS_READ] as const;
+export const BRIEF_READERS = [...Roles.ALL, ApiScope.BRIEFS_READ] as const;
 const BRIEF_WRITERS = [UserRole.BUYER, UserRole.DISTRIBUTOR_ADMIN, ApiScope.BRIEFS_WRITE] as const;
+// Whoever may read the orders list may read the order a brief became (the orders module's rule).
+const ORDER_READERS = [...Roles.ALL, ApiScope.ORDERS_READ] as const;
 
 @Resolver(() => DesignBrief)
 export class DesignBriefResolver {
@@ -108,7 +110,8 @@ export class DesignBriefResolver {
     return briefs.historyOf(ctx, brief);
   }
 
-  @FieldResolver(() => Order, { nullable: true, description: "The order placed when the quote was accepted." })
+  @Allow(...ORDER_READERS)
+  @FieldResolver(() => Order, { nullable: true, description: "The order placed when the quote was accepted. API clients need `orders:read`." })
   order(@Ctx() ctx: RequestContext, @Root() brief: DesignBrief): Promise<Order | null> | null {
     return brief.orderId ? loader(ctx, orderById).load(brief.orderId) : null;
   }
@@ -185,7 +188,8 @@ export class DesignBriefResolver {
 // The order side of the link lives here, beside the brief, so that orders need not know briefs.
 @Resolver(() => Order)
 export class OrderDesignBriefResolver {
-  @FieldResolver(() => DesignBrief, { nullable: true, description: "The design brief the order came from, if any." })
+  @Allow(...BRIEF_READERS)
+  @FieldResolver(() => DesignBrief, { nullable: true, description: "The design brief the order came from, if any. API clients need `briefs:read`." })
   designBrief(@Ctx() ctx: RequestContext, @Root() order: Order): Promise<DesignBrief | null> | null {
     return order.designBriefId ? loader(ctx, briefById).load(order.designBriefId) : null;
   }

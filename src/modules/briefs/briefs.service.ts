@@ -11,7 +11,7 @@ import * as validate from "../../graphql/validate";
 import { likePattern, SYNC_HORIZON, todayUtc } from "../../db/sql";
 import { mutate } from "../../db/transaction";
 import { tenantQuery } from "../../db/tenancy";
-import { actorOf, Distributor } from "../accounts";
+import { actorOf, Distributor, type Actor } from "../accounts";
 import { checkFineness, validStones } from "../catalog/catalog.service";
 import { placeDesignBriefOrder } from "../orders/orders.service";
 import { allowedFrom, BriefAction, BriefStatus, transition } from "./brief-state";
@@ -173,8 +173,7 @@ async function ownDistributor(ctx: RequestContext): Promise<Distributor> {
   return ctx.db.findOneByOrFail(Distributor, { id });
 }
 
-async function recordChange(tx: RequestContext, briefId: string, from: BriefStatus | null, to: BriefStatus, note: string | null): Promise<void> {
-  const actor = await actorOf(tx);
+async function recordChange(tx: RequestContext, actor: Actor, briefId: string, from: BriefStatus | null, to: BriefStatus, note: string | null): Promise<void> {
   await tx.db.insert(DesignBriefStatusChangeRow, {
     briefId,
     fromStatus: from,
@@ -186,8 +185,7 @@ async function recordChange(tx: RequestContext, briefId: string, from: BriefStat
   });
 }
 
-async function addComment(tx: RequestContext, briefId: string, body: string, internal: boolean): Promise<DesignBriefCommentRow> {
-  const actor = await actorOf(tx);
+async function addComment(tx: RequestContext, actor: Actor, briefId: string, body: string, internal: boolean): Promise<DesignBriefCommentRow> {
   const { identifiers } = await tx.db.insert(DesignBriefCommentRow, {
     briefId,
     authorUserId: actor.userId,
@@ -236,10 +234,22 @@ export async function createBrief(ctx: RequestContext, input: CreateDesignBriefI
       status: BriefStatus.DRAFT,
     });
     const id = identifiers[0].id as string;
-    await recordChange(tx, id, null, BriefStatus.DRAFT, null);
+    await recordChange(tx, actor, id, null, BriefStatus.DRAFT, null);
     return { designBrief: await tx.db.findOneByOrFail(DesignBrief, { id }), userErrors: [] as UserError[] };
   });
 }
+
+// How a refusal names what was asked: "A brief that is ACCEPTED cannot be withdrawn".
+const REFUSED: Record<BriefAction | "EDIT", string> = {
+  EDIT: "be edited",
+  SUBMIT: "be submitted",
+  START_REVIEW: "be taken into review",
+  QUOTE: "be quoted",
+  ACCEPT: "have its quote accepted",
+  DECLINE: "have its quote declined",
+  REQUEST_REVISION: "go into another round",
+  WITHDRAW: "be withdrawn",
+};
 
 /**
  * Loads the brief for a change and checks, in this order, that the caller may see it, that the
@@ -256,8 +266,7 @@ async function briefForChange(tx: RequestContext, globalId: string, expectedVers
   }
   const allowed = action === null ? [BriefStatus.DRAFT] : allowedFrom(action);
   if (!allowed.includes(brief.status)) {
-    const what = action === null ? "edited" : action.toLowerCase().replace("_", " ") + "ed";
-    throw new Rejected(userError(["input", "id"], `A brief that is ${brief.status} cannot be ${what}`, UserErrorCode.INVALID_STATE));
+    throw new Rejected(userError(["input", "id"], `A brief that is ${brief.status} cannot ${REFUSED[action ?? "EDIT"]}`, UserErrorCode.INVALID_STATE));
   }
   return brief;
 }
@@ -324,8 +333,9 @@ async function step(ctx: RequestContext, input: DesignBriefActionInput, action: 
     const brief = await briefForChange(tx, input.id, input.expectedVersion, action);
     const to = transition(brief.status, action)!;
     const updated = await swap(tx, brief, { status: to });
-    await recordChange(tx, brief.id, brief.status, to, note);
-    if (action === BriefAction.DECLINE && note) await addComment(tx, brief.id, note, false);
+    const actor = await actorOf(tx);
+    await recordChange(tx, actor, brief.id, brief.status, to, note);
+    if (action === BriefAction.DECLINE && note) await addComment(tx, actor, brief.id, note, false);
     return { designBrief: updated, userErrors: [] as UserError[] };
   });
 }
@@ -343,8 +353,9 @@ export async function requestRevision(ctx: RequestContext, input: RequestDesignB
     const brief = await briefForChange(tx, input.id, input.expectedVersion, BriefAction.REQUEST_REVISION);
     const to = transition(brief.status, BriefAction.REQUEST_REVISION)!;
     const updated = await swap(tx, brief, { status: to });
-    await recordChange(tx, brief.id, brief.status, to, "another round requested");
-    await addComment(tx, brief.id, comment, false);
+    const actor = await actorOf(tx);
+    await recordChange(tx, actor, brief.id, brief.status, to, "another round requested");
+    await addComment(tx, actor, brief.id, comment, false);
     return { designBrief: updated, userErrors: [] as UserError[] };
   });
 }
@@ -391,7 +402,7 @@ export async function quoteBrief(ctx: RequestContext, input: QuoteDesignBriefInp
     });
     const to = transition(brief.status, BriefAction.QUOTE)!;
     const updated = await swap(tx, brief, { status: to });
-    await recordChange(tx, brief.id, brief.status, to, brief.status === BriefStatus.QUOTED ? "revised quote" : note);
+    await recordChange(tx, actor, brief.id, brief.status, to, brief.status === BriefStatus.QUOTED ? "revised quote" : note);
     return { designBrief: updated, userErrors: [] as UserError[] };
   });
 }
@@ -417,7 +428,7 @@ export async function acceptQuote(ctx: RequestContext, input: DesignBriefActionI
       leadTimeDays: quote.leadTimeDays,
     });
     const updated = await swap(tx, brief, { status: BriefStatus.ACCEPTED, orderId: order.id });
-    await recordChange(tx, brief.id, brief.status, BriefStatus.ACCEPTED, note ?? `order ${order.number} placed`);
+    await recordChange(tx, await actorOf(tx), brief.id, brief.status, BriefStatus.ACCEPTED, note ?? `order ${order.number} placed`);
     return { designBrief: updated, userErrors: [] as UserError[] };
   });
 }
@@ -432,10 +443,11 @@ export async function commentOnBrief(ctx: RequestContext, input: AddDesignBriefC
     const id = idOfType(input.briefId, "DesignBrief");
     const brief = id ? await findBriefById(tx, id) : null;
     if (!brief) throw new Rejected(userError(["input", "briefId"], "No such design brief", UserErrorCode.NOT_FOUND));
-    const row = await addComment(tx, brief.id, body, input.internal);
+    const row = await addComment(tx, await actorOf(tx), brief.id, body, input.internal);
     // A new message is news for anyone syncing the brief; the brief's own fields are unchanged,
-    // so its version stays.
-    await tx.db.update(DesignBrief, { id: brief.id }, { updatedAt: () => "now()" });
+    // so its version stays. An internal note is not news a distributor may have: a moved
+    // updatedAt would show them, and their sync, that something happened out of their sight.
+    if (!input.internal) await tx.db.update(DesignBrief, { id: brief.id }, { updatedAt: () => "now()" });
     return { comment: commentView(row), designBrief: await tx.db.findOneByOrFail(DesignBrief, { id: brief.id }), userErrors: [] as UserError[] };
   });
 }

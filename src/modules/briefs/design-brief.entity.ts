@@ -94,7 +94,7 @@ export class DesignBrief extends Node {
   @Column({ type: "timestamptz", precision: 3, default: () => "now()" })
   createdAt: Date;
 
-  @Field(() => DateTimeScalar, { description: "When the brief, its quote or its thread last changed." })
+  @Field(() => DateTimeScalar, { description: "When the brief, its quote or its thread last changed; internal staff notes leave it as it is." })
   @Column({ type: "timestamptz", precision: 3, default: () => "now()" })
   updatedAt: Date;
 }
