@@ -55,6 +55,9 @@ async function logged<T>(work: () => Promise<T>): Promise<{ result: T; lines: Re
   }
 }
 
+// The embedded database runs every connection on one session, so no request can wait on another's lock there.
+const realPostgres = process.env.FACET_TEST_EMBEDDED !== "1";
+
 describe.each(["test", "production"])("with NODE_ENV=%s", (nodeEnv) => {
   let facet: TestFacet;
   beforeAll(async () => {
@@ -62,7 +65,7 @@ describe.each(["test", "production"])("with NODE_ENV=%s", (nodeEnv) => {
   });
   afterAll(() => facet.stop());
 
-  it("masks a database failure inside a mutation and rolls its request back", async () => {
+  (realPostgres ? it : it.skip)("masks a database failure inside a mutation and rolls its request back", async () => {
     const { a } = await twoTenants(facet.dataSource, facet.config);
     // Another transaction holds the buyer's row, so the deactivation's UPDATE gives up on the lock.
     const holder: QueryRunner = facet.dataSource.createQueryRunner();
