@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { ArgsType, Field, Int, ObjectType, type ClassType } from "type-graphql";
 import { Brackets, type ObjectLiteral, type SelectQueryBuilder } from "typeorm";
 import { BadUserInputError } from "./errors";
@@ -88,33 +89,77 @@ export interface Ordering<T> {
   /** Cursors carry this name; a cursor from another order is refused. */
   name: string;
   keys: SortKey<T>[];
-  /** SQL for the row id over the query's alias, e.g. "u.id". */
+  /** SQL for the row id (a uuid) over the query's alias, e.g. "u.id". */
   id: string;
 }
 
-function encodeCursor(ordering: string, values: KeyValue[]): string {
-  return Buffer.from(JSON.stringify({ o: ordering, k: values }), "utf8").toString("base64url");
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+// Orders of different lists may share a name ("name", "newest"), so a cursor names its order by
+// name and by shape (the keys' SQL, directions and id): a cursor of another list is refused.
+const orderingTags = new WeakMap<Ordering<any>, string>();
+function orderingTag(ordering: Ordering<any>): string {
+  let tag = orderingTags.get(ordering);
+  if (!tag) {
+    const shape = [...ordering.keys.map((k) => `${k.sql} ${k.direction}`), ordering.id].join(", ");
+    tag = `${ordering.name}.${createHash("sha256").update(shape).digest("base64url").slice(0, 8)}`;
+    orderingTags.set(ordering, tag);
+  }
+  return tag;
+}
+
+const invalidCursor = () => new BadUserInputError("after", "`after` is not a cursor of this list in this order");
+
+function encodeCursor(ordering: Ordering<any>, values: KeyValue[]): string {
+  return Buffer.from(JSON.stringify({ o: orderingTag(ordering), k: values }), "utf8").toString("base64url");
 }
 
 function decodeCursor(cursor: string, ordering: Ordering<unknown>): KeyValue[] {
-  const invalid = new BadUserInputError("after", "`after` is not a cursor of this list in this order");
-  if (cursor.length > 1000 || !/^[A-Za-z0-9_-]+$/.test(cursor)) throw invalid;
+  if (cursor.length > 1000 || !/^[A-Za-z0-9_-]+$/.test(cursor)) throw invalidCursor();
   let parsed: unknown;
   try {
     parsed = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
   } catch {
-    throw invalid;
+    throw invalidCursor();
   }
   const { o, k } = (parsed ?? {}) as { o?: unknown; k?: unknown };
   if (
-    o !== ordering.name ||
+    o !== orderingTag(ordering) ||
     !Array.isArray(k) ||
     k.length !== ordering.keys.length + 1 ||
-    !k.every((v) => typeof v === "string" || (typeof v === "number" && Number.isFinite(v)))
+    !k.every((v) => typeof v === "string" || (typeof v === "number" && Number.isFinite(v))) ||
+    !UUID.test(String(k.at(-1)))
   ) {
-    throw invalid;
+    throw invalidCursor();
   }
   return k as KeyValue[];
+}
+
+const TIMESTAMP_TYPES = new Set(["timestamptz", "timestamp", "timestamp with time zone", "timestamp without time zone"]);
+const INTEGER_TYPES = new Set(["smallint", "integer", "int", "int2", "int4", "int8", "bigint"]);
+const TEXT_TYPES = new Set(["varchar", "character varying", "text", "char", "character", "citext"]);
+
+/**
+ * Whether a cursor value can be what the key's column holds, for keys that are a plain column
+ * ("alias.property"): a forged value is refused here instead of failing as SQL.
+ */
+function fitsColumn(qb: SelectQueryBuilder<any>, sql: string, value: KeyValue): boolean {
+  const match = /^(\w+)\.(\w+)$/.exec(sql);
+  const alias = match ? qb.expressionMap.aliases.find((a) => a.name === match[1]) : undefined;
+  const column = alias?.hasMetadata ? alias.metadata.findColumnWithPropertyName(match![2]) : undefined;
+  if (!column) return true;
+  const type = typeof column.type === "function" ? column.type.name.toLowerCase() : String(column.type).toLowerCase();
+  if (type === "uuid") return typeof value === "string" && UUID.test(value);
+  if (TIMESTAMP_TYPES.has(type) || type === "date") {
+    // Cursors carry timestamps as Date.toISOString() writes them, and dates as YYYY-MM-DD.
+    if (typeof value !== "string" || Number.isNaN(Date.parse(value))) return false;
+    const iso = new Date(value).toISOString();
+    return type === "date" ? /^\d{4}-\d{2}-\d{2}$/.test(value) && iso.startsWith(value) : iso === value;
+  }
+  if (INTEGER_TYPES.has(type) || type === "number") return typeof value === "number" ? Number.isInteger(value) : /^-?\d{1,19}$/.test(value);
+  if (type === "numeric" || type === "decimal") return typeof value === "number" || /^-?\d{1,30}(\.\d{1,30})?$/.test(value);
+  if (TEXT_TYPES.has(type) || type === "string") return typeof value === "string";
+  return true;
 }
 
 export function pageSize(first: number | null | undefined): number {
@@ -138,7 +183,7 @@ export function toConnection<T extends { id: string }>(rows: T[], first: number,
   const page = rows.slice(0, first);
   const edges = page.map((node) => ({
     node,
-    cursor: encodeCursor(ordering.name, [
+    cursor: encodeCursor(ordering, [
       ...ordering.keys.map((k) => {
         const v = k.value(node);
         return v instanceof Date ? v.toISOString() : v;
@@ -173,6 +218,7 @@ export async function paginate<T extends ObjectLiteral & { id: string }>(
 
   if (args.after) {
     const values = cursorValues(args.after, ordering);
+    if (!values.every((value, i) => fitsColumn(qb, keys[i].sql, value))) throw invalidCursor();
     qb.andWhere(
       new Brackets((or) => {
         keys.forEach((key, i) => {

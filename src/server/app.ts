@@ -12,7 +12,7 @@ import type { RequestContext } from "../graphql/context";
 import { ErrorCode, formatError } from "../graphql/errors";
 import { LIMITS } from "../graphql/limits";
 import { buildFacetSchema } from "../graphql/schema";
-import { log } from "../logger";
+import { log, withRequestId } from "../logger";
 import { requestScopePlugin } from "../db/request-scope";
 import { createRequestContext } from "./context";
 import { limitsPlugin } from "./limits-plugin";
@@ -68,7 +68,8 @@ export async function createServer(config: Config, dataSource: DataSource, optio
     const incoming = req.headers["x-request-id"];
     req.requestId = typeof incoming === "string" && REQUEST_ID.test(incoming) ? incoming : randomUUID();
     res.setHeader("X-Request-Id", req.requestId);
-    next();
+    // Whatever is logged while handling the request carries its id.
+    withRequestId(req.requestId, next);
   });
 
   app.get("/healthz", (_req, res) => {

@@ -1,0 +1,95 @@
+import { generateKeyPairSync } from "node:crypto";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { ConfigError, loadConfig } from "./config";
+
+const SECRET = "0123456789abcdef0123456789abcdef"; // exactly 32 bytes
+const DATABASE_URL = "postgres://facet@db.internal:5432/facet";
+const rsaPem = (bits: number) => generateKeyPairSync("rsa", { modulusLength: bits }).privateKey.export({ type: "pkcs8", format: "pem" }).toString();
+
+let dataDir: string;
+beforeEach(() => {
+  dataDir = mkdtempSync(path.join(os.tmpdir(), "facet-config-"));
+});
+afterEach(() => rmSync(dataDir, { recursive: true, force: true }));
+
+const production = (env: NodeJS.ProcessEnv) => () => loadConfig({ NODE_ENV: "production", DATA_DIR: dataDir, ...env });
+
+describe("loadConfig with NODE_ENV=production", () => {
+  it("starts with a real database and a real secret, migrating on start unless told not to", () => {
+    const config = production({ DATABASE_URL, JWT_SECRET: SECRET })();
+    expect(config).toMatchObject({ env: "production", databaseUrl: DATABASE_URL, migrateOnStart: true, jwt: { algorithm: "HS256", signingKey: SECRET } });
+    expect(production({ DATABASE_URL, JWT_SECRET: SECRET, MIGRATE_ON_START: "false" })().migrateOnStart).toBe(false);
+  });
+
+  it("refuses the embedded database", () => {
+    expect(production({ JWT_SECRET: SECRET })).toThrow(ConfigError);
+    expect(production({ JWT_SECRET: SECRET, DATABASE_URL: "" })).toThrow(/requires DATABASE_URL: the embedded database is for development only/);
+  });
+
+  it("refuses to start without a JWT secret or key, and generates none", () => {
+    expect(production({ DATABASE_URL })).toThrow(/requires JWT_SECRET \(32\+ random bytes\) or JWT_PRIVATE_KEY/);
+    expect(production({ DATABASE_URL, JWT_SECRET: "" })).toThrow(ConfigError);
+    expect(existsSync(path.join(dataDir, "dev-jwt-secret"))).toBe(false);
+  });
+
+  it("refuses a JWT secret shorter than 32 bytes, counting bytes rather than characters", () => {
+    expect(production({ DATABASE_URL, JWT_SECRET: SECRET.slice(1) })).toThrow(/JWT_SECRET must be at least 32 bytes/);
+    expect(production({ DATABASE_URL, JWT_SECRET: "facet-demo-2026" })).toThrow(/at least 32 bytes/);
+    // 16 two-byte characters are 32 bytes.
+    expect(production({ DATABASE_URL, JWT_SECRET: "é".repeat(16) })().jwt.signingKey).toBe("é".repeat(16));
+  });
+
+  it("takes an RSA key of 2048 bits or more instead of a secret, and refuses a weak or unreadable one", () => {
+    const key = rsaPem(2048);
+    const config = production({ DATABASE_URL, JWT_PRIVATE_KEY: key.replace(/\n/g, "\\n"), JWT_SECRET: "short" })();
+    expect(config.jwt.algorithm).toBe("RS256");
+    expect(config.jwt.verifyingKey).toMatch(/^-----BEGIN PUBLIC KEY-----/);
+    expect(production({ DATABASE_URL, JWT_PRIVATE_KEY: rsaPem(1024) })).toThrow(/at least 2048 bits/);
+    expect(production({ DATABASE_URL, JWT_PRIVATE_KEY: "not a key" })).toThrow(/not a readable PEM private key/);
+  });
+});
+
+describe("loadConfig outside production", () => {
+  it("runs on the embedded database and keeps a generated secret in the data directory across starts", () => {
+    const first = loadConfig({ NODE_ENV: "development", DATA_DIR: dataDir });
+    expect(first.databaseUrl).toBeUndefined();
+    expect(first.jwt.signingKey.length).toBeGreaterThanOrEqual(32);
+    expect(readFileSync(path.join(dataDir, "dev-jwt-secret"), "utf8")).toBe(first.jwt.signingKey);
+    expect(loadConfig({ NODE_ENV: "development", DATA_DIR: dataDir }).jwt.signingKey).toBe(first.jwt.signingKey);
+  });
+
+  it("still refuses a short JWT secret", () => {
+    expect(() => loadConfig({ NODE_ENV: "development", DATA_DIR: dataDir, JWT_SECRET: "too short" })).toThrow(/at least 32 bytes/);
+  });
+
+  it("documents its defaults", () => {
+    expect(loadConfig({ DATA_DIR: dataDir })).toMatchObject({
+      env: "development",
+      port: 4000,
+      host: "0.0.0.0",
+      migrateOnStart: true,
+      dbPoolSize: 10,
+      dbStatementTimeoutMs: 5000,
+      jwt: { issuer: "facet", audience: "facet-api", accessTokenTtlSeconds: 3600 },
+      corsOrigins: [],
+      bodyLimit: "100kb",
+      shutdownGraceMs: 10_000,
+      logLevel: "info",
+      redisUrl: undefined,
+      rateLimit: { principal: { capacity: 20_000, restorePerSecond: 1000 }, anonymous: { capacity: 2000, restorePerSecond: 20 } },
+    });
+    expect(loadConfig({ NODE_ENV: "test", DATA_DIR: dataDir }).logLevel).toBe("warn");
+  });
+
+  it.each([
+    ["NODE_ENV", "staging", /NODE_ENV must be development, production or test/],
+    ["PORT", "http", /PORT must be an integer/],
+    ["ACCESS_TOKEN_TTL_SECONDS", "30", /ACCESS_TOKEN_TTL_SECONDS must be an integer between 60 and 86400/],
+    ["MIGRATE_ON_START", "maybe", /MIGRATE_ON_START must be true or false/],
+    ["LOG_LEVEL", "verbose", /LOG_LEVEL must be debug, info, warn or error/],
+  ])("refuses %s=%s", (name, value, message) => {
+    expect(() => loadConfig({ DATA_DIR: dataDir, [name]: value })).toThrow(message);
+  });
+});

@@ -1,0 +1,89 @@
+import { cursorValues, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, pageSize, toConnection, type Ordering } from "./connection";
+
+interface Row {
+  id: string;
+  name: string;
+  createdAt: Date;
+}
+
+const byName: Ordering<Row> = { name: "name", keys: [{ sql: "d.name", direction: "ASC", value: (r) => r.name }], id: "d.id" };
+// Another list ordered by a key of the same name.
+const productsByName: Ordering<Row> = { name: "name", keys: [{ sql: "p.name", direction: "ASC", value: (r) => r.name }], id: "p.id" };
+const newest: Ordering<Row> = { name: "newest", keys: [{ sql: "d.createdAt", direction: "DESC", value: (r) => r.createdAt }], id: "d.id" };
+
+const row = (n: number): Row => ({
+  id: `00000000-0000-4000-8000-${String(n).padStart(12, "0")}`,
+  name: `Row ${n}`,
+  createdAt: new Date(Date.UTC(2026, 0, 1, 0, 0, 0, n)),
+});
+
+const badCursor = { extensions: { code: "BAD_USER_INPUT", argument: "after" } };
+const encode = (value: unknown) => Buffer.from(JSON.stringify(value), "utf8").toString("base64url");
+const decode = (cursor: string) => JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")) as { k: unknown[] } & Record<string, unknown>;
+
+describe("pageSize", () => {
+  it("defaults to 20 and allows 1 to 100", () => {
+    expect(pageSize(undefined)).toBe(DEFAULT_PAGE_SIZE);
+    expect(pageSize(null)).toBe(20);
+    expect(pageSize(1)).toBe(1);
+    expect(pageSize(MAX_PAGE_SIZE)).toBe(100);
+  });
+
+  it.each([0, -1, 101, 1.5, Number.NaN])("refuses %p, naming `first`", (first) => {
+    expect(() => pageSize(first)).toThrow(expect.objectContaining({ extensions: { code: "BAD_USER_INPUT", argument: "first" } }));
+  });
+});
+
+describe("toConnection", () => {
+  it("keeps one page and tells from the extra row that more follow", () => {
+    const page = toConnection([row(1), row(2), row(3)], 2, false, byName);
+    expect(page.nodes).toEqual([row(1), row(2)]);
+    expect(page.edges.map((e) => e.node)).toEqual(page.nodes);
+    expect(page.pageInfo).toEqual({ hasNextPage: true, hasPreviousPage: false, startCursor: page.edges[0].cursor, endCursor: page.edges[1].cursor });
+  });
+
+  it("has no next page without the extra row, and no cursors when empty", () => {
+    expect(toConnection([row(1), row(2)], 2, true, byName).pageInfo).toMatchObject({ hasNextPage: false, hasPreviousPage: true });
+    expect(toConnection([], 2, true, byName).pageInfo).toEqual({ hasNextPage: false, hasPreviousPage: true, startCursor: null, endCursor: null });
+  });
+
+  it("writes cursors that read back as the row's sort keys and id", () => {
+    const [edge] = toConnection([row(7)], 1, false, byName).edges;
+    expect(cursorValues(edge.cursor, byName)).toEqual(["Row 7", row(7).id]);
+    // Times travel as ISO strings with their milliseconds.
+    const [timed] = toConnection([row(7)], 1, false, newest).edges;
+    expect(cursorValues(timed.cursor, newest)).toEqual(["2026-01-01T00:00:00.007Z", row(7).id]);
+  });
+});
+
+describe("cursorValues", () => {
+  const cursorOf = (ordering: Ordering<Row>) => toConnection([row(1)], 1, false, ordering).edges[0].cursor;
+
+  it("refuses a cursor of another order", () => {
+    expect(() => cursorValues(cursorOf(newest), byName)).toThrow(expect.objectContaining(badCursor));
+  });
+
+  it("refuses a cursor of another list whose order has the same name", () => {
+    expect(() => cursorValues(cursorOf(productsByName), byName)).toThrow(expect.objectContaining(badCursor));
+    expect(() => cursorValues(cursorOf(byName), productsByName)).toThrow(expect.objectContaining(badCursor));
+    expect(cursorValues(cursorOf(byName), { ...byName })).toEqual(["Row 1", row(1).id]);
+  });
+
+  it.each([
+    ["empty", ""],
+    ["not base64url", "a+b/c="],
+    ["not JSON", Buffer.from("{nope").toString("base64url")],
+    ["JSON null", encode(null)],
+    ["longer than 1000 characters", "A".repeat(1001)],
+  ])("refuses a cursor that is %s", (_case, cursor) => {
+    expect(() => cursorValues(cursor, byName)).toThrow(expect.objectContaining(badCursor));
+  });
+
+  it("refuses a cursor whose values do not fit the order", () => {
+    const real = decode(cursorOf(byName));
+    for (const k of [[], ["Row 1"], ["Row 1", row(1).id, "extra"], ["Row 1", "not-a-uuid"], [null, row(1).id], [{}, row(1).id]]) {
+      expect(() => cursorValues(encode({ ...real, k }), byName)).toThrow(expect.objectContaining(badCursor));
+    }
+    expect(cursorValues(encode(real), byName)).toEqual(["Row 1", row(1).id]);
+  });
+});
