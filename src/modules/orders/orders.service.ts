@@ -196,26 +196,26 @@ function lineDescription(product: Product, variant: Variant, c: LineCustomizatio
   return parts.filter(Boolean).join(", ").slice(0, 400);
 }
 
-function checkCustomization(errors: UserErrors, path: (string | number)[], product: Product, c: LineCustomization): void {
+function checkCustomization(errors: UserErrors, path: (field: string) => (string | number)[], product: Product, c: LineCustomization): void {
   const offered = product.customizationOptions ?? {};
   if (c.size !== undefined) {
-    if (!offered.customSizes) errors.add([...path, "size"], `${product.styleCode} is not made in custom sizes`, UserErrorCode.NOT_OFFERED);
-    else if (c.size.length > 20) errors.add([...path, "size"], "Size must be at most 20 characters", UserErrorCode.TOO_LONG);
+    if (!offered.customSizes) errors.add(path("size"), `${product.styleCode} is not made in custom sizes`, UserErrorCode.NOT_OFFERED);
+    else if (c.size.length > 20) errors.add(path("size"), "Size must be at most 20 characters", UserErrorCode.TOO_LONG);
   }
   if (c.plating !== undefined && !(offered.platings ?? []).includes(c.plating)) {
-    errors.add([...path, "plating"], `${product.styleCode} is not offered with ${c.plating} plating`, UserErrorCode.NOT_OFFERED);
+    errors.add(path("plating"), `${product.styleCode} is not offered with ${c.plating} plating`, UserErrorCode.NOT_OFFERED);
   }
   if (c.stone !== undefined && !(offered.stones ?? []).includes(c.stone)) {
-    errors.add([...path, "stone"], `${product.styleCode} is not offered with ${c.stone}`, UserErrorCode.NOT_OFFERED);
+    errors.add(path("stone"), `${product.styleCode} is not offered with ${c.stone}`, UserErrorCode.NOT_OFFERED);
   }
   if (c.branding !== undefined) {
-    if (!offered.branding) errors.add([...path, "branding"], `${product.styleCode} is not offered with branding`, UserErrorCode.NOT_OFFERED);
-    else if (c.branding.length > 60) errors.add([...path, "branding"], "Branding must be at most 60 characters", UserErrorCode.TOO_LONG);
+    if (!offered.branding) errors.add(path("branding"), `${product.styleCode} is not offered with branding`, UserErrorCode.NOT_OFFERED);
+    else if (c.branding.length > 60) errors.add(path("branding"), "Branding must be at most 60 characters", UserErrorCode.TOO_LONG);
   }
   if (c.engraving !== undefined) {
     const max = offered.engravingMaxLength ?? 0;
-    if (max === 0) errors.add([...path, "engraving"], `${product.styleCode} is not offered with engraving`, UserErrorCode.NOT_OFFERED);
-    else if (c.engraving.length > max) errors.add([...path, "engraving"], `Engraving must be at most ${max} characters`, UserErrorCode.TOO_LONG);
+    if (max === 0) errors.add(path("engraving"), `${product.styleCode} is not offered with engraving`, UserErrorCode.NOT_OFFERED);
+    else if (c.engraving.length > max) errors.add(path("engraving"), `Engraving must be at most ${max} characters`, UserErrorCode.TOO_LONG);
   }
 }
 
@@ -229,7 +229,7 @@ async function place(
   tx: RequestContext,
   distributor: Distributor,
   request: PlacementRequest,
-  paths: { lines: string[]; currency: string[] },
+  paths: { line: (index: number, ...field: string[]) => (string | number)[]; currency: string[] },
 ): Promise<Order> {
   const errors = new UserErrors();
   if (request.currency && request.currency !== distributor.currency) {
@@ -251,15 +251,14 @@ async function place(
   );
 
   request.lines.forEach((line, i) => {
-    const path = [...paths.lines, i];
     const variant = variants.get(line.variantId);
-    if (!variant) return void errors.add([...path, "variantId"], "No variant with this id", UserErrorCode.NOT_FOUND);
+    if (!variant) return void errors.add(paths.line(i, "variantId"), "No variant with this id", UserErrorCode.NOT_FOUND);
     const product = products.get(variant.productId)!;
     if (line.quantity < product.minimumOrderQuantity) {
-      errors.add([...path, "quantity"], `${variant.sku} has a minimum order quantity of ${product.minimumOrderQuantity}`, UserErrorCode.OUT_OF_RANGE);
+      errors.add(paths.line(i, "quantity"), `${variant.sku} has a minimum order quantity of ${product.minimumOrderQuantity}`, UserErrorCode.OUT_OF_RANGE);
     }
-    if (!prices.has(variant.id)) errors.add([...path, "variantId"], `Your price list has no price for ${variant.sku}`, UserErrorCode.PRICE_MISSING);
-    checkCustomization(errors, [...path, "customization"], product, line.customization);
+    if (!prices.has(variant.id)) errors.add(paths.line(i, "variantId"), `Your price list has no price for ${variant.sku}`, UserErrorCode.PRICE_MISSING);
+    checkCustomization(errors, (field) => paths.line(i, "customization", field), product, line.customization);
   });
   if (errors.any) throw new Rejected(errors.list);
 
@@ -285,7 +284,7 @@ async function place(
     const custom = Boolean(line.customization.size || line.customization.plating || line.customization.stone);
     const available = custom ? 0 : (stock.get(variant.id) ?? 0);
     if ((variant.discontinued || product.discontinued) && (custom || line.quantity > available)) {
-      errors.add([...paths.lines, i, "quantity"], `${variant.sku} is discontinued: only ${available} can be had, from stock`, UserErrorCode.INVALID_STATE);
+      errors.add(paths.line(i, "quantity"), `${variant.sku} is discontinued: only ${available} can be had, from stock`, UserErrorCode.INVALID_STATE);
     }
     const quote = quoteLeadTime({
       today,
@@ -486,7 +485,7 @@ export async function placeOrder(ctx: RequestContext, input: PlaceOrderInput): P
     lines: requests,
   };
   return placeOnce(ctx, "placeOrder", key, ["input", "idempotencyKey"], request, (tx, distributor) =>
-    place(tx, distributor, request, { lines: ["input", "lines"], currency: ["input", "currency"] }),
+    place(tx, distributor, request, { line: (i, ...field) => ["input", "lines", i, ...field], currency: ["input", "currency"] }),
   );
 }
 
@@ -515,7 +514,9 @@ export async function reorder(ctx: RequestContext, input: ReorderInput): Promise
         requestedShipDate: null,
         lines: lines.map((l) => ({ variantId: l.variantId!, quantity: l.quantity, customization: l.customization })),
       },
-      { lines: ["input", "orderId"], currency: ["input", "orderId"] },
+      // The earlier order's lines are not part of this input: a line that can no longer be
+      // ordered is the earlier order's fault (the message names its SKU).
+      { line: () => ["input", "orderId"], currency: ["input", "orderId"] },
     );
   });
 }
