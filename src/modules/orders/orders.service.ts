@@ -604,8 +604,12 @@ export async function cancelOrder(ctx: RequestContext, input: CancelOrderInput):
       if (line.variantId && line.fromStock > 0) release.set(line.variantId, (release.get(line.variantId) ?? 0) + line.fromStock);
       for (const a of line.batchAllocations) unallocate.set(a.batchId, (unallocate.get(a.batchId) ?? 0) + a.quantity);
     }
+    // Rows are locked in the order placement locks them (stock by variant, then batches by id):
+    // an UPDATE … FROM unnest() locks in whatever order its plan visits, and a cancellation and a
+    // placement that lock the same rows in opposite orders deadlock.
     if (release.size) {
       const variantIds = [...release.keys()].sort();
+      await tx.db.query(`SELECT 1 FROM stock_levels WHERE variant_id = ANY($1) ORDER BY variant_id FOR UPDATE`, [variantIds]);
       await tx.db.query(
         `UPDATE stock_levels s SET reserved = s.reserved - d.quantity, updated_at = now()
          FROM unnest($1::uuid[], $2::int[]) AS d(variant_id, quantity) WHERE s.variant_id = d.variant_id`,
@@ -613,6 +617,7 @@ export async function cancelOrder(ctx: RequestContext, input: CancelOrderInput):
       );
     }
     if (unallocate.size) {
+      await tx.db.query(`SELECT 1 FROM production_batches WHERE id = ANY($1) ORDER BY id FOR UPDATE`, [[...unallocate.keys()]]);
       await tx.db.query(
         `UPDATE production_batches b SET allocated = GREATEST(b.allocated - d.quantity, 0)
          FROM unnest($1::uuid[], $2::int[]) AS d(id, quantity) WHERE b.id = d.id`,
