@@ -8,7 +8,7 @@ import { idOfType } from "../../graphql/node";
 import type { CurrencyCode, Incoterm } from "../../graphql/scalars";
 import { Rejected, UserErrorCode, UserErrors, userError, type UserError } from "../../graphql/user-error";
 import * as validate from "../../graphql/validate";
-import { likePattern, SQL_TODAY_UTC, SYNC_HORIZON, todayUtc } from "../../db/sql";
+import { likePattern, readSyncHorizon, SQL_TODAY_UTC, todayUtc } from "../../db/sql";
 import { mutate } from "../../db/transaction";
 import { tenantQuery } from "../../db/tenancy";
 import { actorOf, Distributor } from "../accounts";
@@ -48,7 +48,7 @@ const ORDERINGS: Record<OrderOrderField, Ordering<Order>> = {
 };
 
 
-export function listOrders(
+export async function listOrders(
   ctx: RequestContext,
   args: ConnectionArgs,
   filter: OrderFilter | null | undefined,
@@ -74,7 +74,8 @@ export function listOrders(
       { search: likePattern(search) },
     );
   }
-  if (order === OrderOrderField.UPDATED) qb.andWhere(`o.updatedAt < ${SYNC_HORIZON}`);
+  // In update order a page holds only changes that are final: none can still commit before it.
+  if (order === OrderOrderField.UPDATED) qb.andWhere("o.updatedAt < CAST(:horizon AS timestamptz)", { horizon: await readSyncHorizon(ctx.db) });
   return paginate(qb, args, ORDERINGS[order]);
 }
 
