@@ -1,3 +1,5 @@
+import type { EntityManager } from "typeorm";
+
 // SQL fragments with one meaning across modules.
 
 /** Today's date in UTC: the one definition of "today" shared with the services. */
@@ -19,3 +21,16 @@ export function likePattern(text: string): string {
 // everything before that horizon is final, and nothing that commits later can land before it.
 // (facet_sync_horizon() reads pg_stat_activity with its owner's rights; see the RLS migration.)
 export const SYNC_HORIZON = "facet_sync_horizon()";
+
+/**
+ * The sync horizon, read in a statement of its own before the page query. Read inside the page
+ * query it comes too late: the query's snapshot is taken first, and a writer that commits between
+ * that snapshot and the look at pg_stat_activity is neither open (so the horizon passes its
+ * updated_at) nor visible (so the page lacks its row); a reader resuming from a later updatedAt
+ * would never see that change. In a READ COMMITTED transaction the next statement's snapshot
+ * sees every writer that was no longer open here. Text, so no microsecond is lost in JavaScript.
+ */
+export async function readSyncHorizon(db: EntityManager): Promise<string> {
+  const [{ horizon }] = (await db.query(`SELECT ${SYNC_HORIZON}::text AS horizon`)) as { horizon: string }[];
+  return horizon;
+}

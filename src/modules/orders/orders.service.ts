@@ -8,7 +8,7 @@ import { idOfType } from "../../graphql/node";
 import type { CurrencyCode, Incoterm } from "../../graphql/scalars";
 import { Rejected, UserErrorCode, UserErrors, userError, type UserError } from "../../graphql/user-error";
 import * as validate from "../../graphql/validate";
-import { likePattern, SQL_TODAY_UTC, SYNC_HORIZON, todayUtc } from "../../db/sql";
+import { likePattern, readSyncHorizon, SQL_TODAY_UTC, todayUtc } from "../../db/sql";
 import { mutate } from "../../db/transaction";
 import { tenantQuery } from "../../db/tenancy";
 import { actorOf, Distributor } from "../accounts";
@@ -48,7 +48,7 @@ const ORDERINGS: Record<OrderOrderField, Ordering<Order>> = {
 };
 
 
-export function listOrders(
+export async function listOrders(
   ctx: RequestContext,
   args: ConnectionArgs,
   filter: OrderFilter | null | undefined,
@@ -74,7 +74,8 @@ export function listOrders(
       { search: likePattern(search) },
     );
   }
-  if (order === OrderOrderField.UPDATED) qb.andWhere(`o.updatedAt < ${SYNC_HORIZON}`);
+  // In update order a page holds only changes that are final: none can still commit before it.
+  if (order === OrderOrderField.UPDATED) qb.andWhere("o.updatedAt < CAST(:horizon AS timestamptz)", { horizon: await readSyncHorizon(ctx.db) });
   return paginate(qb, args, ORDERINGS[order]);
 }
 
@@ -196,41 +197,54 @@ function lineDescription(product: Product, variant: Variant, c: LineCustomizatio
   return parts.filter(Boolean).join(", ").slice(0, 400);
 }
 
-function checkCustomization(errors: UserErrors, path: (string | number)[], product: Product, c: LineCustomization): void {
+function checkCustomization(errors: UserErrors, path: (field: string) => (string | number)[], product: Product, c: LineCustomization): void {
   const offered = product.customizationOptions ?? {};
   if (c.size !== undefined) {
-    if (!offered.customSizes) errors.add([...path, "size"], `${product.styleCode} is not made in custom sizes`, UserErrorCode.NOT_OFFERED);
-    else if (c.size.length > 20) errors.add([...path, "size"], "Size must be at most 20 characters", UserErrorCode.TOO_LONG);
+    if (!offered.customSizes) errors.add(path("size"), `${product.styleCode} is not made in custom sizes`, UserErrorCode.NOT_OFFERED);
+    else if (c.size.length > 20) errors.add(path("size"), "Size must be at most 20 characters", UserErrorCode.TOO_LONG);
   }
   if (c.plating !== undefined && !(offered.platings ?? []).includes(c.plating)) {
-    errors.add([...path, "plating"], `${product.styleCode} is not offered with ${c.plating} plating`, UserErrorCode.NOT_OFFERED);
+    errors.add(path("plating"), `${product.styleCode} is not offered with ${c.plating} plating`, UserErrorCode.NOT_OFFERED);
   }
   if (c.stone !== undefined && !(offered.stones ?? []).includes(c.stone)) {
-    errors.add([...path, "stone"], `${product.styleCode} is not offered with ${c.stone}`, UserErrorCode.NOT_OFFERED);
+    errors.add(path("stone"), `${product.styleCode} is not offered with ${c.stone}`, UserErrorCode.NOT_OFFERED);
   }
   if (c.branding !== undefined) {
-    if (!offered.branding) errors.add([...path, "branding"], `${product.styleCode} is not offered with branding`, UserErrorCode.NOT_OFFERED);
-    else if (c.branding.length > 60) errors.add([...path, "branding"], "Branding must be at most 60 characters", UserErrorCode.TOO_LONG);
+    if (!offered.branding) errors.add(path("branding"), `${product.styleCode} is not offered with branding`, UserErrorCode.NOT_OFFERED);
+    else if (c.branding.length > 60) errors.add(path("branding"), "Branding must be at most 60 characters", UserErrorCode.TOO_LONG);
   }
   if (c.engraving !== undefined) {
     const max = offered.engravingMaxLength ?? 0;
-    if (max === 0) errors.add([...path, "engraving"], `${product.styleCode} is not offered with engraving`, UserErrorCode.NOT_OFFERED);
-    else if (c.engraving.length > max) errors.add([...path, "engraving"], `Engraving must be at most ${max} characters`, UserErrorCode.TOO_LONG);
+    if (max === 0) errors.add(path("engraving"), `${product.styleCode} is not offered with engraving`, UserErrorCode.NOT_OFFERED);
+    else if (c.engraving.length > max) errors.add(path("engraving"), `Engraving must be at most ${max} characters`, UserErrorCode.TOO_LONG);
   }
 }
 
+/** What a placement wrote: the order and its lines. */
+interface Placed {
+  order: Order;
+  lines: OrderLine[];
+}
+
+/** Records which order an idempotency key placed, in the placement's transaction. */
+type AttachKey = (orderId: string) => Promise<void>;
+
 /**
- * Creates the order inside the caller's transaction. Stock rows and batches of every variant are
- * locked in a fixed order (so concurrent placements queue instead of deadlocking) and each line
- * takes what stock covers, then free batch capacity, then a new run — the lead-time quote's rule.
- * Size, plating or stone changes cannot come off the shelf, so such lines are always made.
+ * Creates the order inside the caller's transaction. Every line is priced first, and the order,
+ * its first history entry and the idempotency key's link are written; only then are the stock
+ * rows and batches of every variant locked, in a fixed order (so concurrent placements queue
+ * instead of deadlocking), and each line takes what stock covers, then free batch capacity, then
+ * a new run — the lead-time quote's rule. Every placement of a variant waits for that lock until
+ * the one holding it commits, so as little as possible happens between the two. Size, plating or
+ * stone changes cannot come off the shelf, so such lines are always made.
  */
 async function place(
   tx: RequestContext,
   distributor: Distributor,
   request: PlacementRequest,
-  paths: { lines: string[]; currency: string[] },
-): Promise<Order> {
+  paths: { line: (index: number, ...field: string[]) => (string | number)[]; currency: string[] },
+  attach: AttachKey,
+): Promise<Placed> {
   const errors = new UserErrors();
   if (request.currency && request.currency !== distributor.currency) {
     errors.add(paths.currency, `Orders are in the contract currency, ${distributor.currency}`, UserErrorCode.INVALID);
@@ -251,17 +265,36 @@ async function place(
   );
 
   request.lines.forEach((line, i) => {
-    const path = [...paths.lines, i];
     const variant = variants.get(line.variantId);
-    if (!variant) return void errors.add([...path, "variantId"], "No variant with this id", UserErrorCode.NOT_FOUND);
+    if (!variant) return void errors.add(paths.line(i, "variantId"), "No variant with this id", UserErrorCode.NOT_FOUND);
     const product = products.get(variant.productId)!;
     if (line.quantity < product.minimumOrderQuantity) {
-      errors.add([...path, "quantity"], `${variant.sku} has a minimum order quantity of ${product.minimumOrderQuantity}`, UserErrorCode.OUT_OF_RANGE);
+      errors.add(paths.line(i, "quantity"), `${variant.sku} has a minimum order quantity of ${product.minimumOrderQuantity}`, UserErrorCode.OUT_OF_RANGE);
     }
-    if (!prices.has(variant.id)) errors.add([...path, "variantId"], `Your price list has no price for ${variant.sku}`, UserErrorCode.PRICE_MISSING);
-    checkCustomization(errors, [...path, "customization"], product, line.customization);
+    if (!prices.has(variant.id)) errors.add(paths.line(i, "variantId"), `Your price list has no price for ${variant.sku}`, UserErrorCode.PRICE_MISSING);
+    checkCustomization(errors, (field) => paths.line(i, "customization", field), product, line.customization);
   });
   if (errors.any) throw new Rejected(errors.list);
+
+  const priced = request.lines.map((line) => {
+    const variant = variants.get(line.variantId)!;
+    const unitPrice = prices.get(variant.id)!.amount;
+    return { line, variant, product: products.get(variant.productId)!, unitPrice, lineTotal: multiply(unitPrice, line.quantity) };
+  });
+  const today = todayUtc();
+  const order = await insertHeader(
+    tx,
+    distributor,
+    {
+      buyerReference: request.buyerReference,
+      incoterm: request.incoterm ?? distributor.defaultIncoterm,
+      requestedShipDate: request.requestedShipDate,
+      designBriefId: request.designBriefId ?? null,
+    },
+    // The ship date is known once stock and production are allotted, below.
+    { total: sum(priced.map((p) => p.lineTotal)), lineCount: priced.length, estimatedShipDate: today },
+  );
+  await attach(order.id);
 
   const stock = new Map<string, number>();
   for (const row of (await tx.db.query(
@@ -276,16 +309,13 @@ async function place(
     [variantIds],
   )) as { id: string; variant_id: string; free: number; ready_date: string; description: string }[];
 
-  const today = todayUtc();
   const reservedByVariant = new Map<string, number>();
   const allocatedByBatch = new Map<string, number>();
-  const lines = request.lines.map((line, i) => {
-    const variant = variants.get(line.variantId)!;
-    const product = products.get(variant.productId)!;
+  const lines = priced.map(({ line, variant, product, unitPrice, lineTotal }, i) => {
     const custom = Boolean(line.customization.size || line.customization.plating || line.customization.stone);
     const available = custom ? 0 : (stock.get(variant.id) ?? 0);
     if ((variant.discontinued || product.discontinued) && (custom || line.quantity > available)) {
-      errors.add([...paths.lines, i, "quantity"], `${variant.sku} is discontinued: only ${available} can be had, from stock`, UserErrorCode.INVALID_STATE);
+      errors.add(paths.line(i, "quantity"), `${variant.sku} is discontinued: only ${available} can be had, from stock`, UserErrorCode.INVALID_STATE);
     }
     const quote = quoteLeadTime({
       today,
@@ -302,7 +332,6 @@ async function place(
     reservedByVariant.set(variant.id, (reservedByVariant.get(variant.id) ?? 0) + quote.fromStock);
     const batchAllocations: BatchAllocation[] = quote.allocations.filter((a) => a.batchId).map((a) => ({ batchId: a.batchId!, quantity: a.quantity }));
     for (const a of batchAllocations) allocatedByBatch.set(a.batchId, (allocatedByBatch.get(a.batchId) ?? 0) + a.quantity);
-    const unitPrice = prices.get(variant.id)!.amount;
     return {
       lineNumber: i + 1,
       variantId: variant.id,
@@ -310,7 +339,7 @@ async function place(
       description: lineDescription(product, variant, line.customization),
       quantity: line.quantity,
       unitPrice,
-      lineTotal: multiply(unitPrice, line.quantity),
+      lineTotal,
       fromStock: quote.fromStock,
       batchAllocations,
       estimatedShipDate: quote.estimatedShipDate,
@@ -335,44 +364,40 @@ async function place(
     );
   }
 
-  return insertOrder(
-    tx,
-    distributor,
-    {
-      buyerReference: request.buyerReference,
-      incoterm: request.incoterm ?? distributor.defaultIncoterm,
-      requestedShipDate: request.requestedShipDate,
-      designBriefId: request.designBriefId ?? null,
-    },
-    lines,
-  );
+  const inserted = await insertLines(tx, order.id, lines);
+  order.estimatedShipDate = latestShipDate(lines, today);
+  await tx.db.update(Order, { id: order.id }, { estimatedShipDate: order.estimatedShipDate });
+  return { order, lines: inserted };
 }
 
-async function insertOrder(
+type NewLine = Omit<OrderLine, "id" | "orderId">;
+
+const latestShipDate = (lines: NewLine[], today: string) => lines.reduce((latest, l) => (l.estimatedShipDate > latest ? l.estimatedShipDate : latest), today);
+
+/** A new PENDING order (without lines) and its first history entry, as written. */
+async function insertHeader(
   tx: RequestContext,
   distributor: Distributor,
-  order: Omit<Partial<Order>, "id" | "number" | "status" | "total" | "lineCount" | "placedAt" | "updatedAt">,
-  lines: Omit<OrderLine, "id" | "orderId">[],
+  order: Pick<Order, "buyerReference" | "incoterm" | "requestedShipDate" | "designBriefId">,
+  figures: Pick<Order, "total" | "lineCount" | "estimatedShipDate">,
 ): Promise<Order> {
-  const today = todayUtc();
   const [{ seq }] = (await tx.db.query(`SELECT nextval('order_number_seq') AS seq`)) as { seq: string }[];
   const actor = await actorOf(tx);
-  const { identifiers } = await tx.db.insert(Order, {
+  const values = {
     ...order,
-    number: `EXP-${today.slice(0, 4)}-${seq.padStart(6, "0")}`,
+    ...figures,
+    number: `EXP-${todayUtc().slice(0, 4)}-${seq.padStart(6, "0")}`,
     distributorId: distributor.id,
     placedByUserId: actor.userId,
     placedByApiClientId: actor.apiClientId,
     currency: distributor.currency,
-    estimatedShipDate: lines.reduce((latest, l) => (l.estimatedShipDate > latest ? l.estimatedShipDate : latest), today),
     status: OrderStatus.PENDING,
-    total: sum(lines.map((l) => l.lineTotal)),
-    lineCount: lines.length,
-  });
-  const orderId = identifiers[0].id as string;
-  await tx.db.insert(OrderLine, lines.map((l) => ({ ...l, orderId })));
+  };
+  // The insert returns what the database filled in (id, timestamps): no need to read the row back.
+  const { generatedMaps } = await tx.db.insert(Order, values);
+  const created = tx.db.create(Order, { ...values, ...generatedMaps[0] });
   await tx.db.insert(OrderStatusChange, {
-    orderId,
+    orderId: created.id,
     fromStatus: null,
     toStatus: OrderStatus.PENDING,
     changedByUserId: actor.userId,
@@ -380,39 +405,48 @@ async function insertOrder(
     changedByName: actor.name,
     note: null,
   });
-  return tx.db.findOneByOrFail(Order, { id: orderId });
+  return created;
+}
+
+async function insertLines(tx: RequestContext, orderId: string, lines: NewLine[]): Promise<OrderLine[]> {
+  const values = lines.map((l) => ({ ...l, orderId }));
+  const { generatedMaps } = await tx.db.insert(OrderLine, values);
+  return values.map((v, i) => tx.db.create(OrderLine, { ...v, ...generatedMaps[i] }));
 }
 
 /**
  * The pending order of an accepted design brief: one line for a piece that is not in the
  * catalog, at the quoted price, made to order within the quoted lead time.
  */
-export function placeDesignBriefOrder(
+export async function placeDesignBriefOrder(
   tx: RequestContext,
   distributor: Distributor,
   brief: { id: string; reference: string; description: string; quantity: number; unitPrice: string; leadTimeDays: number },
 ): Promise<Order> {
   const shipDate = new Date(Date.now() + brief.leadTimeDays * 86_400_000).toISOString().slice(0, 10);
-  return insertOrder(
+  const lines: NewLine[] = [
+    {
+      lineNumber: 1,
+      variantId: null,
+      sku: brief.reference,
+      description: brief.description.slice(0, 400),
+      quantity: brief.quantity,
+      unitPrice: brief.unitPrice,
+      lineTotal: multiply(brief.unitPrice, brief.quantity),
+      fromStock: 0,
+      batchAllocations: [],
+      estimatedShipDate: shipDate,
+      customization: {},
+    },
+  ];
+  const order = await insertHeader(
     tx,
     distributor,
     { buyerReference: brief.reference, incoterm: distributor.defaultIncoterm, requestedShipDate: null, designBriefId: brief.id },
-    [
-      {
-        lineNumber: 1,
-        variantId: null,
-        sku: brief.reference,
-        description: brief.description.slice(0, 400),
-        quantity: brief.quantity,
-        unitPrice: brief.unitPrice,
-        lineTotal: multiply(brief.unitPrice, brief.quantity),
-        fromStock: 0,
-        batchAllocations: [],
-        estimatedShipDate: shipDate,
-        customization: {},
-      },
-    ],
+    { total: sum(lines.map((l) => l.lineTotal)), lineCount: lines.length, estimatedShipDate: latestShipDate(lines, todayUtc()) },
   );
+  await insertLines(tx, order.id, lines);
+  return order;
 }
 
 function ownDistributorId(ctx: RequestContext): string {
@@ -432,14 +466,14 @@ async function placeOnce(
   key: string,
   keyPath: string[],
   hashed: unknown,
-  build: (tx: RequestContext, distributor: Distributor) => Promise<Order>,
+  build: (tx: RequestContext, distributor: Distributor, attach: AttachKey) => Promise<Placed>,
 ): Promise<PlaceOrderPayload> {
   const distributorId = ownDistributorId(ctx);
   const hash = requestHash(operation, hashed);
   const earlier = await replay(ctx, distributorId, key, hash, keyPath);
   if (earlier) return earlier;
 
-  return mutate(ctx, async (tx) => {
+  const result: PlaceOrderPayload & { lines?: OrderLine[] } = await mutate(ctx, async (tx) => {
     const [inserted] = (await tx.db.query(
       `INSERT INTO idempotency_keys (distributor_id, key, operation, request_hash) VALUES ($1, $2, $3, $4)
        ON CONFLICT (distributor_id, key) DO NOTHING RETURNING key`,
@@ -451,10 +485,14 @@ async function placeOnce(
       return raced!;
     }
     const distributor = await tx.db.findOneByOrFail(Distributor, { id: distributorId });
-    const order = await build(tx, distributor);
-    await tx.db.update(IdempotencyKey, { distributorId, key }, { orderId: order.id });
-    return { order, userErrors: [] as UserError[] };
+    const { order, lines } = await build(tx, distributor, async (orderId) => {
+      await tx.db.update(IdempotencyKey, { distributorId, key }, { orderId });
+    });
+    return { order, lines, userErrors: [] as UserError[] };
   });
+  // The payload shows the lines just written; they need not be read back.
+  if (result.order && result.lines) loader(ctx, linesByOrder).prime(result.order.id, result.lines);
+  return { order: result.order ?? null, userErrors: result.userErrors };
 }
 
 export async function placeOrder(ctx: RequestContext, input: PlaceOrderInput): Promise<PlaceOrderPayload> {
@@ -485,8 +523,8 @@ export async function placeOrder(ctx: RequestContext, input: PlaceOrderInput): P
     requestedShipDate: input.requestedShipDate ?? null,
     lines: requests,
   };
-  return placeOnce(ctx, "placeOrder", key, ["input", "idempotencyKey"], request, (tx, distributor) =>
-    place(tx, distributor, request, { lines: ["input", "lines"], currency: ["input", "currency"] }),
+  return placeOnce(ctx, "placeOrder", key, ["input", "idempotencyKey"], request, (tx, distributor, attach) =>
+    place(tx, distributor, request, { line: (i, ...field) => ["input", "lines", i, ...field], currency: ["input", "currency"] }, attach),
   );
 }
 
@@ -500,7 +538,7 @@ export async function reorder(ctx: RequestContext, input: ReorderInput): Promise
   const earlier = id ? await findOrderById(ctx, id) : null;
   if (!earlier) return { userErrors: userError(["input", "orderId"], "No such order", UserErrorCode.NOT_FOUND) };
 
-  return placeOnce(ctx, "reorder", key, ["input", "idempotencyKey"], { orderId: earlier.id, buyerReference }, async (tx, distributor) => {
+  return placeOnce(ctx, "reorder", key, ["input", "idempotencyKey"], { orderId: earlier.id, buyerReference }, async (tx, distributor, attach) => {
     const lines = await tx.db.find(OrderLine, { where: { orderId: earlier.id }, order: { lineNumber: "ASC" } });
     if (lines.some((l) => l.variantId === null)) {
       throw new Rejected(userError(["input", "orderId"], "An exclusive design-brief piece is not reordered; start a new brief", UserErrorCode.NOT_ALLOWED));
@@ -515,7 +553,10 @@ export async function reorder(ctx: RequestContext, input: ReorderInput): Promise
         requestedShipDate: null,
         lines: lines.map((l) => ({ variantId: l.variantId!, quantity: l.quantity, customization: l.customization })),
       },
-      { lines: ["input", "orderId"], currency: ["input", "orderId"] },
+      // The earlier order's lines are not part of this input: a line that can no longer be
+      // ordered is the earlier order's fault (the message names its SKU).
+      { line: () => ["input", "orderId"], currency: ["input", "orderId"] },
+      attach,
     );
   });
 }
@@ -564,8 +605,12 @@ export async function cancelOrder(ctx: RequestContext, input: CancelOrderInput):
       if (line.variantId && line.fromStock > 0) release.set(line.variantId, (release.get(line.variantId) ?? 0) + line.fromStock);
       for (const a of line.batchAllocations) unallocate.set(a.batchId, (unallocate.get(a.batchId) ?? 0) + a.quantity);
     }
+    // Rows are locked in the order placement locks them (stock by variant, then batches by id):
+    // an UPDATE … FROM unnest() locks in whatever order its plan visits, and a cancellation and a
+    // placement that lock the same rows in opposite orders deadlock.
     if (release.size) {
       const variantIds = [...release.keys()].sort();
+      await tx.db.query(`SELECT 1 FROM stock_levels WHERE variant_id = ANY($1) ORDER BY variant_id FOR UPDATE`, [variantIds]);
       await tx.db.query(
         `UPDATE stock_levels s SET reserved = s.reserved - d.quantity, updated_at = now()
          FROM unnest($1::uuid[], $2::int[]) AS d(variant_id, quantity) WHERE s.variant_id = d.variant_id`,
@@ -573,6 +618,7 @@ export async function cancelOrder(ctx: RequestContext, input: CancelOrderInput):
       );
     }
     if (unallocate.size) {
+      await tx.db.query(`SELECT 1 FROM production_batches WHERE id = ANY($1) ORDER BY id FOR UPDATE`, [[...unallocate.keys()]]);
       await tx.db.query(
         `UPDATE production_batches b SET allocated = GREATEST(b.allocated - d.quantity, 0)
          FROM unnest($1::uuid[], $2::int[]) AS d(id, quantity) WHERE b.id = d.id`,
