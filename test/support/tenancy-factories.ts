@@ -74,7 +74,11 @@ export interface TenantData {
   admin: User;
   inactive: User;
   clientId: string;
-  variants: { shared: string; own: string; sharedSku: string; ownSku: string; styleCode: string };
+  /** Database ids (and the product's global id) the probes build cursors and ids from. */
+  ids: { pendingOrder: string; client: string; product: string };
+  /** `shared` has a price for B and may get one for others; `own` is priced for B alone. */
+  variants: { shared: VariantRef; own: VariantRef; styleCode: string };
+  prices: { shared: string; own: string };
   placed: { key: string; input: TenancyPlaceOrderMutationVariables["input"] };
   shippedOrder: { id: string; number: string; buyerReference: string; lineSkus: string[] };
   pendingOrder: { id: string; number: string };
@@ -82,6 +86,12 @@ export interface TenantData {
   inTransit: { id: string; houseAirwayBill: string; masterAirwayBill: string; trackingNumber: string };
   feedback: { id: string };
   briefs: { draft: BriefRef; quoted: BriefRef; declined: BriefRef };
+}
+
+export interface VariantRef {
+  id: string;
+  globalId: string;
+  sku: string;
 }
 
 export interface BriefRef {
@@ -107,8 +117,9 @@ export async function buildTenantData(facet: TestFacet, b: Tenant, staff: Tenant
   const product = await createProduct(ds, { name: `Style ${marker}` });
   const shared = await createVariant(ds, product, { onHand: 50 });
   const own = await createVariant(ds, product, { onHand: 50 });
-  await setPrice(ds, b.distributor, shared, "410.00");
-  await setPrice(ds, b.distributor, own, "987.65");
+  const prices = { shared: "413.37", own: "987.65" };
+  await setPrice(ds, b.distributor, shared, prices.shared);
+  await setPrice(ds, b.distributor, own, prices.own);
   const variantId = (v: { id: string }) => toGlobalId("Variant", v.id);
 
   const key = unique("key");
@@ -187,7 +198,13 @@ export async function buildTenantData(facet: TestFacet, b: Tenant, staff: Tenant
     admin: b.admin,
     inactive,
     clientId: b.client.clientId,
-    variants: { shared: variantId(shared), own: variantId(own), sharedSku: shared.sku, ownSku: own.sku, styleCode: product.styleCode },
+    ids: { pendingOrder: Buffer.from(pending.id, "base64url").toString("utf8").split(":")[1], client: b.client.id, product: toGlobalId("Product", product.id) },
+    variants: {
+      shared: { id: shared.id, globalId: variantId(shared), sku: shared.sku },
+      own: { id: own.id, globalId: variantId(own), sku: own.sku },
+      styleCode: product.styleCode,
+    },
+    prices,
     placed: { key, input },
     shippedOrder: { id: shipped.id, number: shipped.number, buyerReference: shipped.buyerReference, lineSkus: shipped.lines.map((l) => l.sku) },
     pendingOrder: { id: pending.id, number: pending.number },
