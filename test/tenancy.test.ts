@@ -539,6 +539,7 @@ let schema: GraphQLSchema;
 let world: World;
 let tokens: Record<Principal, string>;
 let staffToken: string;
+let supportToken: string;
 /** Strings that belong to B alone: ids (raw and global), numbers, bills, emails, prices, texts. */
 let markers: string[];
 let withoutRls: ApolloServer<RequestContext>;
@@ -554,6 +555,7 @@ beforeAll(async () => {
   world = { b, a: { buyerEmail: tenants.a.buyer.email }, unknownEmail: `${unique("nobody")}@test.example` };
   tokens = tenants.a.tokens;
   staffToken = tenants.staff.manager;
+  supportToken = tenants.staff.support;
   markers = await markersOf(b);
 
   // Facet's own schema, resolvers and error masking, without the plugin that opens each request's
@@ -685,6 +687,20 @@ describe("the tenancy matrix covers the schema", () => {
     }
     expect(dead).toEqual([]);
   }, 120_000);
+});
+
+describe("support staff", () => {
+  it("read every distributor but may call no mutation except login: each answers FORBIDDEN and B is unchanged", async () => {
+    const mutations = Object.keys(schema.getMutationType()!.getFields()).filter((f) => f !== "login");
+    const before = await snapshotOf(facet, world.b.distributor.id);
+    const allowed: string[] = [];
+    for (const field of mutations) {
+      const got = answer(await run("through Facet", callsOf(CASES[field])[0], supportToken));
+      if (JSON.stringify(got.errors.map((e) => e.extensions?.code)) !== '["FORBIDDEN"]') allowed.push(`${field}: ${JSON.stringify(got)}`);
+    }
+    expect(allowed).toEqual([]);
+    expect(await snapshotOf(facet, world.b.distributor.id)).toEqual(before);
+  }, 60_000);
 });
 
 for (const mode of ["through Facet", "tenant filter alone"] as const) {
