@@ -6,6 +6,7 @@ import { Shipments1795000400000 } from "./1795000400000-shipments";
 import { Feedback1795000500000 } from "./1795000500000-feedback";
 import { RowLevelSecurity1795000600000 } from "./1795000600000-row-level-security";
 import { AuditLog1795000700000 } from "./1795000700000-audit-log";
+import { PrivateTables1795000750000 } from "./1795000750000-private-tables";
 import { ShipmentPartialLines1795000804000 } from "./1795000804000-shipment-partial-lines";
 import { CatalogFinenessIndex1795000810000 } from "./1795000810000-catalog-fineness-index";
 
@@ -19,6 +20,7 @@ export const migrations = [
   Feedback1795000500000,
   RowLevelSecurity1795000600000,
   AuditLog1795000700000,
+  PrivateTables1795000750000,
   ShipmentPartialLines1795000804000,
   CatalogFinenessIndex1795000810000,
 ];

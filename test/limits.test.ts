@@ -1,4 +1,7 @@
 import { UserRole } from "../src/graphql/access";
+import { toGlobalId } from "../src/graphql/node";
+import { Incoterm } from "../src/graphql/scalars";
+import { Order, OrderStatus } from "../src/modules/orders";
 import { LIMITS, measureOperation } from "../src/graphql/limits";
 import { MemoryRateLimitStore, RedisRateLimitStore } from "../src/server/rate-limit";
 import { parse, type OperationDefinitionNode } from "graphql";
@@ -33,6 +36,8 @@ describe("measuring an operation", () => {
     expect(await shape("{ a: viewer { role } b: viewer { role @include(if: true) } }")).toMatchObject({ aliases: 2, directives: 1 });
     expect(await shape("fragment F on Viewer { user { email } } { viewer { ...F } }")).toMatchObject({ cost: 2, depth: 3 });
     expect((await shape("{ __schema { types { name } } }")).introspection).toBe(true);
+    expect((await shape('{ nodes(ids: ["a", "b", "c"]) { id } }')).ids).toBe(3);
+    expect((await shape("query($ids: [ID!]!) { nodes(ids: $ids) { id } }", { ids: Array(250).fill("a") })).ids).toBe(250);
   });
 });
 
@@ -79,6 +84,87 @@ describe("abuse limits over HTTP", () => {
     expect(r.body.errors![0].extensions.code).toBe("BAD_USER_INPUT");
   });
 
+  it("refuses nodes(ids:) with more than 100 ids before running it", async () => {
+    const query = "query($ids: [ID!]!) { nodes(ids: $ids) { id } }";
+    const r = await fetch(await facet.url("/graphql"), {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
+      body: JSON.stringify({ query, variables: { ids: Array.from({ length: 101 }, (_, i) => toGlobalId("Order", `00000000-0000-4000-8000-${String(i).padStart(12, "0")}`)) } }),
+    });
+    expect(r.status).toBe(400);
+    expect(await r.json()).toEqual({ errors: [{ message: "`ids` may hold at most 100 ids, got 101", extensions: { code: "BAD_USER_INPUT" } }] });
+    const hundred = await post(facet, query, token, { ids: Array(100).fill(toGlobalId("Order", "00000000-0000-4000-8000-000000000000")) });
+    expect(hundred.status).toBe(200);
+    expect(hundred.body.data).toEqual({ nodes: Array(100).fill(null) });
+  });
+
+  it("refuses a NUL character in a string as bad input, before it reaches the database", async () => {
+    for (const [query, variables] of [
+      ["query($s: String) { orders(filter: { search: $s }) { nodes { id } } }", { s: "EXP\u0000" }],
+      ['{ order(number: "EXP\\u0000") { id } }', {}],
+    ] as const) {
+      const r = await post(facet, query, token, variables);
+      expect(r.status).toBe(400);
+      expect(r.body).toEqual({ errors: [{ message: "Strings may not contain the NUL character (U+0000)", extensions: { code: "BAD_USER_INPUT" } }] });
+    }
+    const login = await post(facet, 'mutation($e: String!) { login(input: { email: $e, password: "x" }) { accessToken } }', undefined, { e: "a\u0000@b.example" });
+    expect(login.status).toBe(400);
+    expect(login.body.errors![0].extensions.code).toBe("BAD_USER_INPUT");
+  });
+
+  it("refuses a request body over BODY_LIMIT with 413, in GraphQL's error shape", async () => {
+    const r = await post(facet, "query($s: String) { order(number: $s) { id } }", token, { s: "x".repeat(150_000) });
+    expect(r.status).toBe(413);
+    expect(r.body).toEqual({ errors: [{ message: "Request body is larger than 100kb", extensions: { code: "BAD_USER_INPUT" } }] });
+  });
+
+  it("refuses a request body that is not JSON with 400", async () => {
+    const r = await fetch(await facet.url("/graphql"), { method: "POST", headers: { "content-type": "application/json" }, body: '{"query": "{ viewer' });
+    expect(r.status).toBe(400);
+    expect(await r.json()).toEqual({ errors: [{ message: "Request body is not valid JSON", extensions: { code: "BAD_USER_INPUT" } }] });
+  });
+
+  it("refuses HTTP batching: an array of operations is one bad request", async () => {
+    const r = await fetch(await facet.url("/graphql"), {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
+      body: JSON.stringify([{ query: "{ viewer { role } }" }, { query: "{ viewer { role } }" }]),
+    });
+    expect(r.status).toBe(400);
+    expect(await r.json()).toEqual({ errors: [{ message: "Operation batching disabled.", extensions: { code: "BAD_USER_INPUT" } }] });
+  });
+
+  it("refuses CSRF-able simple requests: no content type, text/plain, forms, and GET without a preflight header", async () => {
+    const url = await facet.url("/graphql");
+    const body = JSON.stringify({ query: "{ __typename }" });
+    const simple = [
+      fetch(url, { method: "POST", body, headers: { authorization: `Bearer ${token}` } }),
+      fetch(url, { method: "POST", body, headers: { "content-type": "text/plain", authorization: `Bearer ${token}` } }),
+      fetch(url, { method: "POST", body: "query=%7B__typename%7D", headers: { "content-type": "application/x-www-form-urlencoded" } }),
+      fetch(url, { method: "POST", body, headers: { "content-type": "multipart/form-data; boundary=x" } }),
+      fetch(`${url}?query=%7B__typename%7D`),
+    ];
+    for (const r of await Promise.all(simple)) {
+      expect(r.status).toBe(400);
+      const { errors } = (await r.json()) as { errors: { message: string; extensions: { code: string } }[] };
+      expect(errors[0].message).toMatch(/Cross-Site Request Forgery/);
+      expect(errors[0].extensions.code).toBe("BAD_USER_INPUT");
+    }
+    // A header a browser cannot send cross-site without a CORS preflight lets the query through.
+    const preflighted = await fetch(`${url}?query=%7B__typename%7D`, { headers: { "apollo-require-preflight": "true" } });
+    expect(preflighted.status).toBe(200);
+    expect(await preflighted.json()).toMatchObject({ data: { __typename: "Query" } });
+  });
+
+  it("never runs a mutation sent with GET: 405 with Allow: POST", async () => {
+    const url = await facet.url("/graphql");
+    const mutation = encodeURIComponent('mutation { login(input: { email: "nobody@test.example", password: "x" }) { accessToken } }');
+    const r = await fetch(`${url}?query=${mutation}`, { headers: { "apollo-require-preflight": "true" } });
+    expect(r.status).toBe(405);
+    expect(r.headers.get("allow")).toBe("POST");
+    expect(await r.json()).toEqual({ errors: [{ message: "GET requests only support query operations, not mutation operations", extensions: { code: "BAD_USER_INPUT" } }] });
+  });
+
   it("reports the remaining budget in every response", async () => {
     const first = await post(facet, "{ viewer { role } }", token);
     const second = await post(facet, "{ viewer { role } }", token);
@@ -113,13 +199,17 @@ describe("rate limits", () => {
 
   it("limits sign-in attempts per IP address, aliases included", async () => {
     const login = (n: number) =>
-      `mutation { ${Array.from({ length: n }, (_, i) => `l${i}: login(input: { email: "nobody${i}@test.example", password: "x" }) { accessToken }`).join(" ")} }`;
-    // 14 logins + 10 for the mutation = 24 points of the 40.
+      `mutation { ${Array.from({ length: n }, (_, i) => `${i ? `l${i}: ` : ""}login(input: { email: "nobody${i}@test.example", password: "x" }) { accessToken }`).join(" ")} }`;
+    // 14 logins + 10 for the mutation = 24 points of the 40: every aliased login is charged.
     const burst = await post(facet, login(14));
     expect(burst.status).toBe(200);
-    const refused = await post(facet, login(14));
+    expect(burst.body.extensions!.rateLimit).toMatchObject({ cost: 24, remaining: 16 });
+    // 31 logins cost 41, more than the whole bucket: refused before any of them runs, however
+    // much the bucket refilled while the first burst checked its passwords.
+    const refused = await post(facet, login(31));
     expect(refused.status).toBe(429);
     expect(refused.body.errors![0].extensions.code).toBe("RATE_LIMITED");
+    expect(refused.body.data).toBeUndefined();
   });
 
   it("limits token requests per IP address", async () => {
@@ -165,10 +255,40 @@ describe("rate-limit buckets", () => {
   });
 });
 
+(process.env.TEST_REDIS_URL ? describe : describe.skip)("rate limits across two Facet instances sharing Redis", () => {
+  let one: TestFacet;
+  let two: TestFacet;
+  beforeAll(async () => {
+    const env = { REDIS_URL: process.env.TEST_REDIS_URL, RATE_LIMIT_POINTS: "200", RATE_LIMIT_RESTORE_PER_SECOND: "1" };
+    one = await startFacet(env);
+    two = await startFacet(env);
+  });
+  afterAll(async () => {
+    await one.stop();
+    await two.stop();
+  });
+
+  it("spends one bucket per principal, whichever instance answers", async () => {
+    const distributor = await createDistributor(one.dataSource);
+    const token = userToken(one.config, await createUser(one.dataSource, { distributor, role: UserRole.DISTRIBUTOR_ADMIN }));
+    // 83 points each (see above): two fit in the shared 200-point bucket, a third does not, on either
+    // instance; with a bucket per instance the third, on the first instance again, would pass.
+    const query = "{ viewer { distributor { users(first: 40) { nodes { distributor { name } } } } } }";
+    const first = await post(one, query, token);
+    const second = await post(two, query, token);
+    expect([first.status, second.status]).toEqual([200, 200]);
+    expect(second.body.extensions!.rateLimit.remaining).toBeLessThan(first.body.extensions!.rateLimit.remaining);
+    const third = await post(one, query, token);
+    expect(third.status).toBe(429);
+    expect(third.body.errors![0].extensions.code).toBe("RATE_LIMITED");
+    expect((await post(two, query, token)).status).toBe(429);
+  });
+});
+
 describe("production posture", () => {
   let facet: TestFacet;
   beforeAll(async () => {
-    facet = await startFacet({ NODE_ENV: "production" });
+    facet = await startFacet({ NODE_ENV: "production", CORS_ORIGINS: "https://portal.example" });
   });
   afterAll(() => facet.stop());
 
@@ -186,5 +306,67 @@ describe("production posture", () => {
     const r = await post(facet, "{ viewe { role } }", buyer);
     expect(r.status).toBe(400);
     expect(r.body.errors![0].message).not.toMatch(/Did you mean/);
+  });
+
+  // The embedded test database serves one connection, which the lock holder would take.
+  (process.env.FACET_TEST_EMBEDDED === "1" ? it.skip : it)("masks an internal error: a bare message and code, no stack, SQL or database message", async () => {
+    const distributor = await createDistributor(facet.dataSource);
+    const buyer = userToken(facet.config, await createUser(facet.dataSource, { distributor }));
+    const { identifiers } = await facet.dataSource.manager.insert(Order, {
+      number: `MASK-${Math.random().toString(36).slice(2, 12).toUpperCase()}`,
+      distributorId: distributor.id,
+      buyerReference: "PO-MASK",
+      currency: "EUR",
+      incoterm: Incoterm.DAP,
+      estimatedShipDate: "2030-01-01",
+      status: OrderStatus.PENDING,
+      total: "10.0000",
+      lineCount: 1,
+    });
+    const orderId = identifiers[0].id as string;
+    // Another transaction holds the order's row lock, so cancelling it fails in the database
+    // with a lock timeout: an error Facet did not expect.
+    const holder = facet.dataSource.createQueryRunner();
+    await holder.connect();
+    await holder.startTransaction();
+    try {
+      await holder.query(`SELECT id FROM orders WHERE id = $1 FOR UPDATE`, [orderId]);
+      const r = await post(facet, "mutation($id: ID!) { cancelOrder(input: { id: $id }) { order { status } userErrors { code } } }", buyer, {
+        id: toGlobalId("Order", orderId),
+      });
+      expect(r.status).toBe(200);
+      expect(r.body.data).toBeNull();
+      expect(r.body.errors).toEqual([{ message: "Internal server error", locations: [{ line: 1, column: 22 }], path: ["cancelOrder"], extensions: { code: "INTERNAL_SERVER_ERROR" } }]);
+    } finally {
+      await holder.rollbackTransaction();
+      await holder.release();
+    }
+    // Nothing was written: the request's transaction rolled back.
+    expect((await facet.dataSource.manager.findOneByOrFail(Order, { id: orderId })).status).toBe(OrderStatus.PENDING);
+  });
+
+  it("keeps stack traces out of the errors clients are meant to see", async () => {
+    const buyer = userToken(facet.config, await createUser(facet.dataSource, { distributor: await createDistributor(facet.dataSource) }));
+    const r = await post(facet, '{ order(id: "x", number: "y") { id } }', buyer);
+    expect(r.body.errors).toEqual([
+      { message: "Give exactly one of `id` and `number`", locations: [{ line: 1, column: 3 }], path: ["order"], extensions: { code: "BAD_USER_INPUT", argument: "id" } },
+    ]);
+  });
+
+  it("allows cross-origin calls only from the configured origins", async () => {
+    const url = await facet.url("/graphql");
+    const preflight = (origin: string) =>
+      fetch(url, { method: "OPTIONS", headers: { origin, "access-control-request-method": "POST", "access-control-request-headers": "content-type,authorization" } });
+    const allowed = await preflight("https://portal.example");
+    expect(allowed.status).toBe(204);
+    expect(allowed.headers.get("access-control-allow-origin")).toBe("https://portal.example");
+    expect(allowed.headers.get("access-control-allow-headers")).toMatch(/authorization/);
+    const foreign = await preflight("https://evil.example");
+    expect(foreign.headers.get("access-control-allow-origin")).toBeNull();
+  });
+
+  it("serves no landing page or playground script from /graphql", async () => {
+    const r = await fetch(await facet.url("/graphql"), { headers: { accept: "text/html", "apollo-require-preflight": "true" } });
+    expect(r.headers.get("content-type")).not.toMatch(/text\/html/);
   });
 });

@@ -1,11 +1,14 @@
+import { createHmac, generateKeyPairSync } from "node:crypto";
 import type { TypedDocumentNode } from "@graphql-typed-document-node/core";
 import { print } from "graphql";
 import jwt from "jsonwebtoken";
-import { UserRole } from "../src/graphql/access";
+import { ApiScope, UserRole } from "../src/graphql/access";
+import { toGlobalId } from "../src/graphql/node";
 import { User } from "../src/modules/accounts";
-import { LoginDocument, ViewerRoleDocument } from "./generated/graphql";
-import { createDistributor, createUser, TEST_PASSWORD, userToken } from "./support/factories";
-import { startFacet, TEST_JWT_SECRET, type GraphQLResult, type TestFacet } from "./support/harness";
+import { signAccessToken } from "../src/modules/accounts/access-token";
+import { ClientViewerDocument, LoginDocument, RevokeApiClientDocument, RotateApiClientSecretDocument, ViewerRoleDocument } from "./generated/graphql";
+import { clientToken, createApiClient, createDistributor, createUser, TEST_PASSWORD, userToken } from "./support/factories";
+import { ok, startFacet, TEST_JWT_SECRET, type GraphQLResult, type TestFacet } from "./support/harness";
 
 let facet: TestFacet;
 beforeAll(async () => {
@@ -13,14 +16,14 @@ beforeAll(async () => {
 });
 afterAll(() => facet.stop());
 
-async function post<TData, TVars>(document: TypedDocumentNode<TData, TVars>, variables: TVars, authorization?: string) {
+async function post<TData, TVars>(document: TypedDocumentNode<TData, TVars>, variables: TVars, authorization?: string, on: TestFacet = facet) {
   const headers: Record<string, string> = { "content-type": "application/json" };
   if (authorization !== undefined) headers.authorization = authorization;
-  const response = await fetch(await facet.url("/graphql"), { method: "POST", headers, body: JSON.stringify({ query: print(document), variables }) });
+  const response = await fetch(await on.url("/graphql"), { method: "POST", headers, body: JSON.stringify({ query: print(document), variables }) });
   return { status: response.status, headers: response.headers, body: (await response.json()) as GraphQLResult<TData> };
 }
 
-const viewerRole = (authorization?: string) => post(ViewerRoleDocument, {}, authorization);
+const viewerRole = (authorization?: string, on: TestFacet = facet) => post(ViewerRoleDocument, {}, authorization, on);
 
 const now = () => Math.floor(Date.now() / 1000);
 const base64url = (value: object) => Buffer.from(JSON.stringify(value)).toString("base64url");
@@ -36,8 +39,8 @@ function forge(user: User, { secret = TEST_JWT_SECRET, ...claims }: Record<strin
   return jwt.sign(payload, secret, { algorithm: "HS256" });
 }
 
-async function expectRefused(authorization: string, message = "The access token is invalid, expired or revoked") {
-  const { status, headers, body } = await viewerRole(authorization);
+async function expectRefused(authorization: string, message = "The access token is invalid, expired or revoked", on: TestFacet = facet) {
+  const { status, headers, body } = await viewerRole(authorization, on);
   expect(status).toBe(401);
   expect(headers.get("www-authenticate")).toBe('Bearer realm="facet"');
   expect(body).toEqual({ errors: [{ message, extensions: { code: "UNAUTHENTICATED" } }] });
@@ -122,5 +125,149 @@ describe("bearer tokens over HTTP", () => {
     expect(body.data?.login.user?.email).toBe(user.email);
     const { body: viewer } = await viewerRole(`Bearer ${body.data!.login.accessToken}`);
     expect(viewer).toEqual({ data: { viewer: { role: "BUYER" } }, extensions: { rateLimit: expect.objectContaining({ cost: 1 }) } });
+  });
+});
+
+/** A JWT put together by hand: any header, any payload, any signature. */
+function handmade(header: object, payload: object, sign: (input: string) => string): string {
+  const input = `${base64url(header)}.${base64url(payload)}`;
+  return `${input}.${sign(input)}`;
+}
+
+const hmac = (key: string | Buffer) => (input: string) => createHmac("sha256", key).update(input).digest("base64url");
+
+function claimsFor(user: User, ttl = facet.config.jwt.accessTokenTtlSeconds): Record<string, unknown> {
+  return { typ: "user", sub: user.id, iss: "facet", aud: "facet-api", iat: now(), exp: now() + ttl };
+}
+
+/** A genuine token with its payload swapped for another, keeping the original signature. */
+function tampered(token: string, change: (payload: Record<string, unknown>) => Record<string, unknown>): string {
+  const [header, payload, signature] = token.split(".");
+  const changed = change(JSON.parse(Buffer.from(payload, "base64url").toString("utf8")) as Record<string, unknown>);
+  return `${header}.${base64url(changed)}.${signature}`;
+}
+
+describe("forged and altered tokens", () => {
+  it("refuses a genuine token whose payload was changed, keeping the original signature", async () => {
+    const user = await buyer();
+    const staff = await createUser(facet.dataSource, { role: UserRole.EXPORT_MANAGER });
+    const token = userToken(facet.config, user);
+    expect((await viewerRole(`Bearer ${token}`)).status).toBe(200);
+    await expectRefused(`Bearer ${tampered(token, (p) => ({ ...p, sub: staff.id }))}`);
+    await expectRefused(`Bearer ${tampered(token, (p) => ({ ...p, role: UserRole.EXPORT_MANAGER }))}`);
+    await expectRefused(`Bearer ${tampered(token, (p) => ({ ...p, exp: (p.exp as number) + 86_400 }))}`);
+    await expectRefused(`Bearer ${tampered(token, (p) => ({ ...p, typ: "client", scope: "orders:read", sv: 1 }))}`);
+  });
+
+  it("refuses a token signed with the right secret but another HMAC algorithm than Facet's HS256", async () => {
+    const user = await buyer();
+    await expectRefused(`Bearer ${jwt.sign(claimsFor(user), TEST_JWT_SECRET, { algorithm: "HS512" })}`);
+    await expectRefused(`Bearer ${jwt.sign(claimsFor(user), TEST_JWT_SECRET, { algorithm: "HS384" })}`);
+  });
+
+  it("refuses an RS256 token offered to a Facet that signs with HS256", async () => {
+    const user = await buyer();
+    const { privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
+    await expectRefused(`Bearer ${jwt.sign(claimsFor(user), privateKey, { algorithm: "RS256" })}`);
+  });
+
+  it("refuses a token with an empty signature or one that is not yet valid", async () => {
+    const user = await buyer();
+    const [header, payload] = jwt.sign(claimsFor(user), TEST_JWT_SECRET, { algorithm: "HS256" }).split(".");
+    await expectRefused(`Bearer ${header}.${payload}.`);
+    await expectRefused(`Bearer ${forge(user, { nbf: now() + 3600 })}`);
+    await expectRefused(`Bearer ${handmade({ alg: "HS256", typ: "JWT" }, claimsFor(user), hmac(""))}`);
+  });
+
+  it("ignores key hints in the header: kid and jku pointing elsewhere change nothing", async () => {
+    const user = await buyer();
+    const { privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
+    const attacker = jwt.sign(claimsFor(user), privateKey, { algorithm: "RS256", keyid: "../../../dev/null", header: { alg: "RS256", jku: "https://evil.example/jwks.json" } });
+    await expectRefused(`Bearer ${attacker}`);
+    await expectRefused(`Bearer ${handmade({ alg: "HS256", typ: "JWT", kid: "/dev/null" }, claimsFor(user), hmac(""))}`);
+  });
+});
+
+describe("a Facet that signs with RS256 (JWT_PRIVATE_KEY)", () => {
+  let rsa: TestFacet;
+  let publicKeyPem: string;
+  beforeAll(async () => {
+    const { privateKey, publicKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
+    publicKeyPem = publicKey.export({ type: "spki", format: "pem" }).toString();
+    rsa = await startFacet({ JWT_PRIVATE_KEY: privateKey.export({ type: "pkcs8", format: "pem" }).toString() });
+  });
+  afterAll(() => rsa.stop());
+
+  const rsaBuyer = async () => createUser(rsa.dataSource, { distributor: await createDistributor(rsa.dataSource) });
+
+  it("accepts the tokens it issued", async () => {
+    const user = await rsaBuyer();
+    const { token } = signAccessToken(rsa.config, { typ: "user", sub: user.id });
+    expect(jwt.decode(token, { complete: true })?.header.alg).toBe("RS256");
+    const { status, body } = await viewerRole(`Bearer ${token}`, rsa);
+    expect(status).toBe(200);
+    expect(body.data).toEqual({ viewer: { role: "BUYER" } });
+  });
+
+  it("refuses algorithm confusion: an HS256 token keyed with its own public key", async () => {
+    const user = await rsaBuyer();
+    // The classic attack: the verifier's public key is no secret, so a verifier that let the
+    // token pick HS256 would check the HMAC with the public key and accept it.
+    for (const key of [publicKeyPem, publicKeyPem.trim(), Buffer.from(publicKeyPem)]) {
+      await expectRefused(`Bearer ${handmade({ alg: "HS256", typ: "JWT" }, claimsFor(user), hmac(key))}`, undefined, rsa);
+    }
+  });
+
+  it("refuses an HS256 token signed with the HS256 secret it would use without a private key", async () => {
+    const user = await rsaBuyer();
+    await expectRefused(`Bearer ${jwt.sign(claimsFor(user), TEST_JWT_SECRET, { algorithm: "HS256" })}`, undefined, rsa);
+  });
+
+  it("refuses an RS256 token signed with another key, and an unsigned one", async () => {
+    const user = await rsaBuyer();
+    const { privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
+    await expectRefused(`Bearer ${jwt.sign(claimsFor(user), privateKey, { algorithm: "RS256" })}`, undefined, rsa);
+    await expectRefused(`Bearer ${base64url({ alg: "none", typ: "JWT" })}.${base64url(claimsFor(user))}.`, undefined, rsa);
+  });
+
+  it("refuses a genuine RS256 token whose payload was changed", async () => {
+    const user = await rsaBuyer();
+    const other = await rsaBuyer();
+    const { token } = signAccessToken(rsa.config, { typ: "user", sub: user.id });
+    await expectRefused(`Bearer ${tampered(token, (p) => ({ ...p, sub: other.id }))}`, undefined, rsa);
+  });
+});
+
+describe("tokens of API clients", () => {
+  it("stop working the moment the client is revoked", async () => {
+    const distributor = await createDistributor(facet.dataSource);
+    const admin = userToken(facet.config, await createUser(facet.dataSource, { distributor, role: UserRole.DISTRIBUTOR_ADMIN }));
+    const { client } = await createApiClient(facet.dataSource, distributor);
+    const token = clientToken(facet.config, client);
+    expect((await viewerRole(`Bearer ${token}`)).body.data).toEqual({ viewer: { role: null } });
+    const revoked = ok(await facet.gql(RevokeApiClientDocument, { input: { id: toGlobalId("ApiClient", client.id) } }, { token: admin }));
+    expect(revoked.revokeApiClient.userErrors).toEqual([]);
+    await expectRefused(`Bearer ${token}`);
+  });
+
+  it("stop working when the client's secret is rotated, and a raised secret version does not revive them", async () => {
+    const distributor = await createDistributor(facet.dataSource);
+    const admin = userToken(facet.config, await createUser(facet.dataSource, { distributor, role: UserRole.DISTRIBUTOR_ADMIN }));
+    const { client } = await createApiClient(facet.dataSource, distributor);
+    const token = clientToken(facet.config, client);
+    expect((await viewerRole(`Bearer ${token}`)).status).toBe(200);
+    const rotated = ok(await facet.gql(RotateApiClientSecretDocument, { input: { id: toGlobalId("ApiClient", client.id) } }, { token: admin }));
+    expect(rotated.rotateApiClientSecret.userErrors).toEqual([]);
+    await expectRefused(`Bearer ${token}`);
+    await expectRefused(`Bearer ${tampered(token, (p) => ({ ...p, sv: (p.sv as number) + 1 }))}`);
+  });
+
+  it("carry only the scopes the client still has", async () => {
+    const distributor = await createDistributor(facet.dataSource);
+    const { client } = await createApiClient(facet.dataSource, distributor, { scopes: [ApiScope.CATALOG_READ] });
+    // A token naming more scopes than the client was granted, signed by Facet: the extra ones count for nothing.
+    const token = clientToken(facet.config, client, ["catalog:read", "orders:read", "orders:write"]);
+    const { body } = await post(ClientViewerDocument, {}, `Bearer ${token}`);
+    expect(body.data?.viewer.scopes).toEqual(["CATALOG_READ"]);
   });
 });

@@ -1,4 +1,5 @@
 import {
+  BREAK,
   getNamedType,
   GraphQLError,
   isObjectType,
@@ -11,6 +12,7 @@ import {
   type OperationDefinitionNode,
   type SelectionSetNode,
   type ValueNode,
+  visit,
 } from "graphql";
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from "./connection";
 import { ErrorCode } from "./errors";
@@ -35,6 +37,8 @@ export interface OperationShape {
   aliases: number;
   directives: number;
   introspection: boolean;
+  /** The longest `ids` list given to a field, as to `nodes(ids:)`. */
+  ids: number;
 }
 
 function intValue(node: ValueNode | undefined, variables: Record<string, unknown>): number | undefined {
@@ -74,6 +78,7 @@ export function measureOperation(
   let aliases = 0;
   let directives = 0;
   let introspection = false;
+  let ids = 0;
   const countDirectives = (n: { directives?: readonly unknown[] }) => (directives += n.directives?.length ?? 0);
   const fieldType = (parent: GraphQLNamedType | undefined, name: string): GraphQLNamedType | undefined => {
     if (!parent || !(isObjectType(parent) || isInterfaceType(parent))) return undefined;
@@ -89,16 +94,17 @@ export function measureOperation(
       if (selection.kind === Kind.FIELD) {
         if (selection.alias) aliases++;
         if (selection.name.value === "__schema" || selection.name.value === "__type") introspection = true;
+        const idList = selection.arguments?.find((a) => a.name.value === "ids");
+        if (idList) ids = Math.max(ids, listLength(idList.value, variables) ?? 0);
         // Scalars are free (as in Shopify's calculated cost); objects and lists are not.
         if (!selection.selectionSet) continue;
         const type = fieldType(parent, selection.name.value);
         const first = selection.arguments?.find((a) => a.name.value === "first");
-        const ids = selection.arguments?.find((a) => a.name.value === "ids");
         const multiplier =
           first || type?.name.endsWith("Connection")
             ? Math.min(Math.max(intValue(first?.value, variables) ?? DEFAULT_PAGE_SIZE, 1), MAX_PAGE_SIZE)
-            : ids
-              ? Math.min(listLength(ids.value, variables) ?? MAX_NODE_IDS, MAX_NODE_IDS)
+            : idList
+              ? Math.min(listLength(idList.value, variables) ?? MAX_NODE_IDS, MAX_NODE_IDS)
               : 1;
         const child = walk(selection.selectionSet, type, depth + 1, seen);
         cost += 1 + multiplier * child.cost;
@@ -125,11 +131,15 @@ export function measureOperation(
   countDirectives(operation);
   const root = operation.operation === "mutation" ? schema.getMutationType() : operation.operation === "subscription" ? schema.getSubscriptionType() : schema.getQueryType();
   const { cost, depth } = walk(operation.selectionSet, root ?? undefined, 1, new Set());
-  return { cost: Math.max(cost, 1), depth, aliases, directives, introspection };
+  return { cost: Math.max(cost, 1), depth, aliases, directives, introspection, ids };
 }
 
 export function tooComplex(message: string): GraphQLError {
   return new GraphQLError(message, { extensions: { code: ErrorCode.QUERY_TOO_COMPLEX, http: { status: 400 } } });
+}
+
+function badRequest(message: string): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: ErrorCode.BAD_USER_INPUT, http: { status: 400 } } });
 }
 
 /** Refuses an operation beyond the limits, naming the limit and the measured value. */
@@ -137,7 +147,38 @@ export function enforceLimits(shape: OperationShape): void {
   if (shape.depth > LIMITS.maxDepth) throw tooComplex(`The query nests ${shape.depth} levels deep; at most ${LIMITS.maxDepth} are allowed`);
   if (shape.aliases > LIMITS.maxAliases) throw tooComplex(`The query uses ${shape.aliases} aliases; at most ${LIMITS.maxAliases} are allowed`);
   if (shape.directives > LIMITS.maxDirectives) throw tooComplex(`The query uses ${shape.directives} directives; at most ${LIMITS.maxDirectives} are allowed`);
+  if (shape.ids > MAX_NODE_IDS) throw badRequest(`\`ids\` may hold at most ${MAX_NODE_IDS} ids, got ${shape.ids}`);
   if (shape.cost > LIMITS.maxCost) {
     throw tooComplex(`The query may cost ${shape.cost} points; at most ${LIMITS.maxCost} are allowed. Ask for smaller pages (first) or fewer nested lists`);
   }
+}
+
+const NUL = "\u0000";
+
+function holdsNul(value: unknown): boolean {
+  if (typeof value === "string") return value.includes(NUL);
+  if (Array.isArray(value)) return value.some(holdsNul);
+  if (value && typeof value === "object") return Object.entries(value).some(([k, v]) => k.includes(NUL) || holdsNul(v));
+  return false;
+}
+
+/**
+ * Refuses a NUL character in any string of the operation or its variables before anything runs:
+ * PostgreSQL cannot store or compare one, so it would otherwise fail deep in a query as an
+ * internal error.
+ */
+export function refuseNulCharacters(document: DocumentNode, variables: Record<string, unknown>): void {
+  let found = holdsNul(variables);
+  if (!found) {
+    visit(document, {
+      StringValue(node) {
+        if (node.value.includes(NUL)) {
+          found = true;
+          return BREAK;
+        }
+        return undefined;
+      },
+    });
+  }
+  if (found) throw badRequest("Strings may not contain the NUL character (U+0000)");
 }

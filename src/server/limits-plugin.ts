@@ -3,7 +3,7 @@ import { GraphQLError } from "graphql";
 import type { Config } from "../config";
 import { isStaff, type RequestContext } from "../graphql/context";
 import { AuthenticationError, ErrorCode, ForbiddenError } from "../graphql/errors";
-import { enforceLimits, measureOperation } from "../graphql/limits";
+import { enforceLimits, measureOperation, refuseNulCharacters } from "../graphql/limits";
 import type { RateLimitStore } from "./rate-limit";
 
 // A mutation writes, and writes cost more than reads (as GitHub's 5 points for a mutation).
@@ -21,7 +21,7 @@ export function rateLimited(retryAfterSeconds: number, message: string): GraphQL
 
 /**
  * Before an operation runs: refuses introspection to everyone but staff in production, refuses
- * operations beyond the limits, and charges the operation's cost to the caller's bucket. The
+ * operations beyond the limits or with a NUL character in a string, and charges the operation's cost to the caller's bucket. The
  * budget left is reported in `extensions.rateLimit` of every response.
  */
 export function limitsPlugin(config: Config, store: RateLimitStore): ApolloServerPlugin<RequestContext> {
@@ -37,6 +37,7 @@ export function limitsPlugin(config: Config, store: RateLimitStore): ApolloServe
             throw principal ? new ForbiddenError("Introspection is for the exporter's staff") : new AuthenticationError();
           }
           enforceLimits(shape);
+          refuseNulCharacters(document, request.variables ?? {});
           const cost = shape.cost + (operation.operation === "mutation" ? MUTATION_SURCHARGE : 0);
           const budget = principal ? config.rateLimit.principal : config.rateLimit.anonymous;
           const key = principal ? `${principal.kind}:${principal.id}` : `ip:${contextValue.ip ?? "unknown"}`;
