@@ -370,7 +370,7 @@ describe("createApiClient", () => {
   it.each([
     ["a blank name", "  ", ["CATALOG_READ"], [[["input", "name"], "REQUIRED"]]],
     ["a name over 200 characters", "n".repeat(201), ["CATALOG_READ"], [[["input", "name"], "TOO_LONG"]]],
-    ["a name with control characters", "ERP\u0000", ["CATALOG_READ"], [[["input", "name"], "INVALID"]]],
+    ["a name with control characters", "ERP\u0007", ["CATALOG_READ"], [[["input", "name"], "INVALID"]]],
     ["no scopes", "ERP", [], [[["input", "scopes"], "REQUIRED"]]],
   ] as [string, string, GraphQLApiScope[], unknown][])("refuses %s, naming the field, and writes nothing", async (_case, name, scopes, expected) => {
     const { a } = await tenants();

@@ -154,7 +154,11 @@ describe("submitShipmentFeedback", () => {
   it("refuses a comment over 2000 characters or with control characters", async () => {
     const { shipment } = await deliveredOfA();
     await expectRefused({ ...good(shipment), comment: "x".repeat(2001) }, shipment, [[["input", "comment"], "TOO_LONG"]]);
-    await expectRefused({ ...good(shipment), comment: "Box\u0000crushed" }, shipment, [[["input", "comment"], "INVALID"]]);
+    await expectRefused({ ...good(shipment), comment: "Box\u0007crushed" }, shipment, [[["input", "comment"], "INVALID"]]);
+    // A NUL never reaches the rules: the request is refused before it runs, naming the variable path.
+    const nul = await submit(t.a.tokens.buyer, { ...good(shipment), comment: "Box\u0000crushed" });
+    expect(nul.errors?.map((e) => e.extensions)).toEqual([{ code: "BAD_USER_INPUT", argument: "input.comment" }]);
+    expect(await rowsOf(shipment)).toEqual([]);
   });
 
   it("reports every bad field at once", async () => {

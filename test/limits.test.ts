@@ -99,17 +99,17 @@ describe("abuse limits over HTTP", () => {
   });
 
   it("refuses a NUL character in a string as bad input, before it reaches the database", async () => {
-    for (const [query, variables] of [
-      ["query($s: String) { orders(filter: { search: $s }) { nodes { id } } }", { s: "EXP\u0000" }],
-      ['{ order(number: "EXP\\u0000") { id } }', {}],
-    ] as const) {
-      const r = await post(facet, query, token, variables);
-      expect(r.status).toBe(400);
-      expect(r.body).toEqual({ errors: [{ message: "Strings may not contain the NUL character (U+0000)", extensions: { code: "BAD_USER_INPUT" } }] });
-    }
+    const fromVariable = await post(facet, "query($s: String) { orders(filter: { search: $s }) { nodes { id } } }", token, { s: "EXP\u0000" });
+    expect(fromVariable.status).toBe(400);
+    expect(fromVariable.body).toEqual({
+      errors: [{ message: "`s` may not contain the NUL character (U+0000)", extensions: { code: "BAD_USER_INPUT", argument: "s" } }],
+    });
+    const literal = await post(facet, '{ order(number: "EXP\\u0000") { id } }', token, {});
+    expect(literal.status).toBe(400);
+    expect(literal.body).toEqual({ errors: [{ message: "Strings may not contain the NUL character (U+0000)", extensions: { code: "BAD_USER_INPUT" } }] });
     const login = await post(facet, 'mutation($e: String!) { login(input: { email: $e, password: "x" }) { accessToken } }', undefined, { e: "a\u0000@b.example" });
     expect(login.status).toBe(400);
-    expect(login.body.errors![0].extensions.code).toBe("BAD_USER_INPUT");
+    expect(login.body.errors![0].extensions).toEqual({ code: "BAD_USER_INPUT", argument: "e" });
   });
 
   it("refuses a request body over BODY_LIMIT with 413, in GraphQL's error shape", async () => {

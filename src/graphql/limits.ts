@@ -155,30 +155,45 @@ export function enforceLimits(shape: OperationShape): void {
 
 const NUL = "\u0000";
 
-function holdsNul(value: unknown): boolean {
-  if (typeof value === "string") return value.includes(NUL);
-  if (Array.isArray(value)) return value.some(holdsNul);
-  if (value && typeof value === "object") return Object.entries(value).some(([k, v]) => k.includes(NUL) || holdsNul(v));
-  return false;
+/** The path of the first string (or key) holding a NUL character, e.g. "input.comment". */
+function nulPath(value: unknown, path: string): string | undefined {
+  if (typeof value === "string") return value.includes(NUL) ? path : undefined;
+  if (Array.isArray(value)) {
+    for (const [i, item] of value.entries()) {
+      const found = nulPath(item, `${path}.${i}`);
+      if (found) return found;
+    }
+    return undefined;
+  }
+  if (value && typeof value === "object") {
+    for (const [key, item] of Object.entries(value)) {
+      const found = key.includes(NUL) ? path : nulPath(item, path ? `${path}.${key}` : key);
+      if (found) return found;
+    }
+  }
+  return undefined;
 }
 
 /**
  * Refuses a NUL character in any string of the operation or its variables before anything runs:
  * PostgreSQL cannot store or compare one, so it would otherwise fail deep in a query as an
- * internal error.
+ * internal error. The error names the variable path where it was found.
  */
 export function refuseNulCharacters(document: DocumentNode, variables: Record<string, unknown>): void {
-  let found = holdsNul(variables);
-  if (!found) {
+  let found = nulPath(variables, "");
+  if (found === undefined) {
     visit(document, {
       StringValue(node) {
         if (node.value.includes(NUL)) {
-          found = true;
+          found = "";
           return BREAK;
         }
         return undefined;
       },
     });
   }
-  if (found) throw badRequest("Strings may not contain the NUL character (U+0000)");
+  if (found === undefined) return;
+  const error = badRequest(found ? `\`${found}\` may not contain the NUL character (U+0000)` : "Strings may not contain the NUL character (U+0000)");
+  if (found) error.extensions.argument = found;
+  throw error;
 }
