@@ -1,8 +1,31 @@
 import DataLoader from "dataloader";
 import type { EntityManager, EntityTarget, ObjectLiteral } from "typeorm";
+import { loaderBatchSize } from "../observability/metrics";
 
 // Bounds the `= ANY($1)` array of one batch.
 export const MAX_BATCH_SIZE = 500;
+
+// The loader being built (named after its factory by `loader()`), so that its batch sizes are
+// reported under that name.
+let building: string | undefined;
+
+export function buildNamed<T>(name: string, build: () => T): T {
+  const outer = building;
+  building = name;
+  try {
+    return build();
+  } finally {
+    building = outer;
+  }
+}
+
+function measured<K, R>(batch: (keys: readonly K[]) => Promise<R>): (keys: readonly K[]) => Promise<R> {
+  const name = building ?? "unnamed";
+  return (keys) => {
+    loaderBatchSize.observe({ loader: name }, keys.length);
+    return batch(keys);
+  };
+}
 
 /** A loader of one row per key from one `WHERE key = ANY($1)` query; missing or foreign keys give null. */
 export function rowLoader<K extends string, V>(
@@ -10,10 +33,10 @@ export function rowLoader<K extends string, V>(
   keyOf: (row: V) => K,
 ): DataLoader<K, V | null> {
   return new DataLoader<K, V | null>(
-    async (keys) => {
+    measured(async (keys) => {
       const byKey = new Map((await load(keys)).map((row) => [keyOf(row), row]));
       return keys.map((key) => byKey.get(key) ?? null);
-    },
+    }),
     { maxBatchSize: MAX_BATCH_SIZE },
   );
 }
@@ -24,11 +47,11 @@ export function groupLoader<K extends string, V>(
   keyOf: (row: V) => K,
 ): DataLoader<K, V[]> {
   return new DataLoader<K, V[]>(
-    async (keys) => {
+    measured(async (keys) => {
       const groups = new Map<K, V[]>(keys.map((key) => [key, []]));
       for (const row of await load(keys)) groups.get(keyOf(row))?.push(row);
       return keys.map((key) => groups.get(key)!);
-    },
+    }),
     { maxBatchSize: MAX_BATCH_SIZE },
   );
 }
@@ -52,7 +75,7 @@ export function childPageLoader<V extends ObjectLiteral & { seq: string }>(
   { table, parentColumn, parentKey, direction, scope }: { table: string; parentColumn: string; parentKey: (row: V) => string; direction: "ASC" | "DESC"; scope?: string },
 ): DataLoader<PageKey, V[], string> {
   return new DataLoader<PageKey, V[], string>(
-    async (keys) => {
+    measured(async (keys) => {
       const pages = new Map<string, V[]>();
       const shapes = new Map<string, PageKey[]>();
       for (const key of keys) {
@@ -79,7 +102,7 @@ export function childPageLoader<V extends ObjectLiteral & { seq: string }>(
         }
       }
       return keys.map((k) => pages.get(`${k.parentId}|${k.afterSeq}|${k.limit}`) ?? []);
-    },
+    }),
     { maxBatchSize: MAX_BATCH_SIZE, cacheKeyFn: (k) => `${k.parentId}|${k.afterSeq}|${k.limit}` },
   );
 }

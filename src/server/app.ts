@@ -16,6 +16,8 @@ import { log } from "../logger";
 import { requestScopePlugin } from "../db/request-scope";
 import { createRequestContext } from "./context";
 import { limitsPlugin } from "./limits-plugin";
+import { metricsRouter, observabilityPlugin, observeRequests, withObservation } from "./observability";
+import { reportPool, type PoolStats } from "../observability/metrics";
 import { oauthRouter } from "./oauth";
 import { playgroundRouter } from "./playground";
 import { createRateLimitStore, type RateLimitStore } from "./rate-limit";
@@ -57,6 +59,7 @@ export async function createServer(config: Config, dataSource: DataSource, optio
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: config.shutdownGraceMs }),
       ApolloServerPluginLandingPageDisabled(),
+      observabilityPlugin(),
       limitsPlugin(config, rateLimits),
       requestScopePlugin(dataSource),
     ],
@@ -70,6 +73,9 @@ export async function createServer(config: Config, dataSource: DataSource, optio
     res.setHeader("X-Request-Id", req.requestId);
     next();
   });
+  app.use(observeRequests);
+  reportPool(() => (dataSource.driver as unknown as { master?: PoolStats }).master);
+  app.use(metricsRouter(config));
 
   app.get("/healthz", (_req, res) => {
     res.json({ status: "ok" });
@@ -104,6 +110,7 @@ export async function createServer(config: Config, dataSource: DataSource, optio
     (req: Request, res: Response, next: NextFunction) => {
       const query = (req.method === "GET" ? req.query.query : (req.body as { query?: unknown } | undefined)?.query) ?? "";
       if (typeof query === "string" && query.length > LIMITS.maxQueryLength) {
+        req.observation.errorCode = ErrorCode.QUERY_TOO_COMPLEX;
         res.status(400).json({
           errors: [{ message: `The query is ${query.length} characters long; at most ${LIMITS.maxQueryLength} are allowed`, extensions: { code: ErrorCode.QUERY_TOO_COMPLEX } }],
         });
@@ -111,9 +118,18 @@ export async function createServer(config: Config, dataSource: DataSource, optio
       }
       next();
     },
+    withObservation,
     expressMiddleware(apollo, {
-      context: ({ req }) =>
-        createRequestContext({ config, dataSource }, { authorization: req.headers.authorization, requestId: req.requestId, ip: req.ip }),
+      context: async ({ req }) => {
+        try {
+          return await createRequestContext({ config, dataSource }, { authorization: req.headers.authorization, requestId: req.requestId, ip: req.ip });
+        } catch (error) {
+          // Refused before GraphQL starts (a bad token): no plugin sees it, so note it here.
+          const code = (error as { extensions?: { code?: unknown } }).extensions?.code;
+          req.observation.errorCode = typeof code === "string" ? code : ErrorCode.INTERNAL_SERVER_ERROR;
+          throw error;
+        }
+      },
     }),
   );
 
@@ -124,6 +140,7 @@ export async function createServer(config: Config, dataSource: DataSource, optio
   app.use((error: { status?: number; type?: string }, req: Request, res: Response, _next: NextFunction) => {
     const status = typeof error.status === "number" && error.status >= 400 && error.status < 500 ? error.status : 500;
     if (status === 500) log.error("unhandled HTTP error", { error, requestId: req.requestId });
+    req.observation.errorCode = status === 500 ? ErrorCode.INTERNAL_SERVER_ERROR : ErrorCode.BAD_USER_INPUT;
     const message =
       error.type === "entity.too.large"
         ? `Request body is larger than ${config.bodyLimit}`
