@@ -3,7 +3,7 @@ import http from "node:http";
 import { ApolloServer } from "@apollo/server";
 import { expressMiddleware } from "@as-integrations/express5";
 import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
-import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
 import cors from "cors";
 import express, { type NextFunction, type Request, type Response } from "express";
 import type { DataSource } from "typeorm";
@@ -59,6 +59,9 @@ export async function createServer(config: Config, dataSource: DataSource, optio
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: config.shutdownGraceMs }),
       ApolloServerPluginLandingPageDisabled(),
+      // Facet gives no cache hints (every answer is private to its caller); left on, Apollo's
+      // cache-control plugin wraps every field resolver to work out a policy nobody reads.
+      ApolloServerPluginCacheControlDisabled(),
       observabilityPlugin(),
       limitsPlugin(config, rateLimits),
       requestScopePlugin(dataSource),
