@@ -1,5 +1,6 @@
 import DataLoader from "dataloader";
 import type { EntityManager, EntityTarget, ObjectLiteral } from "typeorm";
+import { rowsOf } from "../db/rows";
 import { loaderBatchSize } from "../observability/metrics";
 
 // Bounds the `= ANY($1)` array of one batch.
@@ -85,17 +86,18 @@ export function childPageLoader<V extends ObjectLiteral & { seq: string }>(
       for (const [shape, group] of shapes) {
         const { afterSeq, limit } = group[0];
         const after = afterSeq === null ? "" : `AND t.seq ${direction === "ASC" ? ">" : "<"} :afterSeq`;
-        const rows = await db
-          .createQueryBuilder(entity, "r")
-          .where(
-            `r.id IN (SELECT w.id FROM (
-               SELECT t.id, row_number() OVER (PARTITION BY t.${parentColumn} ORDER BY t.seq ${direction}) AS position
-               FROM ${table} t WHERE t.${parentColumn} = ANY(:parentIds) ${after} ${scope ? `AND ${scope}` : ""}
-             ) w WHERE w.position <= :limit)`,
-            { parentIds: group.map((k) => k.parentId), afterSeq, limit },
-          )
-          .orderBy("r.seq", direction)
-          .getMany();
+        const rows = await rowsOf(
+          db
+            .createQueryBuilder(entity, "r")
+            .where(
+              `r.id IN (SELECT w.id FROM (
+                 SELECT t.id, row_number() OVER (PARTITION BY t.${parentColumn} ORDER BY t.seq ${direction}) AS position
+                 FROM ${table} t WHERE t.${parentColumn} = ANY(:parentIds) ${after} ${scope ? `AND ${scope}` : ""}
+               ) w WHERE w.position <= :limit)`,
+              { parentIds: group.map((k) => k.parentId), afterSeq, limit },
+            )
+            .orderBy("r.seq", direction),
+        );
         for (const row of rows) {
           const pageKey = `${parentKey(row)}|${shape}`;
           pages.set(pageKey, [...(pages.get(pageKey) ?? []), row]);

@@ -1,17 +1,18 @@
 import DataLoader from "dataloader";
 import type { LoaderFactory } from "../../graphql/context";
 import { childPageLoader, groupLoader, MAX_BATCH_SIZE, rowLoader, type PageKey } from "../../graphql/loaders";
+import { rowsOf } from "../../db/rows";
 import { tenantQuery } from "../../db/tenancy";
 import type { Metal, Plating } from "../catalog/catalog.enums";
 import type { StoneRow } from "../catalog/product.entity";
 import { Shipment, ShipmentDocument, TrackingEvent } from "./shipment.entity";
 
 export const shipmentById: LoaderFactory<string, Shipment | null> = (ctx) =>
-  rowLoader((ids) => tenantQuery(ctx, Shipment, "s").andWhere("s.id = ANY(:ids)", { ids }).getMany(), (s) => s.id);
+  rowLoader((ids) => rowsOf(tenantQuery(ctx, Shipment, "s").andWhere("s.id = ANY(:ids)", { ids })), (s) => s.id);
 
 export const shipmentsByOrder: LoaderFactory<string, Shipment[]> = (ctx) =>
   groupLoader(
-    (ids) => tenantQuery(ctx, Shipment, "s").andWhere("s.orderId = ANY(:ids)", { ids }).orderBy("s.createdAt").addOrderBy("s.id").getMany(),
+    (ids) => rowsOf(tenantQuery(ctx, Shipment, "s").andWhere("s.orderId = ANY(:ids)", { ids }).orderBy("s.createdAt").addOrderBy("s.id")),
     (s) => s.orderId,
   );
 
@@ -23,7 +24,7 @@ export const eventPages: LoaderFactory<PageKey, TrackingEvent[]> = (ctx) =>
 
 export const documentsByShipment: LoaderFactory<string, ShipmentDocument[]> = (ctx) =>
   groupLoader(
-    (ids) => ctx.db.createQueryBuilder(ShipmentDocument, "d").where("d.shipmentId = ANY(:ids)", { ids }).orderBy("d.seq").getMany(),
+    (ids) => rowsOf(ctx.db.createQueryBuilder(ShipmentDocument, "d").where("d.shipmentId = ANY(:ids)", { ids }).orderBy("d.seq")),
     (d) => d.shipmentId,
   );
 
