@@ -17,14 +17,15 @@ declare module "express-serve-static-core" {
 const QUIET_PATHS = new Set(["/healthz", "/readyz", "/metrics"]);
 
 /**
- * Starts the request's observation and, when the response is finished, writes its one log line
+ * Starts the request's observation and, when the response is done, writes its one log line
  * (request id, operation, principal kind, duration, SQL statements, error code; never headers,
  * variables or bodies) and, for GraphQL, its metrics.
  */
 export function observeRequests(req: Request, res: Response, next: NextFunction): void {
   const observation = newObservation(req.requestId);
   req.observation = observation;
-  res.on("finish", () => {
+  // "close" also comes for a client that went away before the answer was complete.
+  res.once("close", () => {
     const seconds = elapsedSeconds(observation);
     const path = req.originalUrl.split("?")[0];
     if (path === "/graphql" && req.method !== "OPTIONS") {
@@ -42,6 +43,7 @@ export function observeRequests(req: Request, res: Response, next: NextFunction)
       principal: observation.principal,
       statements: observation.statements,
       errorCode: observation.errorCode,
+      ...(res.writableFinished ? {} : { aborted: true }),
     };
     if (QUIET_PATHS.has(path)) log.debug("request", fields);
     else log.info("request", fields);
