@@ -28,7 +28,8 @@ export function observeRequests(req: Request, res: Response, next: NextFunction)
   res.once("close", () => {
     const seconds = elapsedSeconds(observation);
     const path = req.originalUrl.split("?")[0];
-    if (path === "/graphql" && req.method !== "OPTIONS") {
+    // A request whose client left is logged, not measured: its work may still be under way.
+    if (path === "/graphql" && req.method !== "OPTIONS" && res.writableFinished) {
       const operation = operationLabel(observation.operation);
       requestDuration.observe({ operation, outcome: observation.errorCode ?? (res.statusCode < 400 ? "ok" : `HTTP_${res.statusCode}`) }, seconds);
       statementsPerRequest.observe({ operation }, observation.statements);
