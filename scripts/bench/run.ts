@@ -177,7 +177,8 @@ async function drive(workload: Workload, connections: number, { seconds, amount 
 async function measure(workload: Workload, seconds: number, warmupRequests: number, connections: number): Promise<Measurement> {
   // Warm-up by count, not time: a run measured before the JIT has compiled the hot paths
   // measures the compiler, and on a busy machine a few seconds may not complete a request.
-  if (warmupRequests > 0) await drive(workload, connections, { amount: warmupRequests });
+  // (autocannon wants at least one request per connection.)
+  if (warmupRequests > 0) await drive(workload, connections, { amount: Math.max(warmupRequests, connections) });
   const before = await workload.target.stats(workload.operation);
   resetPeakRss(workload.target.pid);
   const { result, graphqlErrors } = await drive(workload, connections, { seconds });
