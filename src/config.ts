@@ -16,6 +16,9 @@ export interface Config {
   migrateOnStart: boolean;
   dbPoolSize: number;
   dbStatementTimeoutMs: number;
+  dbConnectTimeoutMs: number;
+  /** Bearer token that GET /metrics requires; /metrics is off when absent. */
+  metricsToken: string | undefined;
   jwt: JwtKeys & { issuer: string; audience: string; accessTokenTtlSeconds: number };
   corsOrigins: string[];
   bodyLimit: string;
@@ -93,6 +96,16 @@ function jwtKeys(env: NodeJS.ProcessEnv, production: boolean, dataDir: string): 
   return { algorithm: "HS256", signingKey: secret, verifyingKey: secret };
 }
 
+const MIN_METRICS_TOKEN_LENGTH = 16;
+
+function metricsToken(env: NodeJS.ProcessEnv): string | undefined {
+  const token = env.METRICS_TOKEN || undefined;
+  if (token !== undefined && (token.length < MIN_METRICS_TOKEN_LENGTH || !/^[A-Za-z0-9\-_.~+/]+=*$/.test(token))) {
+    throw new ConfigError(`METRICS_TOKEN must be at least ${MIN_METRICS_TOKEN_LENGTH} characters of letters, digits and -_.~+/`);
+  }
+  return token;
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const nodeEnv = env.NODE_ENV ?? "development";
   if (nodeEnv !== "development" && nodeEnv !== "production" && nodeEnv !== "test") {
@@ -117,6 +130,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     migrateOnStart: bool(env, "MIGRATE_ON_START", true),
     dbPoolSize: int(env, "DB_POOL_SIZE", 10, 1, 200),
     dbStatementTimeoutMs: int(env, "DB_STATEMENT_TIMEOUT_MS", 5000, 100, 600_000),
+    dbConnectTimeoutMs: int(env, "DB_CONNECT_TIMEOUT_MS", 5000, 100, 120_000),
+    metricsToken: metricsToken(env),
     jwt: {
       ...jwtKeys(env, production, dataDir),
       issuer: env.JWT_ISSUER || "facet",

@@ -1,35 +1,89 @@
-import { AsyncLocalStorage } from "node:async_hooks";
+import pino, { type DestinationStream, type Logger } from "pino";
+import { currentObservation } from "./observability/observation";
 
 type Level = "debug" | "info" | "warn" | "error";
-const rank: Record<Level, number> = { debug: 10, info: 20, warn: 30, error: 40 };
+
+// Never in a log line: credentials, secrets and personal data, wherever a caller put them.
+const REDACTED_KEYS = ["authorization", "password", "passwordHash", "secret", "clientSecret", "client_secret", "secretHash", "token", "accessToken", "email", "cookie"];
+const REDACT_PATHS = [
+  ...REDACTED_KEYS,
+  ...REDACTED_KEYS.map((key) => `*.${key}`),
+  "headers.authorization",
+  "*.headers.authorization",
+  "req.headers.authorization",
+  "req.headers.cookie",
+];
+
+interface SerializedError {
+  name: string;
+  message: string;
+  stack?: string;
+  code?: unknown;
+  query?: unknown;
+}
+
+// Errors keep what finds the fault (name, message, code, stack, the SQL text) and lose what may
+// carry personal data: a failed statement's parameters and PostgreSQL's row `detail`.
+function serializeError(value: unknown): unknown {
+  if (!(value instanceof Error)) return value;
+  const error = value as Error & { code?: unknown; query?: unknown; driverError?: { code?: unknown } };
+  const out: SerializedError = { name: error.name, message: error.message, stack: error.stack };
+  const code = error.code ?? error.driverError?.code;
+  if (code !== undefined) out.code = code;
+  if (typeof error.query === "string") out.query = error.query;
+  return out;
+}
 
 let threshold: Level = process.env.NODE_ENV === "test" ? "warn" : "info";
 
-export function setLogLevel(level: Level): void {
-  threshold = level;
+function defaultDestination(): DestinationStream {
+  // Warnings and errors on stderr, the rest on stdout, each line written once.
+  return pino.multistream(
+    [
+      { level: "debug", stream: process.stdout },
+      { level: "warn", stream: process.stderr },
+    ],
+    { dedupe: true },
+  );
 }
 
-// The request a log line was written for, so that the X-Request-Id a client saw finds it.
-const requestScope = new AsyncLocalStorage<{ requestId: string }>();
+function createLogger(destination: DestinationStream): Logger {
+  return pino(
+    {
+      level: threshold,
+      messageKey: "message",
+      base: undefined,
+      timestamp: pino.stdTimeFunctions.isoTime,
+      formatters: { level: (label) => ({ level: label }) },
+      serializers: { error: serializeError, err: serializeError },
+      redact: { paths: REDACT_PATHS, censor: "[redacted]" },
+      // Any line written while serving a request names it, so an internal error can be found by
+      // the X-Request-Id its client saw.
+      mixin: () => {
+        const observation = currentObservation();
+        return observation ? { requestId: observation.requestId } : {};
+      },
+    },
+    destination,
+  );
+}
 
-/** Runs `work`, and everything it starts, with log lines tagged by this request id. */
-export function withRequestId<T>(requestId: string, work: () => T): T {
-  return requestScope.run({ requestId }, work);
+let logger = createLogger(defaultDestination());
+
+export function setLogLevel(level: Level): void {
+  threshold = level;
+  logger.level = level;
+}
+
+/** Sends every line to `destination` (all levels to one stream), or back to stdout/stderr. */
+export function setLogDestination(destination?: DestinationStream): void {
+  logger = createLogger(destination ?? defaultDestination());
 }
 
 // One JSON object per line: easy to grep locally and to ship to any log store.
-function write(level: Level, message: string, fields?: Record<string, unknown>): void {
-  if (rank[level] < rank[threshold]) return;
-  const requestId = requestScope.getStore()?.requestId;
-  const line = JSON.stringify({ time: new Date().toISOString(), level, message, ...(requestId ? { requestId } : {}), ...fields }, (_key, value) =>
-    value instanceof Error ? { name: value.name, message: value.message, stack: value.stack } : value,
-  );
-  (level === "error" || level === "warn" ? process.stderr : process.stdout).write(line + "\n");
-}
-
 export const log = {
-  debug: (message: string, fields?: Record<string, unknown>) => write("debug", message, fields),
-  info: (message: string, fields?: Record<string, unknown>) => write("info", message, fields),
-  warn: (message: string, fields?: Record<string, unknown>) => write("warn", message, fields),
-  error: (message: string, fields?: Record<string, unknown>) => write("error", message, fields),
+  debug: (message: string, fields?: Record<string, unknown>) => logger.debug(fields ?? {}, message),
+  info: (message: string, fields?: Record<string, unknown>) => logger.info(fields ?? {}, message),
+  warn: (message: string, fields?: Record<string, unknown>) => logger.warn(fields ?? {}, message),
+  error: (message: string, fields?: Record<string, unknown>) => logger.error(fields ?? {}, message),
 };

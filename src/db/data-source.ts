@@ -1,9 +1,11 @@
 import "reflect-metadata";
 import { types } from "pg";
-import { DataSource, type Logger } from "typeorm";
+import { DataSource, type Logger, type QueryRunner } from "typeorm";
 import { migrations } from "../../migrations";
 import { entities } from "../modules/entities";
 import { log } from "../logger";
+import { statementsTotal } from "../observability/metrics";
+import { currentObservation } from "../observability/observation";
 import { SnakeNamingStrategy } from "./naming-strategy";
 
 // DATE columns stay "YYYY-MM-DD" strings: pg's default turns them into local-midnight Dates,
@@ -16,9 +18,38 @@ export interface DataSourceOptions {
   embedded: boolean;
   poolSize: number;
   statementTimeoutMs: number;
+  /** How long to wait for a connection (a new one, or a free one from the pool) before failing. */
+  connectTimeoutMs?: number;
   applicationName?: string;
   /** Sees every statement; tests use it to count SQL per request. */
   logger?: Logger;
+}
+
+// Counts every statement, for /metrics and for the request it was sent for, and passes it on to
+// the caller's logger when there is one.
+class StatementObserver implements Logger {
+  constructor(private readonly next: Logger | undefined) {}
+  logQuery(query: string, parameters?: unknown[], queryRunner?: QueryRunner): void {
+    statementsTotal.inc();
+    const observation = currentObservation();
+    if (observation) observation.statements++;
+    this.next?.logQuery(query, parameters, queryRunner);
+  }
+  logQueryError(error: string | Error, query: string, parameters?: unknown[], queryRunner?: QueryRunner): void {
+    this.next?.logQueryError(error, query, parameters, queryRunner);
+  }
+  logQuerySlow(time: number, query: string, parameters?: unknown[], queryRunner?: QueryRunner): void {
+    this.next?.logQuerySlow(time, query, parameters, queryRunner);
+  }
+  logSchemaBuild(message: string, queryRunner?: QueryRunner): void {
+    this.next?.logSchemaBuild(message, queryRunner);
+  }
+  logMigration(message: string, queryRunner?: QueryRunner): void {
+    this.next?.logMigration(message, queryRunner);
+  }
+  log(level: "log" | "info" | "warn", message: unknown, queryRunner?: QueryRunner): void {
+    this.next?.log(level, message, queryRunner);
+  }
 }
 
 export function createDataSource(options: DataSourceOptions): DataSource {
@@ -34,9 +65,10 @@ export function createDataSource(options: DataSourceOptions): DataSource {
     // Every andWhere() is parenthesised, so a user-derived OR can never escape the tenant predicate.
     isolateWhereStatements: true,
     logging: options.logger ? ["query"] : false,
-    logger: options.logger,
+    logger: new StatementObserver(options.logger),
     applicationName: options.applicationName ?? "facet",
-    connectTimeoutMS: 5000,
+    // A database that does not answer fails the request instead of holding it forever.
+    connectTimeoutMS: options.connectTimeoutMs ?? 5000,
     poolErrorHandler: (error: unknown) => log.warn("database pool error", { error }),
     extra: {
       max: options.embedded ? 1 : options.poolSize,

@@ -20,6 +20,7 @@ export async function openDatabase(config: Config, applicationName = "facet"): P
     embedded: Boolean(embeddedDb),
     poolSize: config.dbPoolSize,
     statementTimeoutMs: config.dbStatementTimeoutMs,
+    connectTimeoutMs: config.dbConnectTimeoutMs,
     applicationName,
   });
   try {

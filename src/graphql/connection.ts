@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { ArgsType, Field, Int, ObjectType, type ClassType } from "type-graphql";
 import { Brackets, type ObjectLiteral, type SelectQueryBuilder } from "typeorm";
+import { rowsOf } from "../db/rows";
 import { BadUserInputError } from "./errors";
 
 export const DEFAULT_PAGE_SIZE = 20;
@@ -234,6 +235,6 @@ export async function paginate<T extends ObjectLiteral & { id: string }>(
     );
   }
   keys.forEach((key, i) => (i === 0 ? qb.orderBy(key.sql, key.direction) : qb.addOrderBy(key.sql, key.direction)));
-  const rows = await qb.limit(first + 1).getMany();
+  const rows = await rowsOf(qb.limit(first + 1));
   return toConnection(rows, first, Boolean(args.after), ordering);
 }

@@ -2,6 +2,7 @@ import type DataLoader from "dataloader";
 import type { DataSource, EntityManager } from "typeorm";
 import type { Config } from "../config";
 import { UserRole, type ApiScope } from "./access";
+import { buildNamed } from "./loaders";
 
 export type Principal =
   | { kind: "user"; id: string; role: UserRole; distributorId: string | null }
@@ -26,7 +27,7 @@ export type LoaderFactory<K, V> = (ctx: RequestContext) => DataLoader<K, V>;
 export function loader<K, V>(ctx: RequestContext, factory: LoaderFactory<K, V>): DataLoader<K, V> {
   let instance = ctx.loaders.get(factory);
   if (!instance) {
-    instance = factory(ctx);
+    instance = buildNamed(factory.name || "unnamed", () => factory(ctx));
     ctx.loaders.set(factory, instance);
   }
   return instance as DataLoader<K, V>;

@@ -1,8 +1,32 @@
 import DataLoader from "dataloader";
 import type { EntityManager, EntityTarget, ObjectLiteral } from "typeorm";
+import { rowsOf } from "../db/rows";
+import { loaderBatchSize } from "../observability/metrics";
 
 // Bounds the `= ANY($1)` array of one batch.
 export const MAX_BATCH_SIZE = 500;
+
+// The loader being built (named after its factory by `loader()`), so that its batch sizes are
+// reported under that name.
+let building: string | undefined;
+
+export function buildNamed<T>(name: string, build: () => T): T {
+  const outer = building;
+  building = name;
+  try {
+    return build();
+  } finally {
+    building = outer;
+  }
+}
+
+function measured<K, R>(batch: (keys: readonly K[]) => Promise<R>): (keys: readonly K[]) => Promise<R> {
+  const name = building ?? "unnamed";
+  return (keys) => {
+    loaderBatchSize.observe({ loader: name }, keys.length);
+    return batch(keys);
+  };
+}
 
 /** A loader of one row per key from one `WHERE key = ANY($1)` query; missing or foreign keys give null. */
 export function rowLoader<K extends string, V>(
@@ -10,10 +34,10 @@ export function rowLoader<K extends string, V>(
   keyOf: (row: V) => K,
 ): DataLoader<K, V | null> {
   return new DataLoader<K, V | null>(
-    async (keys) => {
+    measured(async (keys) => {
       const byKey = new Map((await load(keys)).map((row) => [keyOf(row), row]));
       return keys.map((key) => byKey.get(key) ?? null);
-    },
+    }),
     { maxBatchSize: MAX_BATCH_SIZE },
   );
 }
@@ -24,11 +48,11 @@ export function groupLoader<K extends string, V>(
   keyOf: (row: V) => K,
 ): DataLoader<K, V[]> {
   return new DataLoader<K, V[]>(
-    async (keys) => {
+    measured(async (keys) => {
       const groups = new Map<K, V[]>(keys.map((key) => [key, []]));
       for (const row of await load(keys)) groups.get(keyOf(row))?.push(row);
       return keys.map((key) => groups.get(key)!);
-    },
+    }),
     { maxBatchSize: MAX_BATCH_SIZE },
   );
 }
@@ -52,7 +76,7 @@ export function childPageLoader<V extends ObjectLiteral & { seq: string }>(
   { table, parentColumn, parentKey, direction, scope }: { table: string; parentColumn: string; parentKey: (row: V) => string; direction: "ASC" | "DESC"; scope?: string },
 ): DataLoader<PageKey, V[], string> {
   return new DataLoader<PageKey, V[], string>(
-    async (keys) => {
+    measured(async (keys) => {
       const pages = new Map<string, V[]>();
       const shapes = new Map<string, PageKey[]>();
       for (const key of keys) {
@@ -62,24 +86,25 @@ export function childPageLoader<V extends ObjectLiteral & { seq: string }>(
       for (const [shape, group] of shapes) {
         const { afterSeq, limit } = group[0];
         const after = afterSeq === null ? "" : `AND t.seq ${direction === "ASC" ? ">" : "<"} :afterSeq`;
-        const rows = await db
-          .createQueryBuilder(entity, "r")
-          .where(
-            `r.id IN (SELECT w.id FROM (
-               SELECT t.id, row_number() OVER (PARTITION BY t.${parentColumn} ORDER BY t.seq ${direction}) AS position
-               FROM ${table} t WHERE t.${parentColumn} = ANY(:parentIds) ${after} ${scope ? `AND ${scope}` : ""}
-             ) w WHERE w.position <= :limit)`,
-            { parentIds: group.map((k) => k.parentId), afterSeq, limit },
-          )
-          .orderBy("r.seq", direction)
-          .getMany();
+        const rows = await rowsOf(
+          db
+            .createQueryBuilder(entity, "r")
+            .where(
+              `r.id IN (SELECT w.id FROM (
+                 SELECT t.id, row_number() OVER (PARTITION BY t.${parentColumn} ORDER BY t.seq ${direction}) AS position
+                 FROM ${table} t WHERE t.${parentColumn} = ANY(:parentIds) ${after} ${scope ? `AND ${scope}` : ""}
+               ) w WHERE w.position <= :limit)`,
+              { parentIds: group.map((k) => k.parentId), afterSeq, limit },
+            )
+            .orderBy("r.seq", direction),
+        );
         for (const row of rows) {
           const pageKey = `${parentKey(row)}|${shape}`;
           pages.set(pageKey, [...(pages.get(pageKey) ?? []), row]);
         }
       }
       return keys.map((k) => pages.get(`${k.parentId}|${k.afterSeq}|${k.limit}`) ?? []);
-    },
+    }),
     { maxBatchSize: MAX_BATCH_SIZE, cacheKeyFn: (k) => `${k.parentId}|${k.afterSeq}|${k.limit}` },
   );
 }

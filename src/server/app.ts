@@ -3,7 +3,7 @@ import http from "node:http";
 import { ApolloServer } from "@apollo/server";
 import { expressMiddleware } from "@as-integrations/express5";
 import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
-import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
 import cors from "cors";
 import express, { type NextFunction, type Request, type Response } from "express";
 import type { DataSource } from "typeorm";
@@ -12,10 +12,12 @@ import type { RequestContext } from "../graphql/context";
 import { ErrorCode, formatError } from "../graphql/errors";
 import { LIMITS } from "../graphql/limits";
 import { buildFacetSchema } from "../graphql/schema";
-import { log, withRequestId } from "../logger";
+import { log } from "../logger";
 import { requestScopePlugin } from "../db/request-scope";
 import { createRequestContext } from "./context";
 import { limitsPlugin } from "./limits-plugin";
+import { metricsRouter, observabilityPlugin, observeRequests } from "./observability";
+import { reportPool, type PoolStats } from "../observability/metrics";
 import { oauthRouter } from "./oauth";
 import { playgroundRouter } from "./playground";
 import { createRateLimitStore, type RateLimitStore } from "./rate-limit";
@@ -57,6 +59,10 @@ export async function createServer(config: Config, dataSource: DataSource, optio
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: config.shutdownGraceMs }),
       ApolloServerPluginLandingPageDisabled(),
+      // Facet gives no cache hints (every answer is private to its caller); left on, Apollo's
+      // cache-control plugin wraps every field resolver to work out a policy nobody reads.
+      ApolloServerPluginCacheControlDisabled(),
+      observabilityPlugin(),
       limitsPlugin(config, rateLimits),
       requestScopePlugin(dataSource),
     ],
@@ -68,9 +74,11 @@ export async function createServer(config: Config, dataSource: DataSource, optio
     const incoming = req.headers["x-request-id"];
     req.requestId = typeof incoming === "string" && REQUEST_ID.test(incoming) ? incoming : randomUUID();
     res.setHeader("X-Request-Id", req.requestId);
-    // Whatever is logged while handling the request carries its id.
-    withRequestId(req.requestId, next);
+    next();
   });
+  app.use(observeRequests);
+  reportPool(() => (dataSource.driver as unknown as { master?: PoolStats }).master);
+  app.use(metricsRouter(config));
 
   app.get("/healthz", (_req, res) => {
     res.json({ status: "ok" });
@@ -105,6 +113,7 @@ export async function createServer(config: Config, dataSource: DataSource, optio
     (req: Request, res: Response, next: NextFunction) => {
       const query = (req.method === "GET" ? req.query.query : (req.body as { query?: unknown } | undefined)?.query) ?? "";
       if (typeof query === "string" && query.length > LIMITS.maxQueryLength) {
+        req.observation.errorCode = ErrorCode.QUERY_TOO_COMPLEX;
         res.status(400).json({
           errors: [{ message: `The query is ${query.length} characters long; at most ${LIMITS.maxQueryLength} are allowed`, extensions: { code: ErrorCode.QUERY_TOO_COMPLEX } }],
         });
@@ -113,8 +122,16 @@ export async function createServer(config: Config, dataSource: DataSource, optio
       next();
     },
     expressMiddleware(apollo, {
-      context: ({ req }) =>
-        createRequestContext({ config, dataSource }, { authorization: req.headers.authorization, requestId: req.requestId, ip: req.ip }),
+      context: async ({ req }) => {
+        try {
+          return await createRequestContext({ config, dataSource }, { authorization: req.headers.authorization, requestId: req.requestId, ip: req.ip });
+        } catch (error) {
+          // Refused before GraphQL starts (a bad token): no plugin sees it, so note it here.
+          const code = (error as { extensions?: { code?: unknown } }).extensions?.code;
+          req.observation.errorCode = typeof code === "string" ? code : ErrorCode.INTERNAL_SERVER_ERROR;
+          throw error;
+        }
+      },
     }),
   );
 
@@ -125,6 +142,7 @@ export async function createServer(config: Config, dataSource: DataSource, optio
   app.use((error: { status?: number; type?: string }, req: Request, res: Response, _next: NextFunction) => {
     const status = typeof error.status === "number" && error.status >= 400 && error.status < 500 ? error.status : 500;
     if (status === 500) log.error("unhandled HTTP error", { error, requestId: req.requestId });
+    req.observation.errorCode = status === 500 ? ErrorCode.INTERNAL_SERVER_ERROR : ErrorCode.BAD_USER_INPUT;
     const message =
       error.type === "entity.too.large"
         ? `Request body is larger than ${config.bodyLimit}`

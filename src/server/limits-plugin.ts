@@ -4,6 +4,7 @@ import type { Config } from "../config";
 import { isStaff, type RequestContext } from "../graphql/context";
 import { AuthenticationError, ErrorCode, ForbiddenError } from "../graphql/errors";
 import { enforceLimits, measureOperation, refuseNulCharacters } from "../graphql/limits";
+import { rateLimitRejections } from "../observability/metrics";
 import type { RateLimitStore } from "./rate-limit";
 
 // A mutation writes, and writes cost more than reads (as GitHub's 5 points for a mutation).
@@ -44,6 +45,7 @@ export function limitsPlugin(config: Config, store: RateLimitStore): ApolloServe
           const take = await store.take(key, cost, budget);
           report = { cost, limit: budget.capacity, remaining: take.remaining, restoreRate: budget.restorePerSecond };
           if (!take.allowed) {
+            rateLimitRejections.inc({ principal: principal?.kind ?? "anonymous", endpoint: "graphql" });
             throw rateLimited(
               take.retryAfterSeconds,
               `Rate limit: this request costs ${cost} points and ${take.remaining} are left; retry in ${take.retryAfterSeconds} s`,

@@ -3,6 +3,7 @@ import type { DataSource } from "typeorm";
 import type { Config } from "../config";
 import { clientCredentials } from "../modules/accounts";
 import { log } from "../logger";
+import { rateLimitRejections } from "../observability/metrics";
 import type { RateLimitStore } from "./rate-limit";
 
 // Each token request costs as much as a small query, charged to the caller's IP address, so
@@ -47,6 +48,7 @@ export function oauthRouter(config: Config, dataSource: DataSource, rateLimits: 
       res.setHeader("Pragma", "no-cache");
       const take = await rateLimits.take(`oauth-ip:${req.ip ?? "unknown"}`, TOKEN_REQUEST_COST, config.rateLimit.anonymous);
       if (!take.allowed) {
+        rateLimitRejections.inc({ principal: "anonymous", endpoint: "oauth" });
         res.setHeader("Retry-After", String(take.retryAfterSeconds));
         res.status(429).json({ error: "rate_limited", error_description: `Too many token requests; retry in ${take.retryAfterSeconds} s` });
         return;

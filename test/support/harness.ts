@@ -21,11 +21,14 @@ export function testConfig(overrides: NodeJS.ProcessEnv = {}): Config {
   });
 }
 
-/** Counts the SQL statements the data source sends. */
+/** Counts the SQL statements the data source sends (and keeps them while `recording`). */
 export class StatementCounter implements Logger {
   count = 0;
-  logQuery(): void {
+  recording = false;
+  recorded: { query: string; parameters?: unknown[] }[] = [];
+  logQuery(query: string, parameters?: unknown[]): void {
     this.count++;
+    if (this.recording) this.recorded.push({ query, parameters });
   }
   logQueryError(): void {}
   logQuerySlow(): void {}

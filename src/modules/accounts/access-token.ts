@@ -1,4 +1,4 @@
-import { randomUUID } from "node:crypto";
+import { createPublicKey, createSecretKey, randomUUID, type KeyObject } from "node:crypto";
 import jwt from "jsonwebtoken";
 import type { Config } from "../../config";
 
@@ -32,6 +32,19 @@ export function signAccessToken(config: Config, claims: TokenClaims): { token: s
   return { token, expiresIn, expiresAt: new Date(exp * 1000) };
 }
 
+// jsonwebtoken turns a key given as a string into a KeyObject on every call, first trying it as
+// a public key: for an HS256 secret that throws and catches an exception per request. The key
+// object is made once per configuration instead.
+const verifyingKeys = new WeakMap<Config["jwt"], KeyObject>();
+function verifyingKeyOf(config: Config): KeyObject {
+  let key = verifyingKeys.get(config.jwt);
+  if (!key) {
+    key = config.jwt.algorithm === "HS256" ? createSecretKey(Buffer.from(config.jwt.verifyingKey)) : createPublicKey(config.jwt.verifyingKey);
+    verifyingKeys.set(config.jwt, key);
+  }
+  return key;
+}
+
 /**
  * Verifies signature, algorithm, issuer, audience and expiry, then checks the claims' shape.
  * Returns null for any token Facet did not issue or that is no longer valid.
@@ -39,7 +52,7 @@ export function signAccessToken(config: Config, claims: TokenClaims): { token: s
 export function verifyAccessToken(config: Config, token: string): TokenClaims | null {
   let payload: jwt.JwtPayload | string;
   try {
-    payload = jwt.verify(token, config.jwt.verifyingKey, {
+    payload = jwt.verify(token, verifyingKeyOf(config), {
       algorithms: [config.jwt.algorithm],
       issuer: config.jwt.issuer,
       audience: config.jwt.audience,

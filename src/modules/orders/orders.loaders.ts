@@ -1,5 +1,6 @@
 import type { LoaderFactory } from "../../graphql/context";
 import { groupLoader, rowLoader } from "../../graphql/loaders";
+import { rowsOf } from "../../db/rows";
 import { tenantQuery } from "../../db/tenancy";
 import { Order, OrderLine, OrderStatusChange } from "./order.entity";
 
@@ -7,20 +8,21 @@ import { Order, OrderLine, OrderStatusChange } from "./order.entity";
 
 export const linesByOrder: LoaderFactory<string, OrderLine[]> = (ctx) =>
   groupLoader(
-    (ids) => ctx.db.createQueryBuilder(OrderLine, "l").where("l.orderId = ANY(:ids)", { ids }).orderBy("l.orderId").addOrderBy("l.lineNumber").getMany(),
+    (ids) => rowsOf(ctx.db.createQueryBuilder(OrderLine, "l").where("l.orderId = ANY(:ids)", { ids }).orderBy("l.orderId").addOrderBy("l.lineNumber")),
     (l) => l.orderId,
   );
 
 export const historyByOrder: LoaderFactory<string, OrderStatusChange[]> = (ctx) =>
   groupLoader(
     (ids) =>
-      ctx.db
-        .createQueryBuilder(OrderStatusChange, "h")
-        .where("h.orderId = ANY(:ids)", { ids })
-        .orderBy("h.seq")
-        .getMany(),
+      rowsOf(
+        ctx.db
+          .createQueryBuilder(OrderStatusChange, "h")
+          .where("h.orderId = ANY(:ids)", { ids })
+          .orderBy("h.seq"),
+      ),
     (h) => h.orderId,
   );
 
 export const orderById: LoaderFactory<string, Order | null> = (ctx) =>
-  rowLoader((ids) => tenantQuery(ctx, Order, "o").andWhere("o.id = ANY(:ids)", { ids }).getMany(), (o) => o.id);
+  rowLoader((ids) => rowsOf(tenantQuery(ctx, Order, "o").andWhere("o.id = ANY(:ids)", { ids })), (o) => o.id);

@@ -1,6 +1,7 @@
 import DataLoader from "dataloader";
 import type { LoaderFactory } from "../../graphql/context";
 import { groupLoader, MAX_BATCH_SIZE, rowLoader } from "../../graphql/loaders";
+import { rowsOf } from "../../db/rows";
 import { tenantQuery } from "../../db/tenancy";
 import { multiply } from "../../graphql/money";
 import type { Metal, Plating } from "../catalog/catalog.enums";
@@ -8,11 +9,11 @@ import type { StoneRow } from "../catalog/product.entity";
 import { Shipment, ShipmentDocument, TrackingEvent } from "./shipment.entity";
 
 export const shipmentById: LoaderFactory<string, Shipment | null> = (ctx) =>
-  rowLoader((ids) => tenantQuery(ctx, Shipment, "s").andWhere("s.id = ANY(:ids)", { ids }).getMany(), (s) => s.id);
+  rowLoader((ids) => rowsOf(tenantQuery(ctx, Shipment, "s").andWhere("s.id = ANY(:ids)", { ids })), (s) => s.id);
 
 export const shipmentsByOrder: LoaderFactory<string, Shipment[]> = (ctx) =>
   groupLoader(
-    (ids) => tenantQuery(ctx, Shipment, "s").andWhere("s.orderId = ANY(:ids)", { ids }).orderBy("s.createdAt").addOrderBy("s.id").getMany(),
+    (ids) => rowsOf(tenantQuery(ctx, Shipment, "s").andWhere("s.orderId = ANY(:ids)", { ids }).orderBy("s.createdAt").addOrderBy("s.id")),
     (s) => s.orderId,
   );
 
@@ -44,7 +45,8 @@ export const eventPages: LoaderFactory<EventPageKey, TrackingEvent[]> = (ctx) =>
       const pages = new Map<string, TrackingEvent[]>();
       for (const group of shapes.values()) {
         const { after, limit } = group[0];
-        const rows = await ctx.db
+        const rows = await rowsOf(
+          ctx.db
           .createQueryBuilder(TrackingEvent, "e")
           .where(
             `e.id IN (SELECT w.id FROM (
@@ -55,8 +57,8 @@ export const eventPages: LoaderFactory<EventPageKey, TrackingEvent[]> = (ctx) =>
             { shipmentIds: group.map((k) => k.shipmentId), afterAt: after?.occurredAt, afterSeq: after?.seq, limit },
           )
           .orderBy("e.occurredAt", "DESC")
-          .addOrderBy("e.seq", "DESC")
-          .getMany();
+          .addOrderBy("e.seq", "DESC"),
+        );
         for (const key of group) pages.set(eventPageKey(key), rows.filter((r) => r.shipmentId === key.shipmentId));
       }
       return keys.map((k) => pages.get(eventPageKey(k)) ?? []);
@@ -66,7 +68,7 @@ export const eventPages: LoaderFactory<EventPageKey, TrackingEvent[]> = (ctx) =>
 
 export const documentsByShipment: LoaderFactory<string, ShipmentDocument[]> = (ctx) =>
   groupLoader(
-    (ids) => ctx.db.createQueryBuilder(ShipmentDocument, "d").where("d.shipmentId = ANY(:ids)", { ids }).orderBy("d.seq").getMany(),
+    (ids) => rowsOf(ctx.db.createQueryBuilder(ShipmentDocument, "d").where("d.shipmentId = ANY(:ids)", { ids }).orderBy("d.seq")),
     (d) => d.shipmentId,
   );
 

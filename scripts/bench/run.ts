@@ -1,0 +1,391 @@
+import "reflect-metadata";
+import { spawn, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { createWriteStream, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { isDeepStrictEqual } from "node:util";
+import autocannon from "autocannon";
+import { Client } from "pg";
+import { loadConfig } from "../../src/config";
+import { createDataSource } from "../../src/db/data-source";
+import { migrate } from "../../src/db/database";
+import { signAccessToken } from "../../src/modules/accounts/access-token";
+import { formatReport, type Measurement, type RunInfo } from "./report";
+import { ensureDataset } from "./seed";
+import { W1_ORDER_HISTORY, W2_CATALOG_PAGE, W2_METAL, W3_TRACKING, W4_SYNC } from "./workloads";
+
+// npm run bench: seeds (or reuses) the large dataset on BENCH_DATABASE_URL, starts Facet in
+// production mode and the json_agg ceiling as child processes, drives each with autocannon and
+// writes the table to scripts/bench/results/<date>.md. See README "Benchmark".
+
+const ROOT = path.resolve(__dirname, "../../..");
+const CACHE = path.join(ROOT, "scripts/bench/.cache");
+const RESULTS = path.join(ROOT, "scripts/bench/results");
+
+function envInt(name: string, fallback: number, min: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === "") return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min) throw new Error(`${name} must be an integer of at least ${min}, got "${raw}"`);
+  return value;
+}
+
+const say = (line: string) => process.stdout.write(`${line}\n`);
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Creates the benchmark database when the server does not have it yet. */
+async function ensureDatabase(url: string): Promise<void> {
+  const target = new URL(url);
+  const name = decodeURIComponent(target.pathname.slice(1));
+  if (!/^[A-Za-z0-9_-]{1,63}$/.test(name)) throw new Error(`BENCH_DATABASE_URL must name a database (letters, digits, _ and -), got "${name}"`);
+  const admin = new URL(url);
+  admin.pathname = "/postgres";
+  const client = new Client({ connectionString: admin.toString() });
+  await client.connect();
+  try {
+    const { rowCount } = await client.query(`SELECT 1 FROM pg_database WHERE datname = $1`, [name]);
+    if (!rowCount) {
+      say(`creating database ${name}`);
+      await client.query(`CREATE DATABASE "${name}"`);
+    }
+  } finally {
+    await client.end();
+  }
+}
+
+async function waitFor(check: () => Promise<boolean>, what: string, child: ChildProcess, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`${what} exited with code ${child.exitCode}; see ${CACHE}`);
+    if (await check().catch(() => false)) return;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`${what} did not come up within ${timeoutMs / 1000} s`);
+}
+
+function startChild(name: string, script: string, env: NodeJS.ProcessEnv, nodeOptions: string[]): ChildProcess {
+  const logFile = createWriteStream(path.join(CACHE, `${name}.log`));
+  const child = spawn(process.execPath, [...nodeOptions, script], { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
+  child.stdout!.pipe(logFile);
+  child.stderr!.pipe(logFile);
+  return child;
+}
+
+async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return;
+  const exited = new Promise((resolve) => child.once("exit", resolve));
+  child.kill("SIGTERM");
+  const timer = setTimeout(() => child.kill("SIGKILL"), 30_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+/** Peak resident memory since the last reset (Linux: VmHWM, reset through clear_refs). */
+function resetPeakRss(pid: number): void {
+  try {
+    writeFileSync(`/proc/${pid}/clear_refs`, "5");
+  } catch {
+    // Not Linux, or not allowed: the peak is then the process's lifetime peak.
+  }
+}
+function peakRssMb(pid: number): number | null {
+  try {
+    const kb = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1];
+    return kb ? Number(kb) / 1024 : null;
+  } catch {
+    return null;
+  }
+}
+
+type Samples = Map<string, number>;
+function parseMetrics(text: string): Samples {
+  const samples = new Map<string, number>();
+  for (const line of text.split("\n")) {
+    if (!line || line.startsWith("#")) continue;
+    const at = line.lastIndexOf(" ");
+    samples.set(line.slice(0, at), Number(line.slice(at + 1)));
+  }
+  return samples;
+}
+
+interface Target {
+  name: string;
+  url: string;
+  pid: number;
+  /** CPU seconds and statements so far. */
+  stats(operation: string): Promise<{ cpuSeconds: number; statements: number; requests: number }>;
+}
+
+interface Workload {
+  id: string;
+  title: string;
+  target: Target;
+  operation: string;
+  /** Builds each request: the path and JSON body, and what to learn from the answer. */
+  request(): { path: string; token: string; body: unknown; onBody?: (body: string) => void };
+}
+
+// autocannon hands the same context to a request's setupRequest and onResponse.
+interface RequestState {
+  onBody?: (body: string) => void;
+}
+
+/** Drives the workload for `seconds`, or for `amount` requests when given. */
+async function drive(workload: Workload, connections: number, { seconds, amount }: { seconds?: number; amount?: number }): Promise<{ result: autocannon.Result; graphqlErrors: number }> {
+  let graphqlErrors = 0;
+  const instance = autocannon({
+    url: workload.target.url,
+    connections,
+    ...(amount ? { amount } : { duration: seconds }),
+    requests: [
+      {
+        method: "POST",
+        setupRequest: (req, context) => {
+          const next = workload.request();
+          (context as RequestState).onBody = next.onBody;
+          return {
+            ...req,
+            method: "POST",
+            path: next.path,
+            headers: { "content-type": "application/json", authorization: `Bearer ${next.token}` },
+            body: JSON.stringify(next.body),
+          };
+        },
+        onResponse: (status, body, context) => {
+          if (status === 200 && body.includes('"errors"')) graphqlErrors++;
+          (context as RequestState).onBody?.(body);
+        },
+      },
+    ],
+  });
+  const result = await instance;
+  return { result, graphqlErrors };
+}
+
+async function measure(workload: Workload, seconds: number, warmupRequests: number, connections: number): Promise<Measurement> {
+  // Warm-up by count, not time: a run measured before the JIT has compiled the hot paths
+  // measures the compiler, and on a busy machine a few seconds may not complete a request.
+  // (autocannon wants at least one request per connection.)
+  if (warmupRequests > 0) await drive(workload, connections, { amount: Math.max(warmupRequests, connections) });
+  const before = await workload.target.stats(workload.operation);
+  resetPeakRss(workload.target.pid);
+  const { result, graphqlErrors } = await drive(workload, connections, { seconds });
+  const after = await workload.target.stats(workload.operation);
+  const requests = result.requests.total;
+  const served = after.requests - before.requests;
+  return {
+    workload: workload.id,
+    title: workload.title,
+    server: workload.target.name,
+    requestsPerSecond: requests / result.duration,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    errors: result.errors + result.timeouts + result.non2xx + graphqlErrors,
+    requests,
+    statementsPerRequest: served > 0 ? (after.statements - before.statements) / served : null,
+    cpuMsPerRequest: requests > 0 ? ((after.cpuSeconds - before.cpuSeconds) * 1000) / requests : null,
+    peakRssMb: peakRssMb(workload.target.pid),
+  };
+}
+
+async function post(url: string, token: string, body: unknown): Promise<unknown> {
+  const response = await fetch(url, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${token}` }, body: JSON.stringify(body) });
+  const json = (await response.json()) as { errors?: unknown; extensions?: unknown };
+  if (response.status !== 200 || json.errors) throw new Error(`${url} answered ${response.status}: ${JSON.stringify(json).slice(0, 500)}`);
+  delete json.extensions;
+  return json;
+}
+
+async function main(): Promise<void> {
+  const databaseUrl = process.env.BENCH_DATABASE_URL;
+  if (!databaseUrl) {
+    throw new Error("Set BENCH_DATABASE_URL to a PostgreSQL database for the benchmark (created when missing), e.g. postgres://postgres@127.0.0.1:5432/facet_bench");
+  }
+  const seconds = envInt("BENCH_DURATION_S", 30, 1);
+  const warmupRequests = envInt("BENCH_WARMUP_REQUESTS", 100, 0);
+  const connections = envInt("BENCH_CONNECTIONS", 16, 1);
+  const only = new Set((process.env.BENCH_WORKLOADS ?? "W1,W2,W3,W4").split(",").map((w) => w.trim().toUpperCase()));
+  const nodeOptions = (process.env.BENCH_NODE_OPTIONS ?? "").split(/\s+/).filter(Boolean);
+  mkdirSync(CACHE, { recursive: true });
+  mkdirSync(RESULTS, { recursive: true });
+
+  await ensureDatabase(databaseUrl);
+  const dataSource = createDataSource({ url: databaseUrl, embedded: false, poolSize: 2, statementTimeoutMs: 600_000, applicationName: "facet-bench" });
+  await dataSource.initialize();
+  let facet: ChildProcess | undefined;
+  let ceiling: ChildProcess | undefined;
+  try {
+    await migrate(dataSource);
+    say("dataset:");
+    const { dataset, seeded, seconds: seedSeconds } = await ensureDataset(dataSource, say);
+    say(seeded ? `  seeded in ${seedSeconds.toFixed(0)} s` : "  reused");
+    const [{ server_version: postgres }] = (await dataSource.query(`SHOW server_version`)) as { server_version: string }[];
+
+    // Tokens are signed with a secret made for this run, which Facet and the ceiling are given.
+    const jwtSecret = randomBytes(48).toString("base64url");
+    const metricsToken = randomBytes(24).toString("base64url");
+    const tokenConfig = loadConfig({ NODE_ENV: "production", DATABASE_URL: databaseUrl, JWT_SECRET: jwtSecret });
+    const buyers = (await dataSource.query(`SELECT id FROM users WHERE email LIKE 'buyer@bench-%' ORDER BY email`)) as { id: string }[];
+    const tokens = buyers.map((u) => signAccessToken(tokenConfig, { typ: "user", sub: u.id }).token);
+    const tokenOfUser = new Map(buyers.map((u, i) => [u.id, tokens[i]]));
+    const tracked = (await dataSource.query(
+      `SELECT u.id AS user_id, s.awb_number FROM shipments s JOIN users u ON u.distributor_id = s.distributor_id
+       WHERE u.email LIKE 'buyer@bench-%' ORDER BY md5(s.id::text) LIMIT 2000`,
+    )) as { user_id: string; awb_number: string }[];
+    const lookups = tracked.map((t) => ({ token: tokenOfUser.get(t.user_id)!, awb: `${t.awb_number.slice(0, 3)}-${t.awb_number.slice(3)}` }));
+    // The ERP sync window: orders changed in the last 400 days, about 300 per distributor.
+    const since = new Date(Date.now() - 400 * 86_400_000).toISOString();
+
+    const facetPort = await freePort();
+    const ceilingPort = await freePort();
+    const childEnv = {
+      PATH: process.env.PATH,
+      NODE_ENV: "production",
+      DATABASE_URL: databaseUrl,
+      JWT_SECRET: jwtSecret,
+      HOST: "127.0.0.1",
+      MIGRATE_ON_START: "false",
+      LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? "info",
+      DB_POOL_SIZE: process.env.DB_POOL_SIZE ?? "10",
+      // The benchmark measures the API, not the rate limiter (which still prices every request).
+      RATE_LIMIT_POINTS: "10000000",
+      RATE_LIMIT_RESTORE_PER_SECOND: "1000000",
+    };
+    facet = startChild("facet", path.join(ROOT, "dist/src/main.js"), { ...childEnv, PORT: String(facetPort), METRICS_TOKEN: metricsToken }, nodeOptions);
+    ceiling = startChild("ceiling", path.join(ROOT, "dist/scripts/bench/ceiling.js"), { ...childEnv, PORT: String(ceilingPort) }, []);
+    const facetUrl = `http://127.0.0.1:${facetPort}`;
+    const ceilingUrl = `http://127.0.0.1:${ceilingPort}`;
+    await waitFor(async () => (await fetch(`${facetUrl}/readyz`)).status === 200, "Facet", facet);
+    await waitFor(async () => (await fetch(`${ceilingUrl}/stats`)).status === 200, "the ceiling", ceiling);
+
+    const facetTarget: Target = {
+      name: "Facet",
+      url: facetUrl,
+      pid: facet.pid!,
+      async stats(operation) {
+        const samples = parseMetrics(await (await fetch(`${facetUrl}/metrics`, { headers: { authorization: `Bearer ${metricsToken}` } })).text());
+        return {
+          cpuSeconds: samples.get("process_cpu_seconds_total") ?? 0,
+          statements: samples.get(`facet_sql_statements_per_request_sum{operation="${operation}"}`) ?? 0,
+          requests: samples.get(`facet_sql_statements_per_request_count{operation="${operation}"}`) ?? 0,
+        };
+      },
+    };
+    const ceilingTarget: Target = {
+      name: "ceiling",
+      url: ceilingUrl,
+      pid: ceiling.pid!,
+      async stats() {
+        const stats = (await (await fetch(`${ceilingUrl}/stats`)).json()) as { cpuSeconds: number; statements: number };
+        return { ...stats, requests: stats.statements };
+      },
+    };
+
+    // The ceiling must answer exactly what Facet answers, or the comparison means nothing.
+    const sameW1 = isDeepStrictEqual(await post(`${facetUrl}/graphql`, tokens[0], { query: W1_ORDER_HISTORY }), await post(`${ceilingUrl}/w1`, tokens[0], {}));
+    const sameW2 = isDeepStrictEqual(
+      await post(`${facetUrl}/graphql`, tokens[0], { query: W2_CATALOG_PAGE, variables: { metal: W2_METAL } }),
+      await post(`${ceilingUrl}/w2`, tokens[0], { metal: W2_METAL }),
+    );
+    if (!sameW1 || !sameW2) say(`WARNING: the ceiling's JSON differs from Facet's (W1 ${sameW1 ? "same" : "differs"}, W2 ${sameW2 ? "same" : "differs"})`);
+
+    let turn = 0;
+    const nextToken = () => tokens[turn++ % tokens.length];
+    // ERP syncs in flight: each request fetches the next page of one; a finished sync starts the
+    // next distributor's.
+    const syncs: { token: string; after: string | null }[] = [];
+    const workloads: Workload[] = [
+      {
+        id: "W1",
+        title: "order history (50 orders, lines, shipments, 3 events)",
+        target: facetTarget,
+        operation: "W1OrderHistory",
+        request: () => ({ path: "/graphql", token: nextToken(), body: { query: W1_ORDER_HISTORY } }),
+      },
+      { id: "W1", title: "order history", target: ceilingTarget, operation: "w1", request: () => ({ path: "/w1", token: nextToken(), body: {} }) },
+      {
+        id: "W2",
+        title: "catalog page (100 products, variants, price, availability)",
+        target: facetTarget,
+        operation: "W2CatalogPage",
+        request: () => ({ path: "/graphql", token: nextToken(), body: { query: W2_CATALOG_PAGE, variables: { metal: W2_METAL } } }),
+      },
+      { id: "W2", title: "catalog page", target: ceilingTarget, operation: "w2", request: () => ({ path: "/w2", token: nextToken(), body: { metal: W2_METAL } }) },
+      {
+        id: "W3",
+        title: "tracking lookup by air waybill",
+        target: facetTarget,
+        operation: "W3Tracking",
+        request: () => {
+          const lookup = lookups[turn++ % lookups.length];
+          return { path: "/graphql", token: lookup.token, body: { query: W3_TRACKING, variables: { awb: lookup.awb } } };
+        },
+      },
+      {
+        id: "W4",
+        title: "ERP sync, updatedSince, pages of 100 to the end",
+        target: facetTarget,
+        operation: "W4Sync",
+        request: () => {
+          const sync = syncs.shift() ?? { token: nextToken(), after: null };
+          return {
+            path: "/graphql",
+            token: sync.token,
+            body: { query: W4_SYNC, variables: { since, after: sync.after } },
+            onBody: (body: string) => {
+              const page = /"hasNextPage":(true|false),"endCursor":(null|"[^"]*")/.exec(body);
+              if (page?.[1] === "true") syncs.push({ token: sync.token, after: JSON.parse(page[2]) as string });
+            },
+          };
+        },
+      },
+    ].filter((w) => only.has(w.id));
+
+    const measurements: Measurement[] = [];
+    for (const workload of workloads) {
+      say(`${workload.id} ${workload.target.name}: ${warmupRequests} requests warm-up, ${seconds} s measured at ${connections} connections`);
+      measurements.push(await measure(workload, seconds, warmupRequests, connections));
+    }
+
+    const info: RunInfo = {
+      date: new Date(),
+      seconds,
+      warmupRequests,
+      connections,
+      cpus: `${os.cpus().length} × ${os.cpus()[0]?.model ?? "unknown"}`,
+      node: process.version,
+      postgres,
+      dataset,
+      seedSeconds: seeded ? seedSeconds : null,
+      sameJson: { W1: sameW1, W2: sameW2 },
+      nodeOptions: nodeOptions.join(" "),
+    };
+    const report = formatReport(info, measurements);
+    const file = path.join(RESULTS, `${info.date.toISOString().slice(0, 10)}.md`);
+    writeFileSync(file, report);
+    say("");
+    say(report);
+    say(`written to ${path.relative(ROOT, file)}`);
+  } finally {
+    if (facet) await stopChild(facet);
+    if (ceiling) await stopChild(ceiling);
+    await dataSource.destroy();
+  }
+}
+
+main().catch((error) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});

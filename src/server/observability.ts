@@ -1,0 +1,101 @@
+import { createHash, timingSafeEqual } from "node:crypto";
+import type { ApolloServerPlugin } from "@apollo/server";
+import { Router, type NextFunction, type Request, type Response } from "express";
+import type { Config } from "../config";
+import type { RequestContext } from "../graphql/context";
+import { log } from "../logger";
+import { operationLabel, registry, requestDuration, statementsPerRequest } from "../observability/metrics";
+import { currentObservation, elapsedSeconds, newObservation, observe, type RequestObservation } from "../observability/observation";
+
+declare module "express-serve-static-core" {
+  interface Request {
+    observation: RequestObservation;
+  }
+}
+
+// Probes and scrapes arrive every few seconds; their lines would drown the rest.
+const QUIET_PATHS = new Set(["/healthz", "/readyz", "/metrics"]);
+
+/**
+ * Starts the request's observation and, when the response is done, writes its one log line
+ * (request id, operation, principal kind, duration, SQL statements, error code; never headers,
+ * variables or bodies) and, for GraphQL, its metrics.
+ */
+export function observeRequests(req: Request, res: Response, next: NextFunction): void {
+  const observation = newObservation(req.requestId);
+  req.observation = observation;
+  // "close" also comes for a client that went away before the answer was complete.
+  res.once("close", () => {
+    const seconds = elapsedSeconds(observation);
+    const path = req.originalUrl.split("?")[0];
+    // A request whose client left is logged, not measured: its work may still be under way.
+    if (path === "/graphql" && req.method !== "OPTIONS" && res.writableFinished) {
+      const operation = operationLabel(observation.operation);
+      requestDuration.observe({ operation, outcome: observation.errorCode ?? (res.statusCode < 400 ? "ok" : `HTTP_${res.statusCode}`) }, seconds);
+      statementsPerRequest.observe({ operation }, observation.statements);
+    }
+    const fields = {
+      requestId: observation.requestId,
+      method: req.method,
+      path,
+      status: res.statusCode,
+      durationMs: Math.round(seconds * 100_000) / 100,
+      operation: observation.operation,
+      principal: observation.principal,
+      statements: observation.statements,
+      errorCode: observation.errorCode,
+      ...(res.writableFinished ? {} : { aborted: true }),
+    };
+    if (QUIET_PATHS.has(path)) log.debug("request", fields);
+    else log.info("request", fields);
+  });
+  // The rest of the request runs inside its observation: SQL sent for it is counted, and every
+  // line logged meanwhile carries its id.
+  observe(observation, next);
+}
+
+/** Tells the observation what GraphQL made of the request: the operation, the caller, the outcome. */
+export function observabilityPlugin(): ApolloServerPlugin<RequestContext> {
+  return {
+    async requestDidStart({ contextValue, request }) {
+      // An operation run without HTTP (executeOperation) has nothing to observe.
+      const observation = currentObservation();
+      if (!observation) return;
+      observation.principal = contextValue.principal?.kind ?? "anonymous";
+      observation.operation = request.operationName ?? null;
+      return {
+        async didResolveOperation({ operation }) {
+          observation.operation ??= operation?.name?.value ?? null;
+        },
+        async willSendResponse({ response }) {
+          if (response.body.kind !== "single") return;
+          const code = response.body.singleResult.errors?.[0]?.extensions?.code;
+          observation.errorCode = typeof code === "string" ? code : null;
+        },
+      };
+    },
+  };
+}
+
+const digest = (value: string) => createHash("sha256").update(value).digest();
+
+/**
+ * GET /metrics in the Prometheus text format, for whoever holds METRICS_TOKEN (a bearer token).
+ * Without METRICS_TOKEN the route does not exist.
+ */
+export function metricsRouter(config: Config): Router {
+  const router = Router();
+  if (!config.metricsToken) return router;
+  const expected = digest(`Bearer ${config.metricsToken}`);
+  router.get("/metrics", async (req, res) => {
+    const given = req.headers.authorization;
+    if (!given || !timingSafeEqual(digest(given.trim()), expected)) {
+      res.setHeader("WWW-Authenticate", 'Bearer realm="facet-metrics"');
+      res.status(401).json({ error: "unauthorized" });
+      return;
+    }
+    res.setHeader("Content-Type", registry.contentType);
+    res.send(await registry.metrics());
+  });
+  return router;
+}

@@ -1,0 +1,196 @@
+import net from "node:net";
+import { Writable } from "node:stream";
+import { QueryFailedError } from "typeorm";
+import { createDataSource } from "../src/db/data-source";
+import { log, setLogDestination, setLogLevel } from "../src/logger";
+import { createDistributor, createUser, TEST_PASSWORD, userToken } from "./support/factories";
+import { startFacet, type TestFacet } from "./support/harness";
+
+const METRICS_TOKEN = "metrics-token-for-the-tests-0123456789";
+
+/** Every log line written while the test runs, parsed, and the raw text of them all. */
+function captureLogs() {
+  const lines: Record<string, unknown>[] = [];
+  let raw = "";
+  setLogLevel("info");
+  setLogDestination(
+    new Writable({
+      write(chunk, _encoding, done) {
+        const text = chunk.toString();
+        raw += text;
+        for (const line of text.split("\n").filter(Boolean)) lines.push(JSON.parse(line));
+        done();
+      },
+    }),
+  );
+  return { lines, raw: () => raw };
+}
+
+async function post(facet: TestFacet, query: string, { token, variables }: { token?: string; variables?: Record<string, unknown> } = {}) {
+  const response = await fetch(await facet.url("/graphql"), {
+    method: "POST",
+    headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: JSON.stringify({ query, variables }),
+  });
+  return { status: response.status, requestId: response.headers.get("x-request-id"), body: (await response.json()) as { errors?: { extensions: { code: string } }[] } };
+}
+
+async function scrape(facet: TestFacet, authorization?: string) {
+  const response = await fetch(await facet.url("/metrics"), { headers: authorization ? { authorization } : {} });
+  return { status: response.status, contentType: response.headers.get("content-type"), text: await response.text() };
+}
+
+/** The value of one sample, e.g. sample(text, 'facet_x_count{operation="A"}'); undefined when absent. */
+function sample(text: string, series: string): number | undefined {
+  const line = text.split("\n").find((l) => l.startsWith(`${series} `));
+  return line === undefined ? undefined : Number(line.slice(series.length + 1));
+}
+
+describe("metrics at GET /metrics", () => {
+  let facet: TestFacet;
+  let buyerToken: string;
+  beforeAll(async () => {
+    // A small bucket, so that one large query is refused by the rate limit.
+    facet = await startFacet({ METRICS_TOKEN, RATE_LIMIT_POINTS: "100" });
+    const distributor = await createDistributor(facet.dataSource);
+    buyerToken = userToken(facet.config, await createUser(facet.dataSource, { distributor }));
+  });
+  afterAll(() => facet.stop());
+
+  it("is refused without the metrics token, or with another one", async () => {
+    const none = await scrape(facet);
+    expect(none.status).toBe(401);
+    expect(none.text).not.toContain("facet_");
+    expect((await scrape(facet, "Bearer not-the-metrics-token-at-all")).status).toBe(401);
+    // An access token of a user is not the metrics token either.
+    expect((await scrape(facet, `Bearer ${buyerToken}`)).status).toBe(401);
+  });
+
+  it("reports request durations by operation and outcome, SQL per request, loader batches, the pool and rate-limit refusals", async () => {
+    for (let i = 0; i < 3; i++) {
+      const r = await post(facet, "query ObservedViewer { viewer { role user { email distributor { name } } } }", { token: buyerToken });
+      expect(r.status).toBe(200);
+    }
+    const refused = await post(facet, "query ObservedBadToken { viewer { role } }", { token: "not.a.token" });
+    expect(refused.status).toBe(401);
+    const limited = await post(facet, "query ObservedCostly { products(first: 100) { nodes { variants { sku } } } }", { token: buyerToken });
+    expect(limited.body.errors?.[0].extensions.code).toBe("RATE_LIMITED");
+
+    const { status, contentType, text } = await scrape(facet, `Bearer ${METRICS_TOKEN}`);
+    expect(status).toBe(200);
+    expect(contentType).toMatch(/^text\/plain/);
+
+    expect(sample(text, 'facet_graphql_request_duration_seconds_count{operation="ObservedViewer",outcome="ok"}')).toBe(3);
+    expect(sample(text, 'facet_graphql_request_duration_seconds_bucket{le="+Inf",operation="ObservedViewer",outcome="ok"}')).toBe(3);
+    // Refused before GraphQL parsed it, so its operation is not known.
+    expect(sample(text, 'facet_graphql_request_duration_seconds_count{operation="anonymous",outcome="UNAUTHENTICATED"}')).toBe(1);
+    expect(sample(text, 'facet_graphql_request_duration_seconds_count{operation="ObservedCostly",outcome="RATE_LIMITED"}')).toBe(1);
+
+    // The token check, the transaction with its scope, the distributor: several statements each.
+    expect(sample(text, 'facet_sql_statements_per_request_count{operation="ObservedViewer"}')).toBe(3);
+    expect(sample(text, 'facet_sql_statements_per_request_sum{operation="ObservedViewer"}')).toBeGreaterThanOrEqual(3 * 3);
+    expect(sample(text, "facet_sql_statements_total")).toBeGreaterThan(0);
+
+    expect(sample(text, 'facet_dataloader_batch_size_count{loader="distributorById"}')).toBe(3);
+    expect(sample(text, 'facet_dataloader_batch_size_sum{loader="distributorById"}')).toBe(3);
+
+    expect(sample(text, 'facet_rate_limit_rejections_total{principal="user",endpoint="graphql"}')).toBe(1);
+
+    for (const state of ["in_use", "idle", "waiting"]) expect(sample(text, `facet_db_pool_connections{state="${state}"}`)).toBeGreaterThanOrEqual(0);
+    expect(sample(text, 'facet_db_pool_connections{state="idle"}')).toBeGreaterThan(0);
+    expect(sample(text, "process_cpu_seconds_total")).toBeGreaterThan(0);
+    expect(sample(text, "process_resident_memory_bytes")).toBeGreaterThan(0);
+  });
+
+  it("counts unnamed operations under one label", async () => {
+    await post(facet, "{ viewer { role } }", { token: buyerToken });
+    const { text } = await scrape(facet, `Bearer ${METRICS_TOKEN}`);
+    expect(sample(text, 'facet_graphql_request_duration_seconds_count{operation="anonymous",outcome="ok"}')).toBe(1);
+  });
+});
+
+describe("GET /metrics without METRICS_TOKEN", () => {
+  let facet: TestFacet;
+  beforeAll(async () => {
+    facet = await startFacet({ METRICS_TOKEN: "" });
+  });
+  afterAll(() => facet.stop());
+
+  it("does not exist", async () => {
+    const r = await scrape(facet, `Bearer ${METRICS_TOKEN}`);
+    expect(r.status).toBe(404);
+    expect(r.text).not.toContain("facet_");
+  });
+});
+
+describe("request logs", () => {
+  let facet: TestFacet;
+  beforeAll(async () => {
+    facet = await startFacet();
+  });
+  afterAll(async () => {
+    setLogDestination();
+    setLogLevel("warn");
+    await facet.stop();
+  });
+
+  it("write one JSON line per request with its id, operation, principal, duration, SQL count and error code", async () => {
+    const logs = captureLogs();
+    const distributor = await createDistributor(facet.dataSource);
+    const token = userToken(facet.config, await createUser(facet.dataSource, { distributor }));
+    const ok = await post(facet, "query LoggedViewer { viewer { role } }", { token });
+    const refused = await post(facet, "query LoggedRefused { viewer { role } }", { token: "not.a.token" });
+
+    const line = logs.lines.find((l) => l.message === "request" && l.requestId === ok.requestId);
+    expect(line).toMatchObject({ level: "info", path: "/graphql", status: 200, operation: "LoggedViewer", principal: "user", errorCode: null });
+    expect(line!.durationMs).toEqual(expect.any(Number));
+    expect(line!.statements).toBeGreaterThanOrEqual(3);
+    expect(new Date(line!.time as string).toISOString()).toBe(line!.time);
+
+    const refusedLine = logs.lines.find((l) => l.message === "request" && l.requestId === refused.requestId);
+    expect(refusedLine).toMatchObject({ status: 401, operation: null, principal: "anonymous", errorCode: "UNAUTHENTICATED" });
+  });
+
+  it("never hold a token, a password or an email address", async () => {
+    const logs = captureLogs();
+    const distributor = await createDistributor(facet.dataSource);
+    const user = await createUser(facet.dataSource, { distributor });
+    const token = userToken(facet.config, user);
+    await post(facet, "query LoggedWithToken { viewer { user { email } } }", { token });
+    const login = "mutation LoggedLogin($email: String!, $password: String!) { login(input: { email: $email, password: $password }) { accessToken userErrors { code } } }";
+    const signedIn = await post(facet, login, { variables: { email: user.email, password: TEST_PASSWORD } });
+    expect(signedIn.status).toBe(200);
+    await post(facet, login, { variables: { email: user.email, password: "wrong-password-123" } });
+
+    // Callers who pass secrets or personal data to the logger by mistake still do not leak them,
+    // and a failed statement's parameters stay out of the logged error.
+    log.warn("careless caller", { authorization: `Bearer ${token}`, headers: { authorization: `Bearer ${token}` }, password: TEST_PASSWORD, user: { email: user.email } });
+    log.error("statement failed", { error: new QueryFailedError("SELECT * FROM users WHERE email = $1", [user.email], new Error("boom")) });
+
+    expect(logs.lines.filter((l) => l.message === "request").length).toBeGreaterThanOrEqual(3);
+    expect(logs.lines.find((l) => l.message === "statement failed")).toMatchObject({ error: { name: "QueryFailedError", query: "SELECT * FROM users WHERE email = $1" } });
+    const text = logs.raw();
+    expect(text).not.toContain(token);
+    expect(text).not.toContain(TEST_PASSWORD);
+    expect(text).not.toContain("wrong-password-123");
+    expect(text).not.toContain(user.email);
+    expect(text).toContain("[redacted]");
+  });
+});
+
+describe("a database that does not answer", () => {
+  it("fails the connection after DB_CONNECT_TIMEOUT_MS instead of waiting forever", async () => {
+    // Accepts TCP connections and never says a word, like a host lost behind a firewall.
+    const sockets: net.Socket[] = [];
+    const silent = net.createServer((socket) => sockets.push(socket));
+    await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
+    const { port } = silent.address() as net.AddressInfo;
+    const dataSource = createDataSource({ url: `postgres://postgres@127.0.0.1:${port}/none`, embedded: false, poolSize: 1, statementTimeoutMs: 1000, connectTimeoutMs: 300 });
+    try {
+      await expect(dataSource.initialize()).rejects.toThrow(/timeout/i);
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => silent.close(resolve));
+    }
+  });
+});
