@@ -534,9 +534,11 @@ describe("tenancy", () => {
         [() => facet.gql(ShipNodeDocument, { id: shipment.id }, { token }), () => facet.gql(ShipNodeDocument, { id: toGlobalId("Shipment", randomUUID()) }, { token })],
       );
     }
+    // The rate-limit budget in extensions refills between calls; what is compared is the answer.
+    const answerOf = (result: unknown) => ({ data: (result as GraphQLResult<unknown>).data, errors: (result as GraphQLResult<unknown>).errors });
     for (const [foreign, unknown] of pairs) {
       const answer = await foreign();
-      expect(answer).toEqual(await unknown());
+      expect(answerOf(answer)).toEqual(answerOf(await unknown()));
       expect(JSON.stringify(answer)).not.toContain(shipment.id);
       expect((answer as GraphQLResult<unknown>).errors).toBeUndefined();
     }
