@@ -61,6 +61,18 @@ export const Roles = {
 } as const;
 
 /**
+ * Who may read each domain: every person, and API clients holding the domain's read scope. The
+ * root queries, the object fields that cross into another domain and `node(id:)` all apply the
+ * same list, so no path reads more than the domain's own queries allow.
+ */
+export const Readers = {
+  CATALOG: [...Roles.ALL, ApiScope.CATALOG_READ],
+  ORDERS: [...Roles.ALL, ApiScope.ORDERS_READ],
+  BRIEFS: [...Roles.ALL, ApiScope.BRIEFS_READ],
+  SHIPMENTS: [...Roles.ALL, ApiScope.SHIPMENTS_READ],
+} as const;
+
+/**
  * Declares who may call a root field (or see an object field). Facet is deny-by-default: a test
  * walks the built schema and fails on any root field without a rule, which this decorator
  * records in the field's extensions as `access`.
@@ -73,6 +85,7 @@ export function Allow(...rules: AccessRule[]): MethodDecorator & PropertyDecorat
   };
 }
 
+/** Whether the caller passes the rules; throws UNAUTHENTICATED for an anonymous caller unless ANYONE is allowed. */
 export function permits(context: RequestContext, rules: readonly string[]): boolean {
   if (rules.includes(ANYONE)) return true;
   const principal = context.principal;

@@ -1,4 +1,5 @@
 import { Field, ID, InterfaceType } from "type-graphql";
+import { permits, type AccessRule } from "./access";
 import type { RequestContext } from "./context";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -6,6 +7,8 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 type NodeClass = abstract new (...args: any[]) => Node;
 interface NodeSource {
   typeName: string;
+  /** Who may refetch it: the same rule as the type's own root queries. */
+  readers: readonly AccessRule[];
   /** Fetch one object by its database id, as the caller may see it: null when missing or foreign. */
   fetch(ctx: RequestContext, id: string): Promise<Node | null>;
 }
@@ -13,14 +16,25 @@ interface NodeSource {
 const typeNameByClass = new Map<Function, string>();
 const sourceByTypeName = new Map<string, NodeSource>();
 
-/** Makes a type refetchable through `node(id:)`; `fetch` must apply the tenancy rules. */
+/**
+ * Makes a type refetchable through `node(id:)`. `node` is open to every signed-in caller, so the
+ * type names who may read it (its root queries' rule) and `fetch` applies the tenancy rules; a
+ * caller outside `readers` finds nothing, exactly as for an id that does not exist.
+ */
 export function registerNode<T extends Node>(
   cls: abstract new (...args: any[]) => T,
   typeName: string,
+  readers: readonly AccessRule[],
   fetch: (ctx: RequestContext, id: string) => Promise<T | null>,
 ): void {
+  if (readers.length === 0) throw new Error(`registerNode(${typeName}) needs at least one reader rule`);
   typeNameByClass.set(cls, typeName);
-  sourceByTypeName.set(typeName, { typeName, fetch });
+  sourceByTypeName.set(typeName, { typeName, readers, fetch });
+}
+
+/** Who may refetch a registered type through `node(id:)`. */
+export function nodeReaders(typeName: string): readonly AccessRule[] | undefined {
+  return sourceByTypeName.get(typeName)?.readers;
 }
 
 export function registeredNodeTypes(): string[] {
@@ -53,7 +67,8 @@ export function idOfType(globalId: string, typeName: string): string | null {
 export async function fetchNode(ctx: RequestContext, globalId: string): Promise<Node | null> {
   const decoded = fromGlobalId(globalId);
   if (!decoded) return null;
-  return sourceByTypeName.get(decoded.typeName)!.fetch(ctx, decoded.id);
+  const source = sourceByTypeName.get(decoded.typeName)!;
+  return permits(ctx, source.readers) ? source.fetch(ctx, decoded.id) : null;
 }
 
 @InterfaceType({ description: "An object with a global id that `node(id:)` can refetch." })

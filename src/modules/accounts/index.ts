@@ -1,3 +1,4 @@
+import { SIGNED_IN } from "../../graphql/access";
 import { registerNode } from "../../graphql/node";
 import { ApiClientResolver, AuthResolver, DistributorResolver, UserResolver } from "./accounts.resolver";
 import { findApiClient, findDistributor, findUser } from "./accounts.service";
@@ -6,9 +7,11 @@ import { Distributor } from "./distributor.entity";
 import { LoginAttempt } from "./login-attempt.entity";
 import { User } from "./user.entity";
 
-registerNode(Distributor, "Distributor", findDistributor);
-registerNode(User, "User", findUser);
-registerNode(ApiClient, "ApiClient", findApiClient);
+// Everyone reads their own distributor and its people (the services narrow that to the caller's
+// distributor, and API clients to admins, staff and the client itself).
+registerNode(Distributor, "Distributor", [SIGNED_IN], findDistributor);
+registerNode(User, "User", [SIGNED_IN], findUser);
+registerNode(ApiClient, "ApiClient", [SIGNED_IN], findApiClient);
 
 export const accountsEntities = [Distributor, User, ApiClient, LoginAttempt];
 export const accountsResolvers = [AuthResolver, DistributorResolver, UserResolver, ApiClientResolver] as const;

@@ -1,5 +1,5 @@
 import { Arg, Args, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from "type-graphql";
-import { Allow, ApiScope, Roles, UserRole } from "../../graphql/access";
+import { Allow, ApiScope, Readers, UserRole } from "../../graphql/access";
 import { ConnectionArgs } from "../../graphql/connection";
 import { loader, type RequestContext } from "../../graphql/context";
 import { Money } from "../../graphql/money";
@@ -41,14 +41,11 @@ import * as briefs from "./briefs.service";
 import { DesignBriefCommentConnection, DesignBriefConnection, DesignBriefQuote, DesignBriefStatusChange, ReferenceImage } from "./briefs.types";
 import { DesignBrief } from "./design-brief.entity";
 
-export const BRIEF_READERS = [...Roles.ALL, ApiScope.BRIEFS_READ] as const;
 const BRIEF_WRITERS = [UserRole.BUYER, UserRole.DISTRIBUTOR_ADMIN, ApiScope.BRIEFS_WRITE] as const;
-// Whoever may read the orders list may read the order a brief became (the orders module's rule).
-const ORDER_READERS = [...Roles.ALL, ApiScope.ORDERS_READ] as const;
 
 @Resolver(() => DesignBrief)
 export class DesignBriefResolver {
-  @Allow(...BRIEF_READERS)
+  @Allow(...Readers.BRIEFS)
   @Query(() => DesignBriefConnection, {
     description: "Your distributor's design briefs (staff: everyone's), most recently active first; with `filter.updatedSince`, in update order for sync.",
   })
@@ -60,7 +57,7 @@ export class DesignBriefResolver {
     return briefs.listBriefs(ctx, args, filter);
   }
 
-  @Allow(...BRIEF_READERS)
+  @Allow(...Readers.BRIEFS)
   @Query(() => DesignBrief, { nullable: true, description: "One brief by id or reference (give exactly one); null when there is none you may see." })
   designBrief(
     @Ctx() ctx: RequestContext,
@@ -110,7 +107,7 @@ export class DesignBriefResolver {
     return briefs.historyOf(ctx, brief);
   }
 
-  @Allow(...ORDER_READERS)
+  @Allow(...Readers.ORDERS)
   @FieldResolver(() => Order, { nullable: true, description: "The order placed when the quote was accepted. API clients need `orders:read`." })
   order(@Ctx() ctx: RequestContext, @Root() brief: DesignBrief): Promise<Order | null> | null {
     return brief.orderId ? loader(ctx, orderById).load(brief.orderId) : null;
@@ -188,7 +185,7 @@ export class DesignBriefResolver {
 // The order side of the link lives here, beside the brief, so that orders need not know briefs.
 @Resolver(() => Order)
 export class OrderDesignBriefResolver {
-  @Allow(...BRIEF_READERS)
+  @Allow(...Readers.BRIEFS)
   @FieldResolver(() => DesignBrief, { nullable: true, description: "The design brief the order came from, if any. API clients need `briefs:read`." })
   designBrief(@Ctx() ctx: RequestContext, @Root() order: Order): Promise<DesignBrief | null> | null {
     return order.designBriefId ? loader(ctx, briefById).load(order.designBriefId) : null;

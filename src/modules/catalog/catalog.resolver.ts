@@ -1,5 +1,5 @@
 import { Arg, Args, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from "type-graphql";
-import { Allow, ApiScope, Roles, UserRole } from "../../graphql/access";
+import { Allow, Readers, UserRole } from "../../graphql/access";
 import { ConnectionArgs } from "../../graphql/connection";
 import type { RequestContext } from "../../graphql/context";
 import { Money } from "../../graphql/money";
@@ -24,11 +24,10 @@ import { Product } from "./product.entity";
 import { Variant } from "./variant.entity";
 
 // Everyone signed in reads the catalog; ERP clients need catalog:read.
-export const CATALOG_READERS = [...Roles.ALL, ApiScope.CATALOG_READ] as const;
 
 @Resolver(() => Product)
 export class ProductResolver {
-  @Allow(...CATALOG_READERS)
+  @Allow(...Readers.CATALOG)
   @Query(() => ProductConnection, { description: "The catalog's styles, filtered and ordered." })
   products(
     @Ctx() ctx: RequestContext,
@@ -39,7 +38,7 @@ export class ProductResolver {
     return catalog.listProducts(ctx, args, filter, orderBy);
   }
 
-  @Allow(...CATALOG_READERS)
+  @Allow(...Readers.CATALOG)
   @Query(() => Product, { nullable: true, description: "One style by id or by style code (give exactly one); null when there is none." })
   product(
     @Ctx() ctx: RequestContext,
@@ -108,7 +107,7 @@ export class ProductResolver {
 
 @Resolver(() => Variant)
 export class VariantResolver {
-  @Allow(...CATALOG_READERS)
+  @Allow(...Readers.CATALOG)
   @Query(() => Variant, { nullable: true, description: "One variant by id or by SKU (give exactly one); null when there is none." })
   variant(
     @Ctx() ctx: RequestContext,
@@ -118,7 +117,7 @@ export class VariantResolver {
     return catalog.findVariant(ctx, { id, sku });
   }
 
-  @Allow(...CATALOG_READERS)
+  @Allow(...Readers.CATALOG)
   @Query(() => LeadTimeQuote, {
     description: "When a quantity of a variant could ship if ordered now: from stock, scheduled batches, or a new run. Reserves nothing.",
   })

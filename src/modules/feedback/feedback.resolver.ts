@@ -1,5 +1,5 @@
 import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from "type-graphql";
-import { Allow, ApiScope, Roles, UserRole } from "../../graphql/access";
+import { Allow, ApiScope, Readers, Roles, UserRole } from "../../graphql/access";
 import { ConnectionArgs } from "../../graphql/connection";
 import { loader, type RequestContext } from "../../graphql/context";
 import { LocalDateScalar } from "../../graphql/scalars";
@@ -20,12 +20,11 @@ import * as feedback from "./feedback.service";
 import { ShipmentFeedback } from "./feedback.entity";
 import { exportKpis } from "./kpis.service";
 
-const FEEDBACK_READERS = [...Roles.ALL, ApiScope.SHIPMENTS_READ] as const;
 const FEEDBACK_WRITERS = [UserRole.BUYER, UserRole.DISTRIBUTOR_ADMIN, ApiScope.FEEDBACK_WRITE] as const;
 
 @Resolver(() => ShipmentFeedback)
 export class ShipmentFeedbackResolver {
-  @Allow(...FEEDBACK_READERS)
+  @Allow(...Readers.SHIPMENTS)
   @Query(() => ShipmentFeedbackConnection, { description: "Feedback on your distributor's shipments (staff: everyone's), newest first." })
   shipmentFeedback(
     @Ctx() ctx: RequestContext,

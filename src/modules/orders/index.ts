@@ -1,9 +1,10 @@
+import { Readers } from "../../graphql/access";
 import { registerNode } from "../../graphql/node";
 import { OrderLineResolver, OrderResolver } from "./orders.resolver";
 import { findOrderById } from "./orders.service";
 import { IdempotencyKey, Order, OrderLine, OrderStatusChange } from "./order.entity";
 
-registerNode(Order, "Order", findOrderById);
+registerNode(Order, "Order", Readers.ORDERS, findOrderById);
 
 export const ordersEntities = [Order, OrderLine, OrderStatusChange, IdempotencyKey];
 export const ordersResolvers = [OrderResolver, OrderLineResolver] as const;

@@ -1,5 +1,5 @@
 import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from "type-graphql";
-import { Allow, ApiScope, Roles, UserRole } from "../../graphql/access";
+import { Allow, ApiScope, Readers, UserRole } from "../../graphql/access";
 import { ConnectionArgs } from "../../graphql/connection";
 import { loader, type RequestContext } from "../../graphql/context";
 import { Money } from "../../graphql/money";
@@ -27,12 +27,11 @@ import * as orders from "./orders.service";
 import { OrderLineView, OrderStatusChangeView } from "./orders.types";
 import { Order } from "./order.entity";
 
-const ORDER_READERS = [...Roles.ALL, ApiScope.ORDERS_READ] as const;
 const ORDER_WRITERS = [UserRole.BUYER, UserRole.DISTRIBUTOR_ADMIN, ApiScope.ORDERS_WRITE] as const;
 
 @Resolver(() => Order)
 export class OrderResolver {
-  @Allow(...ORDER_READERS)
+  @Allow(...Readers.ORDERS)
   @Query(() => OrderConnection, { description: "Your distributor's orders (staff: every distributor's), newest first unless asked otherwise." })
   orders(
     @Ctx() ctx: RequestContext,
@@ -43,7 +42,7 @@ export class OrderResolver {
     return orders.listOrders(ctx, args, filter, orderBy);
   }
 
-  @Allow(...ORDER_READERS)
+  @Allow(...Readers.ORDERS)
   @Query(() => Order, { nullable: true, description: "One order by id or number (give exactly one); null when there is none you may see." })
   order(
     @Ctx() ctx: RequestContext,

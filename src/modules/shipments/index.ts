@@ -1,9 +1,10 @@
+import { Readers } from "../../graphql/access";
 import { registerNode } from "../../graphql/node";
 import { OrderShipmentsResolver, ShipmentResolver } from "./shipments.resolver";
 import { findShipmentById } from "./shipments.service";
 import { Shipment, ShipmentDocument, ShipmentLine, TrackingEvent } from "./shipment.entity";
 
-registerNode(Shipment, "Shipment", findShipmentById);
+registerNode(Shipment, "Shipment", Readers.SHIPMENTS, findShipmentById);
 
 export const shipmentsEntities = [Shipment, ShipmentLine, TrackingEvent, ShipmentDocument];
 export const shipmentsResolvers = [ShipmentResolver, OrderShipmentsResolver] as const;

@@ -1,5 +1,5 @@
 import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from "type-graphql";
-import { Allow, ApiScope, Roles, UserRole } from "../../graphql/access";
+import { Allow, Readers, UserRole } from "../../graphql/access";
 import { ConnectionArgs } from "../../graphql/connection";
 import { loader, type RequestContext } from "../../graphql/context";
 import { Order } from "../orders";
@@ -21,11 +21,10 @@ import * as shipments from "./shipments.service";
 import { AirwayBill, CommercialInvoice, CustomsDeclaration, PackingList, ShipmentConnection, ShipmentDocumentView, TrackingEventConnection } from "./shipments.types";
 import { Shipment } from "./shipment.entity";
 
-const SHIPMENT_READERS = [...Roles.ALL, ApiScope.SHIPMENTS_READ] as const;
 
 @Resolver(() => Shipment)
 export class ShipmentResolver {
-  @Allow(...SHIPMENT_READERS)
+  @Allow(...Readers.SHIPMENTS)
   @Query(() => ShipmentConnection, { description: "Your distributor's shipments (staff: everyone's), newest first; with `filter.updatedSince`, in update order for sync." })
   shipments(
     @Ctx() ctx: RequestContext,
@@ -35,7 +34,7 @@ export class ShipmentResolver {
     return shipments.listShipments(ctx, args, filter);
   }
 
-  @Allow(...SHIPMENT_READERS)
+  @Allow(...Readers.SHIPMENTS)
   @Query(() => Shipment, { nullable: true, description: "One shipment by id, air waybill or tracking number (give exactly one); null when there is none you may see." })
   shipment(
     @Ctx() ctx: RequestContext,
@@ -51,7 +50,11 @@ export class ShipmentResolver {
     return shipments.airwayBillOf(shipment);
   }
 
-  @FieldResolver(() => Order, { description: "The order shipped." })
+  @Allow(...Readers.ORDERS)
+  @FieldResolver(() => Order, {
+    nullable: true,
+    description: "The order shipped. API clients need `orders:read`: without it this is null, with a FORBIDDEN error.",
+  })
   async order(@Ctx() ctx: RequestContext, @Root() shipment: Shipment): Promise<Order> {
     return (await loader(ctx, orderById).load(shipment.orderId))!;
   }
@@ -118,7 +121,7 @@ export class ShipmentResolver {
 @Resolver(() => Order)
 export class OrderShipmentsResolver {
   // An ERP client reading orders sees their shipments only with shipments:read, as at the root.
-  @Allow(...SHIPMENT_READERS)
+  @Allow(...Readers.SHIPMENTS)
   @FieldResolver(() => [Shipment], {
     nullable: true,
     description: "The order's shipments, oldest first. API clients need `shipments:read`: without it this is null, with a FORBIDDEN error.",
