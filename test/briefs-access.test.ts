@@ -230,6 +230,20 @@ describe("roles and scopes", () => {
     expect(ok(await facet.gql(BriefListDocument, {}, { token: tokens.readOnly })).designBriefs.edges.map((e) => e.node.id)).toContain(id);
   });
 
+  it("lets an ERP client accept a quote, which places an order, only with orders:write as well", async () => {
+    const quoted = await briefIn(facet, company, "QUOTED");
+    const writeOnly = await facet.gql(BriefAcceptDocument, { input: { id: quoted.id, expectedVersion: quoted.version } }, { token: tokens.writeOnly });
+    expect(errorCodes(writeOnly)).toEqual(["FORBIDDEN"]);
+    expect(await briefSnapshot(facet.dataSource, quoted.id)).toMatchObject({ status: "QUOTED", order_id: null, version: quoted.version });
+
+    const both = clientToken(facet.config, (await createApiClient(facet.dataSource, company.distributor, { scopes: [ApiScope.BRIEFS_WRITE, ApiScope.ORDERS_WRITE] })).client);
+    const accepted = await facet.gql(BriefAcceptDocument, { input: { id: quoted.id, expectedVersion: quoted.version } }, { token: both });
+    expect(accepted.data?.acceptDesignBriefQuote.userErrors).toEqual([]);
+    // Placing the order is allowed; reading it back still needs orders:read.
+    expect(accepted.errors?.map((e) => [e.path, e.extensions?.code])).toEqual([[["acceptDesignBriefQuote", "designBrief", "order"], "FORBIDDEN"]]);
+    expect(await briefSnapshot(facet.dataSource, quoted.id)).toMatchObject({ status: "ACCEPTED", order_id: expect.any(String) });
+  });
+
   it("keeps briefs from a client without briefs:read however it asks, and orders from one without orders:read", async () => {
     const accepted = await briefIn(facet, company, "ACCEPTED");
     const orderId = toGlobalId("Order", (await briefSnapshot(facet.dataSource, accepted.id)).order_id as string);

@@ -1,8 +1,8 @@
 import { Brackets } from "typeorm";
-import { UserRole } from "../../graphql/access";
+import { ApiScope, UserRole } from "../../graphql/access";
 import { cursorValues, pageSize, paginate, toConnection, type ConnectionArgs, type ConnectionResult, type Ordering } from "../../graphql/connection";
 import { isStaff, loader, type RequestContext } from "../../graphql/context";
-import { BadUserInputError } from "../../graphql/errors";
+import { BadUserInputError, ForbiddenError } from "../../graphql/errors";
 import { money, toScaled, type Money, type MoneyInput } from "../../graphql/money";
 import { idOfType } from "../../graphql/node";
 import { minorUnits } from "../../graphql/scalars";
@@ -408,6 +408,9 @@ export async function quoteBrief(ctx: RequestContext, input: QuoteDesignBriefInp
 }
 
 export async function acceptQuote(ctx: RequestContext, input: DesignBriefActionInput): Promise<DesignBriefPayload> {
+  // Accepting places an order, so an ERP client needs orders:write beside briefs:write.
+  const principal = ctx.principal;
+  if (principal?.kind === "apiClient" && !principal.scopes.includes(ApiScope.ORDERS_WRITE)) throw new ForbiddenError();
   const errors = new UserErrors();
   const note = validNote(errors, input.note);
   if (errors.any) return { userErrors: errors.list };
