@@ -37,6 +37,22 @@ export async function systemScope(ctx: RequestContext): Promise<void> {
 }
 
 /**
+ * A request's loaders fire side by side, but its transaction is one connection, which runs one
+ * statement at a time: queue them here (in the order they were asked), rather than leaving pg to
+ * queue them inside the client, which it deprecates.
+ */
+function serialized(runner: QueryRunner): QueryRunner {
+  const query = runner.query.bind(runner);
+  let tail: Promise<unknown> = Promise.resolve();
+  runner.query = ((...args: Parameters<QueryRunner["query"]>) => {
+    const result = tail.then(() => query(...args));
+    tail = result.catch(() => undefined);
+    return result;
+  }) as QueryRunner["query"];
+  return runner;
+}
+
+/**
  * Every signed-in request runs in one transaction as the role facet_rls, which row-level
  * security binds to the caller's distributor (see the row-level security migration). Mutations
  * nest their own work in savepoints inside it. Anonymous requests (sign-in only) run without.
@@ -48,7 +64,7 @@ export function requestScopePlugin(dataSource: DataSource): ApolloServerPlugin<R
       return {
         async executionDidStart({ contextValue }) {
           if (!contextValue.principal) return;
-          runner = dataSource.createQueryRunner();
+          runner = serialized(dataSource.createQueryRunner());
           await runner.connect();
           await runner.startTransaction();
           contextValue.db = runner.manager;
