@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { idOfType, toGlobalId } from "../src/graphql/node";
 import { ShipEventsDocument, ShipOrderDocument, ShipRecordEventDocument, type RecordTrackingEventInput } from "./generated/graphql";
 import { twoTenants } from "./support/factories";
-import { errorCodes, ok, startFacet, type TestFacet } from "./support/harness";
+import { errorCodes, ok, onRealPostgres, startFacet, type TestFacet } from "./support/harness";
 import {
   asReceived,
   createShipment,
@@ -222,7 +222,7 @@ describe("the order follows its shipments", () => {
     ]);
   });
 
-  it("is DELIVERED when its last two shipments arrive at the same moment", async () => {
+  onRealPostgres("is DELIVERED when its last two shipments arrive at the same moment", async () => {
     const { order, shipments } = await shipmentsOfOneOrder(facet, tenants.a.distributor, tokens, 2);
     for (const s of shipments) await record({ shipmentId: s.id, occurredAt: hoursFromNow(-5), status: "IN_TRANSIT", description: "Departed" });
     expect((await orderOf(order.id)).status).toBe("SHIPPED");

@@ -58,15 +58,25 @@ export interface TestFacet {
   stop(): Promise<void>;
 }
 
+const embeddedDatabase = process.env.FACET_TEST_EMBEDDED === "1";
+
+/**
+ * For a test that needs two sessions at once (one holding a row lock while another waits on it):
+ * the embedded database serves one connection, so there it is skipped; CI runs it on PostgreSQL.
+ */
+export const onRealPostgres: jest.It = embeddedDatabase ? it.skip : it;
+
 /** One Facet per test file, on the test database that global-setup migrated. */
 export async function startFacet(overrides: NodeJS.ProcessEnv = {}): Promise<TestFacet> {
   const config = testConfig(overrides);
   const statements = new StatementCounter();
   const dataSource = createDataSource({
     url: process.env.TEST_DATABASE_URL!,
-    embedded: process.env.FACET_TEST_EMBEDDED === "1",
+    embedded: embeddedDatabase,
     poolSize: 4,
     statementTimeoutMs: 10_000,
+    // The embedded database serves one connection, so concurrent requests queue for it.
+    connectTimeoutMs: embeddedDatabase ? 60_000 : undefined,
     applicationName: "facet-test",
     logger: statements,
   });
