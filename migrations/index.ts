@@ -9,6 +9,7 @@ import { AuditLog1795000700000 } from "./1795000700000-audit-log";
 import { PrivateTables1795000750000 } from "./1795000750000-private-tables";
 import { ShipmentPartialLines1795000804000 } from "./1795000804000-shipment-partial-lines";
 import { CatalogFinenessIndex1795000810000 } from "./1795000810000-catalog-fineness-index";
+import { UserTokenVersion1795000900000 } from "./1795000900000-user-token-version";
 
 // In order of application. A landed migration is never edited: add a new one.
 export const migrations = [
@@ -23,4 +24,5 @@ export const migrations = [
   PrivateTables1795000750000,
   ShipmentPartialLines1795000804000,
   CatalogFinenessIndex1795000810000,
+  UserTokenVersion1795000900000,
 ];

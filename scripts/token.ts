@@ -13,7 +13,7 @@ async function run(): Promise<void> {
   try {
     const user = await database.dataSource.manager.findOneBy(User, { email, active: true });
     if (!user) throw new Error(`no active user ${email}`);
-    console.log(signAccessToken(config, { typ: "user", sub: user.id }).token);
+    console.log(signAccessToken(config, { typ: "user", sub: user.id, tv: user.tokenVersion }).token);
   } finally {
     await database.close();
   }

@@ -285,6 +285,10 @@ describe("deactivateUser and reactivateUser", () => {
     const refetched = ok(await facet.gql(ManagedUserDocument, { id: a.ids.buyer }, { token: a.tokens.admin })).node;
     expect(refetched).toEqual({ id: a.ids.buyer, email: a.buyer.email, active: true, deactivatedAt: null });
     expect(await loginWorks(a.buyer.email, TEST_PASSWORD)).toBe(true);
+    // A token from before the deactivation stays dead; a token from a fresh sign-in works.
+    await expectTokenRefused(a.tokens.buyer);
+    const fresh = ok(await facet.gql(LoginDocument, { input: { email: a.buyer.email, password: TEST_PASSWORD } })).login.accessToken!;
+    expect(ok(await facet.gql(ViewerPersonDocument, {}, { token: fresh })).viewer.user).toMatchObject({ email: a.buyer.email });
   });
 
   it("does not let an admin deactivate themself", async () => {

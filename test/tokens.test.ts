@@ -34,7 +34,7 @@ async function buyer(): Promise<User> {
 
 /** A user token as Facet would sign it, with one thing changed. */
 function forge(user: User, { secret = TEST_JWT_SECRET, ...claims }: Record<string, unknown> & { secret?: string } = {}): string {
-  const payload: Record<string, unknown> = { typ: "user", sub: user.id, iss: "facet", aud: "facet-api", iat: now(), exp: now() + facet.config.jwt.accessTokenTtlSeconds, ...claims };
+  const payload: Record<string, unknown> = { typ: "user", sub: user.id, tv: 1, iss: "facet", aud: "facet-api", iat: now(), exp: now() + facet.config.jwt.accessTokenTtlSeconds, ...claims };
   for (const key of Object.keys(payload)) if (payload[key] === undefined) delete payload[key];
   return jwt.sign(payload, secret, { algorithm: "HS256" });
 }
@@ -84,7 +84,7 @@ describe("bearer tokens over HTTP", () => {
 
   it("refuses an unsigned token (alg none)", async () => {
     const user = await buyer();
-    const payload = { typ: "user", sub: user.id, iss: "facet", aud: "facet-api", iat: now(), exp: now() + 3600 };
+    const payload = { typ: "user", sub: user.id, tv: 1, iss: "facet", aud: "facet-api", iat: now(), exp: now() + 3600 };
     await expectRefused(`Bearer ${base64url({ alg: "none", typ: "JWT" })}.${base64url(payload)}.`);
   });
 
@@ -137,7 +137,7 @@ function handmade(header: object, payload: object, sign: (input: string) => stri
 const hmac = (key: string | Buffer) => (input: string) => createHmac("sha256", key).update(input).digest("base64url");
 
 function claimsFor(user: User, ttl = facet.config.jwt.accessTokenTtlSeconds): Record<string, unknown> {
-  return { typ: "user", sub: user.id, iss: "facet", aud: "facet-api", iat: now(), exp: now() + ttl };
+  return { typ: "user", sub: user.id, tv: 1, iss: "facet", aud: "facet-api", iat: now(), exp: now() + ttl };
 }
 
 /** A genuine token with its payload swapped for another, keeping the original signature. */
@@ -202,7 +202,7 @@ describe("a Facet that signs with RS256 (JWT_PRIVATE_KEY)", () => {
 
   it("accepts the tokens it issued", async () => {
     const user = await rsaBuyer();
-    const { token } = signAccessToken(rsa.config, { typ: "user", sub: user.id });
+    const { token } = signAccessToken(rsa.config, { typ: "user", sub: user.id, tv: 1 });
     expect(jwt.decode(token, { complete: true })?.header.alg).toBe("RS256");
     const { status, body } = await viewerRole(`Bearer ${token}`, rsa);
     expect(status).toBe(200);
@@ -233,7 +233,7 @@ describe("a Facet that signs with RS256 (JWT_PRIVATE_KEY)", () => {
   it("refuses a genuine RS256 token whose payload was changed", async () => {
     const user = await rsaBuyer();
     const other = await rsaBuyer();
-    const { token } = signAccessToken(rsa.config, { typ: "user", sub: user.id });
+    const { token } = signAccessToken(rsa.config, { typ: "user", sub: user.id, tv: 1 });
     await expectRefused(`Bearer ${tampered(token, (p) => ({ ...p, sub: other.id }))}`, undefined, rsa);
   });
 });

@@ -237,8 +237,8 @@ async function main(): Promise<void> {
     const jwtSecret = randomBytes(48).toString("base64url");
     const metricsToken = randomBytes(24).toString("base64url");
     const tokenConfig = loadConfig({ NODE_ENV: "production", DATABASE_URL: databaseUrl, JWT_SECRET: jwtSecret });
-    const buyers = (await dataSource.query(`SELECT id FROM users WHERE email LIKE 'buyer@bench-%' ORDER BY email`)) as { id: string }[];
-    const tokens = buyers.map((u) => signAccessToken(tokenConfig, { typ: "user", sub: u.id }).token);
+    const buyers = (await dataSource.query(`SELECT id, token_version FROM users WHERE email LIKE 'buyer@bench-%' ORDER BY email`)) as { id: string; token_version: number }[];
+    const tokens = buyers.map((u) => signAccessToken(tokenConfig, { typ: "user", sub: u.id, tv: u.token_version }).token);
     const tokenOfUser = new Map(buyers.map((u, i) => [u.id, tokens[i]]));
     const tracked = (await dataSource.query(
       `SELECT u.id AS user_id, s.awb_number FROM shipments s JOIN users u ON u.distributor_id = s.distributor_id

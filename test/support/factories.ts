@@ -59,7 +59,7 @@ export async function createApiClient(
 }
 
 export function userToken(config: Config, user: User): string {
-  return signAccessToken(config, { typ: "user", sub: user.id }).token;
+  return signAccessToken(config, { typ: "user", sub: user.id, tv: user.tokenVersion ?? 1 }).token;
 }
 
 export function clientToken(config: Config, client: ApiClient, scopes: readonly string[] = client.scopes): string {

@@ -6,6 +6,8 @@ import type { Config } from "../../config";
 export interface UserTokenClaims {
   typ: "user";
   sub: string;
+  /** The user's token version when the token was issued; deactivation retires older tokens. */
+  tv: number;
 }
 export interface ClientTokenClaims {
   typ: "client";
@@ -66,7 +68,7 @@ export function verifyAccessToken(config: Config, token: string): TokenClaims | 
   if (typeof payload.exp !== "number" || typeof payload.iat !== "number") return null;
   if (payload.exp - payload.iat > config.jwt.accessTokenTtlSeconds + CLOCK_TOLERANCE_SECONDS) return null;
   if (typeof payload.sub !== "string" || !UUID.test(payload.sub)) return null;
-  if (payload.typ === "user") return { typ: "user", sub: payload.sub };
+  if (payload.typ === "user" && Number.isInteger(payload.tv)) return { typ: "user", sub: payload.sub, tv: payload.tv };
   if (payload.typ === "client" && typeof payload.scope === "string" && Number.isInteger(payload.sv)) {
     return { typ: "client", sub: payload.sub, scope: payload.scope, sv: payload.sv };
   }

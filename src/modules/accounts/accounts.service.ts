@@ -164,7 +164,7 @@ async function setUserActive(ctx: RequestContext, globalId: string, active: bool
     if (user.active === active) {
       throw new Rejected(userError(["input", "id"], active ? "The user is already active" : "The user is already deactivated", UserErrorCode.INVALID_STATE));
     }
-    await tx.db.update(User, { id: user.id }, { active, deactivatedAt: active ? null : () => "now()" });
+    await tx.db.update(User, { id: user.id }, active ? { active, deactivatedAt: null } : { active, deactivatedAt: () => "now()", tokenVersion: () => "token_version + 1" });
     return { user: (await tx.db.findOneBy(User, { id: user.id }))!, userErrors: [] };
   });
 }

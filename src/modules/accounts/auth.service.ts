@@ -83,7 +83,7 @@ async function checkCredentials(ctx: RequestContext, email: string, password: st
   await ctx.db.update(User, { id: user.id }, { lastLoginAt: () => "now()" });
   // The rest of this response (the payload's user and what hangs off it) is read as the new user.
   ctx.principal = { kind: "user", id: user.id, role: user.role, distributorId: user.distributorId };
-  const { token, expiresIn, expiresAt } = signAccessToken(ctx.config, { typ: "user", sub: user.id });
+  const { token, expiresIn, expiresAt } = signAccessToken(ctx.config, { typ: "user", sub: user.id, tv: user.tokenVersion });
   return { accessToken: token, tokenType: "Bearer", expiresIn, expiresAt, user, userErrors: [] };
 }
 
@@ -133,7 +133,8 @@ export async function authenticate(db: EntityManager, config: Config, token: str
   if (!claims) return null;
   if (claims.typ === "user") {
     const user = await db.findOneBy(User, { id: claims.sub });
-    if (!user || !user.active) return null;
+    // Tokens issued before a deactivation carry an older version and stay dead after reactivation.
+    if (!user || !user.active || user.tokenVersion !== claims.tv) return null;
     return { kind: "user", id: user.id, role: user.role, distributorId: user.distributorId };
   }
   const client = await db.findOneBy(ApiClient, { id: claims.sub });

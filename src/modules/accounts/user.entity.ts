@@ -37,6 +37,10 @@ export class User extends Node {
   @Column({ type: "timestamptz", precision: 3, nullable: true })
   deactivatedAt: Date | null;
 
+  /** Carried in the user's tokens; deactivation moves it on, so earlier tokens never work again. */
+  @Column({ type: "integer", default: 1 })
+  tokenVersion: number;
+
   @Field(() => DateTimeScalar, { nullable: true, description: "Last successful sign-in." })
   @Column({ type: "timestamptz", precision: 3, nullable: true })
   lastLoginAt: Date | null;
