@@ -8,7 +8,7 @@ import { idOfType } from "../../graphql/node";
 import { minorUnits } from "../../graphql/scalars";
 import { Rejected, UserErrorCode, UserErrors, userError, type UserError } from "../../graphql/user-error";
 import * as validate from "../../graphql/validate";
-import { likePattern, SYNC_HORIZON, todayUtc } from "../../db/sql";
+import { likePattern, readSyncHorizon, todayUtc } from "../../db/sql";
 import { mutate } from "../../db/transaction";
 import { tenantQuery } from "../../db/tenancy";
 import { actorOf, Distributor, type Actor } from "../accounts";
@@ -55,7 +55,7 @@ const THREAD_ORDER: Ordering<DesignBriefComment> = { name: "thread", keys: [{ sq
  * Briefs the caller may see, most recently active first; with `updatedSince`, in update order
  * up to the sync horizon, for incremental sync.
  */
-export function listBriefs(ctx: RequestContext, args: ConnectionArgs, filter: DesignBriefFilter | null | undefined): Promise<ConnectionResult<DesignBrief>> {
+export async function listBriefs(ctx: RequestContext, args: ConnectionArgs, filter: DesignBriefFilter | null | undefined): Promise<ConnectionResult<DesignBrief>> {
   const f = filter ?? {};
   const qb = tenantQuery(ctx, DesignBrief, "b");
   if (f.status?.length) qb.andWhere("b.status = ANY(:statuses)", { statuses: f.status });
@@ -68,7 +68,10 @@ export function listBriefs(ctx: RequestContext, args: ConnectionArgs, filter: De
     );
   }
   if (f.updatedSince) {
-    qb.andWhere("b.updatedAt >= :updatedSince", { updatedSince: f.updatedSince }).andWhere(`b.updatedAt < ${SYNC_HORIZON}`);
+    // Only changes that are final: see readSyncHorizon.
+    qb.andWhere("b.updatedAt >= :updatedSince", { updatedSince: f.updatedSince }).andWhere("b.updatedAt < CAST(:horizon AS timestamptz)", {
+      horizon: await readSyncHorizon(ctx.db),
+    });
     return paginate(qb, args, SYNC_ORDER);
   }
   return paginate(qb, args, RECENT_FIRST);

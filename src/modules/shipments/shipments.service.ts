@@ -6,7 +6,7 @@ import { idOfType } from "../../graphql/node";
 import { Incoterm, minorUnits, type CountryCode, type CurrencyCode } from "../../graphql/scalars";
 import { Rejected, UserErrorCode, UserErrors, userError, type UserError } from "../../graphql/user-error";
 import * as validate from "../../graphql/validate";
-import { SYNC_HORIZON, todayUtc } from "../../db/sql";
+import { readSyncHorizon, todayUtc } from "../../db/sql";
 import { mutate } from "../../db/transaction";
 import { tenantQuery } from "../../db/tenancy";
 import { Metal } from "../catalog/catalog.enums";
@@ -57,11 +57,14 @@ const EVENT_ORDER: Ordering<TrackingEventView> = {
   id: "e.id",
 };
 
-export function listShipments(ctx: RequestContext, args: ConnectionArgs, filter: ShipmentFilter | null | undefined): Promise<ConnectionResult<Shipment>> {
+export async function listShipments(ctx: RequestContext, args: ConnectionArgs, filter: ShipmentFilter | null | undefined): Promise<ConnectionResult<Shipment>> {
   const qb = tenantQuery(ctx, Shipment, "s");
   if (filter?.status?.length) qb.andWhere("s.status = ANY(:statuses)", { statuses: filter.status });
   if (filter?.updatedSince) {
-    qb.andWhere("s.updatedAt >= :updatedSince", { updatedSince: filter.updatedSince }).andWhere(`s.updatedAt < ${SYNC_HORIZON}`);
+    // Only changes that are final: see readSyncHorizon.
+    qb.andWhere("s.updatedAt >= :updatedSince", { updatedSince: filter.updatedSince }).andWhere("s.updatedAt < CAST(:horizon AS timestamptz)", {
+      horizon: await readSyncHorizon(ctx.db),
+    });
     return paginate(qb, args, SYNC_ORDER);
   }
   return paginate(qb, args, NEWEST);
