@@ -387,6 +387,15 @@ describe("quoteDesignBrief", () => {
     expect(await briefSnapshot(facet.dataSource, brief.id)).toEqual(before);
   });
 
+  it("refuses a price at which the brief's quantity would be more than one order can hold", async () => {
+    const brief = await briefIn(facet, company, "IN_REVIEW", { quantity: 100_000, targetUnitPrice: null });
+    const before = await briefSnapshot(facet.dataSource, brief.id);
+    const input = quoteInput(brief.id, brief.version, "EUR", { unitPrice: { amount: "1000000000", currency: "EUR" }, quantityBreaks: [] });
+    const { quoteDesignBrief } = ok(await facet.gql(BriefQuoteDocument, { input }, { token: company.tokens.manager }));
+    expect(fieldsAndCodes(quoteDesignBrief)).toEqual([[path("input", "unitPrice", "amount"), "OUT_OF_RANGE"]]);
+    expect(await briefSnapshot(facet.dataSource, brief.id)).toEqual(before);
+  });
+
   it("prices in the distributor's currency with its decimal places", async () => {
     const yen = await briefCompany(facet, { currency: "JPY", country: "JP" });
     const brief = await briefIn(facet, yen, "IN_REVIEW", { targetUnitPrice: null });

@@ -236,6 +236,12 @@ describe("placeOrder refuses", () => {
     await expectRefused(orderInput(Array.from({ length: 501 }, () => line(ok1.id, 1))), [[["input", "lines"], "TOO_LONG"]]);
   });
 
+  it("a total larger than an order can hold", async () => {
+    const precious = await sellable(facet.dataSource, { variant: { onHand: 0 }, prices: [[a.distributor, "900000000.00"]] });
+    // 2 × 100,000 units at 900 million: 1.8 × 10^14, beyond the money columns' 10^14.
+    await expectRefused(orderInput([line(precious.id, 100_000), line(precious.id, 100_000)]), [[["input", "lines"], "OUT_OF_RANGE"]]);
+  });
+
   it("a requested ship date in the past", async () => {
     await expectRefused(orderInput([line(ok1.id, 1)], { requestedShipDate: dateFromToday(-1) }), [[["input", "requestedShipDate"], "OUT_OF_RANGE"]]);
   });

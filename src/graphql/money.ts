@@ -48,6 +48,15 @@ export function fromScaled(value: bigint): string {
   return `${negative ? "-" : ""}${abs / FACTOR}.${String(abs % FACTOR).padStart(SCALE, "0")}`;
 }
 
+// The largest amount a money column (numeric(18,4)) holds.
+const MAX_STORED = 10n ** 18n - 1n;
+
+/** Whether an amount (scale ≤ 4) fits the money columns. */
+export function fitsStorage(amount: string): boolean {
+  const value = toScaled(amount);
+  return value <= MAX_STORED && value >= -MAX_STORED;
+}
+
 export function multiply(amount: string, quantity: number): string {
   return fromScaled(toScaled(amount) * BigInt(quantity));
 }

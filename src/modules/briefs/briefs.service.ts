@@ -3,7 +3,7 @@ import { ApiScope, UserRole } from "../../graphql/access";
 import { cursorValues, pageSize, paginate, toConnection, type ConnectionArgs, type ConnectionResult, type Ordering } from "../../graphql/connection";
 import { isStaff, loader, type RequestContext } from "../../graphql/context";
 import { BadUserInputError, ForbiddenError } from "../../graphql/errors";
-import { money, toScaled, type Money, type MoneyInput } from "../../graphql/money";
+import { fitsStorage, money, multiply, toScaled, type Money, type MoneyInput } from "../../graphql/money";
 import { idOfType } from "../../graphql/node";
 import { minorUnits } from "../../graphql/scalars";
 import { Rejected, UserErrorCode, UserErrors, userError, type UserError } from "../../graphql/user-error";
@@ -391,6 +391,10 @@ export async function quoteBrief(ctx: RequestContext, input: QuoteDesignBriefInp
       if (price) rows.push({ minQuantity: b.minQuantity, unitPrice: price });
     });
     if (checks.any || !unitPrice) throw new Rejected(checks.list);
+    // Accepting places one order for the brief's quantity; it must fit in an order's total.
+    if (!fitsStorage(multiply(unitPrice, brief.quantity))) {
+      throw new Rejected(userError(["input", "unitPrice", "amount"], `${brief.quantity} units at this price are more than one order can hold`, UserErrorCode.OUT_OF_RANGE));
+    }
     const actor = await actorOf(tx);
     await tx.db.insert(DesignBriefQuoteRow, {
       briefId: brief.id,

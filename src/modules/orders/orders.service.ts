@@ -3,7 +3,7 @@ import { Brackets } from "typeorm";
 import { paginate, type ConnectionArgs, type ConnectionResult, type Ordering } from "../../graphql/connection";
 import { loader, type RequestContext } from "../../graphql/context";
 import { BadUserInputError } from "../../graphql/errors";
-import { money, multiply, sum, type Money } from "../../graphql/money";
+import { fitsStorage, money, multiply, sum, type Money } from "../../graphql/money";
 import { idOfType } from "../../graphql/node";
 import type { CurrencyCode, Incoterm } from "../../graphql/scalars";
 import { Rejected, UserErrorCode, UserErrors, userError, type UserError } from "../../graphql/user-error";
@@ -242,7 +242,7 @@ async function place(
   tx: RequestContext,
   distributor: Distributor,
   request: PlacementRequest,
-  paths: { line: (index: number, ...field: string[]) => (string | number)[]; currency: string[] },
+  paths: { line: (index: number, ...field: string[]) => (string | number)[]; currency: string[]; lines: string[] },
   attach: AttachKey,
 ): Promise<Placed> {
   const errors = new UserErrors();
@@ -281,6 +281,10 @@ async function place(
     const unitPrice = prices.get(variant.id)!.amount;
     return { line, variant, product: products.get(variant.productId)!, unitPrice, lineTotal: multiply(unitPrice, line.quantity) };
   });
+  const total = sum(priced.map((p) => p.lineTotal));
+  if (!fitsStorage(total)) {
+    throw new Rejected(userError(paths.lines, `The order would total ${money(total, distributor.currency).amount} ${distributor.currency}, more than one order can hold; split it`, UserErrorCode.OUT_OF_RANGE));
+  }
   const today = todayUtc();
   const order = await insertHeader(
     tx,
@@ -292,7 +296,7 @@ async function place(
       designBriefId: request.designBriefId ?? null,
     },
     // The ship date is known once stock and production are allotted, below.
-    { total: sum(priced.map((p) => p.lineTotal)), lineCount: priced.length, estimatedShipDate: today },
+    { total, lineCount: priced.length, estimatedShipDate: today },
   );
   await attach(order.id);
 
@@ -524,7 +528,7 @@ export async function placeOrder(ctx: RequestContext, input: PlaceOrderInput): P
     lines: requests,
   };
   return placeOnce(ctx, "placeOrder", key, ["input", "idempotencyKey"], request, (tx, distributor, attach) =>
-    place(tx, distributor, request, { line: (i, ...field) => ["input", "lines", i, ...field], currency: ["input", "currency"] }, attach),
+    place(tx, distributor, request, { line: (i, ...field) => ["input", "lines", i, ...field], currency: ["input", "currency"], lines: ["input", "lines"] }, attach),
   );
 }
 
@@ -555,7 +559,7 @@ export async function reorder(ctx: RequestContext, input: ReorderInput): Promise
       },
       // The earlier order's lines are not part of this input: a line that can no longer be
       // ordered is the earlier order's fault (the message names its SKU).
-      { line: () => ["input", "orderId"], currency: ["input", "orderId"] },
+      { line: () => ["input", "orderId"], currency: ["input", "orderId"], lines: ["input", "orderId"] },
       attach,
     );
   });
