@@ -163,6 +163,27 @@ describe("placing concurrently", () => {
   });
 });
 
+describe("waiting for a lock", () => {
+  onRealPostgres("a placement that waits past the lock timeout for a stock row is tried again and succeeds", async () => {
+    const t = await tenant(facet.dataSource, facet.config);
+    const item = await sellable(facet.dataSource, { variant: { onHand: 5 }, prices: [[t.distributor, "10.00"]] });
+    const holder = facet.dataSource.createQueryRunner();
+    await holder.connect();
+    await holder.startTransaction();
+    await holder.query(`SELECT 1 FROM stock_levels WHERE variant_id = $1 FOR UPDATE`, [item.variant.id]);
+    const placing = placeOverHttp(t.buyer.token, orderInput([line(item.id, 2)]));
+    // Held past the 2 s lock timeout: the first try fails, a later one gets the row.
+    await sleep(2500);
+    await holder.commitTransaction();
+    await holder.release();
+    const placed = await placing;
+    expect(placed.userErrors).toEqual([]);
+    expect(placed.order!.lines[0].fromStock).toBe(2);
+    expect(await footprint(facet.dataSource, t.distributor)).toEqual({ orders: 1, lines: 1, changes: 1, keys: 1 });
+    expect(await stockOf(facet.dataSource, item.variant)).toEqual({ onHand: 5, reserved: 2 });
+  });
+});
+
 describe("retrying concurrently", () => {
   it("the same key and input sent 8 times at once places one order and reserves once", async () => {
     const t = await tenant(facet.dataSource, facet.config);
