@@ -204,6 +204,8 @@ describe("createUser", () => {
     ["the support role", { role: "SUPPORT" as const }, [[["input", "role"], "NOT_ALLOWED"]]],
     ["a password under 12 characters", { password: "elevenchars" }, [[["input", "password"], "TOO_SHORT"]]],
     ["a password over 128 characters", { password: "p".repeat(129) }, [[["input", "password"], "TOO_LONG"]]],
+    ["a password of twelve spaces", { password: " ".repeat(12) }, [[["input", "password"], "INVALID"]]],
+    ["a password of four characters repeated", { password: "abcdabcdabcd" }, [[["input", "password"], "INVALID"]]],
   ])("refuses %s, naming the field, and writes nothing", async (_case, overrides, expected) => {
     const { a } = await tenants();
     const wanted = input(overrides);

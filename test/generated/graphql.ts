@@ -720,7 +720,7 @@ export type CreateUserInput = {
   email: string;
   /** Full name, up to 200 characters. */
   name: string;
-  /** Initial password, 12 to 128 characters; share it with the user securely. */
+  /** Initial password, 12 to 128 characters of which at least 5 different (spaces aside); share it with the user securely. */
   password: string;
   /** `BUYER` or `DISTRIBUTOR_ADMIN`. */
   role: Role;

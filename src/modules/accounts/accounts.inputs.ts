@@ -76,7 +76,7 @@ export class CreateUserInput {
   @Field(() => UserRole, { description: "`BUYER` or `DISTRIBUTOR_ADMIN`." })
   role: UserRole;
 
-  @Field(() => String, { description: "Initial password, 12 to 128 characters; share it with the user securely." })
+  @Field(() => String, { description: "Initial password, 12 to 128 characters of which at least 5 different (spaces aside); share it with the user securely." })
   password: string;
 }
 

@@ -28,6 +28,7 @@ import { User } from "./user.entity";
 
 const MIN_PASSWORD = 12;
 const MAX_PASSWORD = 128;
+const MIN_DISTINCT_PASSWORD_CHARACTERS = 5;
 
 const distributorsByName: Ordering<Distributor> = {
   name: "name",
@@ -135,6 +136,10 @@ export async function createUser(ctx: RequestContext, input: CreateUserInput): P
   const password = input.password ?? "";
   if (password.length < MIN_PASSWORD) errors.add(["input", "password"], `Password must be at least ${MIN_PASSWORD} characters`, UserErrorCode.TOO_SHORT);
   if (password.length > MAX_PASSWORD) errors.add(["input", "password"], `Password must be at most ${MAX_PASSWORD} characters`, UserErrorCode.TOO_LONG);
+  // Length is the rule (NIST SP 800-63B), but a long run of a few characters guesses in no time.
+  else if (password.length >= MIN_PASSWORD && new Set(password.replace(/\s/g, "")).size < MIN_DISTINCT_PASSWORD_CHARACTERS) {
+    errors.add(["input", "password"], `Password must use at least ${MIN_DISTINCT_PASSWORD_CHARACTERS} different characters besides spaces`, UserErrorCode.INVALID);
+  }
   if (errors.any || !email || !name) return { userErrors: errors.list };
 
   const passwordHash = await hashSecret(password);
