@@ -76,6 +76,7 @@ describe("loadConfig outside production", () => {
       corsOrigins: [],
       bodyLimit: "100kb",
       shutdownGraceMs: 10_000,
+      shutdownDelayMs: 0,
       logLevel: "info",
       redisUrl: undefined,
       rateLimit: { principal: { capacity: 20_000, restorePerSecond: 1000 }, anonymous: { capacity: 2000, restorePerSecond: 20 } },

@@ -23,6 +23,8 @@ export interface Config {
   corsOrigins: string[];
   bodyLimit: string;
   shutdownGraceMs: number;
+  /** How long readiness reports 503 before the listener closes, so load balancers stop sending. */
+  shutdownDelayMs: number;
   logLevel: "debug" | "info" | "warn" | "error";
   /** Shared rate-limit buckets across instances; in-process buckets when absent. */
   redisUrl: string | undefined;
@@ -144,6 +146,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       .filter(Boolean),
     bodyLimit: env.BODY_LIMIT || "100kb",
     shutdownGraceMs: int(env, "SHUTDOWN_GRACE_MS", 10_000, 0, 120_000),
+    shutdownDelayMs: int(env, "SHUTDOWN_DELAY_MS", 0, 0, 60_000),
     logLevel: logLevel as Config["logLevel"],
     redisUrl: env.REDIS_URL || undefined,
     rateLimit: {

@@ -165,6 +165,26 @@ describe("stopping", () => {
   });
 });
 
+describe("stopping with SHUTDOWN_DELAY_MS", () => {
+  it("reports not ready on its own port while it still serves, then stops listening", async () => {
+    const running = await runFacet(undefined, { SHUTDOWN_DELAY_MS: "1500" });
+    try {
+      expect((await getJson(running.url("/readyz"))).status).toBe(200);
+      const stopping = running.server.stop();
+      expect(await getJson(running.url("/readyz"))).toEqual({
+        status: 503,
+        body: { status: "not ready", checks: { shutdown: "in progress", database: "reachable", migrations: "applied" } },
+      });
+      expect(running.server.httpServer.listening).toBe(true);
+      expect((await getJson(running.url("/healthz"))).status).toBe(200);
+      await stopping;
+      expect(running.server.httpServer.listening).toBe(false);
+    } finally {
+      await running.close();
+    }
+  });
+});
+
 describe("GET /playground", () => {
   const CDN = /unpkg\.com|jsdelivr\.net|cdnjs|esm\.sh|skypack\.dev|jspm\.|googleapis\.com|gstatic\.com|apollographql\.com|^cdn\.|\.cdn\./i;
   /** The hosts of every absolute or protocol-relative URL in a text. */

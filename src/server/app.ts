@@ -163,6 +163,9 @@ export async function createServer(config: Config, dataSource: DataSource, optio
       }),
     async stop() {
       shuttingDown = true;
+      // Still serving, but not ready: a load balancer polling /readyz takes Facet out of rotation
+      // before the listener closes.
+      if (config.shutdownDelayMs > 0 && httpServer.listening) await new Promise((resolve) => setTimeout(resolve, config.shutdownDelayMs));
       await apollo.stop();
       if (httpServer.listening) await new Promise<void>((resolve) => httpServer.close(() => resolve()));
       await rateLimits.close();
