@@ -21,7 +21,11 @@ export async function seedFeedback(db: EntityManager): Promise<number> {
       n++;
       continue;
     }
-    const [rating, condition, issues, comment, response] = REPORTS[n % REPORTS.length];
+    // A shipment delivered after the ETA promised at handover gets the report that says so; the
+    // others one that does not.
+    const late = shipment.promisedDeliveryAt !== null && shipment.deliveredAt! > shipment.promisedDeliveryAt;
+    const fitting = REPORTS.filter(([, , issues]) => issues.includes(FeedbackIssue.LATE) === late);
+    const [rating, condition, issues, comment, response] = fitting[n % fitting.length];
     const at = new Date(shipment.deliveredAt!.getTime() + 2 * 86_400_000);
     await db.insert(ShipmentFeedback, {
       shipmentId: shipment.id,
