@@ -7,10 +7,12 @@ import { log } from "../logger";
 import { statementsTotal } from "../observability/metrics";
 import { currentObservation } from "../observability/observation";
 import { SnakeNamingStrategy } from "./naming-strategy";
+import { parseTimestamptz } from "./timestamps";
 
 // DATE columns stay "YYYY-MM-DD" strings: pg's default turns them into local-midnight Dates,
 // which shift by a day in any time zone west of UTC.
 types.setTypeParser(types.builtins.DATE, (value) => value);
+types.setTypeParser(types.builtins.TIMESTAMPTZ, parseTimestamptz);
 
 export interface DataSourceOptions {
   url: string;
