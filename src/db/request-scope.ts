@@ -14,13 +14,13 @@ export async function applyScope(ctx: RequestContext): Promise<void> {
   const principal = ctx.principal;
   if (!principal || !ctx.db.queryRunner?.isTransactionActive) return;
   const staff = isStaff(principal);
-  await ctx.db.query(`SET LOCAL ROLE ${RLS_ROLE}`);
   // Staff writes are audited by a trigger that reads the actor from app.audit_actor.
   const actor = staff ? `${principal.id}|${await staffName(ctx, principal.id)}` : "";
+  // set_config('role', …, true) is SET LOCAL ROLE, in the same statement as the settings.
   await ctx.db.query(
-    `SELECT set_config('app.scope', $1, true), set_config('app.tenant_id', $2, true),
-            set_config('app.audit_actor', $3, true), set_config('app.request_id', $4, true)`,
-    [staff ? "staff" : "tenant", staff ? "" : (principal.distributorId ?? ""), actor, ctx.requestId ?? ""],
+    `SELECT set_config('role', $1, true), set_config('app.scope', $2, true), set_config('app.tenant_id', $3, true),
+            set_config('app.audit_actor', $4, true), set_config('app.request_id', $5, true)`,
+    [RLS_ROLE, staff ? "staff" : "tenant", staff ? "" : (principal.distributorId ?? ""), actor, ctx.requestId ?? ""],
   );
 }
 
@@ -32,8 +32,9 @@ async function staffName(ctx: RequestContext, id: string): Promise<string> {
 /** Sign-in reads every account, whoever is calling; `applyScope` narrows again afterwards. */
 export async function systemScope(ctx: RequestContext): Promise<void> {
   if (!ctx.db.queryRunner?.isTransactionActive) return;
-  await ctx.db.query(`SET LOCAL ROLE NONE`);
-  await ctx.db.query(`SELECT set_config('app.scope', '', true), set_config('app.tenant_id', '', true), set_config('app.audit_actor', '', true)`);
+  await ctx.db.query(
+    `SELECT set_config('role', 'none', true), set_config('app.scope', '', true), set_config('app.tenant_id', '', true), set_config('app.audit_actor', '', true)`,
+  );
 }
 
 /**
