@@ -1,5 +1,4 @@
 import pino, { type DestinationStream, type Logger } from "pino";
-import { currentObservation } from "./observability/observation";
 
 type Level = "debug" | "info" | "warn" | "error";
 
@@ -57,12 +56,6 @@ function createLogger(destination: DestinationStream): Logger {
       formatters: { level: (label) => ({ level: label }) },
       serializers: { error: serializeError, err: serializeError },
       redact: { paths: REDACT_PATHS, censor: "[redacted]" },
-      // Any line written while serving a request names it, so an internal error can be found by
-      // the X-Request-Id its client saw.
-      mixin: () => {
-        const observation = currentObservation();
-        return observation ? { requestId: observation.requestId } : {};
-      },
     },
     destination,
   );

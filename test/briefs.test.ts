@@ -439,9 +439,9 @@ describe("designBriefs(first, after, filter)", () => {
     const { updateDesignBrief } = ok(await facet.gql(BriefUpdateDocument, { input: { id: briefs.draft.id, expectedVersion: briefs.draft.version, quantity: 42 } }, { token: company.tokens.buyer }));
     briefs.draft = { ...briefs.draft, version: updateDesignBrief.designBrief!.version };
     // Changes are listed once every transaction that began before them has finished (the sync
-    // horizon); other suites' requests can hold it back for a moment.
+    // horizon); other test files' transactions can hold it back for seconds.
     let synced: string[] = [];
-    for (let attempt = 0; attempt < 20; attempt++) {
+    for (let attempt = 0; attempt < 60; attempt++) {
       synced = references(await list({ filter: { updatedSince: since } }));
       if (synced.length === 3) break;
       await new Promise((resolve) => setTimeout(resolve, 250));

@@ -102,6 +102,26 @@ describe("metrics at GET /metrics", () => {
     expect(sample(text, "process_resident_memory_bytes")).toBeGreaterThan(0);
   });
 
+  it("gives every request's connection back, however the request ends", async () => {
+    const url = await facet.url("/graphql");
+    const raw = (init: RequestInit) => fetch(url, { ...init, headers: { "content-type": "application/json", ...(init.headers ?? {}) } });
+    const auth = { authorization: `Bearer ${buyerToken}` };
+    const endings = [
+      await post(facet, "query Pooled { viewer { role } }", { token: buyerToken }),
+      await post(facet, "mutation PooledLogin { login(input: { email: \"nobody@test.example\", password: \"not the password\" }) { userErrors { code } } }"),
+      await post(facet, "query PooledBroken { viewer { nope } }", { token: buyerToken }),
+      await post(facet, "query PooledBadToken { viewer { role } }", { token: "not.a.token" }),
+    ].map((r) => r.status);
+    // Signed in, but refused by HTTP rules after the context was built: no query, a GET mutation, a batch.
+    endings.push((await raw({ method: "POST", headers: auth, body: "{}" })).status);
+    endings.push((await fetch(`${url}?query=${encodeURIComponent('mutation { login(input: { email: "a@test.example", password: "x" }) { userErrors { code } } }')}`, { headers: { ...auth, "apollo-require-preflight": "1" } })).status);
+    endings.push((await raw({ method: "POST", headers: auth, body: JSON.stringify([{ query: "{ viewer { role } }" }]) })).status);
+    expect(endings).toEqual([200, 200, 400, 401, 400, 405, 400]);
+    const { text } = await scrape(facet, `Bearer ${METRICS_TOKEN}`);
+    expect(sample(text, 'facet_db_pool_connections{state="in_use"}')).toBe(0);
+    expect(sample(text, 'facet_db_pool_connections{state="waiting"}')).toBe(0);
+  });
+
   it("counts unnamed operations under one label", async () => {
     await post(facet, "{ viewer { role } }", { token: buyerToken });
     const { text } = await scrape(facet, `Bearer ${METRICS_TOKEN}`);

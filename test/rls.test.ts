@@ -156,7 +156,7 @@ describe("row-level security of every table, under a real signed-in request", ()
       foreign.set(table, new Set(rows.map((r) => canonical(r.key))));
       if (rows[0]) sample.set(table, rows[0].row);
     }
-    apollo = new ApolloServer<ForgetfulContext>({ schema: await buildSchema({ resolvers: [ForgetfulResolver], authChecker, validate: false }), plugins: [requestScopePlugin(facet.dataSource)] });
+    apollo = new ApolloServer<ForgetfulContext>({ schema: await buildSchema({ resolvers: [ForgetfulResolver], authChecker, validate: false }), plugins: [requestScopePlugin()] });
     await apollo.start();
   });
   afterAll(() => apollo.stop());

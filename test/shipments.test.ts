@@ -669,9 +669,10 @@ describe("shipments(first, after, filter)", () => {
   it("lists what changed since a time in update order, for sync", async () => {
     const since = (await shipmentRow(shipments[3].id)).updated_at as Date;
     await recordEvent(facet, a.manager, { shipmentId: shipments[0].id, occurredAt: hoursFromNow(-1), status: "INFO_RECEIVED", description: "Label created" });
-    // The list stops short of transactions still open elsewhere; give any a moment to finish.
+    // The list stops short of transactions still open elsewhere (another test file's lock test
+    // holds one for seconds); give them up to 15 s to finish.
     let ids: string[] = [];
-    for (let attempt = 0; attempt < 20 && ids.length < 4; attempt++) {
+    for (let attempt = 0; attempt < 150 && ids.length < 4; attempt++) {
       if (attempt) await new Promise((resolve) => setTimeout(resolve, 100));
       const page = ok(await facet.gql(ShipListDocument, { filter: { updatedSince: since.toISOString() } }, { token })).shipments;
       ids = page.edges.map((e) => e.node.id);

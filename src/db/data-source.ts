@@ -5,7 +5,7 @@ import { migrations } from "../../migrations";
 import { entities } from "../modules/entities";
 import { log } from "../logger";
 import { statementsTotal } from "../observability/metrics";
-import { currentObservation } from "../observability/observation";
+import type { RequestObservation } from "../observability/observation";
 import { SnakeNamingStrategy } from "./naming-strategy";
 import { parseTimestamptz } from "./timestamps";
 
@@ -27,13 +27,14 @@ export interface DataSourceOptions {
   logger?: Logger;
 }
 
-// Counts every statement, for /metrics and for the request it was sent for, and passes it on to
-// the caller's logger when there is one.
+// Counts every statement, for /metrics and for the request it was sent for (a request's query
+// runners carry its observation, see observedRunner()), and passes it on to the caller's logger
+// when there is one.
 class StatementObserver implements Logger {
   constructor(private readonly next: Logger | undefined) {}
   logQuery(query: string, parameters?: unknown[], queryRunner?: QueryRunner): void {
     statementsTotal.inc();
-    const observation = currentObservation();
+    const observation = (queryRunner?.data as { observation?: RequestObservation } | undefined)?.observation;
     if (observation) observation.statements++;
     this.next?.logQuery(query, parameters, queryRunner);
   }

@@ -1,5 +1,6 @@
 import type { ApolloServerPlugin } from "@apollo/server";
-import type { DataSource, QueryRunner } from "typeorm";
+import type { DataSource, EntityManager, QueryRunner } from "typeorm";
+import type { RequestObservation } from "../observability/observation";
 import { isStaff, type RequestContext } from "../graphql/context";
 import { log } from "../logger";
 
@@ -54,37 +55,58 @@ function serialized(runner: QueryRunner): QueryRunner {
 }
 
 /**
- * Every signed-in request runs in one transaction as the role facet_rls, which row-level
- * security binds to the caller's distributor (see the row-level security migration). Mutations
- * nest their own work in savepoints inside it. Anonymous requests (sign-in only) run without.
+ * A query runner for work done on behalf of one request: its statements are counted in the
+ * request's observation. It takes a connection from the pool on its first statement and holds
+ * it until released.
  */
-export function requestScopePlugin(dataSource: DataSource): ApolloServerPlugin<RequestContext> {
+export function observedRunner(dataSource: DataSource, observation: RequestObservation | undefined): QueryRunner {
+  const runner = serialized(dataSource.createQueryRunner());
+  runner.data = { observation };
+  return runner;
+}
+
+/** Runs `work` on a runner of its own, released afterwards. */
+export async function withObservedRunner<T>(dataSource: DataSource, observation: RequestObservation | undefined, work: (db: EntityManager) => Promise<T>): Promise<T> {
+  const runner = observedRunner(dataSource, observation);
+  try {
+    return await work(runner.manager);
+  } finally {
+    await runner.release();
+  }
+}
+
+/**
+ * Each request's context holds a query runner of its own (see createRequestContext); it takes
+ * a connection only when the request first needs the database, and this plugin gives it back
+ * when the response is ready. Every signed-in request runs in one transaction as the role
+ * facet_rls, which row-level security binds to the caller's distributor (see the row-level
+ * security migration). Mutations nest their own work in savepoints inside it. Anonymous requests
+ * (sign-in only) run without.
+ */
+export function requestScopePlugin(): ApolloServerPlugin<RequestContext> {
   return {
-    async requestDidStart() {
-      let runner: QueryRunner | undefined;
+    async requestDidStart({ contextValue }) {
+      const runner = contextValue.db.queryRunner;
+      if (!runner) return;
       return {
-        async executionDidStart({ contextValue }) {
+        async executionDidStart() {
           if (!contextValue.principal) return;
-          runner = serialized(dataSource.createQueryRunner());
-          await runner.connect();
           await runner.startTransaction();
-          contextValue.db = runner.manager;
-          contextValue.loaders = new Map();
           await applyScope(contextValue);
         },
         async willSendResponse({ response }) {
-          if (!runner) return;
           const failed =
             response.body.kind === "single" && (response.body.singleResult.errors ?? []).some((e) => e.extensions?.code === "INTERNAL_SERVER_ERROR");
           try {
-            if (failed) await runner.rollbackTransaction();
-            else await runner.commitTransaction();
+            if (runner.isTransactionActive) {
+              if (failed) await runner.rollbackTransaction();
+              else await runner.commitTransaction();
+            }
           } catch (error) {
-            log.error("request transaction did not finish", { error });
+            log.error("request transaction did not finish", { error, requestId: contextValue.requestId });
             if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
           } finally {
             await runner.release();
-            runner = undefined;
           }
         },
       };

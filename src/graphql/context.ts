@@ -3,6 +3,7 @@ import type { DataSource, EntityManager } from "typeorm";
 import type { Config } from "../config";
 import { UserRole, type ApiScope } from "./access";
 import { buildNamed } from "./loaders";
+import type { RequestObservation } from "../observability/observation";
 
 export type Principal =
   | { kind: "user"; id: string; role: UserRole; distributorId: string | null }
@@ -19,6 +20,8 @@ export interface RequestContext {
   /** Per-request DataLoaders, created on first use; see `loader()`. */
   loaders: Map<LoaderFactory<any, any>, DataLoader<any, any>>;
   ip: string | undefined;
+  /** The HTTP request's observation (statements, operation, outcome); absent without HTTP. */
+  observation?: RequestObservation;
 }
 
 export type LoaderFactory<K, V> = (ctx: RequestContext) => DataLoader<K, V>;

@@ -1,7 +1,6 @@
 import { unwrapResolverError } from "@apollo/server/errors";
 import type { GraphQLFormattedError } from "graphql";
 import { GraphQLError } from "graphql";
-import { log } from "../logger";
 
 // The closed set of top-level error codes clients may branch on (DESIGN.md §6).
 export const ErrorCode = {
@@ -60,16 +59,26 @@ function publicCode(code: unknown): ErrorCode | undefined {
   return undefined;
 }
 
+/** The public code a client may see for this error, or undefined when it is an internal one. */
+function clientCode(error: unknown, code: unknown): ErrorCode | undefined {
+  const known = unwrapResolverError(error) instanceof GraphQLError ? publicCode(code) : undefined;
+  return known === ErrorCode.INTERNAL_SERVER_ERROR ? undefined : known;
+}
+
+/** Whether an error is one of ours that the client must not see (and the log must). */
+export function isInternal(error: unknown): boolean {
+  return clientCode(error, (error as { extensions?: { code?: unknown } } | null)?.extensions?.code) === undefined;
+}
+
 // The one place errors are shaped for clients: known errors keep their message and get a
-// public code; anything unexpected is logged in full and reaches the client as a bare
-// INTERNAL_SERVER_ERROR, with no message, stack, SQL or secret of ours in it.
+// public code; anything unexpected reaches the client as a bare INTERNAL_SERVER_ERROR, with no
+// message, stack, SQL or secret of ours in it. (It is logged in full, with the request's id, by
+// the observability plugin, or where the request context is built.)
 export function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
-  const original = unwrapResolverError(error);
-  const code = original instanceof GraphQLError ? publicCode(formatted.extensions?.code) : undefined;
-  if (code && code !== ErrorCode.INTERNAL_SERVER_ERROR) {
+  const code = clientCode(error, formatted.extensions?.code);
+  if (code) {
     const { stacktrace: _stack, http: _http, ...extensions } = (formatted.extensions ?? {}) as Record<string, unknown>;
     return { ...formatted, extensions: { ...extensions, code } };
   }
-  log.error("internal error", { error: original, path: formatted.path });
   return { message: INTERNAL_ERROR_MESSAGE, locations: formatted.locations, path: formatted.path, extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } };
 }

@@ -9,7 +9,7 @@ import express, { type NextFunction, type Request, type Response } from "express
 import type { DataSource } from "typeorm";
 import type { Config } from "../config";
 import type { RequestContext } from "../graphql/context";
-import { ErrorCode, formatError } from "../graphql/errors";
+import { ErrorCode, formatError, isInternal } from "../graphql/errors";
 import { LIMITS } from "../graphql/limits";
 import { buildFacetSchema } from "../graphql/schema";
 import { log } from "../logger";
@@ -64,7 +64,7 @@ export async function createServer(config: Config, dataSource: DataSource, optio
       ApolloServerPluginCacheControlDisabled(),
       observabilityPlugin(),
       limitsPlugin(config, rateLimits),
-      requestScopePlugin(dataSource),
+      requestScopePlugin(),
     ],
   });
   await apollo.start();
@@ -124,11 +124,15 @@ export async function createServer(config: Config, dataSource: DataSource, optio
     expressMiddleware(apollo, {
       context: async ({ req }) => {
         try {
-          return await createRequestContext({ config, dataSource }, { authorization: req.headers.authorization, requestId: req.requestId, ip: req.ip });
+          return await createRequestContext(
+            { config, dataSource },
+            { authorization: req.headers.authorization, requestId: req.requestId, ip: req.ip, observation: req.observation },
+          );
         } catch (error) {
           // Refused before GraphQL starts (a bad token): no plugin sees it, so note it here.
           const code = (error as { extensions?: { code?: unknown } }).extensions?.code;
           req.observation.errorCode = typeof code === "string" ? code : ErrorCode.INTERNAL_SERVER_ERROR;
+          if (isInternal(error)) log.error("internal error", { error, requestId: req.requestId });
           throw error;
         }
       },

@@ -1,11 +1,14 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 import type { ApolloServerPlugin } from "@apollo/server";
+import { unwrapResolverError } from "@apollo/server/errors";
+import type { GraphQLError } from "graphql";
 import { Router, type NextFunction, type Request, type Response } from "express";
 import type { Config } from "../config";
 import type { RequestContext } from "../graphql/context";
 import { log } from "../logger";
 import { operationLabel, registry, requestDuration, statementsPerRequest } from "../observability/metrics";
-import { currentObservation, elapsedSeconds, newObservation, observe, type RequestObservation } from "../observability/observation";
+import { elapsedSeconds, newObservation, type RequestObservation } from "../observability/observation";
+import { isInternal } from "../graphql/errors";
 
 declare module "express-serve-static-core" {
   interface Request {
@@ -49,21 +52,31 @@ export function observeRequests(req: Request, res: Response, next: NextFunction)
     if (QUIET_PATHS.has(path)) log.debug("request", fields);
     else log.info("request", fields);
   });
-  // The rest of the request runs inside its observation: SQL sent for it is counted, and every
-  // line logged meanwhile carries its id.
-  observe(observation, next);
+  next();
 }
 
-/** Tells the observation what GraphQL made of the request: the operation, the caller, the outcome. */
+/**
+ * Tells the observation what GraphQL made of the request: the operation, the caller, the
+ * outcome; and logs each internal error in full under the request's id (the client is told only
+ * that there was one, see formatError).
+ */
 export function observabilityPlugin(): ApolloServerPlugin<RequestContext> {
   return {
     async requestDidStart({ contextValue, request }) {
-      // An operation run without HTTP (executeOperation) has nothing to observe.
-      const observation = currentObservation();
-      if (!observation) return;
+      const internalErrors = {
+        async didEncounterErrors({ errors }: { errors: readonly GraphQLError[] }) {
+          for (const error of errors) {
+            if (isInternal(error)) log.error("internal error", { error: unwrapResolverError(error), path: error.path, requestId: contextValue.requestId });
+          }
+        },
+      };
+      // An operation run without HTTP (executeOperation) has nothing else to observe.
+      const observation = contextValue.observation;
+      if (!observation) return internalErrors;
       observation.principal = contextValue.principal?.kind ?? "anonymous";
       observation.operation = request.operationName ?? null;
       return {
+        ...internalErrors,
         async didResolveOperation({ operation }) {
           observation.operation ??= operation?.name?.value ?? null;
         },
