@@ -217,7 +217,9 @@ async function main(): Promise<void> {
   const warmupRequests = envInt("BENCH_WARMUP_REQUESTS", 100, 0);
   const connections = envInt("BENCH_CONNECTIONS", 16, 1);
   const only = new Set((process.env.BENCH_WORKLOADS ?? "W1,W2,W3,W4").split(",").map((w) => w.trim().toUpperCase()));
-  const nodeOptions = (process.env.BENCH_NODE_OPTIONS ?? "").split(/\s+/).filter(Boolean);
+  // Facet runs with the Node flags `npm start` gives it (package.json config.node_options), and any extra.
+  const startOptions = (JSON.parse(readFileSync(path.join(ROOT, "package.json"), "utf8")) as { config?: { node_options?: string } }).config?.node_options ?? "";
+  const nodeOptions = `${startOptions} ${process.env.BENCH_NODE_OPTIONS ?? ""}`.split(/\s+/).filter(Boolean);
   mkdirSync(CACHE, { recursive: true });
   mkdirSync(RESULTS, { recursive: true });
 
