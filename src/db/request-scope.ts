@@ -1,33 +1,38 @@
 import type { ApolloServerPlugin } from "@apollo/server";
 import type { DataSource, EntityManager, QueryRunner } from "typeorm";
 import type { RequestObservation } from "../observability/observation";
-import { isStaff, type RequestContext } from "../graphql/context";
+import { escapeLiteral } from "pg";
+import { isStaff, type Principal, type RequestContext } from "../graphql/context";
 import { log } from "../logger";
 
 export const RLS_ROLE = "facet_rls";
 
 /**
- * Puts the transaction's row-level security settings in step with the caller: the caller's
- * distributor, or every distributor for staff. Transaction-local, so a pooled connection never
- * carries them into the next request.
+ * The SQL that puts a transaction's row-level security settings in step with the caller: the
+ * caller's distributor, or every distributor for staff, and the role facet_rls
+ * (set_config('role', …, true) is SET LOCAL ROLE). Transaction-local, so a pooled connection never
+ * carries them into the next request. Values are literals (escaped by pg), so that the text can
+ * travel in one simple-protocol message with the START TRANSACTION before it.
  */
+function scopeStatements(principal: Principal, requestId: string | undefined): string {
+  const staff = isStaff(principal);
+  const settings =
+    `SELECT set_config('app.scope', ${escapeLiteral(staff ? "staff" : "tenant")}, true), ` +
+    `set_config('app.tenant_id', ${escapeLiteral(staff ? "" : (principal.distributorId ?? ""))}, true), ` +
+    `set_config('app.request_id', ${escapeLiteral(requestId ?? "")}, true), set_config('role', ${escapeLiteral(RLS_ROLE)}, true)`;
+  if (!staff) return `SELECT set_config('app.audit_actor', '', true); ${settings}`;
+  // Staff writes are audited by a trigger that reads the actor ("id|name") from app.audit_actor,
+  // looked up in a statement of its own, before the role changes.
+  const id = escapeLiteral(principal.id);
+  const actor = `COALESCE((SELECT u.id::text || '|' || u.name FROM users u WHERE u.id = ${id}::uuid), ${escapeLiteral(`${principal.id}|unknown`)})`;
+  return `SELECT set_config('app.audit_actor', ${actor}, true); ${settings}`;
+}
+
+/** Puts the open transaction's row-level security settings in step with the caller (see scopeStatements). */
 export async function applyScope(ctx: RequestContext): Promise<void> {
   const principal = ctx.principal;
   if (!principal || !ctx.db.queryRunner?.isTransactionActive) return;
-  const staff = isStaff(principal);
-  // Staff writes are audited by a trigger that reads the actor from app.audit_actor.
-  const actor = staff ? `${principal.id}|${await staffName(ctx, principal.id)}` : "";
-  // set_config('role', …, true) is SET LOCAL ROLE, in the same statement as the settings.
-  await ctx.db.query(
-    `SELECT set_config('role', $1, true), set_config('app.scope', $2, true), set_config('app.tenant_id', $3, true),
-            set_config('app.audit_actor', $4, true), set_config('app.request_id', $5, true)`,
-    [RLS_ROLE, staff ? "staff" : "tenant", staff ? "" : (principal.distributorId ?? ""), actor, ctx.requestId ?? ""],
-  );
-}
-
-async function staffName(ctx: RequestContext, id: string): Promise<string> {
-  const [row] = (await ctx.db.query(`SELECT name FROM users WHERE id = $1`, [id])) as { name: string }[];
-  return row?.name ?? "unknown";
+  await ctx.db.query(scopeStatements(principal, ctx.requestId));
 }
 
 /** Sign-in reads every account, whoever is calling; `applyScope` narrows again afterwards. */
@@ -38,15 +43,27 @@ export async function systemScope(ctx: RequestContext): Promise<void> {
   );
 }
 
+interface RunnerData {
+  observation?: RequestObservation;
+  /** Statements sent with the transaction's START TRANSACTION, in the same round trip. */
+  opening?: string;
+}
+
 /**
  * A request's loaders fire side by side, but its transaction is one connection, which runs one
  * statement at a time: queue them here (in the order they were asked), rather than leaving pg to
- * queue them inside the client, which it deprecates.
+ * queue them inside the client, which it deprecates. Also sends the transaction's opening
+ * statements along with its START TRANSACTION.
  */
 function serialized(runner: QueryRunner): QueryRunner {
   const query = runner.query.bind(runner);
   let tail: Promise<unknown> = Promise.resolve();
   runner.query = ((...args: Parameters<QueryRunner["query"]>) => {
+    const data = runner.data as RunnerData;
+    if (args[0] === "START TRANSACTION" && data.opening) {
+      args[0] = `START TRANSACTION; ${data.opening}`;
+      data.opening = undefined;
+    }
     const result = tail.then(() => query(...args));
     tail = result.catch(() => undefined);
     return result;
@@ -61,7 +78,7 @@ function serialized(runner: QueryRunner): QueryRunner {
  */
 export function observedRunner(dataSource: DataSource, observation: RequestObservation | undefined): QueryRunner {
   const runner = serialized(dataSource.createQueryRunner());
-  runner.data = { observation };
+  runner.data = { observation } satisfies RunnerData;
   return runner;
 }
 
@@ -91,8 +108,9 @@ export function requestScopePlugin(): ApolloServerPlugin<RequestContext> {
       return {
         async executionDidStart() {
           if (!contextValue.principal) return;
+          // START TRANSACTION and the scope in one round trip.
+          (runner.data as RunnerData).opening = scopeStatements(contextValue.principal, contextValue.requestId);
           await runner.startTransaction();
-          await applyScope(contextValue);
         },
         async willSendResponse({ response }) {
           const failed =
