@@ -4,7 +4,7 @@ import { Incoterm } from "../src/graphql/scalars";
 import { Order, OrderStatus } from "../src/modules/orders";
 import { LIMITS, measureOperation } from "../src/graphql/limits";
 import { MemoryRateLimitStore, RedisRateLimitStore } from "../src/server/rate-limit";
-import { parse, type OperationDefinitionNode } from "graphql";
+import { getIntrospectionQuery, parse, type OperationDefinitionNode } from "graphql";
 import { createDistributor, createUser, userToken } from "./support/factories";
 import { startFacet, type TestFacet } from "./support/harness";
 import { buildFacetSchema } from "../src/graphql/schema";
@@ -36,6 +36,11 @@ describe("measuring an operation", () => {
     expect(await shape("{ a: viewer { role } b: viewer { role @include(if: true) } }")).toMatchObject({ aliases: 2, directives: 1 });
     expect(await shape("fragment F on Viewer { user { email } } { viewer { ...F } }")).toMatchObject({ cost: 2, depth: 3 });
     expect((await shape("{ __schema { types { name } } }")).introspection).toBe(true);
+    // The playground's introspection query nests type references 15 deep; that depth does not count.
+    const full = await shape(getIntrospectionQuery({ descriptions: true, inputValueDeprecation: true }));
+    expect(full).toMatchObject({ introspection: true, depth: 1 });
+    expect(full.cost).toBeLessThan(LIMITS.maxCost);
+    expect((await shape("{ __schema { queryType { name } } products { nodes { variants { sku } } } }")).depth).toBe(4);
     expect((await shape('{ nodes(ids: ["a", "b", "c"]) { id } }')).ids).toBe(3);
     expect((await shape("query($ids: [ID!]!) { nodes(ids: $ids) { id } }", { ids: Array(250).fill("a") })).ids).toBe(250);
   });

@@ -93,7 +93,8 @@ export function measureOperation(
       countDirectives(selection);
       if (selection.kind === Kind.FIELD) {
         if (selection.alias) aliases++;
-        if (selection.name.value === "__schema" || selection.name.value === "__type") introspection = true;
+        const introspecting = selection.name.value === "__schema" || selection.name.value === "__type";
+        if (introspecting) introspection = true;
         const idList = selection.arguments?.find((a) => a.name.value === "ids");
         if (idList) ids = Math.max(ids, listLength(idList.value, variables) ?? 0);
         // Scalars are free (as in Shopify's calculated cost); objects and lists are not.
@@ -108,7 +109,11 @@ export function measureOperation(
               : 1;
         const child = walk(selection.selectionSet, type, depth + 1, seen);
         cost += 1 + multiplier * child.cost;
-        deepest = Math.max(deepest, child.depth);
+        // Introspection nests type references (ofType { ofType { … } }) deeper than any query of
+        // data: the standard introspection query, which the playground sends, is 15 levels deep.
+        // It reads the schema in memory, bounded by the token and length limits, so its depth
+        // does not count (as graphql-armor's ignoreIntrospection).
+        if (!introspecting) deepest = Math.max(deepest, child.depth);
       } else if (selection.kind === Kind.INLINE_FRAGMENT) {
         const type = selection.typeCondition ? schema.getType(selection.typeCondition.name.value) ?? parent : parent;
         const child = walk(selection.selectionSet, type, depth, seen);
