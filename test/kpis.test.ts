@@ -219,7 +219,8 @@ describe("exportKpis", () => {
     const foreign = await kpis(tokens.otherAdmin, { from: "2025-03-01", to: "2025-03-31", distributorId: toGlobalId("Distributor", distributor.id) });
     const missing = await kpis(tokens.otherAdmin, { from: "2025-03-01", to: "2025-03-31", distributorId: toGlobalId("Distributor", "00000000-0000-4000-8000-000000000000") });
     expect(errorCodes(foreign)).toEqual(["FORBIDDEN"]);
-    expect(foreign).toEqual(missing);
+    // (The rate-limit report differs by what the bucket regained between the two.)
+    expect({ data: foreign.data, errors: foreign.errors }).toEqual({ data: missing.data, errors: missing.errors });
   });
 
   it("is refused to buyers, API clients and anonymous callers", async () => {

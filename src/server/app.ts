@@ -12,6 +12,7 @@ import type { RequestContext } from "../graphql/context";
 import { ErrorCode, formatError, isInternal } from "../graphql/errors";
 import { LIMITS } from "../graphql/limits";
 import { buildFacetSchema } from "../graphql/schema";
+import { compiledExecutor } from "../graphql/executor";
 import { log } from "../logger";
 import { requestScopePlugin } from "../db/request-scope";
 import { createRequestContext } from "./context";
@@ -46,7 +47,7 @@ export async function createServer(config: Config, dataSource: DataSource, optio
   let shuttingDown = false;
 
   const apollo = new ApolloServer<RequestContext>({
-    schema: await buildFacetSchema(),
+    gateway: compiledExecutor(await buildFacetSchema()),
     formatError,
     includeStacktraceInErrorResponses: false,
     // Introspection is decided per request: staff only in production (see limitsPlugin).
