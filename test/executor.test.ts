@@ -21,7 +21,7 @@ const withoutBudget = (result: { data?: unknown; errors?: unknown }) => ({ data:
 describe("the compiled executor", () => {
   it("fills in the defaults of input fields left out, every time", async () => {
     // plating, stones and referenceImages are non-null fields with defaults: graphql-jit alone would refuse the input.
-    const input = { title: "Compiled signet", category: "RING", metal: "GOLD", fineness: 750, quantity: 12 };
+    const input = { title: "Compiled signet", category: "RING", metal: "GOLD", fineness: 750, quantity: 12 } as const;
     const created = await thrice(async () => ok(await facet.gql(BriefCreateDocument, { input }, { token: company.tokens.buyer })).createDesignBrief);
     for (const { designBrief, userErrors } of created) {
       expect(userErrors).toEqual([]);
