@@ -14,7 +14,7 @@ import {
   type OrderOrderField,
 } from "./generated/graphql";
 import { unique } from "./support/factories";
-import { errorCodes, ok, startFacet, type TestFacet } from "./support/harness";
+import { errorCodes, ok, startFacet, type TestFacet, whenSynced } from "./support/harness";
 import { line, orderInput, sellable, staff, tenant, type Tenant } from "./support/orders-factories";
 
 // Reading orders: the list with its filters, search and cursors, one order by id or number, and
@@ -119,10 +119,12 @@ describe("orders", () => {
 
   it("filters by update time, oldest change first", async () => {
     const [{ since }] = await sql(`SELECT min(updated_at) AS since FROM orders WHERE number = ANY($1)`, [[ours[1].number, ours[3].number]]);
-    const changed = await numbers(a.buyer.token, { updatedSince: since.toISOString() });
+    const changed = await whenSynced(() => numbers(a.buyer.token, { updatedSince: since.toISOString() }), (seen) => seen.length >= 2);
     // The two confirmed orders changed last; placements came before them.
     expect(changed).toEqual([ours[1].number, ours[3].number]);
-    const rows = (await list(a.buyer.token, { first: 100, filter: { updatedSince: "2000-01-01T00:00:00Z" } })).edges.map((e) => new Date(e.node.updatedAt).getTime());
+    const rows = (
+      await whenSynced(() => list(a.buyer.token, { first: 100, filter: { updatedSince: "2000-01-01T00:00:00Z" } }), (page) => page.edges.length >= ours.length)
+    ).edges.map((e) => new Date(e.node.updatedAt).getTime());
     expect(rows).toHaveLength(ours.length);
     expect([...rows].sort((x, y) => x - y)).toEqual(rows);
     // NEWEST can still be asked for explicitly.
@@ -164,7 +166,11 @@ describe("orders", () => {
         expect(seen).not.toContain(theirs[0].number);
         expect(seen).not.toContain(theirs[1].number);
       }
-      const wide = await numbers(token, { status: ["PENDING", "CONFIRMED", "CANCELLED", "IN_PRODUCTION", "QUALITY_CHECK", "PACKED", "SHIPPED", "DELIVERED"], placedAfter: "2000-01-01T00:00:00Z", updatedSince: "2000-01-01T00:00:00Z" });
+      const everyStatus = ["PENDING", "CONFIRMED", "CANCELLED", "IN_PRODUCTION", "QUALITY_CHECK", "PACKED", "SHIPPED", "DELIVERED"] as const;
+      const wide = await whenSynced(
+        () => numbers(token, { status: [...everyStatus], placedAfter: "2000-01-01T00:00:00Z", updatedSince: "2000-01-01T00:00:00Z" }),
+        (seen) => seen.length >= ours.length,
+      );
       expect(wide.sort()).toEqual(ours.map((o) => o.number).sort());
     }
     expect(await numbers(a.buyer.token, { search: skuB })).toEqual([]);

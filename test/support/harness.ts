@@ -122,3 +122,17 @@ export function ok<TData>(result: GraphQLResult<TData>): TData {
 export function errorCodes(result: { errors?: readonly { extensions?: Record<string, unknown> }[] | null }): unknown[] {
   return (result.errors ?? []).map((e) => e.extensions?.code);
 }
+
+/**
+ * Asks `read` again until `done` holds, every 250 ms for up to 15 s. Lists in update order stop at
+ * the sync horizon, the oldest transaction still open on the database, and another test file's
+ * transaction (a lock test's) can hold it back for seconds.
+ */
+export async function whenSynced<T>(read: () => Promise<T>, done: (value: T) => boolean): Promise<T> {
+  let value = await read();
+  for (let attempt = 0; !done(value) && attempt < 60; attempt++) {
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    value = await read();
+  }
+  return value;
+}
