@@ -46,3 +46,9 @@ export async function rowsOf<T extends ObjectLiteral>(qb: SelectQueryBuilder<T>)
     return row as T;
   });
 }
+
+/** The first entity a single-table query selects (as rowsOf reads it), or null. */
+export async function oneOf<T extends ObjectLiteral>(qb: SelectQueryBuilder<T>): Promise<T | null> {
+  const [row] = await rowsOf(qb.limit(1));
+  return row ?? null;
+}

@@ -1,4 +1,5 @@
 import { Brackets } from "typeorm";
+import { oneOf } from "../../db/rows";
 import { ApiScope, UserRole } from "../../graphql/access";
 import { cursorValues, pageSize, paginate, toConnection, type ConnectionArgs, type ConnectionResult, type Ordering } from "../../graphql/connection";
 import { isStaff, loader, type RequestContext } from "../../graphql/context";
@@ -87,11 +88,11 @@ export async function findBrief(ctx: RequestContext, by: { id?: string | null; r
   } else {
     qb.andWhere("b.reference = :reference", { reference: by.reference!.trim().toUpperCase() });
   }
-  return qb.getOne();
+  return oneOf(qb);
 }
 
 export function findBriefById(ctx: RequestContext, id: string): Promise<DesignBrief | null> {
-  return tenantQuery(ctx, DesignBrief, "b").andWhere("b.id = :id", { id }).getOne();
+  return oneOf(tenantQuery(ctx, DesignBrief, "b").andWhere("b.id = :id", { id }));
 }
 
 export const targetUnitPriceOf = (b: DesignBrief): Money | null => (b.targetUnitPrice ? money(b.targetUnitPrice, b.currency) : null);

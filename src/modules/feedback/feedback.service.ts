@@ -1,4 +1,5 @@
 import { paginate, type ConnectionArgs, type ConnectionResult, type Ordering } from "../../graphql/connection";
+import { oneOf } from "../../db/rows";
 import { loader, type RequestContext } from "../../graphql/context";
 import { idOfType } from "../../graphql/node";
 import { Rejected, UserErrorCode, UserErrors, userError, type UserError } from "../../graphql/user-error";
@@ -26,7 +27,7 @@ export function listFeedback(ctx: RequestContext, args: ConnectionArgs, filter: 
 }
 
 export function findFeedbackById(ctx: RequestContext, id: string): Promise<ShipmentFeedback | null> {
-  return tenantQuery(ctx, ShipmentFeedback, "f").andWhere("f.id = :id", { id }).getOne();
+  return oneOf(tenantQuery(ctx, ShipmentFeedback, "f").andWhere("f.id = :id", { id }));
 }
 
 export const feedbackOf = (ctx: RequestContext, shipment: Shipment): Promise<ShipmentFeedback[]> => loader(ctx, feedbackByShipment).load(shipment.id);

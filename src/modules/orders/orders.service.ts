@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { oneOf } from "../../db/rows";
 import { Brackets } from "typeorm";
 import { paginate, type ConnectionArgs, type ConnectionResult, type Ordering } from "../../graphql/connection";
 import { loader, type RequestContext } from "../../graphql/context";
@@ -89,11 +90,11 @@ export async function findOrder(ctx: RequestContext, by: { id?: string | null; n
   } else {
     qb.andWhere("o.number = :number", { number: by.number!.trim().toUpperCase() });
   }
-  return qb.getOne();
+  return oneOf(qb);
 }
 
 export function findOrderById(ctx: RequestContext, id: string): Promise<Order | null> {
-  return tenantQuery(ctx, Order, "o").andWhere("o.id = :id", { id }).getOne();
+  return oneOf(tenantQuery(ctx, Order, "o").andWhere("o.id = :id", { id }));
 }
 
 export const totalOf = (order: Order): Money => money(order.total, order.currency);

@@ -1,4 +1,5 @@
 import { cursorValues, pageSize, paginate, toConnection, type ConnectionArgs, type ConnectionResult, type Ordering } from "../../graphql/connection";
+import { oneOf } from "../../db/rows";
 import { loader, type RequestContext } from "../../graphql/context";
 import { BadUserInputError } from "../../graphql/errors";
 import { fromScaled, money, multiply, sum, toScaled, trimDecimal } from "../../graphql/money";
@@ -90,11 +91,11 @@ export async function findShipment(
   } else {
     qb.andWhere("s.trackingNumber = :tracking", { tracking: by.trackingNumber!.replace(/\s+/g, "").toUpperCase() });
   }
-  return qb.orderBy("s.createdAt").getOne();
+  return oneOf(qb.orderBy("s.createdAt"));
 }
 
 export function findShipmentById(ctx: RequestContext, id: string): Promise<Shipment | null> {
-  return tenantQuery(ctx, Shipment, "s").andWhere("s.id = :id", { id }).getOne();
+  return oneOf(tenantQuery(ctx, Shipment, "s").andWhere("s.id = :id", { id }));
 }
 
 export const shipmentsOfOrder = (ctx: RequestContext, order: Order): Promise<Shipment[]> => loader(ctx, shipmentsByOrder).load(order.id);
