@@ -178,28 +178,29 @@ export function cursorValues<T>(after: string, ordering: Ordering<T>): KeyValue[
 
 /**
  * A connection from rows fetched in order with one extra row beyond the page (which only tells
- * whether more follow).
+ * whether more follow). Edges, each with its encoded cursor, are built only when asked for: most
+ * clients read `nodes` and `pageInfo`.
  */
 export function toConnection<T extends { id: string }>(rows: T[], first: number, hadAfter: boolean, ordering: Ordering<T>): ConnectionResult<T> {
   const page = rows.slice(0, first);
-  const edges = page.map((node) => ({
-    node,
-    cursor: encodeCursor(ordering, [
+  const cursorOf = (node: T) =>
+    encodeCursor(ordering, [
       ...ordering.keys.map((k) => {
         const v = k.value(node);
         return v instanceof Date ? v.toISOString() : v;
       }),
       node.id,
-    ]),
-  }));
+    ]);
   return {
-    edges,
+    get edges() {
+      return page.map((node) => ({ node, cursor: cursorOf(node) }));
+    },
     nodes: page,
     pageInfo: {
       hasNextPage: rows.length > first,
       hasPreviousPage: hadAfter,
-      startCursor: edges[0]?.cursor ?? null,
-      endCursor: edges.at(-1)?.cursor ?? null,
+      startCursor: page.length ? cursorOf(page[0]) : null,
+      endCursor: page.length ? cursorOf(page[page.length - 1]) : null,
     },
   };
 }
