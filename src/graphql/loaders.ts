@@ -59,52 +59,65 @@ export function groupLoader<K extends string, V>(
 
 export interface PageKey {
   parentId: string;
-  /** Position (a `seq` value) after which, in the list's direction, the page starts; null for the start. */
-  afterSeq: string | null;
+  /** The sort-key values (in the loader's `order`) after which, in its direction, the page starts; null for the start. */
+  after: readonly string[] | null;
   /** Page size plus one, to learn whether more follow. */
   limit: number;
 }
 
+/** A sort key of a child list: its column, entity property and SQL type (for the cursor's values). */
+export interface ChildOrderKey {
+  column: string;
+  property: string;
+  type: "bigint" | "timestamptz";
+}
+
+const pageKeyOf = (k: PageKey) => `${k.parentId}|${k.after?.join("|") ?? ""}|${k.limit}`;
+
 /**
  * One page of a child list for many parents in one query: rows are numbered per parent by a
- * window function over their `seq` and each parent keeps the first `limit` after its cursor.
- * `scope` adds the caller's visibility rules (e.g. no internal notes).
+ * window function over the `order` keys (all in `direction`) and each parent keeps the first
+ * `limit` after its cursor. `scope` adds the caller's visibility rules (e.g. no internal notes).
  */
-export function childPageLoader<V extends ObjectLiteral & { seq: string }>(
+export function childPageLoader<V extends ObjectLiteral>(
   db: EntityManager,
   entity: EntityTarget<V>,
-  { table, parentColumn, parentKey, direction, scope }: { table: string; parentColumn: string; parentKey: (row: V) => string; direction: "ASC" | "DESC"; scope?: string },
+  {
+    table,
+    parentColumn,
+    parentKey,
+    order,
+    direction,
+    scope,
+  }: { table: string; parentColumn: string; parentKey: (row: V) => string; order: readonly ChildOrderKey[]; direction: "ASC" | "DESC"; scope?: string },
 ): DataLoader<PageKey, V[], string> {
+  const orderBy = order.map((k) => `t.${k.column} ${direction}`).join(", ");
+  const position = `(${order.map((k) => `t.${k.column}`).join(", ")}) ${direction === "ASC" ? ">" : "<"} (${order.map((k, i) => `CAST(:after${i} AS ${k.type})`).join(", ")})`;
   return new DataLoader<PageKey, V[], string>(
     measured(async (keys) => {
-      const pages = new Map<string, V[]>();
       const shapes = new Map<string, PageKey[]>();
       for (const key of keys) {
-        const shape = `${key.afterSeq}|${key.limit}`;
+        const shape = `${key.after?.join("|") ?? ""}|${key.limit}`;
         shapes.set(shape, [...(shapes.get(shape) ?? []), key]);
       }
-      for (const [shape, group] of shapes) {
-        const { afterSeq, limit } = group[0];
-        const after = afterSeq === null ? "" : `AND t.seq ${direction === "ASC" ? ">" : "<"} :afterSeq`;
-        const rows = await rowsOf(
-          db
-            .createQueryBuilder(entity, "r")
-            .where(
-              `r.id IN (SELECT w.id FROM (
-                 SELECT t.id, row_number() OVER (PARTITION BY t.${parentColumn} ORDER BY t.seq ${direction}) AS position
-                 FROM ${table} t WHERE t.${parentColumn} = ANY(:parentIds) ${after} ${scope ? `AND ${scope}` : ""}
-               ) w WHERE w.position <= :limit)`,
-              { parentIds: group.map((k) => k.parentId), afterSeq, limit },
-            )
-            .orderBy("r.seq", direction),
+      const pages = new Map<string, V[]>();
+      for (const group of shapes.values()) {
+        const { after, limit } = group[0];
+        const afterValues = Object.fromEntries((after ?? []).map((value, i) => [`after${i}`, value]));
+        const qb = db.createQueryBuilder(entity, "r").where(
+          `r.id IN (SELECT w.id FROM (
+             SELECT t.id, row_number() OVER (PARTITION BY t.${parentColumn} ORDER BY ${orderBy}) AS position
+             FROM ${table} t WHERE t.${parentColumn} = ANY(:parentIds) ${after ? `AND ${position}` : ""} ${scope ? `AND ${scope}` : ""}
+           ) w WHERE w.position <= :limit)`,
+          { parentIds: group.map((k) => k.parentId), limit, ...afterValues },
         );
-        for (const row of rows) {
-          const pageKey = `${parentKey(row)}|${shape}`;
-          pages.set(pageKey, [...(pages.get(pageKey) ?? []), row]);
-        }
+        for (const k of order) qb.addOrderBy(`r.${k.property}`, direction);
+        const byParent = new Map<string, V[]>();
+        for (const row of await rowsOf(qb)) byParent.set(parentKey(row), [...(byParent.get(parentKey(row)) ?? []), row]);
+        for (const key of group) pages.set(pageKeyOf(key), byParent.get(key.parentId) ?? []);
       }
-      return keys.map((k) => pages.get(`${k.parentId}|${k.afterSeq}|${k.limit}`) ?? []);
+      return keys.map((k) => pages.get(pageKeyOf(k)) ?? []);
     }),
-    { maxBatchSize: MAX_BATCH_SIZE, cacheKeyFn: (k) => `${k.parentId}|${k.afterSeq}|${k.limit}` },
+    { maxBatchSize: MAX_BATCH_SIZE, cacheKeyFn: pageKeyOf },
   );
 }

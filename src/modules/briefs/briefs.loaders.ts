@@ -1,5 +1,5 @@
 import type { LoaderFactory } from "../../graphql/context";
-import { childPageLoader, groupLoader, rowLoader, type PageKey } from "../../graphql/loaders";
+import { childPageLoader, groupLoader, rowLoader, type ChildOrderKey, type PageKey } from "../../graphql/loaders";
 import { tenantQuery } from "../../db/tenancy";
 import { DesignBrief, DesignBriefCommentRow, DesignBriefQuoteRow, DesignBriefStatusChangeRow } from "./design-brief.entity";
 
@@ -25,15 +25,18 @@ export const historyByBrief: LoaderFactory<string, DesignBriefStatusChangeRow[]>
     (h) => h.briefId,
   );
 
-// Thread pages for many briefs in one query; distributors' pages leave internal notes out.
+// Thread pages for many briefs in one query, in recording order; distributors' pages leave
+// internal notes out.
+const THREAD_KEYS: ChildOrderKey[] = [{ column: "seq", property: "seq", type: "bigint" }];
 export const commentPagesWithNotes: LoaderFactory<PageKey, DesignBriefCommentRow[]> = (ctx) =>
-  childPageLoader(ctx.db, DesignBriefCommentRow, { table: "design_brief_comments", parentColumn: "brief_id", parentKey: (c) => c.briefId, direction: "ASC" });
+  childPageLoader(ctx.db, DesignBriefCommentRow, { table: "design_brief_comments", parentColumn: "brief_id", parentKey: (c) => c.briefId, order: THREAD_KEYS, direction: "ASC" });
 
 export const commentPagesWithoutNotes: LoaderFactory<PageKey, DesignBriefCommentRow[]> = (ctx) =>
   childPageLoader(ctx.db, DesignBriefCommentRow, {
     table: "design_brief_comments",
     parentColumn: "brief_id",
     parentKey: (c) => c.briefId,
+    order: THREAD_KEYS,
     direction: "ASC",
     scope: "t.internal = false",
   });

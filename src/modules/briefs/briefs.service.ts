@@ -139,7 +139,7 @@ export async function commentsOf(ctx: RequestContext, brief: DesignBrief, args: 
   const afterSeq = args.after ? String(cursorValues(args.after, THREAD_ORDER)[0]) : null;
   if (afterSeq !== null && !/^\d+$/.test(afterSeq)) throw new BadUserInputError("after", "`after` is not a cursor of this list in this order");
   const pages = seesInternal(ctx) ? commentPagesWithNotes : commentPagesWithoutNotes;
-  const rows = await loader(ctx, pages).load({ parentId: brief.id, afterSeq, limit: first + 1 });
+  const rows = await loader(ctx, pages).load({ parentId: brief.id, after: afterSeq === null ? null : [afterSeq], limit: first + 1 });
   return toConnection(rows.map(commentView), first, Boolean(args.after), THREAD_ORDER);
 }
 

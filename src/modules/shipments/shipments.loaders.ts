@@ -1,6 +1,5 @@
-import DataLoader from "dataloader";
 import type { LoaderFactory } from "../../graphql/context";
-import { groupLoader, MAX_BATCH_SIZE, rowLoader } from "../../graphql/loaders";
+import { childPageLoader, groupLoader, rowLoader, type PageKey } from "../../graphql/loaders";
 import { rowsOf } from "../../db/rows";
 import { tenantQuery } from "../../db/tenancy";
 import { multiply } from "../../graphql/money";
@@ -19,52 +18,23 @@ export const shipmentsByOrder: LoaderFactory<string, Shipment[]> = (ctx) =>
 
 // Events and documents are reached only through a shipment the caller may see.
 
-export interface EventPageKey {
-  shipmentId: string;
-  /** The position (occurrence time and recording order) after which the page starts; null for the start. */
-  after: { occurredAt: string; seq: string } | null;
-  /** Page size plus one, to learn whether more follow. */
-  limit: number;
-}
-
-const eventPageKey = (k: EventPageKey) => `${k.shipmentId}|${k.after?.occurredAt ?? ""}|${k.after?.seq ?? ""}|${k.limit}`;
-
 /**
  * A page of events per shipment, newest first by when they happened (carriers send events late
  * and out of order; the recording order only breaks ties): one query for every shipment asking
  * for the same page.
  */
-export const eventPages: LoaderFactory<EventPageKey, TrackingEvent[]> = (ctx) =>
-  new DataLoader<EventPageKey, TrackingEvent[], string>(
-    async (keys) => {
-      const shapes = new Map<string, EventPageKey[]>();
-      for (const key of keys) {
-        const shape = `${key.after?.occurredAt ?? ""}|${key.after?.seq ?? ""}|${key.limit}`;
-        shapes.set(shape, [...(shapes.get(shape) ?? []), key]);
-      }
-      const pages = new Map<string, TrackingEvent[]>();
-      for (const group of shapes.values()) {
-        const { after, limit } = group[0];
-        const rows = await rowsOf(
-          ctx.db
-          .createQueryBuilder(TrackingEvent, "e")
-          .where(
-            `e.id IN (SELECT w.id FROM (
-               SELECT t.id, row_number() OVER (PARTITION BY t.shipment_id ORDER BY t.occurred_at DESC, t.seq DESC) AS position
-               FROM tracking_events t WHERE t.shipment_id = ANY(:shipmentIds)
-               ${after ? "AND (t.occurred_at, t.seq) < (CAST(:afterAt AS timestamptz), CAST(:afterSeq AS bigint))" : ""}
-             ) w WHERE w.position <= :limit)`,
-            { shipmentIds: group.map((k) => k.shipmentId), afterAt: after?.occurredAt, afterSeq: after?.seq, limit },
-          )
-          .orderBy("e.occurredAt", "DESC")
-          .addOrderBy("e.seq", "DESC"),
-        );
-        for (const key of group) pages.set(eventPageKey(key), rows.filter((r) => r.shipmentId === key.shipmentId));
-      }
-      return keys.map((k) => pages.get(eventPageKey(k)) ?? []);
-    },
-    { maxBatchSize: MAX_BATCH_SIZE, cacheKeyFn: eventPageKey },
-  );
+export const eventPages: LoaderFactory<PageKey, TrackingEvent[]> = (ctx) =>
+  childPageLoader(ctx.db, TrackingEvent, {
+    table: "tracking_events",
+    parentColumn: "shipment_id",
+    parentKey: (e) => e.shipmentId,
+    order: [
+      { column: "occurred_at", property: "occurredAt", type: "timestamptz" },
+      { column: "seq", property: "seq", type: "bigint" },
+    ],
+    direction: "DESC",
+  });
+
 
 export const documentsByShipment: LoaderFactory<string, ShipmentDocument[]> = (ctx) =>
   groupLoader(
@@ -92,7 +62,7 @@ export interface DeclarationRow {
 }
 
 export const declarationRowsByShipment: LoaderFactory<string, DeclarationRow[]> = (ctx) =>
-  new DataLoader<string, DeclarationRow[]>(
+  groupLoader(
     async (ids) => {
       const rows = (await ctx.db.query(
         `SELECT sl.shipment_id, ol.line_number, ol.sku, ol.description, sl.quantity, ol.unit_price,
@@ -108,9 +78,8 @@ export const declarationRowsByShipment: LoaderFactory<string, DeclarationRow[]> 
          ORDER BY sl.shipment_id, ol.line_number`,
         [ids],
       )) as Record<string, unknown>[];
-      const byShipment = new Map<string, DeclarationRow[]>(ids.map((id) => [id, []]));
-      for (const r of rows) {
-        byShipment.get(r.shipment_id as string)?.push({
+      return rows.map(
+        (r): DeclarationRow => ({
           shipmentId: r.shipment_id as string,
           lineNumber: r.line_number as number,
           sku: r.sku as string,
@@ -125,9 +94,8 @@ export const declarationRowsByShipment: LoaderFactory<string, DeclarationRow[]> 
           plating: r.plating as Plating | null,
           metalWeightGrams: r.metal_weight_grams as string | null,
           stones: r.stones as StoneRow[],
-        });
-      }
-      return ids.map((id) => byShipment.get(id)!);
+        }),
+      );
     },
-    { maxBatchSize: MAX_BATCH_SIZE },
+    (r) => r.shipmentId,
   );

@@ -125,13 +125,13 @@ function eventView(e: TrackingEvent): TrackingEventView {
 /** Newest first; pages for many shipments load in one query. */
 export async function eventsOf(ctx: RequestContext, shipment: Shipment, args: ConnectionArgs): Promise<ConnectionResult<TrackingEventView>> {
   const first = pageSize(args.first);
-  let after: { occurredAt: string; seq: string } | null = null;
+  let after: [occurredAt: string, seq: string] | null = null;
   if (args.after) {
     const [occurredAt, seq] = cursorValues(args.after, EVENT_ORDER).map(String);
     if (Number.isNaN(Date.parse(occurredAt)) || !/^\d{1,18}$/.test(seq)) throw new BadUserInputError("after", "`after` is not a cursor of this list in this order");
-    after = { occurredAt, seq };
+    after = [occurredAt, seq];
   }
-  const rows = await loader(ctx, eventPages).load({ shipmentId: shipment.id, after, limit: first + 1 });
+  const rows = await loader(ctx, eventPages).load({ parentId: shipment.id, after, limit: first + 1 });
   return toConnection(rows.map(eventView), first, Boolean(args.after), EVENT_ORDER);
 }
 
