@@ -20,11 +20,11 @@ function scopeStatements(principal: Principal, requestId: string | undefined): s
     `SELECT set_config('app.scope', ${escapeLiteral(staff ? "staff" : "tenant")}, true), ` +
     `set_config('app.tenant_id', ${escapeLiteral(staff ? "" : (principal.distributorId ?? ""))}, true), ` +
     `set_config('app.request_id', ${escapeLiteral(requestId ?? "")}, true), set_config('role', ${escapeLiteral(RLS_ROLE)}, true)`;
-  if (!staff) return `SELECT set_config('app.audit_actor', '', true); ${settings}`;
   // Staff writes are audited by a trigger that reads the actor ("id|name") from app.audit_actor,
   // looked up in a statement of its own, before the role changes.
-  const id = escapeLiteral(principal.id);
-  const actor = `COALESCE((SELECT u.id::text || '|' || u.name FROM users u WHERE u.id = ${id}::uuid), ${escapeLiteral(`${principal.id}|unknown`)})`;
+  const actor = staff
+    ? `COALESCE((SELECT u.id::text || '|' || u.name FROM users u WHERE u.id = ${escapeLiteral(principal.id)}::uuid), ${escapeLiteral(`${principal.id}|unknown`)})`
+    : "''";
   return `SELECT set_config('app.audit_actor', ${actor}, true); ${settings}`;
 }
 
