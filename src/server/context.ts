@@ -19,7 +19,9 @@ export interface ContextDeps {
  * an integration learns to fetch a new token instead of silently seeing less.
  *
  * The context's `db` is a query runner of the request's own (it takes a connection on first use);
- * whoever executes the operation releases it, as requestScopePlugin does.
+ * whoever executes the operation releases it, as requestScopePlugin does. The token check runs on
+ * a runner of its own, released at once: a request refused by HTTP rules after its context was
+ * built never reaches that plugin, and must not hold a connection.
  */
 export async function createRequestContext(
   deps: ContextDeps,

@@ -22,8 +22,9 @@ export function rateLimited(retryAfterSeconds: number, message: string): GraphQL
 
 /**
  * Before an operation runs: refuses introspection to everyone but staff in production, refuses
- * operations beyond the limits or with a NUL character in a string, and charges the operation's cost to the caller's bucket. The
- * budget left is reported in `extensions.rateLimit` of every response.
+ * operations beyond the limits or with a NUL character in a string, and charges the operation's
+ * cost to the caller's bucket. The budget left is reported in `extensions.rateLimit` of every
+ * response.
  */
 export function limitsPlugin(config: Config, store: RateLimitStore): ApolloServerPlugin<RequestContext> {
   return {
