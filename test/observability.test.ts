@@ -90,6 +90,12 @@ describe("metrics at GET /metrics", () => {
     expect(sample(text, 'facet_sql_statements_per_request_count{operation="ObservedViewer"}')).toBe(3);
     expect(sample(text, 'facet_sql_statements_per_request_sum{operation="ObservedViewer"}')).toBeGreaterThanOrEqual(3 * 3);
     expect(sample(text, "facet_sql_statements_total")).toBeGreaterThan(0);
+    // The transaction's opening goes with its first statement: fewer round trips than statements.
+    expect(sample(text, 'facet_sql_round_trips_per_request_count{operation="ObservedViewer"}')).toBe(3);
+    expect(sample(text, 'facet_sql_round_trips_per_request_sum{operation="ObservedViewer"}')).toBeGreaterThanOrEqual(3 * 2);
+    expect(sample(text, 'facet_sql_round_trips_per_request_sum{operation="ObservedViewer"}')).toBeLessThan(
+      sample(text, 'facet_sql_statements_per_request_sum{operation="ObservedViewer"}')!,
+    );
 
     expect(sample(text, 'facet_dataloader_batch_size_count{loader="distributorById"}')).toBe(3);
     expect(sample(text, 'facet_dataloader_batch_size_sum{loader="distributorById"}')).toBe(3);
@@ -165,6 +171,8 @@ describe("request logs", () => {
     expect(line).toMatchObject({ level: "info", path: "/graphql", status: 200, operation: "LoggedViewer", principal: "user", errorCode: null });
     expect(line!.durationMs).toEqual(expect.any(Number));
     expect(line!.statements).toBeGreaterThanOrEqual(3);
+    expect(line!.roundTrips).toBeGreaterThanOrEqual(2);
+    expect(line!.roundTrips).toBeLessThan(line!.statements as number);
     expect(new Date(line!.time as string).toISOString()).toBe(line!.time);
 
     const refusedLine = logs.lines.find((l) => l.message === "request" && l.requestId === refused.requestId);

@@ -124,8 +124,8 @@ interface Target {
   name: string;
   url: string;
   pid: number;
-  /** CPU seconds and statements so far. */
-  stats(operation: string): Promise<{ cpuSeconds: number; statements: number; requests: number }>;
+  /** CPU seconds, statements and round trips to PostgreSQL so far. */
+  stats(operation: string): Promise<{ cpuSeconds: number; statements: number; roundTrips: number; requests: number }>;
 }
 
 interface Workload {
@@ -195,6 +195,7 @@ async function measure(workload: Workload, seconds: number, warmupRequests: numb
     errors: result.errors + result.timeouts + result.non2xx + graphqlErrors,
     requests,
     statementsPerRequest: served > 0 ? (after.statements - before.statements) / served : null,
+    roundTripsPerRequest: served > 0 ? (after.roundTrips - before.roundTrips) / served : null,
     cpuMsPerRequest: requests > 0 ? ((after.cpuSeconds - before.cpuSeconds) * 1000) / requests : null,
     peakRssMb: peakRssMb(workload.target.pid),
   };
@@ -281,6 +282,7 @@ async function main(): Promise<void> {
         return {
           cpuSeconds: samples.get("process_cpu_seconds_total") ?? 0,
           statements: samples.get(`facet_sql_statements_per_request_sum{operation="${operation}"}`) ?? 0,
+          roundTrips: samples.get(`facet_sql_round_trips_per_request_sum{operation="${operation}"}`) ?? 0,
           requests: samples.get(`facet_sql_statements_per_request_count{operation="${operation}"}`) ?? 0,
         };
       },
@@ -291,7 +293,7 @@ async function main(): Promise<void> {
       pid: ceiling.pid!,
       async stats() {
         const stats = (await (await fetch(`${ceilingUrl}/stats`)).json()) as { cpuSeconds: number; statements: number };
-        return { ...stats, requests: stats.statements };
+        return { ...stats, roundTrips: stats.statements, requests: stats.statements };
       },
     };
 

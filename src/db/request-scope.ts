@@ -4,6 +4,7 @@ import type { RequestObservation } from "../observability/observation";
 import { escapeLiteral } from "pg";
 import { isStaff, type Principal, type RequestContext } from "../graphql/context";
 import { log } from "../logger";
+import { pipelined, type RunnerData } from "./pipeline";
 
 export const RLS_ROLE = "facet_rls";
 
@@ -11,10 +12,9 @@ export const RLS_ROLE = "facet_rls";
  * The SQL that puts a transaction's row-level security settings in step with the caller: the
  * caller's distributor, or every distributor for staff, and the role facet_rls
  * (set_config('role', …, true) is SET LOCAL ROLE). Transaction-local, so a pooled connection never
- * carries them into the next request. Values are literals (escaped by pg), so that the text can
- * travel in one simple-protocol message with the START TRANSACTION before it.
+ * carries them into the next request. Two statements: the actor first, before the role changes.
  */
-function scopeStatements(principal: Principal, requestId: string | undefined): string {
+function scopeStatements(principal: Principal, requestId: string | undefined): [actor: string, settings: string] {
   const staff = isStaff(principal);
   const settings =
     `SELECT set_config('app.scope', ${escapeLiteral(staff ? "staff" : "tenant")}, true), ` +
@@ -25,14 +25,15 @@ function scopeStatements(principal: Principal, requestId: string | undefined): s
   const actor = staff
     ? `COALESCE((SELECT u.id::text || '|' || u.name FROM users u WHERE u.id = ${escapeLiteral(principal.id)}::uuid), ${escapeLiteral(`${principal.id}|unknown`)})`
     : "''";
-  return `SELECT set_config('app.audit_actor', ${actor}, true); ${settings}`;
+  return [`SELECT set_config('app.audit_actor', ${actor}, true)`, settings];
 }
 
 /** Puts the open transaction's row-level security settings in step with the caller (see scopeStatements). */
 export async function applyScope(ctx: RequestContext): Promise<void> {
   const principal = ctx.principal;
   if (!principal || !ctx.db.queryRunner?.isTransactionActive) return;
-  await ctx.db.query(scopeStatements(principal, ctx.requestId));
+  // Asked for together, so they share one round trip (see pipelined()).
+  await Promise.all(scopeStatements(principal, ctx.requestId).map((statement) => ctx.db.query(statement)));
 }
 
 /** Sign-in reads every account, whoever is calling; `applyScope` narrows again afterwards. */
@@ -43,41 +44,13 @@ export async function systemScope(ctx: RequestContext): Promise<void> {
   );
 }
 
-interface RunnerData {
-  observation?: RequestObservation;
-  /** Statements sent with the transaction's START TRANSACTION, in the same round trip. */
-  opening?: string;
-}
-
-/**
- * A request's loaders fire side by side, but its transaction is one connection, which runs one
- * statement at a time: queue them here (in the order they were asked), rather than leaving pg to
- * queue them inside the client, which it deprecates. Also sends the transaction's opening
- * statements along with its START TRANSACTION.
- */
-function serialized(runner: QueryRunner): QueryRunner {
-  const query = runner.query.bind(runner);
-  let tail: Promise<unknown> = Promise.resolve();
-  runner.query = ((...args: Parameters<QueryRunner["query"]>) => {
-    const data = runner.data as RunnerData;
-    if (args[0] === "START TRANSACTION" && data.opening) {
-      args[0] = `START TRANSACTION; ${data.opening}`;
-      data.opening = undefined;
-    }
-    const result = tail.then(() => query(...args));
-    tail = result.catch(() => undefined);
-    return result;
-  }) as QueryRunner["query"];
-  return runner;
-}
-
 /**
  * A query runner for work done on behalf of one request: its statements are counted in the
  * request's observation. It takes a connection from the pool on its first statement and holds
  * it until released.
  */
 export function observedRunner(dataSource: DataSource, observation: RequestObservation | undefined): QueryRunner {
-  const runner = serialized(dataSource.createQueryRunner());
+  const runner = pipelined(dataSource.createQueryRunner());
   runner.data = { observation } satisfies RunnerData;
   return runner;
 }
@@ -108,7 +81,7 @@ export function requestScopePlugin(): ApolloServerPlugin<RequestContext> {
       return {
         async executionDidStart() {
           if (!contextValue.principal) return;
-          // START TRANSACTION and the scope in one round trip.
+          // START TRANSACTION and the scope go with the transaction's first statement (see pipelined()).
           (runner.data as RunnerData).opening = scopeStatements(contextValue.principal, contextValue.requestId);
           await runner.startTransaction();
         },

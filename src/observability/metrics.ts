@@ -22,6 +22,14 @@ export const statementsPerRequest = new Histogram({
   registers: [registry],
 });
 
+export const roundTripsPerRequest = new Histogram({
+  name: "facet_sql_round_trips_per_request",
+  help: "Messages one GraphQL request sent to PostgreSQL and waited for, by operation name (SELECTs ready together share one).",
+  labelNames: ["operation"] as const,
+  buckets: [1, 2, 3, 5, 8, 13, 21, 34, 55, 89, 144],
+  registers: [registry],
+});
+
 export const statementsTotal = new Counter({
   name: "facet_sql_statements_total",
   help: "SQL statements sent to PostgreSQL, inside requests or not.",

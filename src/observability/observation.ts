@@ -13,12 +13,14 @@ export interface RequestObservation {
   operation: string | null;
   principal: "user" | "apiClient" | "anonymous";
   statements: number;
+  /** Messages sent to PostgreSQL and waited for: fewer than statements where several went together. */
+  roundTrips: number;
   /** The first top-level error's public code; null when there was none. */
   errorCode: string | null;
 }
 
 export function newObservation(requestId: string): RequestObservation {
-  return { requestId, startedAt: process.hrtime.bigint(), operation: null, principal: "anonymous", statements: 0, errorCode: null };
+  return { requestId, startedAt: process.hrtime.bigint(), operation: null, principal: "anonymous", statements: 0, roundTrips: 0, errorCode: null };
 }
 
 export function elapsedSeconds(observation: RequestObservation): number {

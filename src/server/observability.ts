@@ -6,7 +6,7 @@ import { Router, type NextFunction, type Request, type Response } from "express"
 import type { Config } from "../config";
 import type { RequestContext } from "../graphql/context";
 import { log } from "../logger";
-import { operationLabel, registry, requestDuration, statementsPerRequest } from "../observability/metrics";
+import { operationLabel, registry, requestDuration, roundTripsPerRequest, statementsPerRequest } from "../observability/metrics";
 import { elapsedSeconds, newObservation, type RequestObservation } from "../observability/observation";
 import { isInternal } from "../graphql/errors";
 
@@ -36,6 +36,7 @@ export function observeRequests(req: Request, res: Response, next: NextFunction)
       const operation = operationLabel(observation.operation);
       requestDuration.observe({ operation, outcome: observation.errorCode ?? (res.statusCode < 400 ? "ok" : `HTTP_${res.statusCode}`) }, seconds);
       statementsPerRequest.observe({ operation }, observation.statements);
+      roundTripsPerRequest.observe({ operation }, observation.roundTrips);
     }
     const fields = {
       requestId: observation.requestId,
@@ -46,6 +47,7 @@ export function observeRequests(req: Request, res: Response, next: NextFunction)
       operation: observation.operation,
       principal: observation.principal,
       statements: observation.statements,
+      roundTrips: observation.roundTrips,
       errorCode: observation.errorCode,
       ...(res.writableFinished ? {} : { aborted: true }),
     };

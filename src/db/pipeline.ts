@@ -1,0 +1,267 @@
+import type { PoolClient, QueryResult, Submittable } from "pg";
+import Result from "pg/lib/result";
+import { prepareValue } from "pg/lib/utils";
+import { QueryFailedError, type QueryRunner } from "typeorm";
+import { QueryResult as TypeOrmQueryResult } from "typeorm/query-runner/QueryResult";
+import { log } from "../logger";
+import type { RequestObservation } from "../observability/observation";
+
+// pg sends one statement per round trip: Parse, Bind, Describe, Execute, Sync, then waits for the
+// answer. Several statements that are all ready at once (the SELECTs of a request's loaders that
+// fire side by side) can instead go as one message, each with its own Parse…Execute and a single
+// Sync at the end: PostgreSQL runs them in order and answers them in order, and the client pays
+// one write and one wake-up instead of one per statement. This is pg's own extended protocol,
+// pipelined; values are bound as parameters, as pg binds them.
+//
+// After an error PostgreSQL skips everything up to the Sync, just as a failed statement aborts a
+// transaction and every later statement of it fails: so a pipeline is only run inside a
+// transaction (see serialized() in request-scope.ts), where it behaves like its statements sent
+// one by one.
+
+export interface PipelinedStatement {
+  text: string;
+  values: readonly unknown[];
+}
+
+export type Outcome = { ok: true; result: QueryResult } | { ok: false; error: Error };
+
+/** What a submittable is given by pg's Client: its connection's message writers (pg 8's, not its typings' older ones). */
+interface ProtocolWriter {
+  stream: { cork?: () => void; uncork?: () => void };
+  parse(message: { text: string; name: string; types: unknown[] }): void;
+  bind(message: { portal: string; statement: string; values: unknown[]; binary: boolean; valueMapper: (value: unknown) => unknown }): void;
+  describe(message: { type: "P"; name: string }): void;
+  execute(message: { portal: string; rows: number }): void;
+  sync(): void;
+}
+
+/** The error a statement of a pipeline gets when an earlier one failed, as PostgreSQL would report it had it been sent. */
+export class SkippedAfterError extends Error {
+  readonly code = "25P02";
+  constructor(override readonly cause: Error) {
+    super("current transaction is aborted, commands ignored until end of transaction block");
+  }
+}
+
+/**
+ * A pg submittable (see pg's Client#query) running `statements` in one round trip; it resolves
+ * to one outcome per statement, in order.
+ */
+export class Pipeline {
+  readonly done: Promise<Outcome[]>;
+  private readonly outcomes: Outcome[] = [];
+  private result = new Result();
+  private rowError: Error | null = null;
+  private settled = false;
+  private resolve!: (outcomes: Outcome[]) => void;
+
+  constructor(private readonly statements: readonly PipelinedStatement[]) {
+    this.done = new Promise((resolve) => (this.resolve = resolve));
+  }
+
+  private finish(fallback: (index: number) => Error): void {
+    if (this.settled) return;
+    this.settled = true;
+    while (this.outcomes.length < this.statements.length) this.outcomes.push({ ok: false, error: fallback(this.outcomes.length) });
+    this.resolve(this.outcomes);
+  }
+
+  submit(connection: ProtocolWriter): void {
+    const stream = connection.stream;
+    stream.cork?.();
+    try {
+      for (const statement of this.statements) {
+        connection.parse({ text: statement.text, name: "", types: [] });
+        connection.bind({ portal: "", statement: "", values: [...statement.values], binary: false, valueMapper: prepareValue });
+        connection.describe({ type: "P", name: "" });
+        connection.execute({ portal: "", rows: 0 });
+      }
+      connection.sync();
+    } finally {
+      stream.uncork?.();
+    }
+  }
+
+  handleRowDescription(message: { fields: unknown[] }): void {
+    this.result.addFields(message.fields);
+  }
+
+  handleDataRow(message: { fields: unknown[] }): void {
+    if (this.rowError) return;
+    try {
+      this.result.addRow(this.result.parseRow(message.fields));
+    } catch (error) {
+      this.rowError = error as Error;
+    }
+  }
+
+  handleCommandComplete(message: unknown): void {
+    this.result.addCommandComplete(message);
+    this.outcomes.push(this.rowError ? { ok: false, error: this.rowError } : { ok: true, result: this.result as unknown as QueryResult });
+    this.rowError = null;
+    this.result = new Result();
+  }
+
+  handleEmptyQuery(): void {
+    this.outcomes.push({ ok: true, result: this.result as unknown as QueryResult });
+    this.result = new Result();
+  }
+
+  handlePortalSuspended(): void {}
+
+  /** The statement under way failed (or the connection did): it gets the error, every later one is skipped. */
+  handleError(error: Error): void {
+    if (this.settled) return;
+    const failed = this.rowError ?? error;
+    this.outcomes.push({ ok: false, error: failed });
+    this.finish(() => new SkippedAfterError(failed));
+  }
+
+  handleReadyForQuery(): void {
+    this.finish(() => new Error("PostgreSQL answered fewer statements than were sent"));
+  }
+}
+
+/** At most this many statements go in one round trip. */
+const MAX_PIPELINE = 16;
+
+/** One statement's text, without `;`: what the extended protocol (and so a pipeline) takes. */
+const single = (sql: string) => !sql.includes(";");
+
+/** Plain SELECTs: the statements that wait for the end of the turn, to go together. */
+const read = (sql: string) => /^\s*SELECT\b/i.test(sql) && single(sql);
+
+interface Waiting {
+  sql: string;
+  parameters: unknown[] | undefined;
+  /** As TypeORM's QueryRunner#query: the QueryResult, or only its rows. */
+  structured: boolean;
+  resolve: (value: unknown) => void;
+  reject: (error: unknown) => void;
+}
+
+export interface RunnerData {
+  observation?: RequestObservation;
+  /** Statements that open the runner's next transaction, right after its START TRANSACTION. */
+  opening?: readonly string[];
+}
+
+/**
+ * A request's loaders fire side by side, but its transaction is one connection, which runs one
+ * statement at a time: the runner queues them (in the order they were asked) rather than leaving
+ * pg to queue them inside the client, which it deprecates. And it saves round trips:
+ *
+ * - SELECTs asked for in the same turn of the event loop (the loaders of one level of a
+ *   response), or while an earlier statement was under way, go to PostgreSQL together, in one
+ *   round trip;
+ * - START TRANSACTION and the `opening` statements are not sent on their own but ahead of the
+ *   transaction's first statement, in its round trip (and not at all when the transaction ends
+ *   without one).
+ *
+ * Only inside a transaction: there a statement after a failed one fails too, as in a pipeline.
+ */
+export function pipelined(runner: QueryRunner): QueryRunner {
+  const query = runner.query.bind(runner) as (sql: string, parameters: unknown[] | undefined, structured: boolean) => Promise<unknown>;
+  const data = () => runner.data as RunnerData;
+  const queue: Waiting[] = [];
+  let prelude: Waiting[] = [];
+  let running = false;
+  let scheduled = false;
+
+  const send = (statements: Waiting[]): Promise<void> => {
+    const observation = data().observation;
+    if (observation) observation.roundTrips++;
+    if (statements.length > 1) return runPipeline(runner, statements);
+    const [s] = statements;
+    return query(s.sql, s.parameters, s.structured).then(s.resolve, s.reject);
+  };
+
+  const next = (): void => {
+    scheduled = false;
+    if (running || queue.length === 0) return;
+    running = true;
+    let batch: Waiting[];
+    if (prelude.length > 0 && !single(queue[0].sql)) {
+      batch = prelude; // a text of several statements goes on its own, after the prelude
+    } else {
+      let taken = 1;
+      if (runner.isTransactionActive && read(queue[0].sql)) {
+        while (taken < queue.length && taken < MAX_PIPELINE && read(queue[taken].sql)) taken++;
+      }
+      batch = [...prelude, ...queue.splice(0, taken)];
+    }
+    prelude = [];
+    void send(batch).finally(() => {
+      running = false;
+      // Wait for the turn to end: the answer just delivered may set more loaders off.
+      if (queue.length > 0) later();
+    });
+  };
+  const later = (): void => {
+    if (scheduled) return;
+    scheduled = true;
+    setImmediate(next);
+  };
+  const ahead = (sql: string): Waiting => ({
+    sql,
+    parameters: undefined,
+    structured: false,
+    resolve: () => undefined,
+    // Its failure reaches the statement it went with, which is skipped (see Pipeline).
+    reject: (error) => log.warn("a transaction's opening statement failed", { error }),
+  });
+
+  runner.query = ((sql: string, parameters?: unknown[], structured: boolean = false) => {
+    if (sql === "START TRANSACTION" && queue.length === 0 && !running) {
+      prelude = [ahead(sql), ...(data().opening ?? []).map(ahead)];
+      data().opening = undefined;
+      return Promise.resolve([]);
+    }
+    if ((sql === "COMMIT" || sql === "ROLLBACK") && prelude.length > 0 && queue.length === 0) {
+      prelude = []; // the transaction never sent a statement: nothing to end
+      return Promise.resolve([]);
+    }
+    return new Promise((resolve, reject) => {
+      queue.push({ sql, parameters, structured, resolve, reject });
+      // A SELECT waits for the end of the turn, for others to join it; anything else goes at once
+      // when nothing is ahead of it.
+      if (runner.isTransactionActive && read(sql)) later();
+      else if (queue.length === 1) next();
+    });
+  }) as QueryRunner["query"];
+  return runner;
+}
+
+/**
+ * Runs `statements` on the runner's connection in one round trip and settles each as TypeORM's
+ * PostgresQueryRunner#query would have: the same result shape, the same logging (so every
+ * statement is still counted), a QueryFailedError around PostgreSQL's error.
+ */
+async function runPipeline(runner: QueryRunner, statements: readonly Waiting[]): Promise<void> {
+  const logger = runner.connection.logger;
+  let outcomes: Outcome[];
+  try {
+    const client = (await runner.connect()) as PoolClient;
+    for (const s of statements) logger.logQuery(s.sql, s.parameters, runner);
+    const pipeline = new Pipeline(statements.map((s) => ({ text: s.sql, values: s.parameters ?? [] })));
+    client.query(pipeline as unknown as Submittable);
+    outcomes = await pipeline.done;
+  } catch (error) {
+    outcomes = statements.map(() => ({ ok: false, error: error as Error }));
+  }
+  statements.forEach((s, i) => {
+    const outcome = outcomes[i];
+    if (!outcome.ok) {
+      logger.logQueryError(outcome.error, s.sql, s.parameters, runner);
+      s.reject(new QueryFailedError(s.sql, s.parameters, outcome.error));
+      return;
+    }
+    const { rows, rowCount, command } = outcome.result;
+    const result = new TypeOrmQueryResult();
+    result.records = rows;
+    result.affected = rowCount ?? undefined;
+    // As TypeORM: UPDATE and DELETE also give the number of rows they touched.
+    result.raw = command === "UPDATE" || command === "DELETE" ? [rows, rowCount] : rows;
+    s.resolve(s.structured ? result : result.raw);
+  });
+}

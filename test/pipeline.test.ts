@@ -1,0 +1,176 @@
+import type { QueryRunner } from "typeorm";
+import { observedRunner } from "../src/db/request-scope";
+import { newObservation, type RequestObservation } from "../src/observability/observation";
+import { startFacet, type TestFacet } from "./support/harness";
+
+// A request's runner sends the SELECTs that are ready together in one round trip, and opens its
+// transaction with its first statement (src/db/pipeline.ts). Round trips are counted here as
+// PostgreSQL's ReadyForQuery messages, which it sends once per round trip, independently of
+// Facet's own counter.
+
+let facet: TestFacet;
+beforeAll(async () => {
+  facet = await startFacet();
+});
+afterAll(async () => {
+  await facet.stop();
+});
+
+interface Probe {
+  runner: QueryRunner;
+  observation: RequestObservation;
+  /** ReadyForQuery messages received since the probe was made. */
+  readonly roundTrips: number;
+}
+
+async function probe(): Promise<Probe> {
+  const observation = newObservation("pipeline-test");
+  const runner = observedRunner(facet.dataSource, observation);
+  const client = (await runner.connect()) as { connection: { on(event: string, listener: () => void): void } };
+  let ready = 0;
+  client.connection.on("readyForQuery", () => ready++);
+  return {
+    runner,
+    observation,
+    get roundTrips() {
+      return ready;
+    },
+  };
+}
+
+/** Ends what a failed expectation left open: a connection must not go back to the pool mid-transaction. */
+async function done(p: Probe): Promise<void> {
+  if (p.runner.isTransactionActive) await p.runner.rollbackTransaction().catch(() => undefined);
+  await p.runner.release();
+}
+
+const code = (outcome: PromiseSettledResult<unknown>) => (outcome.status === "rejected" ? (outcome.reason as { driverError?: { code?: string } }).driverError?.code : "ok");
+
+describe("statements ready together", () => {
+  it("go in one round trip inside a transaction, with the START TRANSACTION, each with its own result", async () => {
+    const p = await probe();
+    try {
+      const statementsBefore = facet.statements.count;
+      await p.runner.startTransaction();
+      const [one, two, three] = await Promise.all([
+        p.runner.query(`SELECT 1 AS n`),
+        p.runner.query(`SELECT $1::int AS n, $2::text AS label`, [2, "two"]),
+        p.runner.query(`SELECT n FROM generate_series(1, 3) AS n ORDER BY n`),
+      ]);
+      expect(one).toEqual([{ n: 1 }]);
+      expect(two).toEqual([{ n: 2, label: "two" }]);
+      expect(three).toEqual([{ n: 1 }, { n: 2 }, { n: 3 }]);
+      expect(p.roundTrips).toBe(1);
+      expect(p.observation.roundTrips).toBe(1);
+      // Every statement is still counted as one: START TRANSACTION and the three.
+      expect(facet.statements.count - statementsBefore).toBe(4);
+      await p.runner.commitTransaction();
+      expect(p.roundTrips).toBe(2);
+    } finally {
+      await done(p);
+    }
+  });
+
+  it("run in the order they were asked for: a later one sees what an earlier one set", async () => {
+    const p = await probe();
+    try {
+      await p.runner.startTransaction();
+      const [, seen] = await Promise.all([p.runner.query(`SELECT set_config('app.pipeline_test', 'first', true)`), p.runner.query(`SELECT current_setting('app.pipeline_test') AS value`)]);
+      expect(seen).toEqual([{ value: "first" }]);
+      expect(p.roundTrips).toBe(1);
+      await p.runner.rollbackTransaction();
+    } finally {
+      await done(p);
+    }
+  });
+
+  it("fail one by one as in a transaction: the failed statement gets its error, earlier ones their rows, later ones 25P02", async () => {
+    const p = await probe();
+    try {
+      await p.runner.startTransaction();
+      await p.runner.query(`SELECT 0`);
+      const outcomes = await Promise.allSettled([p.runner.query(`SELECT 1 AS n`), p.runner.query(`SELECT 1 / 0 AS n`), p.runner.query(`SELECT 3 AS n`)]);
+      expect(outcomes[0]).toEqual({ status: "fulfilled", value: [{ n: 1 }] });
+      expect(outcomes.map(code)).toEqual(["ok", "22012", "25P02"]);
+      expect(p.roundTrips).toBe(2);
+      // The transaction is aborted, as after any failed statement, and rolls back cleanly.
+      await expect(p.runner.query(`SELECT 4`)).rejects.toMatchObject({ driverError: { code: "25P02" } });
+      await p.runner.rollbackTransaction();
+      expect(await p.runner.query(`SELECT 5 AS n`)).toEqual([{ n: 5 }]);
+    } finally {
+      await done(p);
+    }
+  });
+
+  it("go one by one outside a transaction, where each would commit on its own", async () => {
+    const p = await probe();
+    try {
+      const [a, b] = await Promise.all([p.runner.query(`SELECT 1 AS n`), p.runner.query(`SELECT 2 AS n`)]);
+      expect([a, b]).toEqual([[{ n: 1 }], [{ n: 2 }]]);
+      expect(p.roundTrips).toBe(2);
+    } finally {
+      await done(p);
+    }
+  });
+
+  it("give an UPDATE sent with the opening what TypeORM gives it alone (rows and count)", async () => {
+    const p = await probe();
+    try {
+      const sql = `UPDATE distributors SET name = name WHERE id = $1 RETURNING id`;
+      const alone = await p.runner.query(sql, ["00000000-0000-4000-8000-000000000000"]);
+      await p.runner.startTransaction();
+      const before = p.roundTrips;
+      const withOpening = await p.runner.query(sql, ["00000000-0000-4000-8000-000000000000"]);
+      expect(p.roundTrips - before).toBe(1);
+      expect(withOpening).toEqual(alone);
+      expect(withOpening).toEqual([[], 0]);
+      await p.runner.rollbackTransaction();
+    } finally {
+      await done(p);
+    }
+  });
+});
+
+describe("a transaction", () => {
+  it("that sends no statement sends nothing: no START, no COMMIT", async () => {
+    const p = await probe();
+    try {
+      await p.runner.startTransaction();
+      await p.runner.commitTransaction();
+      await p.runner.startTransaction();
+      await p.runner.rollbackTransaction();
+      expect(p.roundTrips).toBe(0);
+      expect(p.observation.roundTrips).toBe(0);
+    } finally {
+      await done(p);
+    }
+  });
+
+  it("sends its opening statements with its first statement, before it", async () => {
+    const p = await probe();
+    try {
+      (p.runner.data as { opening?: string[] }).opening = [`SELECT set_config('app.pipeline_test', 'opened', true)`];
+      await p.runner.startTransaction();
+      expect(await p.runner.query(`SELECT current_setting('app.pipeline_test') AS value`)).toEqual([{ value: "opened" }]);
+      expect(p.roundTrips).toBe(1);
+      await p.runner.commitTransaction();
+      // Transaction-local: gone with the transaction.
+      expect(await p.runner.query(`SELECT current_setting('app.pipeline_test', true) AS value`)).toEqual([{ value: "" }]);
+    } finally {
+      await done(p);
+    }
+  });
+
+  it("runs a text of several statements on its own, after the opening", async () => {
+    const p = await probe();
+    try {
+      await p.runner.startTransaction();
+      await p.runner.query(`SELECT set_config('app.pipeline_test', 'a', true); SELECT set_config('app.pipeline_test', 'b', true)`);
+      expect(await p.runner.query(`SELECT current_setting('app.pipeline_test') AS value`)).toEqual([{ value: "b" }]);
+      expect(p.roundTrips).toBe(3);
+      await p.runner.rollbackTransaction();
+    } finally {
+      await done(p);
+    }
+  });
+});
