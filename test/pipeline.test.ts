@@ -92,9 +92,10 @@ describe("statements ready together", () => {
       const outcomes = await Promise.allSettled([p.runner.query(`SELECT 1 AS n`), p.runner.query(`SELECT 1 / 0 AS n`), p.runner.query(`SELECT 3 AS n`)]);
       expect(outcomes[0]).toEqual({ status: "fulfilled", value: [{ n: 1 }] });
       expect(outcomes.map(code)).toEqual(["ok", "22012", "25P02"]);
-      expect(p.roundTrips).toBe(2);
       // The transaction is aborted, as after any failed statement, and rolls back cleanly.
       await expect(p.runner.query(`SELECT 4`)).rejects.toMatchObject({ driverError: { code: "25P02" } });
+      // START with SELECT 0, the three, SELECT 4.
+      expect(p.roundTrips).toBe(3);
       await p.runner.rollbackTransaction();
       expect(await p.runner.query(`SELECT 5 AS n`)).toEqual([{ n: 5 }]);
     } finally {
@@ -169,6 +170,60 @@ describe("a transaction", () => {
       expect(await p.runner.query(`SELECT current_setting('app.pipeline_test') AS value`)).toEqual([{ value: "b" }]);
       expect(p.roundTrips).toBe(3);
       await p.runner.rollbackTransaction();
+    } finally {
+      await done(p);
+    }
+  });
+});
+
+describe("a runner with a scope", () => {
+  const scope = [`SELECT set_config('app.pipeline_test', 'scoped', true)`];
+  const seen = (p: Probe) => p.runner.query(`SELECT current_setting('app.pipeline_test', true) AS value`);
+
+  it("sends it ahead of every round trip outside a transaction, where it lasts for that round trip alone", async () => {
+    const p = await probe();
+    try {
+      (p.runner.data as { scope?: string[] }).scope = scope;
+      const [a, b] = await Promise.all([seen(p), p.runner.query(`SELECT 2 AS n`)]);
+      expect([a, b]).toEqual([[{ value: "scoped" }], [{ n: 2 }]]);
+      expect(p.roundTrips).toBe(1);
+      expect(await seen(p)).toEqual([{ value: "scoped" }]);
+      expect(p.roundTrips).toBe(2);
+      // Nothing stays on the connection after the round trip.
+      (p.runner.data as { scope?: string[] }).scope = undefined;
+      expect(await seen(p)).toEqual([{ value: "" }]);
+    } finally {
+      await done(p);
+    }
+  });
+
+  it("sends it right after START TRANSACTION when a transaction begins, once", async () => {
+    const p = await probe();
+    try {
+      (p.runner.data as { scope?: string[] }).scope = scope;
+      await p.runner.startTransaction();
+      expect(await seen(p)).toEqual([{ value: "scoped" }]);
+      expect(await p.runner.query(`SELECT set_config('app.pipeline_test', 'changed', true) AS value`)).toEqual([{ value: "changed" }]);
+      // Inside the transaction the scope is not sent again: what the transaction set holds.
+      expect(await seen(p)).toEqual([{ value: "changed" }]);
+      expect(p.roundTrips).toBe(3);
+      await p.runner.commitTransaction();
+    } finally {
+      await done(p);
+    }
+  });
+
+  it("puts it ahead of a text of several statements too", async () => {
+    const p = await probe();
+    try {
+      (p.runner.data as { scope?: string[] }).scope = scope;
+      // Divides by zero unless the scope ran first, in the same implicit transaction.
+      await p.runner.query(`SELECT 1; SELECT 1 / (CASE WHEN current_setting('app.pipeline_test', true) = 'scoped' THEN 1 ELSE 0 END)`);
+      expect(p.roundTrips).toBe(1);
+      (p.runner.data as { scope?: string[] }).scope = undefined;
+      await expect(p.runner.query(`SELECT 1; SELECT 1 / (CASE WHEN current_setting('app.pipeline_test', true) = 'scoped' THEN 1 ELSE 0 END)`)).rejects.toMatchObject({
+        driverError: { code: "22012" },
+      });
     } finally {
       await done(p);
     }

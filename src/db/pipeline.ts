@@ -144,10 +144,17 @@ export interface RunnerData {
   observation?: RequestObservation;
   /** Statements that open the runner's next transaction, right after its START TRANSACTION. */
   opening?: readonly string[];
+  /**
+   * Statements that every round trip outside an explicit transaction begins with. Such a round
+   * trip (one Sync) is one implicit transaction, so transaction-local settings made there hold
+   * for exactly the statements that follow them in it. An explicit transaction begun on the
+   * runner gets them right after its START TRANSACTION.
+   */
+  scope?: readonly string[];
 }
 
 /**
- * A request's loaders fire side by side, but its transaction is one connection, which runs one
+ * A request's loaders fire side by side, but its runner is one connection, which runs one
  * statement at a time: the runner queues them (in the order they were asked) rather than leaving
  * pg to queue them inside the client, which it deprecates. And it saves round trips:
  *
@@ -156,9 +163,12 @@ export interface RunnerData {
  *   round trip;
  * - START TRANSACTION and the `opening` statements are not sent on their own but ahead of the
  *   transaction's first statement, in its round trip (and not at all when the transaction ends
- *   without one).
+ *   without one);
+ * - with a `scope`, statements outside a transaction go the same way, each round trip with the
+ *   scope ahead of them, and need no transaction at all.
  *
- * Only inside a transaction: there a statement after a failed one fails too, as in a pipeline.
+ * A pipeline runs inside a transaction, explicit or implicit: there a statement after a failed
+ * one fails too, as it would have sent on its own.
  */
 export function pipelined(runner: QueryRunner): QueryRunner {
   const query = runner.query.bind(runner) as (sql: string, parameters: unknown[] | undefined, structured: boolean) => Promise<unknown>;
@@ -180,17 +190,29 @@ export function pipelined(runner: QueryRunner): QueryRunner {
     scheduled = false;
     if (running || queue.length === 0) return;
     running = true;
+    const { scope } = data();
+    const startPending = prelude.length > 0;
+    // The scope goes ahead of statements outside a transaction, and right after a START.
+    const scoped = scope !== undefined && (startPending || !runner.isTransactionActive);
+    const ahead = [...prelude, ...(scoped ? scope.map(aheadOf) : [])];
+    prelude = [];
     let batch: Waiting[];
-    if (prelude.length > 0 && !single(queue[0].sql)) {
-      batch = prelude; // a text of several statements goes on its own, after the prelude
+    if (!single(queue[0].sql)) {
+      if (startPending) {
+        batch = ahead; // a text of several statements goes on its own, after the opening
+      } else {
+        const [text] = queue.splice(0, 1);
+        // A simple-protocol text of several statements is one implicit transaction too.
+        if (scoped) text.sql = `${scope.join("; ")}; ${text.sql}`;
+        batch = [text];
+      }
     } else {
       let taken = 1;
-      if (runner.isTransactionActive && read(queue[0].sql)) {
+      if ((runner.isTransactionActive || scoped) && read(queue[0].sql)) {
         while (taken < queue.length && taken < MAX_PIPELINE && read(queue[taken].sql)) taken++;
       }
-      batch = [...prelude, ...queue.splice(0, taken)];
+      batch = [...ahead, ...queue.splice(0, taken)];
     }
-    prelude = [];
     void send(batch).finally(() => {
       running = false;
       // Wait for the turn to end: the answer just delivered may set more loaders off.
@@ -202,7 +224,7 @@ export function pipelined(runner: QueryRunner): QueryRunner {
     scheduled = true;
     setImmediate(next);
   };
-  const ahead = (sql: string): Waiting => ({
+  const aheadOf = (sql: string): Waiting => ({
     sql,
     parameters: undefined,
     structured: false,
@@ -213,7 +235,7 @@ export function pipelined(runner: QueryRunner): QueryRunner {
 
   runner.query = ((sql: string, parameters?: unknown[], structured: boolean = false) => {
     if (sql === "START TRANSACTION" && queue.length === 0 && !running) {
-      prelude = [ahead(sql), ...(data().opening ?? []).map(ahead)];
+      prelude = [aheadOf(sql), ...(data().opening ?? []).map(aheadOf)];
       data().opening = undefined;
       return Promise.resolve([]);
     }
@@ -225,7 +247,7 @@ export function pipelined(runner: QueryRunner): QueryRunner {
       queue.push({ sql, parameters, structured, resolve, reject });
       // A SELECT waits for the end of the turn, for others to join it; anything else goes at once
       // when nothing is ahead of it.
-      if (runner.isTransactionActive && read(sql)) later();
+      if ((runner.isTransactionActive || data().scope) && read(sql)) later();
       else if (queue.length === 1) next();
     });
   }) as QueryRunner["query"];

@@ -68,10 +68,19 @@ export async function withObservedRunner<T>(dataSource: DataSource, observation:
 /**
  * Each request's context holds a query runner of its own (see createRequestContext); it takes
  * a connection only when the request first needs the database, and this plugin gives it back
- * when the response is ready. Every signed-in request runs in one transaction as the role
- * facet_rls, which row-level security binds to the caller's distributor (see the row-level
- * security migration). Mutations nest their own work in savepoints inside it. Anonymous requests
- * (sign-in only) run without.
+ * when the response is ready. Every statement of a signed-in request runs as the role facet_rls,
+ * which row-level security binds to the caller's distributor (see the row-level security
+ * migration), set transaction-locally by scopeStatements():
+ *
+ * - a mutation runs in one transaction that begins with them (mutations nest their own work in
+ *   savepoints inside it);
+ * - a query runs in none: each of its round trips is one implicit transaction with them ahead
+ *   of its statements (see pipelined()). At READ COMMITTED, PostgreSQL's default and the request
+ *   transaction's, each statement reads its own snapshot either way, so a query loses no
+ *   consistency; it saves the START and COMMIT, and holds no transaction open while its
+ *   resolvers run.
+ *
+ * Anonymous requests (sign-in only) run without.
  */
 export function requestScopePlugin(): ApolloServerPlugin<RequestContext> {
   return {
@@ -79,10 +88,16 @@ export function requestScopePlugin(): ApolloServerPlugin<RequestContext> {
       const runner = contextValue.db.queryRunner;
       if (!runner) return;
       return {
-        async executionDidStart() {
+        async executionDidStart({ operation }) {
           if (!contextValue.principal) return;
-          // START TRANSACTION and the scope go with the transaction's first statement (see pipelined()).
-          (runner.data as RunnerData).opening = scopeStatements(contextValue.principal, contextValue.requestId);
+          const scope = scopeStatements(contextValue.principal, contextValue.requestId);
+          if (operation.operation === "query") {
+            // A query reads: each of its round trips carries the scope (see pipelined()).
+            (runner.data as RunnerData).scope = scope;
+            return;
+          }
+          // START TRANSACTION and the scope go with the transaction's first statement.
+          (runner.data as RunnerData).opening = scope;
           await runner.startTransaction();
         },
         async willSendResponse({ response }) {

@@ -8,6 +8,7 @@ import { createDataSource } from "../../src/db/data-source";
 import type { RequestContext } from "../../src/graphql/context";
 import { createRequestContext } from "../../src/server/context";
 import { createServer, type FacetServer } from "../../src/server/app";
+import { newObservation, type RequestObservation } from "../../src/observability/observation";
 
 export const TEST_JWT_SECRET = "test-secret-that-is-long-enough-for-hs256-0123456789";
 
@@ -47,6 +48,8 @@ export interface TestFacet {
   dataSource: DataSource;
   server: FacetServer;
   statements: StatementCounter;
+  /** What the last operation run by gql() did (its statements and round trips to PostgreSQL among it). */
+  last: RequestObservation | undefined;
   /** Runs an operation through Apollo with the context a request with this bearer token would get. */
   gql<TData, TVars extends Record<string, unknown>>(
     document: TypedDocumentNode<TData, TVars>,
@@ -83,16 +86,18 @@ export async function startFacet(overrides: NodeJS.ProcessEnv = {}): Promise<Tes
   await dataSource.initialize();
   const server = await createServer(config, dataSource);
   let port: number | undefined;
-  return {
+  const facet: TestFacet = {
     config,
     dataSource,
     server,
     statements,
+    last: undefined,
     async gql(document, variables, options = {}) {
+      const observation = (facet.last = newObservation("test"));
       const context = {
         ...(await createRequestContext(
           { config, dataSource },
-          { authorization: options.token ? `Bearer ${options.token}` : undefined, requestId: "test", ip: "127.0.0.1" },
+          { authorization: options.token ? `Bearer ${options.token}` : undefined, requestId: "test", ip: "127.0.0.1", observation },
         )),
         ...options.context,
       };
@@ -109,6 +114,7 @@ export async function startFacet(overrides: NodeJS.ProcessEnv = {}): Promise<Tes
       await dataSource.destroy();
     },
   };
+  return facet;
 }
 
 /** The data of a result that must have no errors. */
