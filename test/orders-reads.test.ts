@@ -249,7 +249,7 @@ describe("an order page", () => {
     // distributors and shipments together, then variants; each round trip after the token check
     // with the caller's scope ahead of it. (designBrief reads nothing for orders from no brief.)
     expect(five.roundTrips).toBeLessThanOrEqual(4);
-    expect(five.statements).toBeLessThanOrEqual(1 + 6 + 3 * 2);
+    expect(five.statements).toBeLessThanOrEqual(1 + 6 + 3);
     console.info(`order page: ${five.statements} SQL statements in ${five.roundTrips} round trips for 5 orders, the same for 50`);
   });
 });

@@ -12,20 +12,19 @@ export const RLS_ROLE = "facet_rls";
  * The SQL that puts a transaction's row-level security settings in step with the caller: the
  * caller's distributor, or every distributor for staff, and the role facet_rls
  * (set_config('role', …, true) is SET LOCAL ROLE). Transaction-local, so a pooled connection never
- * carries them into the next request. Two statements: the actor first, before the role changes.
+ * carries them into the next request.
  */
-function scopeStatements(principal: Principal, requestId: string | undefined): [actor: string, settings: string] {
+function scopeStatements(principal: Principal, requestId: string | undefined): string[] {
   const staff = isStaff(principal);
   const settings =
-    `SELECT set_config('app.scope', ${escapeLiteral(staff ? "staff" : "tenant")}, true), ` +
+    `set_config('app.scope', ${escapeLiteral(staff ? "staff" : "tenant")}, true), ` +
     `set_config('app.tenant_id', ${escapeLiteral(staff ? "" : (principal.distributorId ?? ""))}, true), ` +
     `set_config('app.request_id', ${escapeLiteral(requestId ?? "")}, true), set_config('role', ${escapeLiteral(RLS_ROLE)}, true)`;
+  if (!staff) return [`SELECT set_config('app.audit_actor', '', true), ${settings}`];
   // Staff writes are audited by a trigger that reads the actor ("id|name") from app.audit_actor,
   // looked up in a statement of its own, before the role changes.
-  const actor = staff
-    ? `COALESCE((SELECT u.id::text || '|' || u.name FROM users u WHERE u.id = ${escapeLiteral(principal.id)}::uuid), ${escapeLiteral(`${principal.id}|unknown`)})`
-    : "''";
-  return [`SELECT set_config('app.audit_actor', ${actor}, true)`, settings];
+  const actor = `COALESCE((SELECT u.id::text || '|' || u.name FROM users u WHERE u.id = ${escapeLiteral(principal.id)}::uuid), ${escapeLiteral(`${principal.id}|unknown`)})`;
+  return [`SELECT set_config('app.audit_actor', ${actor}, true)`, `SELECT ${settings}`];
 }
 
 /** Puts the open transaction's row-level security settings in step with the caller (see scopeStatements). */
