@@ -213,6 +213,19 @@ describe("a runner with a scope", () => {
     }
   });
 
+  it("sends nothing once released, and takes no connection again", async () => {
+    const pool = (facet.dataSource.driver as unknown as { master: { totalCount: number; idleCount: number } }).master;
+    const inUse = () => pool.totalCount - pool.idleCount;
+    const p = await probe();
+    (p.runner.data as { scope?: string[] }).scope = scope;
+    await p.runner.release();
+    const before = inUse();
+    const outcomes = await Promise.allSettled([seen(p), seen(p)]);
+    expect(inUse()).toBe(before);
+    expect(outcomes.map((o) => o.status === "rejected" && (o.reason as Error).name)).toEqual(["QueryRunnerAlreadyReleasedError", "QueryRunnerAlreadyReleasedError"]);
+    expect(p.roundTrips).toBe(0);
+  });
+
   it("puts it ahead of a text of several statements too", async () => {
     const p = await probe();
     try {

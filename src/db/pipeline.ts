@@ -1,7 +1,7 @@
 import type { PoolClient, QueryResult, Submittable } from "pg";
 import Result from "pg/lib/result";
 import { prepareValue } from "pg/lib/utils";
-import { QueryFailedError, type QueryRunner } from "typeorm";
+import { QueryFailedError, QueryRunnerAlreadyReleasedError, type QueryRunner } from "typeorm";
 import { QueryResult as TypeOrmQueryResult } from "typeorm/query-runner/QueryResult";
 import { log } from "../logger";
 import type { RequestObservation } from "../observability/observation";
@@ -13,10 +13,14 @@ import type { RequestObservation } from "../observability/observation";
 // one write and one wake-up instead of one per statement. This is pg's own extended protocol,
 // pipelined; values are bound as parameters, as pg binds them.
 //
+// (pg's own pipeline mode, a Client option, writes each query with a Sync of its own as soon as
+// it is asked, for every query of the client; this writes the statements ready together once, and
+// only on a request's runner.)
+//
 // After an error PostgreSQL skips everything up to the Sync, just as a failed statement aborts a
-// transaction and every later statement of it fails: so a pipeline is only run inside a
-// transaction (see serialized() in request-scope.ts), where it behaves like its statements sent
-// one by one.
+// transaction and every later statement of it fails: so a pipeline runs only inside a
+// transaction — an explicit one, or the implicit one it is on its own (see pipelined() below) —
+// where it behaves like its statements sent one by one.
 
 export interface PipelinedStatement {
   text: string;
@@ -261,9 +265,18 @@ export function pipelined(runner: QueryRunner): QueryRunner {
  */
 async function runPipeline(runner: QueryRunner, statements: readonly Waiting[]): Promise<void> {
   const logger = runner.connection.logger;
+  let client: PoolClient;
+  try {
+    // As TypeORM's query(): a released runner must not take a connection again, and neither that
+    // nor a failed connection is a failed statement.
+    if (runner.isReleased) throw new QueryRunnerAlreadyReleasedError();
+    client = (await runner.connect()) as PoolClient;
+  } catch (error) {
+    for (const s of statements) s.reject(error);
+    return;
+  }
   let outcomes: Outcome[];
   try {
-    const client = (await runner.connect()) as PoolClient;
     for (const s of statements) logger.logQuery(s.sql, s.parameters, runner);
     const pipeline = new Pipeline(statements.map((s) => ({ text: s.sql, values: s.parameters ?? [] })));
     client.query(pipeline as unknown as Submittable);
