@@ -103,6 +103,22 @@ describe("statements ready together", () => {
     }
   });
 
+  it("leave one whose value cannot be sent to fail alone, as it would sent alone", async () => {
+    const p = await probe();
+    try {
+      await p.runner.startTransaction();
+      const circular: Record<string, unknown> = {};
+      circular.self = circular;
+      const outcomes = await Promise.allSettled([p.runner.query(`SELECT 1 AS n`), p.runner.query(`SELECT $1::jsonb AS j`, [circular]), p.runner.query(`SELECT 3 AS n`)]);
+      expect(outcomes.map((o) => o.status)).toEqual(["fulfilled", "rejected", "fulfilled"]);
+      expect(p.roundTrips).toBe(1);
+      // The transaction began, with the statements that could go.
+      expect(await p.runner.query(`SELECT now() = statement_timestamp() AS fresh`)).toEqual([{ fresh: false }]);
+    } finally {
+      await done(p);
+    }
+  });
+
   it("go one by one outside a transaction, where each would commit on its own", async () => {
     const p = await probe();
     try {
@@ -170,6 +186,26 @@ describe("a transaction", () => {
       expect(await p.runner.query(`SELECT current_setting('app.pipeline_test') AS value`)).toEqual([{ value: "b" }]);
       expect(p.roundTrips).toBe(3);
       await p.runner.rollbackTransaction();
+    } finally {
+      await done(p);
+    }
+  });
+});
+
+describe("a transaction whose opening failed", () => {
+  it("runs nothing more but its ROLLBACK, which leaves the connection clean", async () => {
+    const p = await probe();
+    const client = (await p.runner.connect()) as { query(sql: string): Promise<{ rows: unknown[] }> };
+    try {
+      (p.runner.data as { opening?: string[] }).opening = [`SELECT set_config('role', 'no_such_role_here', true)`];
+      await p.runner.startTransaction();
+      const first = await Promise.allSettled([p.runner.query(`SELECT 1 AS n`)]);
+      expect(first[0].status).toBe("rejected");
+      // Refused without being sent: outside the transaction's scope, it must not run at all.
+      await expect(p.runner.query(`SELECT 2 AS n`)).rejects.toBeDefined();
+      expect(p.roundTrips).toBe(1);
+      await p.runner.rollbackTransaction();
+      expect((await client.query(`SELECT 3 AS n`)).rows).toEqual([{ n: 3 }]);
     } finally {
       await done(p);
     }

@@ -24,6 +24,7 @@ import type { RequestObservation } from "../observability/observation";
 
 export interface PipelinedStatement {
   text: string;
+  /** As pg sends them: already through its prepareValue. */
   values: readonly unknown[];
 }
 
@@ -33,7 +34,7 @@ export type Outcome = { ok: true; result: QueryResult } | { ok: false; error: Er
 interface ProtocolWriter {
   stream: { cork?: () => void; uncork?: () => void };
   parse(message: { text: string; name: string; types: unknown[] }): void;
-  bind(message: { portal: string; statement: string; values: unknown[]; binary: boolean; valueMapper: (value: unknown) => unknown }): void;
+  bind(message: { portal: string; statement: string; values: unknown[]; binary: boolean }): void;
   describe(message: { type: "P"; name: string }): void;
   execute(message: { portal: string; rows: number }): void;
   sync(): void;
@@ -76,7 +77,7 @@ export class Pipeline {
     try {
       for (const statement of this.statements) {
         connection.parse({ text: statement.text, name: "", types: [] });
-        connection.bind({ portal: "", statement: "", values: [...statement.values], binary: false, valueMapper: prepareValue });
+        connection.bind({ portal: "", statement: "", values: [...statement.values], binary: false });
         connection.describe({ type: "P", name: "" });
         connection.execute({ portal: "", rows: 0 });
       }
@@ -181,6 +182,9 @@ export function pipelined(runner: QueryRunner): QueryRunner {
   let prelude: Waiting[] = [];
   let running = false;
   let scheduled = false;
+  // Set when a transaction's opening or a scope failed: from then on nothing but a ROLLBACK runs
+  // on this runner, since what follows would run outside the transaction or the scope it expects.
+  let broken: unknown;
 
   const send = (statements: Waiting[]): Promise<void> => {
     const observation = data().observation;
@@ -192,7 +196,13 @@ export function pipelined(runner: QueryRunner): QueryRunner {
 
   const next = (): void => {
     scheduled = false;
-    if (running || queue.length === 0) return;
+    if (running) return;
+    if (broken !== undefined) {
+      const waiting = queue.splice(0);
+      for (const w of waiting) if (w.sql !== "ROLLBACK") w.reject(broken);
+      queue.push(...waiting.filter((w) => w.sql === "ROLLBACK"));
+    }
+    if (queue.length === 0) return;
     running = true;
     const { scope } = data();
     const startPending = prelude.length > 0;
@@ -233,11 +243,15 @@ export function pipelined(runner: QueryRunner): QueryRunner {
     parameters: undefined,
     structured: false,
     resolve: () => undefined,
-    // Its failure reaches the statement it went with, which is skipped (see Pipeline).
-    reject: (error) => log.warn("a transaction's opening statement failed", { error }),
+    // The statements it went with are skipped (see Pipeline); those after it are refused.
+    reject: (error) => {
+      broken ??= error;
+      log.warn("a transaction's opening statement failed", { error });
+    },
   });
 
   runner.query = ((sql: string, parameters?: unknown[], structured: boolean = false) => {
+    if (broken !== undefined && sql !== "ROLLBACK") return Promise.reject(broken);
     if (sql === "START TRANSACTION" && queue.length === 0 && !running) {
       prelude = [aheadOf(sql), ...(data().opening ?? []).map(aheadOf)];
       data().opening = undefined;
@@ -275,10 +289,23 @@ async function runPipeline(runner: QueryRunner, statements: readonly Waiting[]):
     for (const s of statements) s.reject(error);
     return;
   }
+  // A value pg cannot send fails its own statement only, as it would sent alone, and before
+  // anything is written (so that the others, and an opening, still go).
+  const ready: { waiting: Waiting; values: unknown[] }[] = [];
+  for (const s of statements) {
+    try {
+      ready.push({ waiting: s, values: (s.parameters ?? []).map((value) => prepareValue(value)) });
+    } catch (error) {
+      logger.logQueryError(error as Error, s.sql, s.parameters, runner);
+      s.reject(new QueryFailedError(s.sql, s.parameters, error as Error));
+    }
+  }
+  if (ready.length === 0) return;
+  statements = ready.map((r) => r.waiting);
   let outcomes: Outcome[];
   try {
     for (const s of statements) logger.logQuery(s.sql, s.parameters, runner);
-    const pipeline = new Pipeline(statements.map((s) => ({ text: s.sql, values: s.parameters ?? [] })));
+    const pipeline = new Pipeline(ready.map((r) => ({ text: r.waiting.sql, values: r.values })));
     client.query(pipeline as unknown as Submittable);
     outcomes = await pipeline.done;
   } catch (error) {
