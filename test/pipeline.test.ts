@@ -4,7 +4,7 @@ import { newObservation, type RequestObservation } from "../src/observability/ob
 import { startFacet, type TestFacet } from "./support/harness";
 
 // A request's runner sends the SELECTs that are ready together in one round trip, and opens its
-// transaction with its first statement (src/db/pipeline.ts). Round trips are counted here as
+// transaction, and the caller's scope, with its first statement (src/db/pipeline.ts). Round trips are counted here as
 // PostgreSQL's ReadyForQuery messages, which it sends once per round trip, independently of
 // Facet's own counter.
 
@@ -44,12 +44,21 @@ async function done(p: Probe): Promise<void> {
   await p.runner.release();
 }
 
+/** Runs `test` on a probe of its own, ended afterwards whatever happened. */
+async function withProbe(test: (p: Probe) => Promise<void>): Promise<void> {
+  const p = await probe();
+  try {
+    await test(p);
+  } finally {
+    await done(p);
+  }
+}
+
 const code = (outcome: PromiseSettledResult<unknown>) => (outcome.status === "rejected" ? (outcome.reason as { driverError?: { code?: string } }).driverError?.code : "ok");
 
 describe("statements ready together", () => {
-  it("go in one round trip inside a transaction, with the START TRANSACTION, each with its own result", async () => {
-    const p = await probe();
-    try {
+  it("go in one round trip inside a transaction, with the START TRANSACTION, each with its own result", () =>
+    withProbe(async (p) => {
       const statementsBefore = facet.statements.count;
       await p.runner.startTransaction();
       const [one, two, three] = await Promise.all([
@@ -66,27 +75,19 @@ describe("statements ready together", () => {
       expect(facet.statements.count - statementsBefore).toBe(4);
       await p.runner.commitTransaction();
       expect(p.roundTrips).toBe(2);
-    } finally {
-      await done(p);
-    }
-  });
+    }));
 
-  it("run in the order they were asked for: a later one sees what an earlier one set", async () => {
-    const p = await probe();
-    try {
+  it("run in the order they were asked for: a later one sees what an earlier one set", () =>
+    withProbe(async (p) => {
       await p.runner.startTransaction();
       const [, seen] = await Promise.all([p.runner.query(`SELECT set_config('app.pipeline_test', 'first', true)`), p.runner.query(`SELECT current_setting('app.pipeline_test') AS value`)]);
       expect(seen).toEqual([{ value: "first" }]);
       expect(p.roundTrips).toBe(1);
       await p.runner.rollbackTransaction();
-    } finally {
-      await done(p);
-    }
-  });
+    }));
 
-  it("fail one by one as in a transaction: the failed statement gets its error, earlier ones their rows, later ones 25P02", async () => {
-    const p = await probe();
-    try {
+  it("fail one by one as in a transaction: the failed statement gets its error, earlier ones their rows, later ones 25P02", () =>
+    withProbe(async (p) => {
       await p.runner.startTransaction();
       await p.runner.query(`SELECT 0`);
       const outcomes = await Promise.allSettled([p.runner.query(`SELECT 1 AS n`), p.runner.query(`SELECT 1 / 0 AS n`), p.runner.query(`SELECT 3 AS n`)]);
@@ -98,14 +99,10 @@ describe("statements ready together", () => {
       expect(p.roundTrips).toBe(3);
       await p.runner.rollbackTransaction();
       expect(await p.runner.query(`SELECT 5 AS n`)).toEqual([{ n: 5 }]);
-    } finally {
-      await done(p);
-    }
-  });
+    }));
 
-  it("leave one whose value cannot be sent to fail alone, as it would sent alone", async () => {
-    const p = await probe();
-    try {
+  it("leave one whose value cannot be sent to fail alone, as it would sent alone", () =>
+    withProbe(async (p) => {
       await p.runner.startTransaction();
       const circular: Record<string, unknown> = {};
       circular.self = circular;
@@ -114,25 +111,17 @@ describe("statements ready together", () => {
       expect(p.roundTrips).toBe(1);
       // The transaction began, with the statements that could go.
       expect(await p.runner.query(`SELECT now() = statement_timestamp() AS fresh`)).toEqual([{ fresh: false }]);
-    } finally {
-      await done(p);
-    }
-  });
+    }));
 
-  it("go one by one outside a transaction, where each would commit on its own", async () => {
-    const p = await probe();
-    try {
+  it("go one by one outside a transaction, where each would commit on its own", () =>
+    withProbe(async (p) => {
       const [a, b] = await Promise.all([p.runner.query(`SELECT 1 AS n`), p.runner.query(`SELECT 2 AS n`)]);
       expect([a, b]).toEqual([[{ n: 1 }], [{ n: 2 }]]);
       expect(p.roundTrips).toBe(2);
-    } finally {
-      await done(p);
-    }
-  });
+    }));
 
-  it("give an UPDATE sent with the opening what TypeORM gives it alone (rows and count)", async () => {
-    const p = await probe();
-    try {
+  it("give an UPDATE sent with the opening what TypeORM gives it alone (rows and count)", () =>
+    withProbe(async (p) => {
       const sql = `UPDATE distributors SET name = name WHERE id = $1 RETURNING id`;
       const alone = await p.runner.query(sql, ["00000000-0000-4000-8000-000000000000"]);
       await p.runner.startTransaction();
@@ -142,62 +131,35 @@ describe("statements ready together", () => {
       expect(withOpening).toEqual(alone);
       expect(withOpening).toEqual([[], 0]);
       await p.runner.rollbackTransaction();
-    } finally {
-      await done(p);
-    }
-  });
+    }));
 });
 
 describe("a transaction", () => {
-  it("that sends no statement sends nothing: no START, no COMMIT", async () => {
-    const p = await probe();
-    try {
+  it("that sends no statement sends nothing: no START, no COMMIT", () =>
+    withProbe(async (p) => {
       await p.runner.startTransaction();
       await p.runner.commitTransaction();
       await p.runner.startTransaction();
       await p.runner.rollbackTransaction();
       expect(p.roundTrips).toBe(0);
       expect(p.observation.roundTrips).toBe(0);
-    } finally {
-      await done(p);
-    }
-  });
+    }));
 
-  it("sends its opening statements with its first statement, before it", async () => {
-    const p = await probe();
-    try {
-      (p.runner.data as { opening?: string[] }).opening = [`SELECT set_config('app.pipeline_test', 'opened', true)`];
-      await p.runner.startTransaction();
-      expect(await p.runner.query(`SELECT current_setting('app.pipeline_test') AS value`)).toEqual([{ value: "opened" }]);
-      expect(p.roundTrips).toBe(1);
-      await p.runner.commitTransaction();
-      // Transaction-local: gone with the transaction.
-      expect(await p.runner.query(`SELECT current_setting('app.pipeline_test', true) AS value`)).toEqual([{ value: "" }]);
-    } finally {
-      await done(p);
-    }
-  });
-
-  it("runs a text of several statements on its own, after the opening", async () => {
-    const p = await probe();
-    try {
+  it("runs a text of several statements on its own, after the opening", () =>
+    withProbe(async (p) => {
       await p.runner.startTransaction();
       await p.runner.query(`SELECT set_config('app.pipeline_test', 'a', true); SELECT set_config('app.pipeline_test', 'b', true)`);
       expect(await p.runner.query(`SELECT current_setting('app.pipeline_test') AS value`)).toEqual([{ value: "b" }]);
       expect(p.roundTrips).toBe(3);
       await p.runner.rollbackTransaction();
-    } finally {
-      await done(p);
-    }
-  });
+    }));
 });
 
 describe("a transaction whose opening failed", () => {
-  it("runs nothing more but its ROLLBACK, which leaves the connection clean", async () => {
-    const p = await probe();
-    const client = (await p.runner.connect()) as { query(sql: string): Promise<{ rows: unknown[] }> };
-    try {
-      (p.runner.data as { opening?: string[] }).opening = [`SELECT set_config('role', 'no_such_role_here', true)`];
+  it("runs nothing more but its ROLLBACK, which leaves the connection clean", () =>
+    withProbe(async (p) => {
+      const client = (await p.runner.connect()) as { query(sql: string): Promise<{ rows: unknown[] }> };
+      (p.runner.data as { scope?: string[] }).scope = [`SELECT set_config('role', 'no_such_role_here', true)`];
       await p.runner.startTransaction();
       const first = await Promise.allSettled([p.runner.query(`SELECT 1 AS n`)]);
       expect(first[0].status).toBe("rejected");
@@ -206,19 +168,15 @@ describe("a transaction whose opening failed", () => {
       expect(p.roundTrips).toBe(1);
       await p.runner.rollbackTransaction();
       expect((await client.query(`SELECT 3 AS n`)).rows).toEqual([{ n: 3 }]);
-    } finally {
-      await done(p);
-    }
-  });
+    }));
 });
 
 describe("a runner with a scope", () => {
   const scope = [`SELECT set_config('app.pipeline_test', 'scoped', true)`];
   const seen = (p: Probe) => p.runner.query(`SELECT current_setting('app.pipeline_test', true) AS value`);
 
-  it("sends it ahead of every round trip outside a transaction, where it lasts for that round trip alone", async () => {
-    const p = await probe();
-    try {
+  it("sends it ahead of every round trip outside a transaction, where it lasts for that round trip alone", () =>
+    withProbe(async (p) => {
       (p.runner.data as { scope?: string[] }).scope = scope;
       const [a, b] = await Promise.all([seen(p), p.runner.query(`SELECT 2 AS n`)]);
       expect([a, b]).toEqual([[{ value: "scoped" }], [{ n: 2 }]]);
@@ -228,26 +186,23 @@ describe("a runner with a scope", () => {
       // Nothing stays on the connection after the round trip.
       (p.runner.data as { scope?: string[] }).scope = undefined;
       expect(await seen(p)).toEqual([{ value: "" }]);
-    } finally {
-      await done(p);
-    }
-  });
+    }));
 
-  it("sends it right after START TRANSACTION when a transaction begins, once", async () => {
-    const p = await probe();
-    try {
+  it("sends it right after START TRANSACTION, with the transaction's first statement, once", () =>
+    withProbe(async (p) => {
       (p.runner.data as { scope?: string[] }).scope = scope;
       await p.runner.startTransaction();
       expect(await seen(p)).toEqual([{ value: "scoped" }]);
+      expect(p.roundTrips).toBe(1);
       expect(await p.runner.query(`SELECT set_config('app.pipeline_test', 'changed', true) AS value`)).toEqual([{ value: "changed" }]);
       // Inside the transaction the scope is not sent again: what the transaction set holds.
       expect(await seen(p)).toEqual([{ value: "changed" }]);
       expect(p.roundTrips).toBe(3);
       await p.runner.commitTransaction();
-    } finally {
-      await done(p);
-    }
-  });
+      // Transaction-local: gone with the transaction.
+      (p.runner.data as { scope?: string[] }).scope = undefined;
+      expect(await seen(p)).toEqual([{ value: "" }]);
+    }));
 
   it("sends nothing once released, and takes no connection again", async () => {
     const pool = (facet.dataSource.driver as unknown as { master: { totalCount: number; idleCount: number } }).master;
@@ -262,9 +217,8 @@ describe("a runner with a scope", () => {
     expect(p.roundTrips).toBe(0);
   });
 
-  it("puts it ahead of a text of several statements too", async () => {
-    const p = await probe();
-    try {
+  it("puts it ahead of a text of several statements too", () =>
+    withProbe(async (p) => {
       (p.runner.data as { scope?: string[] }).scope = scope;
       // Divides by zero unless the scope ran first, in the same implicit transaction.
       await p.runner.query(`SELECT 1; SELECT 1 / (CASE WHEN current_setting('app.pipeline_test', true) = 'scoped' THEN 1 ELSE 0 END)`);
@@ -273,8 +227,5 @@ describe("a runner with a scope", () => {
       await expect(p.runner.query(`SELECT 1; SELECT 1 / (CASE WHEN current_setting('app.pipeline_test', true) = 'scoped' THEN 1 ELSE 0 END)`)).rejects.toMatchObject({
         driverError: { code: "22012" },
       });
-    } finally {
-      await done(p);
-    }
-  });
+    }));
 });

@@ -147,13 +147,11 @@ interface Waiting {
 
 export interface RunnerData {
   observation?: RequestObservation;
-  /** Statements that open the runner's next transaction, right after its START TRANSACTION. */
-  opening?: readonly string[];
   /**
    * Statements that every round trip outside an explicit transaction begins with. Such a round
    * trip (one Sync) is one implicit transaction, so transaction-local settings made there hold
    * for exactly the statements that follow them in it. An explicit transaction begun on the
-   * runner gets them right after its START TRANSACTION.
+   * runner gets them once, right after its START TRANSACTION.
    */
   scope?: readonly string[];
 }
@@ -166,11 +164,11 @@ export interface RunnerData {
  * - SELECTs asked for in the same turn of the event loop (the loaders of one level of a
  *   response), or while an earlier statement was under way, go to PostgreSQL together, in one
  *   round trip;
- * - START TRANSACTION and the `opening` statements are not sent on their own but ahead of the
+ * - START TRANSACTION, and the `scope` after it, are not sent on their own but ahead of the
  *   transaction's first statement, in its round trip (and not at all when the transaction ends
  *   without one);
- * - with a `scope`, statements outside a transaction go the same way, each round trip with the
- *   scope ahead of them, and need no transaction at all.
+ * - outside a transaction, each round trip carries the `scope` ahead of its statements, which
+ *   then need no transaction at all.
  *
  * A pipeline runs inside a transaction, explicit or implicit: there a statement after a failed
  * one fails too, as it would have sent on its own.
@@ -179,7 +177,8 @@ export function pipelined(runner: QueryRunner): QueryRunner {
   const query = runner.query.bind(runner) as (sql: string, parameters: unknown[] | undefined, structured: boolean) => Promise<unknown>;
   const data = () => runner.data as RunnerData;
   const queue: Waiting[] = [];
-  let prelude: Waiting[] = [];
+  // TypeORM was told the transaction began; PostgreSQL will be, with its first statement.
+  let startPending = false;
   let running = false;
   let scheduled = false;
   // Set when a transaction's opening or a scope failed: from then on nothing but a ROLLBACK runs
@@ -205,11 +204,9 @@ export function pipelined(runner: QueryRunner): QueryRunner {
     if (queue.length === 0) return;
     running = true;
     const { scope } = data();
-    const startPending = prelude.length > 0;
     // The scope goes ahead of statements outside a transaction, and right after a START.
     const scoped = scope !== undefined && (startPending || !runner.isTransactionActive);
-    const ahead = [...prelude, ...(scoped ? scope.map(aheadOf) : [])];
-    prelude = [];
+    const ahead = [...(startPending ? [aheadOf("START TRANSACTION")] : []), ...(scoped ? scope.map(aheadOf) : [])];
     let batch: Waiting[];
     if (!single(queue[0].sql)) {
       if (startPending) {
@@ -227,6 +224,7 @@ export function pipelined(runner: QueryRunner): QueryRunner {
       }
       batch = [...ahead, ...queue.splice(0, taken)];
     }
+    startPending = false;
     void send(batch).finally(() => {
       running = false;
       // Wait for the turn to end: the answer just delivered may set more loaders off.
@@ -253,12 +251,11 @@ export function pipelined(runner: QueryRunner): QueryRunner {
   runner.query = ((sql: string, parameters?: unknown[], structured: boolean = false) => {
     if (broken !== undefined && sql !== "ROLLBACK") return Promise.reject(broken);
     if (sql === "START TRANSACTION" && queue.length === 0 && !running) {
-      prelude = [aheadOf(sql), ...(data().opening ?? []).map(aheadOf)];
-      data().opening = undefined;
+      startPending = true;
       return Promise.resolve([]);
     }
-    if ((sql === "COMMIT" || sql === "ROLLBACK") && prelude.length > 0 && queue.length === 0) {
-      prelude = []; // the transaction never sent a statement: nothing to end
+    if ((sql === "COMMIT" || sql === "ROLLBACK") && startPending && queue.length === 0) {
+      startPending = false; // the transaction never sent a statement: nothing to end
       return Promise.resolve([]);
     }
     return new Promise((resolve, reject) => {

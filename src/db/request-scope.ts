@@ -89,15 +89,10 @@ export function requestScopePlugin(): ApolloServerPlugin<RequestContext> {
       return {
         async executionDidStart({ operation }) {
           if (!contextValue.principal) return;
-          const scope = scopeStatements(contextValue.principal, contextValue.requestId);
-          if (operation.operation === "query") {
-            // A query reads: each of its round trips carries the scope (see pipelined()).
-            (runner.data as RunnerData).scope = scope;
-            return;
-          }
-          // START TRANSACTION and the scope go with the transaction's first statement.
-          (runner.data as RunnerData).opening = scope;
-          await runner.startTransaction();
+          // A query reads: each of its round trips carries the scope. A mutation runs in one
+          // transaction, which the scope opens (see pipelined()).
+          (runner.data as RunnerData).scope = scopeStatements(contextValue.principal, contextValue.requestId);
+          if (operation.operation !== "query") await runner.startTransaction();
         },
         async willSendResponse({ response }) {
           const failed =
