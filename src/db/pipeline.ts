@@ -22,13 +22,13 @@ import type { RequestObservation } from "../observability/observation";
 // transaction — an explicit one, or the implicit one it is on its own (see pipelined() below) —
 // where it behaves like its statements sent one by one.
 
-export interface PipelinedStatement {
+interface PipelinedStatement {
   text: string;
   /** As pg sends them: already through its prepareValue. */
   values: readonly unknown[];
 }
 
-export type Outcome = { ok: true; result: QueryResult } | { ok: false; error: Error };
+type Outcome = { ok: true; result: QueryResult } | { ok: false; error: Error };
 
 /** What a submittable is given by pg's Client: its connection's message writers (pg 8's, not its typings' older ones). */
 interface ProtocolWriter {
@@ -41,7 +41,7 @@ interface ProtocolWriter {
 }
 
 /** The error a statement of a pipeline gets when an earlier one failed, as PostgreSQL would report it had it been sent. */
-export class SkippedAfterError extends Error {
+class SkippedAfterError extends Error {
   readonly code = "25P02";
   constructor(override readonly cause: Error) {
     super("current transaction is aborted, commands ignored until end of transaction block");
@@ -52,7 +52,7 @@ export class SkippedAfterError extends Error {
  * A pg submittable (see pg's Client#query) running `statements` in one round trip; it resolves
  * to one outcome per statement, in order.
  */
-export class Pipeline {
+class Pipeline {
   readonly done: Promise<Outcome[]>;
   private readonly outcomes: Outcome[] = [];
   private result = new Result();

@@ -14,11 +14,14 @@ export const requestDuration = new Histogram({
   registers: [registry],
 });
 
+// Counts per request, from one to a hundred and more.
+const PER_REQUEST_BUCKETS = [1, 2, 3, 5, 8, 13, 21, 34, 55, 89, 144];
+
 export const statementsPerRequest = new Histogram({
   name: "facet_sql_statements_per_request",
   help: "SQL statements one GraphQL request sent, by operation name.",
   labelNames: ["operation"] as const,
-  buckets: [1, 2, 3, 5, 8, 13, 21, 34, 55, 89, 144],
+  buckets: PER_REQUEST_BUCKETS,
   registers: [registry],
 });
 
@@ -26,7 +29,7 @@ export const roundTripsPerRequest = new Histogram({
   name: "facet_sql_round_trips_per_request",
   help: "Messages one GraphQL request sent to PostgreSQL and waited for, by operation name (SELECTs ready together share one).",
   labelNames: ["operation"] as const,
-  buckets: [1, 2, 3, 5, 8, 13, 21, 34, 55, 89, 144],
+  buckets: PER_REQUEST_BUCKETS,
   registers: [registry],
 });
 
