@@ -13,6 +13,8 @@ export interface Measurement {
   statementsPerRequest: number | null;
   roundTripsPerRequest: number | null;
   cpuMsPerRequest: number | null;
+  /** CPU of all PostgreSQL processes during the row, per request. */
+  postgresCpuMsPerRequest: number | null;
   peakRssMb: number | null;
 }
 
@@ -41,7 +43,7 @@ export function formatReport(info: RunInfo, measurements: Measurement[]): string
   const rows = measurements.map((m) => {
     const ceiling = m.server === "Facet" ? ceilingOf(m.workload) : undefined;
     const ratio = ceiling ? m.requestsPerSecond / ceiling.requestsPerSecond : null;
-    return `| ${m.workload} | ${m.server} | ${fixed(m.requestsPerSecond, 1)} | ${fixed(m.p50, 1)} | ${fixed(m.p99, 1)} | ${m.errors} | ${fixed(m.statementsPerRequest, 1)} | ${fixed(m.roundTripsPerRequest, 1)} | ${fixed(m.cpuMsPerRequest, 2)} | ${fixed(m.peakRssMb, 0)} | ${ratio === null ? "" : `${ratio.toFixed(2)}×`} |`;
+    return `| ${m.workload} | ${m.server} | ${fixed(m.requestsPerSecond, 1)} | ${fixed(m.p50, 1)} | ${fixed(m.p99, 1)} | ${m.errors} | ${fixed(m.statementsPerRequest, 1)} | ${fixed(m.roundTripsPerRequest, 1)} | ${fixed(m.cpuMsPerRequest, 2)} | ${fixed(m.postgresCpuMsPerRequest, 2)} | ${fixed(m.peakRssMb, 0)} | ${ratio === null ? "" : `${ratio.toFixed(2)}×`} |`;
   });
   const verdicts = Object.entries(TARGETS).flatMap(([workload, target]) => {
     const facet = measurements.find((m) => m.workload === workload && m.server === "Facet");
@@ -65,8 +67,8 @@ export function formatReport(info: RunInfo, measurements: Measurement[]): string
       (info.seedSeconds === null ? " (reused)." : ` (seeded in ${info.seedSeconds.toFixed(0)} s).`),
     `The ceiling answers W1 and W2 with one json_agg statement in a bare node:http handler; its JSON equals Facet's: W1 ${info.sameJson.W1 ? "yes" : "NO"}, W2 ${info.sameJson.W2 ? "yes" : "NO"}.`,
     "",
-    "| workload | server | req/s | p50 ms | p99 ms | errors | SQL/req | round trips/req | Node CPU ms/req | peak RSS MB | vs ceiling |",
-    "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    "| workload | server | req/s | p50 ms | p99 ms | errors | SQL/req | round trips/req | Node CPU ms/req | PostgreSQL CPU ms/req | peak RSS MB | vs ceiling |",
+    "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ...rows,
     "",
     "Workloads: " + [...new Map(measurements.filter((m) => m.server === "Facet").map((m) => [m.workload, `${m.workload} ${m.title}`])).values()].join("; ") + ".",

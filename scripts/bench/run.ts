@@ -1,7 +1,7 @@
 import "reflect-metadata";
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { createWriteStream, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { createWriteStream, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
@@ -109,6 +109,38 @@ function peakRssMb(pid: number): number | null {
   }
 }
 
+// CPU ticks of each PostgreSQL process on the machine (Linux), from /proc/<pid>/stat: the
+// server's share of a request, which the Node CPU column does not show. Null elsewhere.
+const TICKS_PER_SECOND = 100;
+function postgresTicks(): Map<string, number> | null {
+  try {
+    const ticks = new Map<string, number>();
+    for (const entry of readdirSync("/proc")) {
+      if (!/^\d+$/.test(entry)) continue;
+      try {
+        const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+        const close = stat.lastIndexOf(")");
+        if (stat.slice(stat.indexOf("(") + 1, close) !== "postgres") continue;
+        const fields = stat.slice(close + 2).split(" ");
+        ticks.set(entry, Number(fields[11]) + Number(fields[12]));
+      } catch {
+        // The process ended while the list was read.
+      }
+    }
+    return ticks;
+  } catch {
+    return null;
+  }
+}
+
+/** PostgreSQL CPU seconds between two readings (a process that ended in between is not counted). */
+function postgresCpuSeconds(before: Map<string, number> | null, after: Map<string, number> | null): number | null {
+  if (!before || !after) return null;
+  let ticks = 0;
+  for (const [pid, now] of after) ticks += now - (before.get(pid) ?? 0);
+  return ticks / TICKS_PER_SECOND;
+}
+
 type Samples = Map<string, number>;
 function parseMetrics(text: string): Samples {
   const samples = new Map<string, number>();
@@ -180,8 +212,10 @@ async function measure(workload: Workload, seconds: number, warmupRequests: numb
   // (autocannon wants at least one request per connection.)
   if (warmupRequests > 0) await drive(workload, connections, { amount: Math.max(warmupRequests, connections) });
   const before = await workload.target.stats(workload.operation);
+  const postgresBefore = postgresTicks();
   resetPeakRss(workload.target.pid);
   const { result, graphqlErrors } = await drive(workload, connections, { seconds });
+  const postgresCpu = postgresCpuSeconds(postgresBefore, postgresTicks());
   const after = await workload.target.stats(workload.operation);
   const requests = result.requests.total;
   const served = after.requests - before.requests;
@@ -197,6 +231,7 @@ async function measure(workload: Workload, seconds: number, warmupRequests: numb
     statementsPerRequest: served > 0 ? (after.statements - before.statements) / served : null,
     roundTripsPerRequest: served > 0 ? (after.roundTrips - before.roundTrips) / served : null,
     cpuMsPerRequest: requests > 0 ? ((after.cpuSeconds - before.cpuSeconds) * 1000) / requests : null,
+    postgresCpuMsPerRequest: requests > 0 && postgresCpu !== null ? (postgresCpu * 1000) / requests : null,
     peakRssMb: peakRssMb(workload.target.pid),
   };
 }
