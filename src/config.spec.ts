@@ -69,6 +69,7 @@ describe("loadConfig outside production", () => {
       env: "development",
       port: 4000,
       host: "0.0.0.0",
+      workers: 1,
       migrateOnStart: true,
       dbPoolSize: 10,
       dbStatementTimeoutMs: 5000,
@@ -90,7 +91,17 @@ describe("loadConfig outside production", () => {
     ["ACCESS_TOKEN_TTL_SECONDS", "30", /ACCESS_TOKEN_TTL_SECONDS must be an integer between 60 and 86400/],
     ["MIGRATE_ON_START", "maybe", /MIGRATE_ON_START must be true or false/],
     ["LOG_LEVEL", "verbose", /LOG_LEVEL must be debug, info, warn or error/],
+    ["WEB_CONCURRENCY", "0", /WEB_CONCURRENCY must be an integer between 1 and 64/],
   ])("refuses %s=%s", (name, value, message) => {
     expect(() => loadConfig({ DATA_DIR: dataDir, [name]: value })).toThrow(message);
+  });
+
+  it("runs workers only on a real PostgreSQL and with rate limits shared in Redis", () => {
+    const db = { DATABASE_URL: "postgres://localhost/facet" };
+    const redis = { REDIS_URL: "redis://localhost:6379" };
+    expect(() => loadConfig({ DATA_DIR: dataDir, WEB_CONCURRENCY: "2", ...redis })).toThrow(/WEB_CONCURRENCY above 1 requires DATABASE_URL/);
+    expect(() => loadConfig({ DATA_DIR: dataDir, WEB_CONCURRENCY: "2", ...db })).toThrow(/WEB_CONCURRENCY above 1 requires REDIS_URL/);
+    expect(loadConfig({ DATA_DIR: dataDir, WEB_CONCURRENCY: "2", ...db, ...redis }).workers).toBe(2);
+    expect(loadConfig({ DATA_DIR: dataDir, WEB_CONCURRENCY: "1" }).workers).toBe(1);
   });
 });

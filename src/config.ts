@@ -10,6 +10,8 @@ export interface Config {
   env: "development" | "production" | "test";
   port: number;
   host: string;
+  /** Worker processes sharing the port (one per core, say); 1 runs Facet in this process. */
+  workers: number;
   /** A real PostgreSQL server; when absent Facet runs on the embedded database. */
   databaseUrl: string | undefined;
   dataDir: string;
@@ -119,6 +121,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError("NODE_ENV=production requires DATABASE_URL: the embedded database is for development only");
   }
   const dataDir = path.resolve(env.DATA_DIR || ".data");
+  const workers = int(env, "WEB_CONCURRENCY", 1, 1, 64);
+  // Workers share nothing but the port: the embedded database lives in one process, and buckets
+  // kept in memory would give each worker a budget of its own.
+  if (workers > 1 && !databaseUrl) throw new ConfigError("WEB_CONCURRENCY above 1 requires DATABASE_URL: the embedded database serves one process");
+  if (workers > 1 && !env.REDIS_URL) throw new ConfigError("WEB_CONCURRENCY above 1 requires REDIS_URL, so that the workers share one set of rate limits");
   const logLevel = env.LOG_LEVEL ?? (nodeEnv === "test" ? "warn" : "info");
   if (!["debug", "info", "warn", "error"].includes(logLevel)) {
     throw new ConfigError(`LOG_LEVEL must be debug, info, warn or error, got "${logLevel}"`);
@@ -127,6 +134,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     env: nodeEnv,
     port: int(env, "PORT", 4000, 0, 65535),
     host: env.HOST || "0.0.0.0",
+    workers,
     databaseUrl,
     dataDir,
     migrateOnStart: bool(env, "MIGRATE_ON_START", true),

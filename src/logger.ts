@@ -1,3 +1,4 @@
+import cluster from "node:cluster";
 import pino, { type DestinationStream, type Logger } from "pino";
 
 type Level = "debug" | "info" | "warn" | "error";
@@ -51,7 +52,8 @@ function createLogger(destination: DestinationStream): Logger {
     {
       level: threshold,
       messageKey: "message",
-      base: undefined,
+      // In a cluster (WEB_CONCURRENCY > 1) each line names the worker that wrote it.
+      base: cluster.isWorker ? { worker: cluster.worker?.id } : undefined,
       timestamp: pino.stdTimeFunctions.isoTime,
       formatters: { level: (label) => ({ level: label }) },
       serializers: { error: serializeError, err: serializeError },

@@ -1,18 +1,22 @@
 import "reflect-metadata";
+import cluster from "node:cluster";
 import { ConfigError, loadConfig } from "./config";
 import { migrate, openDatabase } from "./db/database";
 import { log, setLogLevel } from "./logger";
 import { DEMO_ERP_CLIENT_ID, DEMO_ERP_SECRET, DEMO_PASSWORD } from "./modules/accounts/demo-credentials";
 import { DEMO_LOGINS, seedDemoData } from "./seed/demo";
 import { createServer } from "./server/app";
+import { runPrimary } from "./server/cluster";
 
 async function main(): Promise<void> {
   const config = loadConfig();
   setLogLevel(config.logLevel);
+  if (config.workers > 1 && cluster.isPrimary) return runPrimary(config);
   const database = await openDatabase(config);
   if (database.embedded) log.info("using the embedded PostgreSQL (PGlite)", { dataDir: config.dataDir, url: database.url });
 
-  if (config.migrateOnStart || database.embedded) await migrate(database.dataSource);
+  // In a cluster the primary has migrated before it forked.
+  if ((config.migrateOnStart && !cluster.isWorker) || database.embedded) await migrate(database.dataSource);
   const seeded = database.embedded ? await seedDemoData(database.dataSource, config.env) : false;
 
   const server = await createServer(config, database.dataSource);

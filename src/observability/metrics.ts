@@ -1,4 +1,5 @@
-import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
+import cluster from "node:cluster";
+import { AggregatorRegistry, collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
 
 // Facet's Prometheus metrics, served at GET /metrics (see server/metrics.ts). Label values come
 // from closed sets, or are bounded (operation names), so a client cannot blow up the series.
@@ -93,4 +94,63 @@ export function operationLabel(name: string | null): string {
   if (operationNames.size >= MAX_OPERATION_NAMES) return "other";
   operationNames.add(name);
   return name;
+}
+
+// In a cluster (WEB_CONCURRENCY > 1) a scrape reaches one worker, which asks the primary for the
+// metrics of all workers: prom-client's AggregatorRegistry sums counters, histograms and most
+// gauges over them.
+const METRICS_REQUEST = "facet:metrics-request";
+const METRICS_RESPONSE = "facet:metrics-response";
+const METRICS_TIMEOUT_MS = 5000;
+
+interface MetricsMessage {
+  type: string;
+  id: number;
+  text?: string;
+  error?: string;
+}
+
+const pending = new Map<number, { resolve: (text: string) => void; reject: (error: Error) => void }>();
+let nextRequest = 0;
+
+if (cluster.isWorker) {
+  AggregatorRegistry.setRegistries([registry]);
+  // Constructing one makes this worker answer the primary's requests for its metrics.
+  new AggregatorRegistry();
+  process.on("message", (message: MetricsMessage) => {
+    if (message?.type !== METRICS_RESPONSE) return;
+    const request = pending.get(message.id);
+    pending.delete(message.id);
+    if (message.error !== undefined) request?.reject(new Error(message.error));
+    else request?.resolve(message.text ?? "");
+  });
+}
+
+/** The primary's side: answers each worker's request with the metrics of all workers. */
+export function serveWorkerMetrics(): void {
+  const aggregator = new AggregatorRegistry();
+  cluster.on("message", (worker, message: MetricsMessage) => {
+    if (message?.type !== METRICS_REQUEST) return;
+    aggregator.clusterMetrics().then(
+      (text) => worker.send({ type: METRICS_RESPONSE, id: message.id, text }),
+      (error: Error) => worker.send({ type: METRICS_RESPONSE, id: message.id, error: error.message }),
+    );
+  });
+}
+
+/** What GET /metrics serves: this process's metrics, or in a cluster those of all its workers. */
+export function metricsText(): Promise<string> {
+  if (!cluster.isWorker) return registry.metrics();
+  const id = nextRequest++;
+  return new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      pending.delete(id);
+      reject(new Error("the primary did not send the cluster's metrics in time"));
+    }, METRICS_TIMEOUT_MS);
+    pending.set(id, {
+      resolve: (text) => (clearTimeout(timer), resolve(text)),
+      reject: (error) => (clearTimeout(timer), reject(error)),
+    });
+    process.send!({ type: METRICS_REQUEST, id });
+  });
 }

@@ -6,7 +6,7 @@ import { Router, type NextFunction, type Request, type Response } from "express"
 import type { Config } from "../config";
 import type { RequestContext } from "../graphql/context";
 import { log } from "../logger";
-import { operationLabel, registry, requestDuration, roundTripsPerRequest, statementsPerRequest } from "../observability/metrics";
+import { metricsText, operationLabel, registry, requestDuration, roundTripsPerRequest, statementsPerRequest } from "../observability/metrics";
 import { elapsedSeconds, newObservation, type RequestObservation } from "../observability/observation";
 import { isInternal } from "../graphql/errors";
 
@@ -109,8 +109,16 @@ export function metricsRouter(config: Config): Router {
       res.status(401).json({ error: "unauthorized" });
       return;
     }
+    let text: string;
+    try {
+      text = await metricsText();
+    } catch (error) {
+      log.error("metrics unavailable", { error });
+      res.status(503).json({ error: "metrics unavailable" });
+      return;
+    }
     res.setHeader("Content-Type", registry.contentType);
-    res.send(await registry.metrics());
+    res.send(text);
   });
   return router;
 }
