@@ -30,6 +30,8 @@ export interface RunInfo {
   seedSeconds: number | null;
   sameJson: { W1: boolean; W2: boolean };
   nodeOptions: string;
+  /** Facet's worker processes (WEB_CONCURRENCY); above 1 they share rate limits in Redis. */
+  workers: number;
 }
 
 // Targets of the benchmark: W1 and W2 at 0.40 of the ceiling's throughput with p99 under 150 ms,
@@ -62,7 +64,8 @@ export function formatReport(info: RunInfo, measurements: Measurement[]): string
     `# Facet benchmark, ${info.date.toISOString().slice(0, 16).replace("T", " ")} UTC`,
     "",
     `${info.connections} connections, ${info.warmupRequests} requests of warm-up then ${info.seconds} s measured per row; ${info.cpus}; Node ${info.node}; PostgreSQL ${info.postgres}.` +
-      (info.nodeOptions ? ` Facet ran with \`${info.nodeOptions}\`.` : ""),
+      (info.nodeOptions ? ` Facet ran with \`${info.nodeOptions}\`.` : "") +
+      ` Facet ran ${info.workers === 1 ? "one process" : `${info.workers} workers (WEB_CONCURRENCY) with rate limits in Redis; its CPU and RSS are summed over them`}, the ceiling one process.`,
     `Dataset: ${d.distributors} distributors, ${d.products} styles, ${d.variants} variants, ${d.orders} orders with ${d.orderLines} lines, ${d.shipments} shipments with ${d.trackingEvents} tracking events` +
       (info.seedSeconds === null ? " (reused)." : ` (seeded in ${info.seedSeconds.toFixed(0)} s).`),
     `The ceiling answers W1 and W2 with one json_agg statement in a bare node:http handler; its JSON equals Facet's: W1 ${info.sameJson.W1 ? "yes" : "NO"}, W2 ${info.sameJson.W2 ? "yes" : "NO"}.`,

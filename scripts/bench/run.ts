@@ -92,18 +92,31 @@ async function stopChild(child: ChildProcess): Promise<void> {
   clearTimeout(timer);
 }
 
-/** Peak resident memory since the last reset (Linux: VmHWM, reset through clear_refs). */
-function resetPeakRss(pid: number): void {
+/** A process and its children (a cluster's workers), on Linux. */
+function processTree(pid: number): number[] {
   try {
-    writeFileSync(`/proc/${pid}/clear_refs`, "5");
+    const children = readFileSync(`/proc/${pid}/task/${pid}/children`, "utf8").trim().split(/\s+/).filter(Boolean).map(Number);
+    return [pid, ...children];
   } catch {
-    // Not Linux, or not allowed: the peak is then the process's lifetime peak.
+    return [pid];
+  }
+}
+
+/** Peak resident memory since the last reset (Linux: VmHWM, reset through clear_refs), summed over the process and its workers. */
+function resetPeakRss(pid: number): void {
+  for (const each of processTree(pid)) {
+    try {
+      writeFileSync(`/proc/${each}/clear_refs`, "5");
+    } catch {
+      // Not Linux, or not allowed: the peak is then the process's lifetime peak.
+    }
   }
 }
 function peakRssMb(pid: number): number | null {
   try {
-    const kb = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1];
-    return kb ? Number(kb) / 1024 : null;
+    let kb = 0;
+    for (const each of processTree(pid)) kb += Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${each}/status`, "utf8"))?.[1] ?? NaN);
+    return Number.isFinite(kb) ? kb / 1024 : null;
   } catch {
     return null;
   }
@@ -252,6 +265,9 @@ async function main(): Promise<void> {
   const seconds = envInt("BENCH_DURATION_S", 30, 1);
   const warmupRequests = envInt("BENCH_WARMUP_REQUESTS", 100, 0);
   const connections = envInt("BENCH_CONNECTIONS", 16, 1);
+  // Facet as production runs it: a worker per core (WEB_CONCURRENCY), sharing rate limits in Redis.
+  const workers = envInt("BENCH_WORKERS", os.availableParallelism(), 1);
+  const redisUrl = process.env.BENCH_REDIS_URL || "redis://127.0.0.1:6379";
   const only = new Set((process.env.BENCH_WORKLOADS ?? "W1,W2,W3,W4").split(",").map((w) => w.trim().toUpperCase()));
   // Facet runs with the Node flags `npm start` gives it (package.json config.node_options), and any extra.
   const startOptions = (JSON.parse(readFileSync(path.join(ROOT, "package.json"), "utf8")) as { config?: { node_options?: string } }).config?.node_options ?? "";
@@ -301,7 +317,8 @@ async function main(): Promise<void> {
       RATE_LIMIT_POINTS: "10000000",
       RATE_LIMIT_RESTORE_PER_SECOND: "1000000",
     };
-    facet = startChild("facet", path.join(ROOT, "dist/src/main.js"), { ...childEnv, PORT: String(facetPort), METRICS_TOKEN: metricsToken }, nodeOptions);
+    const facetEnv = { ...childEnv, PORT: String(facetPort), METRICS_TOKEN: metricsToken, WEB_CONCURRENCY: String(workers), ...(workers > 1 ? { REDIS_URL: redisUrl } : {}) };
+    facet = startChild("facet", path.join(ROOT, "dist/src/main.js"), facetEnv, nodeOptions);
     ceiling = startChild("ceiling", path.join(ROOT, "dist/scripts/bench/ceiling.js"), { ...childEnv, PORT: String(ceilingPort) }, []);
     const facetUrl = `http://127.0.0.1:${facetPort}`;
     const ceilingUrl = `http://127.0.0.1:${ceilingPort}`;
@@ -410,6 +427,7 @@ async function main(): Promise<void> {
       seedSeconds: seeded ? seedSeconds : null,
       sameJson: { W1: sameW1, W2: sameW2 },
       nodeOptions: nodeOptions.join(" "),
+      workers,
     };
     const report = formatReport(info, measurements);
     const file = path.join(RESULTS, `${info.date.toISOString().slice(0, 10)}.md`);
