@@ -1,4 +1,4 @@
-import type { EntityMetadata, ObjectLiteral, SelectQueryBuilder } from "typeorm";
+import type { EntityManager, EntityMetadata, EntityTarget, ObjectLiteral, SelectQueryBuilder } from "typeorm";
 import { DriverUtils } from "typeorm/driver/DriverUtils";
 
 // TypeORM's getMany() turns each raw row into an entity through a generic, metadata-driven
@@ -51,4 +51,37 @@ export async function rowsOf<T extends ObjectLiteral>(qb: SelectQueryBuilder<T>)
 export async function oneOf<T extends ObjectLiteral>(qb: SelectQueryBuilder<T>): Promise<T | null> {
   const [row] = await rowsOf(qb.limit(1));
   return row ?? null;
+}
+
+const columnsOf = new WeakMap<EntityMetadata, Mapping>();
+
+/** The entity's columns as [column name, property]: what a hand-written statement selects for it. */
+export function entityColumns(metadata: EntityMetadata): Mapping {
+  let columns = columnsOf.get(metadata);
+  if (!columns) {
+    columns = metadata.columns
+      .filter((column) => column.isSelect)
+      .map((column) => {
+        if (column.embeddedMetadata || column.relationMetadata) throw new Error(`rowsOfSql() reads plain columns only, not ${metadata.name}.${column.propertyPath}`);
+        return [column.databaseName, column.propertyName];
+      });
+    columnsOf.set(metadata, columns);
+  }
+  return columns;
+}
+
+/**
+ * The entities a hand-written statement selects, read as rowsOf reads a query builder's: the
+ * statement selects every column of `entityColumns()` under its own name.
+ */
+export async function rowsOfSql<T extends ObjectLiteral>(db: EntityManager, entity: EntityTarget<T>, sql: string, parameters: unknown[]): Promise<T[]> {
+  const metadata = db.connection.getMetadata(entity);
+  const columns = entityColumns(metadata);
+  const prototype = (metadata.target as { prototype: object }).prototype;
+  const raws = (await db.query(sql, parameters)) as Record<string, unknown>[];
+  return raws.map((raw) => {
+    const row = Object.create(prototype) as Record<string, unknown>;
+    for (const [column, property] of columns) row[property] = raw[column];
+    return row as T;
+  });
 }

@@ -1,6 +1,6 @@
 import DataLoader from "dataloader";
 import type { EntityManager, EntityTarget, ObjectLiteral } from "typeorm";
-import { rowsOf } from "../db/rows";
+import { entityColumns, rowsOfSql } from "../db/rows";
 import { loaderBatchSize } from "../observability/metrics";
 
 // Bounds the `= ANY($1)` array of one batch.
@@ -77,7 +77,9 @@ const pageKeyOf = (k: PageKey) => `${k.parentId}|${k.after?.join("|") ?? ""}|${k
 /**
  * One page of a child list for many parents in one query: rows are numbered per parent by a
  * window function over the `order` keys (all in `direction`) and each parent keeps the first
- * `limit` after its cursor. `scope` adds the caller's visibility rules (e.g. no internal notes).
+ * `limit` after its cursor. The rows are read in that one scan of the table (a second scan to
+ * fetch them by id would pass each through row-level security again). `scope` adds the caller's
+ * visibility rules (e.g. no internal notes), on the table's alias `t`.
  */
 export function childPageLoader<V extends ObjectLiteral>(
   db: EntityManager,
@@ -91,8 +93,19 @@ export function childPageLoader<V extends ObjectLiteral>(
     scope,
   }: { table: string; parentColumn: string; parentKey: (row: V) => string; order: readonly ChildOrderKey[]; direction: "ASC" | "DESC"; scope?: string },
 ): DataLoader<PageKey, V[], string> {
-  const orderBy = order.map((k) => `t.${k.column} ${direction}`).join(", ");
-  const position = `(${order.map((k) => `t.${k.column}`).join(", ")}) ${direction === "ASC" ? ">" : "<"} (${order.map((k, i) => `CAST(:after${i} AS ${k.type})`).join(", ")})`;
+  const columns = entityColumns(db.connection.getMetadata(entity))
+    .map(([column]) => `w."${column}"`)
+    .join(", ");
+  const window = `row_number() OVER (PARTITION BY t.${parentColumn} ORDER BY ${order.map((k) => `t.${k.column} ${direction}`).join(", ")})`;
+  // $1 the parents, $2 the limit, $3… the cursor's values.
+  const position = `(${order.map((k) => `t.${k.column}`).join(", ")}) ${direction === "ASC" ? ">" : "<"} (${order.map((k, i) => `CAST($${i + 3} AS ${k.type})`).join(", ")})`;
+  const sql = (after: boolean) => `SELECT ${columns} FROM (
+      SELECT t.*, ${window} AS page_position
+      FROM ${table} t WHERE t.${parentColumn} = ANY($1) ${after ? `AND ${position}` : ""} ${scope ? `AND ${scope}` : ""}
+    ) w WHERE w.page_position <= $2
+    ORDER BY ${order.map((k) => `w.${k.column} ${direction}`).join(", ")}`;
+  const first = sql(false);
+  const later = sql(true);
   return new DataLoader<PageKey, V[], string>(
     measured(async (keys) => {
       const shapes = new Map<string, PageKey[]>();
@@ -103,17 +116,9 @@ export function childPageLoader<V extends ObjectLiteral>(
       const pages = new Map<string, V[]>();
       for (const group of shapes.values()) {
         const { after, limit } = group[0];
-        const afterValues = Object.fromEntries((after ?? []).map((value, i) => [`after${i}`, value]));
-        const qb = db.createQueryBuilder(entity, "r").where(
-          `r.id IN (SELECT w.id FROM (
-             SELECT t.id, row_number() OVER (PARTITION BY t.${parentColumn} ORDER BY ${orderBy}) AS position
-             FROM ${table} t WHERE t.${parentColumn} = ANY(:parentIds) ${after ? `AND ${position}` : ""} ${scope ? `AND ${scope}` : ""}
-           ) w WHERE w.position <= :limit)`,
-          { parentIds: group.map((k) => k.parentId), limit, ...afterValues },
-        );
-        for (const k of order) qb.addOrderBy(`r.${k.property}`, direction);
+        const rows = await rowsOfSql(db, entity, after ? later : first, [group.map((k) => k.parentId), limit, ...(after ?? [])]);
         const byParent = new Map<string, V[]>();
-        for (const row of await rowsOf(qb)) byParent.set(parentKey(row), [...(byParent.get(parentKey(row)) ?? []), row]);
+        for (const row of rows) byParent.set(parentKey(row), [...(byParent.get(parentKey(row)) ?? []), row]);
         for (const key of group) pages.set(pageKeyOf(key), byParent.get(key.parentId) ?? []);
       }
       return keys.map((k) => pages.get(pageKeyOf(k)) ?? []);
