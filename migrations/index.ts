@@ -10,6 +10,7 @@ import { PrivateTables1795000750000 } from "./1795000750000-private-tables";
 import { ShipmentPartialLines1795000804000 } from "./1795000804000-shipment-partial-lines";
 import { CatalogFinenessIndex1795000810000 } from "./1795000810000-catalog-fineness-index";
 import { UserTokenVersion1795000900000 } from "./1795000900000-user-token-version";
+import { ChildRowsNameDistributor1795001000000 } from "./1795001000000-child-rows-name-distributor";
 
 // In order of application. A landed migration is never edited: add a new one.
 export const migrations = [
@@ -25,4 +26,5 @@ export const migrations = [
   ShipmentPartialLines1795000804000,
   CatalogFinenessIndex1795000810000,
   UserTokenVersion1795000900000,
+  ChildRowsNameDistributor1795001000000,
 ];

@@ -83,6 +83,34 @@ describe("row-level security", () => {
     expect(updated).toBe(0);
   });
 
+  it("gives a child row its parent's distributor, whatever the writer names", async () => {
+    const a = await createDistributor(facet.dataSource);
+    const b = await createDistributor(facet.dataSource);
+    const buyerA = await createUser(facet.dataSource, { distributor: a });
+    const ownOrder = await orderFor(a.id);
+    const foreignOrder = await orderFor(b.id);
+    const principal: Principal = { kind: "user", id: buyerA.id, role: UserRole.BUYER, distributorId: a.id };
+    const change = (orderId: string, distributorId: string) =>
+      `INSERT INTO order_status_changes (order_id, distributor_id, to_status, changed_by_name)
+       VALUES ('${orderId}', '${distributorId}', 'CONFIRMED', 'test') RETURNING distributor_id`;
+
+    // Naming another distributor on one's own order's row: the row is still one's own.
+    expect(await inScope(principal, (runner) => runner.query(change(ownOrder, b.id)))).toEqual([{ distributor_id: a.id }]);
+    // A row under another distributor's order is refused, whichever distributor it names.
+    for (const named of [a.id, b.id]) {
+      await expect(inScope(principal, (runner) => runner.query(change(foreignOrder, named)))).rejects.toMatchObject({ driverError: { code: "42501" } });
+    }
+    // Outside a request (the system), the parent decides too.
+    const [row] = (await facet.dataSource.query(change(foreignOrder, a.id))) as { distributor_id: string }[];
+    expect(row).toEqual({ distributor_id: b.id });
+    // Moving a row to another parent moves it to that parent's distributor.
+    const [moved] = (await facet.dataSource.query(
+      `UPDATE order_status_changes SET order_id = $1 WHERE order_id = $2 RETURNING distributor_id`,
+      [ownOrder, foreignOrder],
+    )) as [{ distributor_id: string }[], number];
+    expect(moved).toEqual([{ distributor_id: a.id }]);
+  });
+
   it("lets an API client see only its distributor, and staff every distributor", async () => {
     const a = await createDistributor(facet.dataSource);
     const b = await createDistributor(facet.dataSource);

@@ -62,8 +62,9 @@ export async function ensureDataset(db: DataSource, say: (line: string) => void)
   await runner.connect();
   try {
     await runner.startTransaction();
-    // Triggers (audit, availability rank) and foreign-key checks are skipped while loading; the
-    // availability rank is computed once at the end, and every reference is built consistent.
+    // Triggers (audit, availability rank, a child row's distributor) and foreign-key checks are
+    // skipped while loading; the availability rank is computed once at the end, child rows name
+    // their parent's distributor themselves, and every reference is built consistent.
     await runner.query(`SET LOCAL session_replication_role = replica`);
     await runner.query(`SET LOCAL statement_timeout = 0`);
     await runner.query(`SET LOCAL synchronous_commit = off`);
@@ -141,9 +142,9 @@ export async function ensureDataset(db: DataSource, say: (line: string) => void)
     );
     await step(
       "order lines",
-      `INSERT INTO order_lines (order_id, line_number, variant_id, sku, description, quantity, unit_price, line_total,
+      `INSERT INTO order_lines (order_id, distributor_id, line_number, variant_id, sku, description, quantity, unit_price, line_total,
                                 from_stock, estimated_ship_date)
-       SELECT o.id, l, v.id, v.sku, 'Bench piece ' || v.sku, q, price, price * q, q / 2, o.estimated_ship_date
+       SELECT o.id, o.distributor_id, l, v.id, v.sku, 'Bench piece ' || v.sku, q, price, price * q, q / 2, o.estimated_ship_date
        FROM orders o
        CROSS JOIN LATERAL generate_series(1, o.line_count) l
        CROSS JOIN LATERAL (SELECT 1 + ((hashtext(o.number) & 2147483647) + l * 7919) % ${styles * variantsPerStyle} AS vn) pick
@@ -173,9 +174,9 @@ export async function ensureDataset(db: DataSource, say: (line: string) => void)
     );
     await step(
       "tracking events",
-      `INSERT INTO tracking_events (shipment_id, occurred_at, status, location, description, carrier_code, carrier_event_id,
+      `INSERT INTO tracking_events (shipment_id, distributor_id, occurred_at, status, location, description, carrier_code, carrier_event_id,
                                     estimated_delivery_at, recorded_at)
-       SELECT s.id, s.shipped_at + make_interval(hours => e * 12),
+       SELECT s.id, s.distributor_id, s.shipped_at + make_interval(hours => e * 12),
               (ARRAY['INFO_RECEIVED','IN_TRANSIT','IN_TRANSIT','CUSTOMS_HOLD','IN_TRANSIT','OUT_FOR_DELIVERY'])[e],
               (ARRAY['JAI','DEL','DXB','CDG','CDG','CDG'])[e],
               (ARRAY['Shipment information received','Departed from origin facility','Arrived at transit hub','Reported to customs','Cleared by customs','Out for delivery'])[e],
@@ -183,8 +184,8 @@ export async function ensureDataset(db: DataSource, say: (line: string) => void)
               s.shipped_at + make_interval(hours => e * 12)
        FROM (SELECT s.*, row_number() OVER (ORDER BY s.id) AS n FROM shipments s) s
        CROSS JOIN LATERAL generate_series(1, 4 + (s.n % 3)::int) e;
-       INSERT INTO shipment_documents (shipment_id, kind, number, issue_date, url, sha256)
-       SELECT s.id, k.kind, k.prefix || s.awb_number, s.created_at::date, 'https://files.example/' || k.prefix || s.awb_number || '.pdf',
+       INSERT INTO shipment_documents (shipment_id, distributor_id, kind, number, issue_date, url, sha256)
+       SELECT s.id, s.distributor_id, k.kind, k.prefix || s.awb_number, s.created_at::date, 'https://files.example/' || k.prefix || s.awb_number || '.pdf',
               md5(s.id::text || k.kind) || md5(k.kind || s.id::text)
        FROM shipments s CROSS JOIN (VALUES ('COMMERCIAL_INVOICE', 'INV-'), ('AIRWAY_BILL', 'AWB-')) k(kind, prefix);`,
     );
