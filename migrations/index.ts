@@ -11,6 +11,7 @@ import { ShipmentPartialLines1795000804000 } from "./1795000804000-shipment-part
 import { CatalogFinenessIndex1795000810000 } from "./1795000810000-catalog-fineness-index";
 import { UserTokenVersion1795000900000 } from "./1795000900000-user-token-version";
 import { ChildRowsNameDistributor1795001000000 } from "./1795001000000-child-rows-name-distributor";
+import { TenantPoliciesEstimable1795001100000 } from "./1795001100000-tenant-policies-estimable";
 
 // In order of application. A landed migration is never edited: add a new one.
 export const migrations = [
@@ -27,4 +28,5 @@ export const migrations = [
   CatalogFinenessIndex1795000810000,
   UserTokenVersion1795000900000,
   ChildRowsNameDistributor1795001000000,
+  TenantPoliciesEstimable1795001100000,
 ];
