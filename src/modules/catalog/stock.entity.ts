@@ -15,7 +15,9 @@ export class StockLevel {
   @Column({ type: "integer", default: 5 })
   lowStockThreshold: number;
 
-  @UpdateDateColumn({ type: "timestamptz", precision: 3 })
+  // Kept for the record, read by no one: not selected, so a catalog page does not parse it for
+  // every variant.
+  @UpdateDateColumn({ type: "timestamptz", precision: 3, select: false })
   updatedAt: Date;
 }
 
@@ -74,7 +76,9 @@ export class ProductionBatch {
   @Column({ type: "varchar", length: 12, default: BatchStatus.SCHEDULED })
   status: BatchStatus;
 
-  @CreateDateColumn({ type: "timestamptz", precision: 3 })
+  // Kept for the record, read by no one: not selected, so a catalog page does not parse it for
+  // every variant.
+  @CreateDateColumn({ type: "timestamptz", precision: 3, select: false })
   createdAt: Date;
 }
 
@@ -93,9 +97,11 @@ export class VariantPrice {
   @Column({ type: "char", length: 3 })
   currency: string;
 
-  @CreateDateColumn({ type: "timestamptz", precision: 3 })
+  // Kept for the record, read by no one: not selected, so a catalog page does not parse it for
+  // every variant.
+  @CreateDateColumn({ type: "timestamptz", precision: 3, select: false })
   createdAt: Date;
 
-  @UpdateDateColumn({ type: "timestamptz", precision: 3 })
+  @UpdateDateColumn({ type: "timestamptz", precision: 3, select: false })
   updatedAt: Date;
 }
