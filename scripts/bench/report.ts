@@ -23,6 +23,8 @@ export interface RunInfo {
   seconds: number;
   warmupRequests: number;
   connections: number;
+  /** Slices each row was measured in, Facet's and the ceiling's in turn. */
+  rounds: number;
   cpus: string;
   node: string;
   postgres: string;
@@ -63,7 +65,9 @@ export function formatReport(info: RunInfo, measurements: Measurement[]): string
   return [
     `# Facet benchmark, ${info.date.toISOString().slice(0, 16).replace("T", " ")} UTC`,
     "",
-    `${info.connections} connections, ${info.warmupRequests} requests of warm-up then ${info.seconds} s measured per row; ${info.cpus}; Node ${info.node}; PostgreSQL ${info.postgres}.` +
+    `${info.connections} connections, ${info.warmupRequests} requests of warm-up then ${info.seconds} s measured per row` +
+      (info.rounds > 1 ? ` in ${info.rounds} slices, Facet's and the ceiling's in turn` : "") +
+      `; ${info.cpus}; Node ${info.node}; PostgreSQL ${info.postgres}.` +
       (info.nodeOptions ? ` Facet ran with \`${info.nodeOptions}\`.` : "") +
       ` Facet ran ${info.workers === 1 ? "one process" : `${info.workers} workers (WEB_CONCURRENCY) with rate limits in Redis; its CPU and RSS are summed over them`}, the ceiling one process.`,
     `Dataset: ${d.distributors} distributors, ${d.products} styles, ${d.variants} variants, ${d.orders} orders with ${d.orderLines} lines, ${d.shipments} shipments with ${d.trackingEvents} tracking events` +

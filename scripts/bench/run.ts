@@ -1,7 +1,7 @@
 import "reflect-metadata";
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { createWriteStream, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
@@ -185,11 +185,21 @@ interface Workload {
 // autocannon hands the same context to a request's setupRequest and onResponse.
 interface RequestState {
   onBody?: (body: string) => void;
+  startedAt?: number;
+}
+
+interface Driven {
+  seconds: number;
+  requests: number;
+  errors: number;
+  /** Each answered request's latency in milliseconds, from its setup to its response. */
+  latencies: number[];
 }
 
 /** Drives the workload for `seconds`, or for `amount` requests when given. */
-async function drive(workload: Workload, connections: number, { seconds, amount }: { seconds?: number; amount?: number }): Promise<{ result: autocannon.Result; graphqlErrors: number }> {
+async function drive(workload: Workload, connections: number, { seconds, amount }: { seconds?: number; amount?: number }): Promise<Driven> {
   let graphqlErrors = 0;
+  const latencies: number[] = [];
   const instance = autocannon({
     url: workload.target.url,
     connections,
@@ -199,7 +209,9 @@ async function drive(workload: Workload, connections: number, { seconds, amount 
         method: "POST",
         setupRequest: (req, context) => {
           const next = workload.request();
-          (context as RequestState).onBody = next.onBody;
+          const state = context as RequestState;
+          state.onBody = next.onBody;
+          state.startedAt = performance.now();
           return {
             ...req,
             method: "POST",
@@ -209,44 +221,88 @@ async function drive(workload: Workload, connections: number, { seconds, amount 
           };
         },
         onResponse: (status, body, context) => {
+          const state = context as RequestState;
+          if (state.startedAt !== undefined) latencies.push(performance.now() - state.startedAt);
           if (status === 200 && body.includes('"errors"')) graphqlErrors++;
-          (context as RequestState).onBody?.(body);
+          state.onBody?.(body);
         },
       },
     ],
   });
   const result = await instance;
-  return { result, graphqlErrors };
+  return { seconds: result.duration, requests: result.requests.total, errors: result.errors + result.timeouts + result.non2xx + graphqlErrors, latencies };
 }
 
-async function measure(workload: Workload, seconds: number, warmupRequests: number, connections: number): Promise<Measurement> {
+/** The p-th percentile (0–100) of sorted values, nearest rank. */
+function percentile(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
+}
+
+/** What one target served over the slices of its row. */
+class Tally {
+  private driven: Driven[] = [];
+  private statements = 0;
+  private roundTrips = 0;
+  private served = 0;
+  private cpuSeconds = 0;
+  private postgresSeconds: number | null = 0;
+
+  constructor(readonly workload: Workload) {}
+
+  async slice(connections: number, seconds: number): Promise<void> {
+    const target = this.workload.target;
+    const before = await target.stats(this.workload.operation);
+    const postgresBefore = postgresTicks();
+    const driven = await drive(this.workload, connections, { seconds });
+    const postgres = postgresCpuSeconds(postgresBefore, postgresTicks());
+    const after = await target.stats(this.workload.operation);
+    this.driven.push(driven);
+    this.statements += after.statements - before.statements;
+    this.roundTrips += after.roundTrips - before.roundTrips;
+    this.served += after.requests - before.requests;
+    this.cpuSeconds += after.cpuSeconds - before.cpuSeconds;
+    this.postgresSeconds = postgres === null || this.postgresSeconds === null ? null : this.postgresSeconds + postgres;
+  }
+
+  measurement(): Measurement {
+    const requests = this.driven.reduce((n, d) => n + d.requests, 0);
+    const seconds = this.driven.reduce((n, d) => n + d.seconds, 0);
+    const latencies = this.driven.flatMap((d) => d.latencies).sort((a, b) => a - b);
+    return {
+      workload: this.workload.id,
+      title: this.workload.title,
+      server: this.workload.target.name,
+      requestsPerSecond: requests / seconds,
+      p50: percentile(latencies, 50),
+      p99: percentile(latencies, 99),
+      errors: this.driven.reduce((n, d) => n + d.errors, 0),
+      requests,
+      statementsPerRequest: this.served > 0 ? this.statements / this.served : null,
+      roundTripsPerRequest: this.served > 0 ? this.roundTrips / this.served : null,
+      cpuMsPerRequest: requests > 0 ? (this.cpuSeconds * 1000) / requests : null,
+      postgresCpuMsPerRequest: requests > 0 && this.postgresSeconds !== null ? (this.postgresSeconds * 1000) / requests : null,
+      peakRssMb: peakRssMb(this.workload.target.pid),
+    };
+  }
+}
+
+/**
+ * Measures the servers of one workload (Facet, and the ceiling where there is one) for `seconds`
+ * each, in `rounds` slices taken in turn (Facet, ceiling, Facet, …), so that a machine that
+ * slows down or speeds up during the row weighs on both alike and their ratio holds.
+ */
+async function measure(workloads: readonly Workload[], seconds: number, rounds: number, warmupRequests: number, connections: number): Promise<Measurement[]> {
   // Warm-up by count, not time: a run measured before the JIT has compiled the hot paths
   // measures the compiler, and on a busy machine a few seconds may not complete a request.
   // (autocannon wants at least one request per connection.)
-  if (warmupRequests > 0) await drive(workload, connections, { amount: Math.max(warmupRequests, connections) });
-  const before = await workload.target.stats(workload.operation);
-  const postgresBefore = postgresTicks();
-  resetPeakRss(workload.target.pid);
-  const { result, graphqlErrors } = await drive(workload, connections, { seconds });
-  const postgresCpu = postgresCpuSeconds(postgresBefore, postgresTicks());
-  const after = await workload.target.stats(workload.operation);
-  const requests = result.requests.total;
-  const served = after.requests - before.requests;
-  return {
-    workload: workload.id,
-    title: workload.title,
-    server: workload.target.name,
-    requestsPerSecond: requests / result.duration,
-    p50: result.latency.p50,
-    p99: result.latency.p99,
-    errors: result.errors + result.timeouts + result.non2xx + graphqlErrors,
-    requests,
-    statementsPerRequest: served > 0 ? (after.statements - before.statements) / served : null,
-    roundTripsPerRequest: served > 0 ? (after.roundTrips - before.roundTrips) / served : null,
-    cpuMsPerRequest: requests > 0 ? ((after.cpuSeconds - before.cpuSeconds) * 1000) / requests : null,
-    postgresCpuMsPerRequest: requests > 0 && postgresCpu !== null ? (postgresCpu * 1000) / requests : null,
-    peakRssMb: peakRssMb(workload.target.pid),
-  };
+  for (const workload of workloads) if (warmupRequests > 0) await drive(workload, connections, { amount: Math.max(warmupRequests, connections) });
+  const tallies = workloads.map((workload) => new Tally(workload));
+  for (const tally of tallies) resetPeakRss(tally.workload.target.pid);
+  for (let round = 0; round < rounds; round++) {
+    for (const tally of tallies) await tally.slice(connections, seconds / rounds);
+  }
+  return tallies.map((tally) => tally.measurement());
 }
 
 async function post(url: string, token: string, body: unknown): Promise<unknown> {
@@ -265,6 +321,7 @@ async function main(): Promise<void> {
   const seconds = envInt("BENCH_DURATION_S", 30, 1);
   const warmupRequests = envInt("BENCH_WARMUP_REQUESTS", 100, 0);
   const connections = envInt("BENCH_CONNECTIONS", 16, 1);
+  const rounds = envInt("BENCH_ROUNDS", 3, 1);
   // Facet as production runs it: a worker per core (WEB_CONCURRENCY), sharing rate limits in Redis.
   const workers = envInt("BENCH_WORKERS", os.availableParallelism(), 1);
   const redisUrl = process.env.BENCH_REDIS_URL || "redis://127.0.0.1:6379";
@@ -410,9 +467,10 @@ async function main(): Promise<void> {
     ].filter((w) => only.has(w.id));
 
     const measurements: Measurement[] = [];
-    for (const workload of workloads) {
-      say(`${workload.id} ${workload.target.name}: ${warmupRequests} requests warm-up, ${seconds} s measured at ${connections} connections`);
-      measurements.push(await measure(workload, seconds, warmupRequests, connections));
+    for (const id of new Set(workloads.map((w) => w.id))) {
+      const row = workloads.filter((w) => w.id === id);
+      say(`${id} ${row.map((w) => w.target.name).join(" and ")}: ${warmupRequests} requests warm-up, ${seconds} s measured at ${connections} connections in ${rounds} turns`);
+      measurements.push(...(await measure(row, seconds, rounds, warmupRequests, connections)));
     }
 
     const info: RunInfo = {
@@ -420,6 +478,7 @@ async function main(): Promise<void> {
       seconds,
       warmupRequests,
       connections,
+      rounds,
       cpus: `${os.cpus().length} × ${os.cpus()[0]?.model ?? "unknown"}`,
       node: process.version,
       postgres,
@@ -430,7 +489,11 @@ async function main(): Promise<void> {
       workers,
     };
     const report = formatReport(info, measurements);
-    const file = path.join(RESULTS, `${info.date.toISOString().slice(0, 10)}.md`);
+    // A day's file is written once: a later run that day gets the time in its name, so that it
+    // never overwrites results already written (and perhaps committed).
+    const stamp = info.date.toISOString();
+    const daily = path.join(RESULTS, `${stamp.slice(0, 10)}.md`);
+    const file = existsSync(daily) ? path.join(RESULTS, `${stamp.slice(0, 10)}-${stamp.slice(11, 13)}${stamp.slice(14, 16)}${stamp.slice(17, 19)}.md`) : daily;
     writeFileSync(file, report);
     say("");
     say(report);
