@@ -2,8 +2,8 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import http from "node:http";
-import net from "node:net";
 import path from "node:path";
+import { freePort } from "../src/server/free-port";
 
 // WEB_CONCURRENCY=2 runs the built server (dist/, which `npm test` builds before jest starts)
 // as a primary and two workers on one port, against the test database and Redis. Not on the
@@ -18,17 +18,6 @@ interface LogLine {
   worker?: number;
   pid?: number;
   operation?: string;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /** One request on a connection of its own (the cluster hands out connections, not requests). */

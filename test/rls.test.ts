@@ -49,14 +49,18 @@ async function inScope<T>(principal: Principal, work: (runner: QueryRunner) => P
   }
 }
 
+/** Distributors A and B with an order each, and A's buyer. */
+async function buyerWithForeignOrder() {
+  const a = await createDistributor(facet.dataSource);
+  const b = await createDistributor(facet.dataSource);
+  const buyerA = await createUser(facet.dataSource, { distributor: a });
+  const principal: Principal = { kind: "user", id: buyerA.id, role: UserRole.BUYER, distributorId: a.id };
+  return { a, b, principal, ownOrder: await orderFor(a.id), foreignOrder: await orderFor(b.id) };
+}
+
 describe("row-level security", () => {
   it("hides another distributor's rows from a query without a tenant filter, and refuses writes into them", async () => {
-    const a = await createDistributor(facet.dataSource);
-    const b = await createDistributor(facet.dataSource);
-    const buyerA = await createUser(facet.dataSource, { distributor: a });
-    const ownOrder = await orderFor(a.id);
-    const foreignOrder = await orderFor(b.id);
-    const principal: Principal = { kind: "user", id: buyerA.id, role: UserRole.BUYER, distributorId: a.id };
+    const { b, ownOrder, foreignOrder, principal } = await buyerWithForeignOrder();
 
     await inScope(principal, async (runner) => {
       const ids = ((await runner.query(`SELECT id FROM orders WHERE id = ANY($1)`, [[ownOrder, foreignOrder]])) as { id: string }[]).map((r) => r.id);
@@ -84,12 +88,7 @@ describe("row-level security", () => {
   });
 
   it("gives a child row its parent's distributor, whatever the writer names", async () => {
-    const a = await createDistributor(facet.dataSource);
-    const b = await createDistributor(facet.dataSource);
-    const buyerA = await createUser(facet.dataSource, { distributor: a });
-    const ownOrder = await orderFor(a.id);
-    const foreignOrder = await orderFor(b.id);
-    const principal: Principal = { kind: "user", id: buyerA.id, role: UserRole.BUYER, distributorId: a.id };
+    const { a, b, ownOrder, foreignOrder, principal } = await buyerWithForeignOrder();
     const change = (orderId: string, distributorId: string) =>
       `INSERT INTO order_status_changes (order_id, distributor_id, to_status, changed_by_name)
        VALUES ('${orderId}', '${distributorId}', 'CONFIRMED', 'test') RETURNING distributor_id`;

@@ -2,7 +2,6 @@ import "reflect-metadata";
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { isDeepStrictEqual } from "node:util";
@@ -14,6 +13,7 @@ import { migrate } from "../../src/db/database";
 import { signAccessToken } from "../../src/modules/accounts/access-token";
 import { formatReport, type Measurement, type RunInfo } from "./report";
 import { ensureDataset } from "./seed";
+import { freePort } from "../../src/server/free-port";
 import { W1_ORDER_HISTORY, W2_CATALOG_PAGE, W2_METAL, W3_TRACKING, W4_SYNC } from "./workloads";
 
 // npm run bench: seeds (or reuses) the large dataset on BENCH_DATABASE_URL, starts Facet in
@@ -33,17 +33,6 @@ function envInt(name: string, fallback: number, min: number): number {
 }
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** Creates the benchmark database when the server does not have it yet. */
 async function ensureDatabase(url: string): Promise<void> {
