@@ -141,3 +141,31 @@ function alive(pid: number): boolean {
 async function workerPids(pid: number): Promise<number[]> {
   return readFileSync(`/proc/${pid}/task/${pid}/children`, "utf8").trim().split(/\s+/).filter(Boolean).map(Number);
 }
+
+(runs ? describe : describe.skip)("Facet with WEB_CONCURRENCY=2 and no database to reach", () => {
+  it("stops the cluster with exit code 1 when the workers cannot start", async () => {
+    const url = new URL(process.env.TEST_DATABASE_URL!);
+    url.pathname = `/facet_missing_${Date.now()}`;
+    const primary = spawn(process.execPath, [MAIN], {
+      cwd: ROOT,
+      env: {
+        PATH: process.env.PATH,
+        NODE_ENV: "production",
+        DATABASE_URL: url.toString(),
+        REDIS_URL: process.env.TEST_REDIS_URL,
+        JWT_SECRET: randomBytes(48).toString("base64url"),
+        WEB_CONCURRENCY: "2",
+        MIGRATE_ON_START: "false",
+        HOST: "127.0.0.1",
+        PORT: String(await freePort()),
+      },
+      stdio: ["ignore", "ignore", "pipe"],
+    });
+    let stderr = "";
+    primary.stderr!.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
+    const code = await new Promise<number | null>((resolve) => primary.once("exit", resolve));
+    expect(code).toBe(1);
+    expect(stderr).toContain("a worker exited before it listened; stopping Facet");
+  });
+});
+
