@@ -65,10 +65,9 @@ export interface PageKey {
   limit: number;
 }
 
-/** A sort key of a child list: its column, entity property and SQL type (for the cursor's values). */
+/** A sort key of a child list: its column and SQL type (for the cursor's values). */
 export interface ChildOrderKey {
   column: string;
-  property: string;
   type: "bigint" | "timestamptz";
 }
 
@@ -111,16 +110,25 @@ export function childPageLoader<V extends ObjectLiteral>(
       const shapes = new Map<string, PageKey[]>();
       for (const key of keys) {
         const shape = `${key.after?.join("|") ?? ""}|${key.limit}`;
-        shapes.set(shape, [...(shapes.get(shape) ?? []), key]);
+        const group = shapes.get(shape);
+        if (group) group.push(key);
+        else shapes.set(shape, [key]);
       }
       const pages = new Map<string, V[]>();
-      for (const group of shapes.values()) {
-        const { after, limit } = group[0];
-        const rows = await rowsOfSql(db, entity, after ? later : first, [group.map((k) => k.parentId), limit, ...(after ?? [])]);
-        const byParent = new Map<string, V[]>();
-        for (const row of rows) byParent.set(parentKey(row), [...(byParent.get(parentKey(row)) ?? []), row]);
-        for (const key of group) pages.set(pageKeyOf(key), byParent.get(key.parentId) ?? []);
-      }
+      // One statement per shape, all asked at once: they share a round trip (see db/pipeline.ts).
+      await Promise.all(
+        [...shapes.values()].map(async (group) => {
+          const { after, limit } = group[0];
+          const rows = await rowsOfSql(db, entity, after ? later : first, [group.map((k) => k.parentId), limit, ...(after ?? [])]);
+          const byParent = new Map<string, V[]>();
+          for (const row of rows) {
+            const siblings = byParent.get(parentKey(row));
+            if (siblings) siblings.push(row);
+            else byParent.set(parentKey(row), [row]);
+          }
+          for (const key of group) pages.set(pageKeyOf(key), byParent.get(key.parentId) ?? []);
+        }),
+      );
       return keys.map((k) => pages.get(pageKeyOf(k)) ?? []);
     }),
     { maxBatchSize: MAX_BATCH_SIZE, cacheKeyFn: pageKeyOf },

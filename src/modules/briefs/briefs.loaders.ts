@@ -27,7 +27,7 @@ export const historyByBrief: LoaderFactory<string, DesignBriefStatusChangeRow[]>
 
 // Thread pages for many briefs in one query, in recording order; distributors' pages leave
 // internal notes out.
-const THREAD_KEYS: ChildOrderKey[] = [{ column: "seq", property: "seq", type: "bigint" }];
+const THREAD_KEYS: ChildOrderKey[] = [{ column: "seq", type: "bigint" }];
 export const commentPagesWithNotes: LoaderFactory<PageKey, DesignBriefCommentRow[]> = (ctx) =>
   childPageLoader(ctx.db, DesignBriefCommentRow, { table: "design_brief_comments", parentColumn: "brief_id", parentKey: (c) => c.briefId, order: THREAD_KEYS, direction: "ASC" });
 

@@ -29,8 +29,8 @@ export const eventPages: LoaderFactory<PageKey, TrackingEvent[]> = (ctx) =>
     parentColumn: "shipment_id",
     parentKey: (e) => e.shipmentId,
     order: [
-      { column: "occurred_at", property: "occurredAt", type: "timestamptz" },
-      { column: "seq", property: "seq", type: "bigint" },
+      { column: "occurred_at", type: "timestamptz" },
+      { column: "seq", type: "bigint" },
     ],
     direction: "DESC",
   });
