@@ -111,17 +111,17 @@ const metricValue = (text: string, name: string) => Number(new RegExp(`^${name} 
 
   it("replaces a worker that dies, and keeps answering", async () => {
     const before = listening().length;
-    const pids = await workerPids(primary.pid!);
+    const pids = workerPids(primary.pid!);
     expect(pids).toHaveLength(2);
     process.kill(pids[0], "SIGKILL");
     await waitFor("a replacement worker", () => listening().length === before + 1);
     expect(lines.some((l) => l.message === "a worker exited; starting another")).toBe(true);
-    expect(await workerPids(primary.pid!)).toHaveLength(2);
+    expect(workerPids(primary.pid!)).toHaveLength(2);
     for (let i = 0; i < 4; i++) expect((await request(port, "GET", "/readyz")).status).toBe(200);
   });
 
   it("stops every worker and exits 0 on SIGTERM", async () => {
-    const pids = await workerPids(primary.pid!);
+    const pids = workerPids(primary.pid!);
     primary.kill("SIGTERM");
     expect(await exited()).toBe(0);
     for (const pid of pids) expect(alive(pid)).toBe(false);
@@ -138,7 +138,7 @@ function alive(pid: number): boolean {
 }
 
 /** The primary's child processes (Linux: /proc/<pid>/task/<pid>/children). */
-async function workerPids(pid: number): Promise<number[]> {
+function workerPids(pid: number): number[] {
   return readFileSync(`/proc/${pid}/task/${pid}/children`, "utf8").trim().split(/\s+/).filter(Boolean).map(Number);
 }
 

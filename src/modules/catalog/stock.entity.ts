@@ -1,5 +1,8 @@
 import { Column, CreateDateColumn, Entity, PrimaryColumn, PrimaryGeneratedColumn, UpdateDateColumn } from "typeorm";
 
+// The timestamps marked `select: false` are kept for the record and read by no one: not
+// selected, a catalog page does not parse them for every variant.
+
 // Units of a variant on hand and reserved by orders; available = on hand − reserved.
 @Entity("stock_levels")
 export class StockLevel {
@@ -15,8 +18,6 @@ export class StockLevel {
   @Column({ type: "integer", default: 5 })
   lowStockThreshold: number;
 
-  // Kept for the record, read by no one: not selected, so a catalog page does not parse it for
-  // every variant.
   @UpdateDateColumn({ type: "timestamptz", precision: 3, select: false })
   updatedAt: Date;
 }
@@ -76,8 +77,6 @@ export class ProductionBatch {
   @Column({ type: "varchar", length: 12, default: BatchStatus.SCHEDULED })
   status: BatchStatus;
 
-  // Kept for the record, read by no one: not selected, so a catalog page does not parse it for
-  // every variant.
   @CreateDateColumn({ type: "timestamptz", precision: 3, select: false })
   createdAt: Date;
 }
@@ -97,8 +96,6 @@ export class VariantPrice {
   @Column({ type: "char", length: 3 })
   currency: string;
 
-  // Kept for the record, read by no one: not selected, so a catalog page does not parse it for
-  // every variant.
   @CreateDateColumn({ type: "timestamptz", precision: 3, select: false })
   createdAt: Date;
 
