@@ -1,5 +1,6 @@
 import type { EntityManager, EntityMetadata, EntityTarget, ObjectLiteral, SelectQueryBuilder } from "typeorm";
 import { DriverUtils } from "typeorm/driver/DriverUtils";
+import type { Projection } from "../graphql/projection";
 
 // TypeORM's getMany() turns each raw row into an entity through a generic, metadata-driven
 // transformer; for the pages and loader batches of a GraphQL response (hundreds of rows each)
@@ -19,13 +20,42 @@ type Reader = (raw: Record<string, unknown>) => ObjectLiteral;
 function readerOf(metadata: EntityMetadata, mapping: Mapping): Reader {
   const body = mapping.map(([key, property]) => `this[${JSON.stringify(property)}] = raw[${JSON.stringify(key)}];`).join("\n");
   const Row = new Function("raw", body) as { new (raw: Record<string, unknown>): ObjectLiteral; prototype: object };
-  Row.prototype = (metadata.target as { prototype: object }).prototype;
+  Row.prototype = partialPrototype(metadata, new Set(mapping.map(([, property]) => property)));
   return (raw) => new Row(raw);
 }
 
-function plainColumns(metadata: EntityMetadata, key: (databaseName: string) => string): Mapping {
+/**
+ * The entity's prototype for rows with every column; for rows of a projection, one below it on
+ * which each column left out throws when read (a field whose projection is short fails instead
+ * of answering null) and becomes an ordinary property when written.
+ */
+function partialPrototype(metadata: EntityMetadata, selected: ReadonlySet<string>): object {
+  const prototype = (metadata.target as { prototype: object }).prototype;
+  const left = metadata.columns.filter((c) => c.isSelect && !selected.has(c.propertyName)).map((c) => c.propertyName);
+  if (left.length === 0) return prototype;
+  return Object.create(
+    prototype,
+    Object.fromEntries(
+      left.map((property) => [
+        property,
+        {
+          configurable: true,
+          get(): never {
+            throw new Error(`${metadata.name}.${property} was not selected: the field that reads it must list it in its entity's rowFields`);
+          },
+          set(this: object, value: unknown) {
+            Object.defineProperty(this, property, { value, writable: true, enumerable: true, configurable: true });
+          },
+        },
+      ]),
+    ),
+  );
+}
+
+function plainColumns(metadata: EntityMetadata, key: (databaseName: string) => string, projection: Projection | null = null): Mapping {
+  const wanted = projection && new Set(projection.properties);
   return metadata.columns
-    .filter((column) => column.isSelect)
+    .filter((column) => column.isSelect && (!wanted || wanted.has(column.propertyName)))
     .map((column) => {
       if (column.embeddedMetadata || column.relationMetadata) throw new Error(`rows of ${metadata.name} are read from plain columns only, not ${column.propertyPath}`);
       return [key(column.databaseName), column.propertyName];
@@ -34,30 +64,33 @@ function plainColumns(metadata: EntityMetadata, key: (databaseName: string) => s
 
 const readersByAlias = new WeakMap<EntityMetadata, Map<string, Reader>>();
 
-function aliasReader(qb: SelectQueryBuilder<ObjectLiteral>, metadata: EntityMetadata, alias: string): Reader {
+function aliasReader(qb: SelectQueryBuilder<ObjectLiteral>, metadata: EntityMetadata, alias: string, projection: Projection | null): Reader {
   let byAlias = readersByAlias.get(metadata);
   if (!byAlias) readersByAlias.set(metadata, (byAlias = new Map()));
-  let reader = byAlias.get(alias);
+  const cacheKey = projection ? `${alias}|${projection.key}` : alias;
+  let reader = byAlias.get(cacheKey);
   if (!reader) {
     reader = readerOf(
       metadata,
-      plainColumns(metadata, (column) => DriverUtils.buildAlias(qb.dataSource.driver, undefined, alias, column)),
+      plainColumns(metadata, (column) => DriverUtils.buildAlias(qb.dataSource.driver, undefined, alias, column), projection),
     );
-    byAlias.set(alias, reader);
+    byAlias.set(cacheKey, reader);
   }
   return reader;
 }
 
 /**
  * The entities a single-table query selects, as getMany() would return them but without its
- * hydration: each row is an object with the entity's prototype and its column properties.
+ * hydration: each row is an object with the entity's prototype and its column properties (those
+ * of `projection` only, when one is given).
  */
-export async function rowsOf<T extends ObjectLiteral>(qb: SelectQueryBuilder<T>): Promise<T[]> {
+export async function rowsOf<T extends ObjectLiteral>(qb: SelectQueryBuilder<T>, projection: Projection | null = null): Promise<T[]> {
   const main = qb.expressionMap.mainAlias;
   if (!main?.hasMetadata || qb.expressionMap.joinAttributes.length > 0 || qb.expressionMap.selects.length !== 1) {
     throw new Error("rowsOf() takes a query of one entity without joins or partial selects");
   }
-  const read = aliasReader(qb as SelectQueryBuilder<ObjectLiteral>, main.metadata, main.name);
+  const read = aliasReader(qb as SelectQueryBuilder<ObjectLiteral>, main.metadata, main.name, projection);
+  if (projection) qb.select(projection.properties.map((property) => `${main.name}.${property}`));
   const raws = (await qb.getRawMany()) as Record<string, unknown>[];
   return raws.map(read) as T[];
 }
@@ -68,29 +101,38 @@ export async function oneOf<T extends ObjectLiteral>(qb: SelectQueryBuilder<T>):
   return row ?? null;
 }
 
-const columnsOf = new WeakMap<EntityMetadata, { columns: Mapping; read: Reader }>();
+const columnsOf = new WeakMap<EntityMetadata, Map<string, { columns: Mapping; read: Reader }>>();
 
-function columnReader(metadata: EntityMetadata): { columns: Mapping; read: Reader } {
-  let entry = columnsOf.get(metadata);
+function columnReader(metadata: EntityMetadata, projection: Projection | null): { columns: Mapping; read: Reader } {
+  let byProjection = columnsOf.get(metadata);
+  if (!byProjection) columnsOf.set(metadata, (byProjection = new Map()));
+  const cacheKey = projection?.key ?? "*";
+  let entry = byProjection.get(cacheKey);
   if (!entry) {
-    const columns = plainColumns(metadata, (column) => column);
+    const columns = plainColumns(metadata, (column) => column, projection);
     entry = { columns, read: readerOf(metadata, columns) };
-    columnsOf.set(metadata, entry);
+    byProjection.set(cacheKey, entry);
   }
   return entry;
 }
 
-/** The entity's columns as [column name, property]: what a hand-written statement selects for it. */
-export function entityColumns(metadata: EntityMetadata): Mapping {
-  return columnReader(metadata).columns;
+/** The entity's columns (those of `projection`, when given) as [column name, property]: what a hand-written statement selects for it. */
+export function entityColumns(metadata: EntityMetadata, projection: Projection | null = null): Mapping {
+  return columnReader(metadata, projection).columns;
 }
 
 /**
  * The entities a hand-written statement selects, read as rowsOf reads a query builder's: the
- * statement selects every column of `entityColumns()` under its own name.
+ * statement selects every column of `entityColumns()` (with the same projection) under its own name.
  */
-export async function rowsOfSql<T extends ObjectLiteral>(db: EntityManager, entity: EntityTarget<T>, sql: string, parameters: unknown[]): Promise<T[]> {
-  const { read } = columnReader(db.connection.getMetadata(entity));
+export async function rowsOfSql<T extends ObjectLiteral>(
+  db: EntityManager,
+  entity: EntityTarget<T>,
+  sql: string,
+  parameters: unknown[],
+  projection: Projection | null = null,
+): Promise<T[]> {
+  const { read } = columnReader(db.connection.getMetadata(entity), projection);
   const raws = (await db.query(sql, parameters)) as Record<string, unknown>[];
   return raws.map(read) as T[];
 }

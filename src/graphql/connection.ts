@@ -3,6 +3,7 @@ import { ArgsType, Field, Int, ObjectType, type ClassType } from "type-graphql";
 import { Brackets, type ObjectLiteral, type SelectQueryBuilder } from "typeorm";
 import { rowsOf } from "../db/rows";
 import { BadUserInputError } from "./errors";
+import { projectionFrom, type Projection } from "./projection";
 
 export const DEFAULT_PAGE_SIZE = 20;
 export const MAX_PAGE_SIZE = 100;
@@ -178,8 +179,8 @@ export function cursorValues<T>(after: string, ordering: Ordering<T>): KeyValue[
 
 /**
  * A connection from rows fetched in order with one extra row beyond the page (which only tells
- * whether more follow). Edges, each with its encoded cursor, are built only when asked for: most
- * clients read `nodes` and `pageInfo`.
+ * whether more follow). Edges and cursors are made only when asked for: most clients read `nodes`,
+ * and a nested list's page info is seldom read.
  */
 export function toConnection<T extends { id: string }>(rows: T[], first: number, hadAfter: boolean, ordering: Ordering<T>): ConnectionResult<T> {
   const page = rows.slice(0, first);
@@ -199,10 +200,26 @@ export function toConnection<T extends { id: string }>(rows: T[], first: number,
     pageInfo: {
       hasNextPage: rows.length > first,
       hasPreviousPage: hadAfter,
-      startCursor: page.length ? cursorOf(page[0]) : null,
-      endCursor: page.length ? cursorOf(page[page.length - 1]) : null,
+      get startCursor() {
+        return page.length ? cursorOf(page[0]) : null;
+      },
+      get endCursor() {
+        return page.length ? cursorOf(page[page.length - 1]) : null;
+      },
     },
   };
+}
+
+/** The projection with the page's sort keys (cursors are made of them); every column when a key is not one. */
+function withSortKeys(projection: Projection | null, keys: readonly { sql: string }[], alias: string): Projection | null {
+  if (!projection) return null;
+  const properties: string[] = [];
+  for (const { sql } of keys) {
+    const match = /^(\w+)\.(\w+)$/.exec(sql);
+    if (!match || match[1] !== alias) return null;
+    properties.push(match[2]);
+  }
+  return projectionFrom([...projection.properties, ...properties]);
 }
 
 /**
@@ -214,6 +231,7 @@ export async function paginate<T extends ObjectLiteral & { id: string }>(
   qb: SelectQueryBuilder<T>,
   args: ConnectionArgs,
   ordering: Ordering<T>,
+  projection: Projection | null = null,
 ): Promise<ConnectionResult<T>> {
   const first = pageSize(args.first);
   const keys = [...ordering.keys.map((k) => ({ sql: k.sql, direction: k.direction })), { sql: ordering.id, direction: "ASC" as const }];
@@ -236,6 +254,6 @@ export async function paginate<T extends ObjectLiteral & { id: string }>(
     );
   }
   keys.forEach((key, i) => (i === 0 ? qb.orderBy(key.sql, key.direction) : qb.addOrderBy(key.sql, key.direction)));
-  const rows = await rowsOf(qb.limit(first + 1));
+  const rows = await rowsOf(qb.limit(first + 1), withSortKeys(projection, keys, qb.alias));
   return toConnection(rows, first, Boolean(args.after), ordering);
 }

@@ -2,6 +2,7 @@ import DataLoader from "dataloader";
 import type { EntityManager, EntityTarget, ObjectLiteral } from "typeorm";
 import { entityColumns, rowsOfSql } from "../db/rows";
 import { loaderBatchSize } from "../observability/metrics";
+import type { Projection } from "./projection";
 
 // Bounds the `= ANY($1)` array of one batch.
 export const MAX_BATCH_SIZE = 500;
@@ -78,11 +79,13 @@ const pageKeyOf = (k: PageKey) => `${k.parentId}|${k.after?.join("|") ?? ""}|${k
  * window function over the `order` keys (all in `direction`) and each parent keeps the first
  * `limit` after its cursor. The rows are read in that one scan of the table (a second scan to
  * fetch them by id would pass each through row-level security again). `scope` adds the caller's
- * visibility rules (e.g. no internal notes), on the table's alias `t`.
+ * visibility rules (e.g. no internal notes), on the table's alias `t`. With a projection, its
+ * columns are selected (it must hold the parent and sort keys).
  */
 export function childPageLoader<V extends ObjectLiteral>(
   db: EntityManager,
   entity: EntityTarget<V>,
+  projection: Projection | null,
   {
     table,
     parentColumn,
@@ -92,14 +95,13 @@ export function childPageLoader<V extends ObjectLiteral>(
     scope,
   }: { table: string; parentColumn: string; parentKey: (row: V) => string; order: readonly ChildOrderKey[]; direction: "ASC" | "DESC"; scope?: string },
 ): DataLoader<PageKey, V[], string> {
-  const columns = entityColumns(db.connection.getMetadata(entity))
-    .map(([column]) => `w."${column}"`)
-    .join(", ");
+  const selected = entityColumns(db.connection.getMetadata(entity), projection).map(([column]) => `"${column}"`);
+  const columns = selected.map((column) => `w.${column}`).join(", ");
   const window = `row_number() OVER (PARTITION BY t.${parentColumn} ORDER BY ${order.map((k) => `t.${k.column} ${direction}`).join(", ")})`;
   // $1 the parents, $2 the limit, $3… the cursor's values.
   const position = `(${order.map((k) => `t.${k.column}`).join(", ")}) ${direction === "ASC" ? ">" : "<"} (${order.map((k, i) => `CAST($${i + 3} AS ${k.type})`).join(", ")})`;
   const sql = (after: boolean) => `SELECT ${columns} FROM (
-      SELECT t.*, ${window} AS page_position
+      SELECT ${selected.map((column) => `t.${column}`).join(", ")}, ${window} AS page_position
       FROM ${table} t WHERE t.${parentColumn} = ANY($1) ${after ? `AND ${position}` : ""} ${scope ? `AND ${scope}` : ""}
     ) w WHERE w.page_position <= $2
     ORDER BY ${order.map((k) => `w.${k.column} ${direction}`).join(", ")}`;
@@ -119,7 +121,7 @@ export function childPageLoader<V extends ObjectLiteral>(
       await Promise.all(
         [...shapes.values()].map(async (group) => {
           const { after, limit } = group[0];
-          const rows = await rowsOfSql(db, entity, after ? later : first, [group.map((k) => k.parentId), limit, ...(after ?? [])]);
+          const rows = await rowsOfSql(db, entity, after ? later : first, [group.map((k) => k.parentId), limit, ...(after ?? [])], projection);
           const byParent = new Map<string, V[]>();
           for (const row of rows) {
             const siblings = byParent.get(parentKey(row));

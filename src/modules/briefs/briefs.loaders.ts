@@ -29,10 +29,10 @@ export const historyByBrief: LoaderFactory<string, DesignBriefStatusChangeRow[]>
 // internal notes out.
 const THREAD_KEYS: ChildOrderKey[] = [{ column: "seq", type: "bigint" }];
 export const commentPagesWithNotes: LoaderFactory<PageKey, DesignBriefCommentRow[]> = (ctx) =>
-  childPageLoader(ctx.db, DesignBriefCommentRow, { table: "design_brief_comments", parentColumn: "brief_id", parentKey: (c) => c.briefId, order: THREAD_KEYS, direction: "ASC" });
+  childPageLoader(ctx.db, DesignBriefCommentRow, null, { table: "design_brief_comments", parentColumn: "brief_id", parentKey: (c) => c.briefId, order: THREAD_KEYS, direction: "ASC" });
 
 export const commentPagesWithoutNotes: LoaderFactory<PageKey, DesignBriefCommentRow[]> = (ctx) =>
-  childPageLoader(ctx.db, DesignBriefCommentRow, {
+  childPageLoader(ctx.db, DesignBriefCommentRow, null, {
     table: "design_brief_comments",
     parentColumn: "brief_id",
     parentKey: (c) => c.briefId,

@@ -8,15 +8,15 @@ import { Variant } from "./variant.entity";
 
 // The catalog itself is shared by every distributor; only prices are per distributor.
 
-export const productById: LoaderFactory<string, Product | null> = (ctx) =>
-  rowLoader((ids) => rowsOf(ctx.db.createQueryBuilder(Product, "p").where("p.id = ANY(:ids)", { ids })), (p) => p.id);
+export const productById: LoaderFactory<string, Product | null> = (ctx, projection) =>
+  rowLoader((ids) => rowsOf(ctx.db.createQueryBuilder(Product, "p").where("p.id = ANY(:ids)", { ids }), projection), (p) => p.id);
 
 export const variantById: LoaderFactory<string, Variant | null> = (ctx) =>
   rowLoader((ids) => rowsOf(ctx.db.createQueryBuilder(Variant, "v").where("v.id = ANY(:ids)", { ids })), (v) => v.id);
 
-export const variantsByProduct: LoaderFactory<string, Variant[]> = (ctx) =>
+export const variantsByProduct: LoaderFactory<string, Variant[]> = (ctx, projection) =>
   groupLoader(
-    (ids) => rowsOf(ctx.db.createQueryBuilder(Variant, "v").where("v.productId = ANY(:ids)", { ids }).orderBy("v.sku")),
+    (ids) => rowsOf(ctx.db.createQueryBuilder(Variant, "v").where("v.productId = ANY(:ids)", { ids }).orderBy("v.sku"), projection),
     (v) => v.productId,
   );
 

@@ -1,8 +1,10 @@
-import { Arg, Args, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from "type-graphql";
+import type { GraphQLResolveInfo } from "graphql";
+import { Arg, Args, Ctx, FieldResolver, ID, Info, Int, Mutation, Query, Resolver, Root } from "type-graphql";
 import { Allow, Readers, UserRole } from "../../graphql/access";
 import { ConnectionArgs } from "../../graphql/connection";
 import type { RequestContext } from "../../graphql/context";
 import { Money } from "../../graphql/money";
+import { CONNECTION_NODES, projectionOf, rowFields } from "../../graphql/projection";
 import { ProductOrderField } from "./catalog.enums";
 import {
   AdjustStockInput,
@@ -25,6 +27,32 @@ import { Variant } from "./variant.entity";
 
 // Everyone signed in reads the catalog; ERP clients need catalog:read.
 
+// What each field of a product and of a variant reads of its row, beyond a column of its own
+// name (see graphql/projection.ts). Availability reads the product's discontinued flag and lead
+// time, so a page's products serve their variants' availability too.
+export const PRODUCT_ROWS = rowFields(Product, {
+  always: ["id"],
+  fields: {
+    karat: ["metal", "fineness"],
+    displayName: ["name", "metal", "fineness", "stones"],
+    plating: ["plating", "platingThicknessMicrons"],
+    provenance: ["stones", "recycledMetalPercent", "rjcCertificationType", "rjcCertificateNumber"],
+    customizationOptions: ["customizationOptions"],
+    variants: ["id", ...catalog.PRODUCT_FOR_AVAILABILITY.properties],
+    availability: ["id", ...catalog.PRODUCT_FOR_AVAILABILITY.properties],
+  },
+});
+
+export const VARIANT_ROWS = rowFields(Variant, {
+  always: ["id", "productId", "sku"],
+  fields: {
+    product: ["productId"],
+    ringSize: ["ringSizeMm"],
+    price: ["id"],
+    availability: ["id", "productId", "discontinued"],
+  },
+});
+
 @Resolver(() => Product)
 export class ProductResolver {
   @Allow(...Readers.CATALOG)
@@ -34,8 +62,9 @@ export class ProductResolver {
     @Args(() => ConnectionArgs) args: ConnectionArgs,
     @Arg("filter", () => ProductFilter, { nullable: true, description: "Narrows the list." }) filter: ProductFilter | undefined,
     @Arg("orderBy", () => ProductOrderField, { defaultValue: ProductOrderField.NAME, description: "The order of the list." }) orderBy: ProductOrderField,
+    @Info() info: GraphQLResolveInfo,
   ) {
-    return catalog.listProducts(ctx, args, filter, orderBy);
+    return catalog.listProducts(ctx, args, filter, orderBy, projectionOf(info, PRODUCT_ROWS, CONNECTION_NODES));
   }
 
   @Allow(...Readers.CATALOG)
@@ -89,8 +118,8 @@ export class ProductResolver {
   }
 
   @FieldResolver(() => [Variant], { description: "The sizes or lengths the style is made in, by SKU." })
-  variants(@Ctx() ctx: RequestContext, @Root() product: Product): Promise<Variant[]> {
-    return catalog.variantsOf(ctx, product);
+  variants(@Ctx() ctx: RequestContext, @Root() product: Product, @Info() info: GraphQLResolveInfo): Promise<Variant[]> {
+    return catalog.variantsOf(ctx, product, projectionOf(info, VARIANT_ROWS));
   }
 
   @FieldResolver(() => Availability, { description: "Stock and production of all variants together; the status is the best of theirs." })

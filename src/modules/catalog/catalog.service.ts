@@ -4,6 +4,7 @@ import { isStaff, loader, type RequestContext } from "../../graphql/context";
 import { BadUserInputError } from "../../graphql/errors";
 import { money, type Money } from "../../graphql/money";
 import { idOfType } from "../../graphql/node";
+import { covers, projectionFrom, type Projection } from "../../graphql/projection";
 import { CurrencyCode, minorUnits } from "../../graphql/scalars";
 import { Rejected, UserErrorCode, UserErrors, userError, type UserError } from "../../graphql/user-error";
 import * as validate from "../../graphql/validate";
@@ -75,6 +76,7 @@ export async function listProducts(
   args: ConnectionArgs,
   filter: ProductFilter | null | undefined,
   orderBy: ProductOrderField,
+  projection: Projection | null = null,
 ): Promise<ConnectionResult<Product>> {
   const qb = ctx.db.createQueryBuilder(Product, "p").where("TRUE");
   const f = filter ?? {};
@@ -109,10 +111,15 @@ export async function listProducts(
     );
   }
   if (f.updatedSince) qb.andWhere("p.updatedAt >= :updatedSince", { updatedSince: f.updatedSince });
-  const page = await paginate(qb, args, ORDERINGS[orderBy]);
-  // Variants' availability asks for their product: the page already holds it.
-  const byId = loader(ctx, productById);
-  for (const product of page.nodes) byId.prime(product.id, product);
+  const page = await paginate(qb, args, ORDERINGS[orderBy], projection);
+  // Variants' availability asks for their product: the page already holds it (and the whole
+  // row, for any other reader, when every column was selected).
+  const prime = (projected: Projection | null) => {
+    const byId = loader(ctx, productById, projected);
+    for (const product of page.nodes) byId.prime(product.id, product);
+  };
+  if (covers(projection, PRODUCT_FOR_AVAILABILITY)) prime(PRODUCT_FOR_AVAILABILITY);
+  if (!projection) prime(null);
   return page;
 }
 
@@ -142,7 +149,11 @@ export async function findVariant(ctx: RequestContext, by: { id?: string | null;
 export const productOf = (ctx: RequestContext, variant: Variant): Promise<Product> =>
   loader(ctx, productById).load(variant.productId) as Promise<Product>;
 
-export const variantsOf = (ctx: RequestContext, product: Product): Promise<Variant[]> => loader(ctx, variantsByProduct).load(product.id);
+export const variantsOf = (ctx: RequestContext, product: Product, projection: Projection | null = null): Promise<Variant[]> =>
+  loader(ctx, variantsByProduct, projection).load(product.id);
+
+/** What availability reads of a variant's product. */
+export const PRODUCT_FOR_AVAILABILITY = projectionFrom(["id", "discontinued", "standardLeadTimeDays"]);
 
 export function stonesOf(piece: { stones: StoneRow[] }): Stone[] {
   return piece.stones.map((s) => ({
@@ -193,7 +204,7 @@ function statusOf(discontinued: boolean, available: number, threshold: number): 
 
 export async function variantAvailability(ctx: RequestContext, variant: Variant): Promise<Availability> {
   const [product, stock, batches] = await Promise.all([
-    productOf(ctx, variant),
+    loader(ctx, productById, PRODUCT_FOR_AVAILABILITY).load(variant.productId) as Promise<Product>,
     loader(ctx, stockByVariant).load(variant.id),
     loader(ctx, incomingBatchesByVariant).load(variant.id),
   ]);

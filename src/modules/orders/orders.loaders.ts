@@ -6,9 +6,10 @@ import { Order, OrderLine, OrderStatusChange } from "./order.entity";
 
 // Lines and history are reached only through an order the caller was allowed to see.
 
-export const linesByOrder: LoaderFactory<string, OrderLine[]> = (ctx) =>
+export const linesByOrder: LoaderFactory<string, OrderLine[]> = (ctx, projection) =>
   groupLoader(
-    (ids) => rowsOf(ctx.db.createQueryBuilder(OrderLine, "l").where("l.orderId = ANY(:ids)", { ids }).orderBy("l.orderId").addOrderBy("l.lineNumber")),
+    (ids) =>
+      rowsOf(ctx.db.createQueryBuilder(OrderLine, "l").where("l.orderId = ANY(:ids)", { ids }).orderBy("l.orderId").addOrderBy("l.lineNumber"), projection),
     (l) => l.orderId,
   );
 

@@ -1,8 +1,10 @@
-import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from "type-graphql";
+import type { GraphQLResolveInfo } from "graphql";
+import { Arg, Args, Ctx, FieldResolver, ID, Info, Mutation, Query, Resolver, Root } from "type-graphql";
 import { Allow, ApiScope, Readers, UserRole } from "../../graphql/access";
 import { ConnectionArgs } from "../../graphql/connection";
 import { loader, type RequestContext } from "../../graphql/context";
 import { Money } from "../../graphql/money";
+import { CONNECTION_NODES, projectionOf, rowFields } from "../../graphql/projection";
 import { CurrencyCode } from "../../graphql/scalars";
 import { Distributor } from "../accounts";
 import { distributorById } from "../accounts/accounts.loaders";
@@ -25,7 +27,26 @@ import {
 } from "./orders.inputs";
 import * as orders from "./orders.service";
 import { OrderLineView, OrderStatusChangeView } from "./orders.types";
-import { Order } from "./order.entity";
+import { Order, OrderLine } from "./order.entity";
+
+// What each field of an order and of a line reads of its row, beyond a column of its own name
+// (see graphql/projection.ts). `shipments` and `designBrief` are resolved by their own modules.
+export const ORDER_ROWS = rowFields(Order, {
+  always: ["id"],
+  fields: {
+    total: ["total", "currency"],
+    lines: ["id", "currency"],
+    statusHistory: ["id"],
+    distributor: ["distributorId"],
+    shipments: ["id"],
+    designBrief: ["designBriefId"],
+  },
+});
+
+export const LINE_ROWS = rowFields(OrderLine, {
+  always: ["orderId", "lineNumber"],
+  fields: { madeToOrder: ["quantity", "fromStock"], variant: ["variantId"] },
+});
 
 const ORDER_WRITERS = [UserRole.BUYER, UserRole.DISTRIBUTOR_ADMIN, ApiScope.ORDERS_WRITE] as const;
 
@@ -38,8 +59,9 @@ export class OrderResolver {
     @Args(() => ConnectionArgs) args: ConnectionArgs,
     @Arg("filter", () => OrderFilter, { nullable: true, description: "Narrows the list." }) filter?: OrderFilter,
     @Arg("orderBy", () => OrderOrderField, { nullable: true, description: "NEWEST by default; UPDATED when `filter.updatedSince` is given." }) orderBy?: OrderOrderField,
+    @Info() info?: GraphQLResolveInfo,
   ) {
-    return orders.listOrders(ctx, args, filter, orderBy);
+    return orders.listOrders(ctx, args, filter, orderBy, info ? projectionOf(info, ORDER_ROWS, CONNECTION_NODES) : null);
   }
 
   @Allow(...Readers.ORDERS)
@@ -63,8 +85,8 @@ export class OrderResolver {
   }
 
   @FieldResolver(() => [OrderLineView], { description: "The lines, in order." })
-  lines(@Ctx() ctx: RequestContext, @Root() order: Order): Promise<OrderLineView[]> {
-    return orders.linesOf(ctx, order);
+  lines(@Ctx() ctx: RequestContext, @Root() order: Order, @Info() info: GraphQLResolveInfo): Promise<OrderLineView[]> {
+    return orders.linesOf(ctx, order, projectionOf(info, LINE_ROWS));
   }
 
   @FieldResolver(() => [OrderStatusChangeView], { description: "Every status change, oldest first, from placement on." })

@@ -6,6 +6,7 @@ import { loader, type RequestContext } from "../../graphql/context";
 import { BadUserInputError } from "../../graphql/errors";
 import { fitsStorage, money, multiply, sum, type Money } from "../../graphql/money";
 import { idOfType } from "../../graphql/node";
+import type { Projection } from "../../graphql/projection";
 import type { CurrencyCode, Incoterm } from "../../graphql/scalars";
 import { Rejected, UserErrorCode, UserErrors, userError, type UserError } from "../../graphql/user-error";
 import * as validate from "../../graphql/validate";
@@ -32,7 +33,7 @@ import type {
 } from "./orders.inputs";
 import { OrderOrderField } from "./orders.inputs";
 import { historyByOrder, linesByOrder } from "./orders.loaders";
-import type { OrderLineView, OrderStatusChangeView } from "./orders.types";
+import { OrderLineView, type OrderStatusChangeView } from "./orders.types";
 import { IdempotencyKey, Order, OrderLine, OrderStatusChange, type BatchAllocation, type LineCustomization } from "./order.entity";
 import { canAdvance, canCancel, OrderStatus } from "./order-state";
 
@@ -54,6 +55,7 @@ export async function listOrders(
   args: ConnectionArgs,
   filter: OrderFilter | null | undefined,
   orderBy: OrderOrderField | null | undefined,
+  projection: Projection | null = null,
 ): Promise<ConnectionResult<Order>> {
   const f = filter ?? {};
   const order = orderBy ?? (f.updatedSince ? OrderOrderField.UPDATED : OrderOrderField.NEWEST);
@@ -77,7 +79,7 @@ export async function listOrders(
   }
   // In update order a page holds only changes that are final: none can still commit before it.
   if (order === OrderOrderField.UPDATED) qb.andWhere("o.updatedAt < CAST(:horizon AS timestamptz)", { horizon: await readSyncHorizon(ctx.db) });
-  return paginate(qb, args, ORDERINGS[order]);
+  return paginate(qb, args, ORDERINGS[order], projection);
 }
 
 export async function findOrder(ctx: RequestContext, by: { id?: string | null; number?: string | null }): Promise<Order | null> {
@@ -99,21 +101,9 @@ export function findOrderById(ctx: RequestContext, id: string): Promise<Order | 
 
 export const totalOf = (order: Order): Money => money(order.total, order.currency);
 
-export async function linesOf(ctx: RequestContext, order: Order): Promise<OrderLineView[]> {
-  const lines = await loader(ctx, linesByOrder).load(order.id);
-  return lines.map((l) => ({
-    lineNumber: l.lineNumber,
-    sku: l.sku,
-    description: l.description,
-    quantity: l.quantity,
-    unitPrice: money(l.unitPrice, order.currency),
-    lineTotal: money(l.lineTotal, order.currency),
-    fromStock: l.fromStock,
-    madeToOrder: l.quantity - l.fromStock,
-    estimatedShipDate: l.estimatedShipDate,
-    customization: l.customization,
-    variantId: l.variantId,
-  }));
+export async function linesOf(ctx: RequestContext, order: Order, projection: Projection | null = null): Promise<OrderLineView[]> {
+  const lines = await loader(ctx, linesByOrder, projection).load(order.id);
+  return lines.map((line) => new OrderLineView(line, order.currency));
 }
 
 export async function historyOf(ctx: RequestContext, order: Order): Promise<OrderStatusChangeView[]> {

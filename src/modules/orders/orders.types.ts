@@ -1,8 +1,10 @@
 import { Field, Int, ObjectType } from "type-graphql";
-import { Money } from "../../graphql/money";
+import { Money, money } from "../../graphql/money";
+import type { CurrencyCode } from "../../graphql/scalars";
 import { DateTimeScalar, LocalDateScalar } from "../../graphql/scalars";
 import { Plating, StoneType } from "../catalog/catalog.enums";
 import { OrderStatus } from "./order-state";
+import type { OrderLine } from "./order.entity";
 
 @ObjectType({ description: "What the buyer asked to change on a line." })
 export class LineCustomization {
@@ -24,37 +26,66 @@ export class LineCustomization {
 
 @ObjectType({ description: "A line of an order, with the SKU, description and price as they were when it was placed." })
 export class OrderLineView {
+  // The row and its order's currency; amounts are made when read, so a response pays only for the
+  // fields it asks (and the row need hold only their columns: see LINE_ROWS).
+  constructor(
+    private readonly line: OrderLine,
+    private readonly currency: CurrencyCode,
+  ) {}
+
   @Field(() => Int, { description: "Position in the order, from 1." })
-  lineNumber: number;
+  get lineNumber(): number {
+    return this.line.lineNumber;
+  }
 
   @Field(() => String, { description: "SKU at placement." })
-  sku: string;
+  get sku(): string {
+    return this.line.sku;
+  }
 
   @Field(() => String, { description: "Description at placement." })
-  description: string;
+  get description(): string {
+    return this.line.description;
+  }
 
   @Field(() => Int, { description: "Units ordered." })
-  quantity: number;
+  get quantity(): number {
+    return this.line.quantity;
+  }
 
   @Field(() => Money, { description: "Unit price from the distributor's price list at placement." })
-  unitPrice: Money;
+  get unitPrice(): Money {
+    return money(this.line.unitPrice, this.currency);
+  }
 
   @Field(() => Money, { description: "Quantity × unit price, exact." })
-  lineTotal: Money;
+  get lineTotal(): Money {
+    return money(this.line.lineTotal, this.currency);
+  }
 
   @Field(() => Int, { description: "Units reserved from stock." })
-  fromStock: number;
+  get fromStock(): number {
+    return this.line.fromStock;
+  }
 
   @Field(() => Int, { description: "Units to be made (in a scheduled batch or a new run)." })
-  madeToOrder: number;
+  get madeToOrder(): number {
+    return this.line.quantity - this.line.fromStock;
+  }
 
   @Field(() => LocalDateScalar, { description: "When the line is expected to ship." })
-  estimatedShipDate: string;
+  get estimatedShipDate(): string {
+    return this.line.estimatedShipDate;
+  }
 
   @Field(() => LineCustomization, { description: "Requested changes; all fields null for the standard piece." })
-  customization: LineCustomization;
+  get customization(): LineCustomization {
+    return this.line.customization;
+  }
 
-  variantId: string | null;
+  get variantId(): string | null {
+    return this.line.variantId;
+  }
 }
 
 @ObjectType({ description: "A change of an order's status." })

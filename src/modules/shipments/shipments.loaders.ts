@@ -10,9 +10,9 @@ import { Shipment, ShipmentDocument, TrackingEvent } from "./shipment.entity";
 export const shipmentById: LoaderFactory<string, Shipment | null> = (ctx) =>
   rowLoader((ids) => rowsOf(tenantQuery(ctx, Shipment, "s").andWhere("s.id = ANY(:ids)", { ids })), (s) => s.id);
 
-export const shipmentsByOrder: LoaderFactory<string, Shipment[]> = (ctx) =>
+export const shipmentsByOrder: LoaderFactory<string, Shipment[]> = (ctx, projection) =>
   groupLoader(
-    (ids) => rowsOf(tenantQuery(ctx, Shipment, "s").andWhere("s.orderId = ANY(:ids)", { ids }).orderBy("s.createdAt").addOrderBy("s.id")),
+    (ids) => rowsOf(tenantQuery(ctx, Shipment, "s").andWhere("s.orderId = ANY(:ids)", { ids }).orderBy("s.createdAt").addOrderBy("s.id"), projection),
     (s) => s.orderId,
   );
 
@@ -23,8 +23,8 @@ export const shipmentsByOrder: LoaderFactory<string, Shipment[]> = (ctx) =>
  * and out of order; the recording order only breaks ties): one query for every shipment asking
  * for the same page.
  */
-export const eventPages: LoaderFactory<PageKey, TrackingEvent[]> = (ctx) =>
-  childPageLoader(ctx.db, TrackingEvent, {
+export const eventPages: LoaderFactory<PageKey, TrackingEvent[]> = (ctx, projection) =>
+  childPageLoader(ctx.db, TrackingEvent, projection, {
     table: "tracking_events",
     parentColumn: "shipment_id",
     parentKey: (e) => e.shipmentId,

@@ -1,7 +1,9 @@
-import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from "type-graphql";
+import type { GraphQLResolveInfo } from "graphql";
+import { Arg, Args, Ctx, FieldResolver, ID, Info, Mutation, Query, Resolver, Root } from "type-graphql";
 import { Allow, Readers, UserRole } from "../../graphql/access";
 import { ConnectionArgs } from "../../graphql/connection";
 import { loader, type RequestContext } from "../../graphql/context";
+import { CONNECTION_NODES, projectionOf, rowFields } from "../../graphql/projection";
 import { Order } from "../orders";
 import { orderById } from "../orders/orders.loaders";
 import {
@@ -19,8 +21,21 @@ import {
 } from "./shipments.inputs";
 import * as shipments from "./shipments.service";
 import { AirwayBill, CommercialInvoice, CustomsDeclaration, PackingList, ShipmentConnection, ShipmentDocumentView, TrackingEventConnection } from "./shipments.types";
-import { Shipment } from "./shipment.entity";
+import { Shipment, TrackingEvent } from "./shipment.entity";
 
+// What each field of a shipment and of a tracking event reads of its row, beyond a column of its
+// own name (see graphql/projection.ts).
+export const SHIPMENT_ROWS = rowFields(Shipment, {
+  always: ["id", "orderId", "createdAt"],
+  fields: {
+    airwayBill: ["awbNumber", "awbType", "masterAwbNumber"],
+    order: ["orderId"],
+    events: ["id"],
+    documents: ["id"],
+  },
+});
+
+export const EVENT_ROWS = rowFields(TrackingEvent, { always: ["id", "shipmentId", "occurredAt", "seq"] });
 
 @Resolver(() => Shipment)
 export class ShipmentResolver {
@@ -60,8 +75,8 @@ export class ShipmentResolver {
   }
 
   @FieldResolver(() => TrackingEventConnection, { description: "Tracking events, newest first." })
-  events(@Ctx() ctx: RequestContext, @Root() shipment: Shipment, @Args(() => ConnectionArgs) args: ConnectionArgs) {
-    return shipments.eventsOf(ctx, shipment, args);
+  events(@Ctx() ctx: RequestContext, @Root() shipment: Shipment, @Args(() => ConnectionArgs) args: ConnectionArgs, @Info() info: GraphQLResolveInfo) {
+    return shipments.eventsOf(ctx, shipment, args, projectionOf(info, EVENT_ROWS, CONNECTION_NODES));
   }
 
   @FieldResolver(() => [ShipmentDocumentView], { description: "Export documents, in the order they were added." })
@@ -126,7 +141,7 @@ export class OrderShipmentsResolver {
     nullable: true,
     description: "The order's shipments, oldest first. API clients need `shipments:read`: without it this is null, with a FORBIDDEN error.",
   })
-  shipments(@Ctx() ctx: RequestContext, @Root() order: Order): Promise<Shipment[]> {
-    return shipments.shipmentsOfOrder(ctx, order);
+  shipments(@Ctx() ctx: RequestContext, @Root() order: Order, @Info() info: GraphQLResolveInfo): Promise<Shipment[]> {
+    return shipments.shipmentsOfOrder(ctx, order, projectionOf(info, SHIPMENT_ROWS));
   }
 }

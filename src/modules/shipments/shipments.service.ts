@@ -24,6 +24,7 @@ import type {
   SetTrackingNumberInput,
   ShipmentFilter,
 } from "./shipments.inputs";
+import type { Projection } from "../../graphql/projection";
 import { declarationRowsByShipment, documentsByShipment, eventPages, shipmentsByOrder, type DeclarationRow } from "./shipments.loaders";
 import type {
   AirwayBill,
@@ -98,7 +99,8 @@ export function findShipmentById(ctx: RequestContext, id: string): Promise<Shipm
   return oneOf(tenantQuery(ctx, Shipment, "s").andWhere("s.id = :id", { id }));
 }
 
-export const shipmentsOfOrder = (ctx: RequestContext, order: Order): Promise<Shipment[]> => loader(ctx, shipmentsByOrder).load(order.id);
+export const shipmentsOfOrder = (ctx: RequestContext, order: Order, projection: Projection | null = null): Promise<Shipment[]> =>
+  loader(ctx, shipmentsByOrder, projection).load(order.id);
 
 export function airwayBillOf(s: Shipment): AirwayBill | null {
   if (!s.awbNumber || !s.awbType) return null;
@@ -123,7 +125,12 @@ function eventView(e: TrackingEvent): TrackingEventView {
 }
 
 /** Newest first; pages for many shipments load in one query. */
-export async function eventsOf(ctx: RequestContext, shipment: Shipment, args: ConnectionArgs): Promise<ConnectionResult<TrackingEventView>> {
+export async function eventsOf(
+  ctx: RequestContext,
+  shipment: Shipment,
+  args: ConnectionArgs,
+  projection: Projection | null = null,
+): Promise<ConnectionResult<TrackingEventView>> {
   const first = pageSize(args.first);
   let after: [occurredAt: string, seq: string] | null = null;
   if (args.after) {
@@ -131,8 +138,9 @@ export async function eventsOf(ctx: RequestContext, shipment: Shipment, args: Co
     if (Number.isNaN(Date.parse(occurredAt)) || !/^\d{1,18}$/.test(seq)) throw new BadUserInputError("after", "`after` is not a cursor of this list in this order");
     after = [occurredAt, seq];
   }
-  const rows = await loader(ctx, eventPages).load({ parentId: shipment.id, after, limit: first + 1 });
-  return toConnection(rows.map(eventView), first, Boolean(args.after), EVENT_ORDER);
+  // The rows themselves: the type shows only the event's own fields, never its shipment or recording time.
+  const rows = await loader(ctx, eventPages, projection).load({ parentId: shipment.id, after, limit: first + 1 });
+  return toConnection<TrackingEventView>(rows, first, Boolean(args.after), EVENT_ORDER);
 }
 
 export async function documentsOf(ctx: RequestContext, shipment: Shipment): Promise<ShipmentDocumentView[]> {
