@@ -549,8 +549,8 @@ describe("product(id | styleCode) and variant(id | sku)", () => {
       },
       customizationOptions: { customSizes: true, platings: ["NONE"], stones: ["RUBY"], branding: true, engravingMaxLength: 20 },
       discontinued: false,
-      createdAt: product.createdAt,
-      updatedAt: product.updatedAt,
+      createdAt: product.createdAt.toISOString(),
+      updatedAt: product.updatedAt.toISOString(),
       availability: { onHand: 9, reserved: 2, available: 7, status: "IN_STOCK", leadTimeDays: 18, incoming: [] },
       // By SKU.
       variants: [
@@ -903,7 +903,7 @@ describe("leadTimeQuote(variantId, quantity)", () => {
       estimatedShipDate: ships(today),
       leadTimeDays: daysBetween(today, ships(today)),
       basis: `10 from stock; ships ${ships(today)}`,
-      quotedAt: expect.any(Date),
+      quotedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
     });
   });
 

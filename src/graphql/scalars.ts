@@ -3,7 +3,21 @@ import { GraphQLDateTime } from "graphql-scalars";
 import { registerEnumType } from "type-graphql";
 import { COUNTRIES, CURRENCIES } from "./iso-codes";
 
-export { GraphQLDateTime as DateTimeScalar };
+const dateTime = GraphQLDateTime.toConfig();
+
+/**
+ * graphql-scalars' DateTime, answered as its RFC 3339 string (UTC, milliseconds) rather than as
+ * the Date that JSON.stringify would turn into the same string: a Date's toJSON takes the
+ * serializer off its fast path, and cost an order history of 50 orders more than half of its
+ * serialization time.
+ */
+export const DateTimeScalar = new GraphQLScalarType({
+  ...dateTime,
+  serialize(value) {
+    const serialized = value instanceof Date && !Number.isNaN(value.getTime()) ? value : dateTime.serialize(value);
+    return serialized instanceof Date ? serialized.toISOString() : serialized;
+  },
+});
 
 const DECIMAL = /^-?(0|[1-9]\d{0,17})(\.\d{1,8})?$/;
 
