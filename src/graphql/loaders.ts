@@ -3,6 +3,8 @@ import type { EntityManager, EntityTarget, ObjectLiteral } from "typeorm";
 import { entityColumns, rowsOfSql } from "../db/rows";
 import { loaderBatchSize } from "../observability/metrics";
 import type { Projection } from "./projection";
+import type { RequestContext } from "./context";
+import { tenantOf } from "../db/tenancy";
 
 // Bounds the `= ANY($1)` array of one batch.
 export const MAX_BATCH_SIZE = 500;
@@ -56,6 +58,31 @@ export function groupLoader<K extends string, V>(
     }),
     { maxBatchSize: MAX_BATCH_SIZE },
   );
+}
+
+/**
+ * The rows of an entity's table whose `key` column is one of the keys, in one statement written
+ * once per loader (a query builder would build its SQL anew for every batch): `$1` is the keys,
+ * `where` may use `$2`… for the parameters given with them, and with `tenant` the statement keeps
+ * to the caller's distributor (after those parameters), as tenantQuery() does.
+ */
+export function keyedRows<V extends ObjectLiteral>(
+  ctx: RequestContext,
+  entity: EntityTarget<V>,
+  projection: Projection | null,
+  statement: { from: string; key: string; where?: string; orderBy?: string; tenant?: string },
+): (keys: readonly string[], ...parameters: unknown[]) => Promise<V[]> {
+  const columns = entityColumns(ctx.db.connection.getMetadata(entity), projection)
+    .map(([column]) => `"${column}"`)
+    .join(", ");
+  const tenantId = statement.tenant ? tenantOf(ctx) : null;
+  const conditions = [`${statement.key} = ANY($1)`, ...(statement.where ? [statement.where] : [])];
+  return (keys, ...parameters) => {
+    const values = [keys, ...parameters];
+    const where = tenantId === null ? conditions : [...conditions, `${statement.tenant} = $${values.push(tenantId)}`];
+    const sql = `SELECT ${columns} FROM ${statement.from} WHERE ${where.join(" AND ")}${statement.orderBy ? ` ORDER BY ${statement.orderBy}` : ""}`;
+    return rowsOfSql(ctx.db, entity, sql, values, projection);
+  };
 }
 
 export interface PageKey {

@@ -15,14 +15,14 @@ const fieldOf = (type: string, field: string) => {
 };
 
 describe("field resolvers called directly", () => {
-  it("are those with only @Root(), @Ctx() and @Info() parameters and no middleware or role", () => {
+  it("are those with only @Root(), @Ctx(), @Info() and scalar @Arg() parameters and no middleware or role", () => {
     expect(isDirect(fieldOf("Order", "total").resolve)).toBe(true);
     expect(isDirect(fieldOf("Order", "lines").resolve)).toBe(true);
     expect(isDirect(fieldOf("Product", "variants").resolve)).toBe(true);
     expect(isDirect(fieldOf("Shipment", "airwayBill").resolve)).toBe(true);
-    // A role (@Allow) runs as middleware; arguments are converted and validated by type-graphql.
+    expect(isDirect(fieldOf("Variant", "price").resolve)).toBe(true); // distributorId: ID
+    // A role (@Allow) runs as middleware; an @Args() class is made by type-graphql.
     expect(isDirect(fieldOf("Order", "shipments").resolve)).toBe(false);
-    expect(isDirect(fieldOf("Variant", "price").resolve)).toBe(false);
     expect(isDirect(fieldOf("Shipment", "events").resolve)).toBe(false);
   });
 

@@ -1,4 +1,4 @@
-import { isObjectType, lexicographicSortSchema, type GraphQLFieldResolver, type GraphQLSchema } from "graphql";
+import { GraphQLScalarType, isObjectType, lexicographicSortSchema, type GraphQLFieldResolver, type GraphQLSchema } from "graphql";
 import { buildSchema, getMetadataStorage } from "type-graphql";
 import { resolvers } from "../modules/resolvers";
 import { authChecker } from "./access";
@@ -28,8 +28,24 @@ function markPlainFieldsSimple(): void {
   }
 }
 
-type Picked = (root: unknown, context: unknown, info: unknown) => unknown;
-const PICK: Record<"root" | "context" | "info", Picked> = { root: (root) => root, context: (_, context) => context, info: (_, __, info) => info };
+type Picked = (root: unknown, args: Record<string, unknown>, context: unknown, info: unknown) => unknown;
+type Param = NonNullable<ReturnType<typeof getMetadataStorage>["fieldResolvers"][number]["params"]>[number];
+
+/** How a direct call takes a parameter from graphql's (root, args, context, info); undefined when it needs type-graphql. */
+function picker(param: Param): Picked | undefined {
+  if ("propertyName" in param && param.propertyName) return undefined;
+  if (param.kind === "root") return (root) => root;
+  if (param.kind === "context") return (_, __, context) => context;
+  if (param.kind === "info") return (_, __, ___, info) => info;
+  // A scalar argument is passed as graphql coerced it (validation is off); input objects are converted to their classes.
+  if (param.kind === "arg" && !param.validateSettings && !param.validateFn) {
+    const type = param.getType();
+    const scalar = type instanceof GraphQLScalarType || type === String || type === Number || type === Boolean;
+    const name = param.name;
+    return scalar ? (_, args) => args[name] : undefined;
+  }
+  return undefined;
+}
 const direct = new WeakSet<Function>();
 
 /** Whether a field's resolver calls its method directly (see callFieldResolversDirectly). */
@@ -40,7 +56,7 @@ export const isDirect = (resolve: unknown): boolean => typeof resolve === "funct
  * resolver-data object, runs the (empty) middleware chain, sorts the method's parameter list and
  * checks the root's class: a catalog page calls field resolvers some 1,500 times. A field
  * resolver that needs none of it (no middleware or role, and parameters that are only @Root(),
- * @Ctx() and @Info(), whole) is called directly instead, on an instance of its resolver class
+ * @Ctx() and @Info(), whole, and scalar @Arg()s) is called directly instead, on an instance of its resolver class
  * (they hold no state). A root that is not an instance of the parameter's class still goes
  * through type-graphql, which converts it.
  */
@@ -51,7 +67,8 @@ function callFieldResolversDirectly(schema: GraphQLSchema): void {
     if (resolver.roles?.length || resolver.middlewares?.length) continue;
     if (has(storage.middlewares, resolver.target, resolver.methodName) || has(storage.authorizedFields, resolver.target, resolver.methodName)) continue;
     const params = [...(resolver.params ?? [])].sort((a, b) => a.index - b.index);
-    if (params.length > 3 || !params.every((p) => (p.kind === "root" || p.kind === "context" || p.kind === "info") && !("propertyName" in p && p.propertyName))) continue;
+    const picks = params.map(picker);
+    if (params.length > 3 || !picks.every((pick): pick is Picked => pick !== undefined)) continue;
     const objectType = storage.objectTypes.find((o) => o.target === resolver.getObjectType!());
     const type = objectType && schema.getType(objectType.name);
     const field = isObjectType(type) ? type.getFields()[resolver.schemaName] : undefined;
@@ -61,18 +78,18 @@ function callFieldResolversDirectly(schema: GraphQLSchema): void {
     if (rootClass !== undefined && typeof rootClass !== "function") continue;
     const instance = new (resolver.target as new () => Record<string, (...args: unknown[]) => unknown>)();
     const method = instance[resolver.methodName];
-    const [a, b, c] = params.map((p) => PICK[p.kind as keyof typeof PICK]);
+    const [a, b, c] = picks;
     const call: Picked =
-      params.length === 0
+      picks.length === 0
         ? () => method.call(instance)
-        : params.length === 1
-          ? (r, x, i) => method.call(instance, a(r, x, i))
-          : params.length === 2
-            ? (r, x, i) => method.call(instance, a(r, x, i), b(r, x, i))
-            : (r, x, i) => method.call(instance, a(r, x, i), b(r, x, i), c(r, x, i));
+        : picks.length === 1
+          ? (r, x, y, i) => method.call(instance, a(r, x, y, i))
+          : picks.length === 2
+            ? (r, x, y, i) => method.call(instance, a(r, x, y, i), b(r, x, y, i))
+            : (r, x, y, i) => method.call(instance, a(r, x, y, i), b(r, x, y, i), c(r, x, y, i));
     const wrapped = field.resolve;
     const resolve: GraphQLFieldResolver<unknown, unknown> = (source, args, context, info) =>
-      rootClass === undefined || source instanceof rootClass ? call(source, context, info) : wrapped(source, args, context, info);
+      rootClass === undefined || source instanceof rootClass ? call(source, args, context, info) : wrapped(source, args, context, info);
     direct.add(resolve);
     field.resolve = resolve;
   }

@@ -1,5 +1,5 @@
 import type { LoaderFactory } from "../../graphql/context";
-import { groupLoader, rowLoader } from "../../graphql/loaders";
+import { groupLoader, keyedRows, rowLoader } from "../../graphql/loaders";
 import { rowsOf } from "../../db/rows";
 import { SQL_TODAY_UTC } from "../../db/sql";
 import { Product } from "./product.entity";
@@ -15,41 +15,30 @@ export const variantById: LoaderFactory<string, Variant | null> = (ctx) =>
   rowLoader((ids) => rowsOf(ctx.db.createQueryBuilder(Variant, "v").where("v.id = ANY(:ids)", { ids })), (v) => v.id);
 
 export const variantsByProduct: LoaderFactory<string, Variant[]> = (ctx, projection) =>
-  groupLoader(
-    (ids) => rowsOf(ctx.db.createQueryBuilder(Variant, "v").where("v.productId = ANY(:ids)", { ids }).orderBy("v.sku"), projection),
-    (v) => v.productId,
-  );
+  groupLoader(keyedRows(ctx, Variant, projection, { from: "variants", key: "product_id", orderBy: "sku" }), (v) => v.productId);
 
 export const stockByVariant: LoaderFactory<string, StockLevel | null> = (ctx) =>
-  rowLoader((ids) => rowsOf(ctx.db.createQueryBuilder(StockLevel, "s").where("s.variantId = ANY(:ids)", { ids })), (s) => s.variantId);
+  rowLoader(keyedRows(ctx, StockLevel, null, { from: "stock_levels", key: "variant_id" }), (s) => s.variantId);
 
-export const incomingBatchesByVariant: LoaderFactory<string, ProductionBatch[]> = (ctx) =>
-  groupLoader(
-    (ids) =>
-      rowsOf(
-        ctx.db
-          .createQueryBuilder(ProductionBatch, "b")
-          .where("b.variantId = ANY(:ids)", { ids })
-          .andWhere("b.status = :status", { status: BatchStatus.SCHEDULED })
-          .andWhere(`b.readyDate >= ${SQL_TODAY_UTC}`)
-          .orderBy("b.readyDate")
-          .addOrderBy("b.id"),
-      ),
-    (b) => b.variantId,
-  );
+export const incomingBatchesByVariant: LoaderFactory<string, ProductionBatch[]> = (ctx) => {
+  const scheduled = keyedRows(ctx, ProductionBatch, null, {
+    from: "production_batches",
+    key: "variant_id",
+    where: `status = $2 AND ready_date >= ${SQL_TODAY_UTC}`,
+    orderBy: "ready_date, id",
+  });
+  return groupLoader((ids) => scheduled(ids, BatchStatus.SCHEDULED), (b) => b.variantId);
+};
 
 /** Keyed by `${distributorId}:${variantId}`; callers decide whose prices may be asked for. */
-export const priceByDistributorVariant: LoaderFactory<string, VariantPrice | null> = (ctx) =>
-  rowLoader(
+export const priceByDistributorVariant: LoaderFactory<string, VariantPrice | null> = (ctx) => {
+  const prices = keyedRows(ctx, VariantPrice, null, { from: "variant_prices", key: "variant_id", where: "distributor_id = ANY($2)" });
+  return rowLoader(
     (keys) => {
       const distributorIds = [...new Set(keys.map((k) => k.split(":")[0]))];
       const variantIds = [...new Set(keys.map((k) => k.split(":")[1]))];
-      return rowsOf(
-        ctx.db
-          .createQueryBuilder(VariantPrice, "pr")
-          .where("pr.distributorId = ANY(:distributorIds)", { distributorIds })
-          .andWhere("pr.variantId = ANY(:variantIds)", { variantIds }),
-      );
+      return prices(variantIds, distributorIds);
     },
     (pr) => `${pr.distributorId}:${pr.variantId}`,
   );
+};

@@ -1,5 +1,5 @@
 import type { LoaderFactory } from "../../graphql/context";
-import { groupLoader, rowLoader } from "../../graphql/loaders";
+import { groupLoader, keyedRows, rowLoader } from "../../graphql/loaders";
 import { rowsOf } from "../../db/rows";
 import { tenantQuery } from "../../db/tenancy";
 import { Order, OrderLine, OrderStatusChange } from "./order.entity";
@@ -7,11 +7,7 @@ import { Order, OrderLine, OrderStatusChange } from "./order.entity";
 // Lines and history are reached only through an order the caller was allowed to see.
 
 export const linesByOrder: LoaderFactory<string, OrderLine[]> = (ctx, projection) =>
-  groupLoader(
-    (ids) =>
-      rowsOf(ctx.db.createQueryBuilder(OrderLine, "l").where("l.orderId = ANY(:ids)", { ids }).orderBy("l.orderId").addOrderBy("l.lineNumber"), projection),
-    (l) => l.orderId,
-  );
+  groupLoader(keyedRows(ctx, OrderLine, projection, { from: "order_lines", key: "order_id", orderBy: "order_id, line_number" }), (l) => l.orderId);
 
 export const historyByOrder: LoaderFactory<string, OrderStatusChange[]> = (ctx) =>
   groupLoader(

@@ -1,5 +1,5 @@
 import type { LoaderFactory } from "../../graphql/context";
-import { childPageLoader, groupLoader, rowLoader, type PageKey } from "../../graphql/loaders";
+import { childPageLoader, groupLoader, keyedRows, rowLoader, type PageKey } from "../../graphql/loaders";
 import { rowsOf } from "../../db/rows";
 import { tenantQuery } from "../../db/tenancy";
 import { multiply } from "../../graphql/money";
@@ -12,7 +12,7 @@ export const shipmentById: LoaderFactory<string, Shipment | null> = (ctx) =>
 
 export const shipmentsByOrder: LoaderFactory<string, Shipment[]> = (ctx, projection) =>
   groupLoader(
-    (ids) => rowsOf(tenantQuery(ctx, Shipment, "s").andWhere("s.orderId = ANY(:ids)", { ids }).orderBy("s.createdAt").addOrderBy("s.id"), projection),
+    keyedRows(ctx, Shipment, projection, { from: "shipments", key: "order_id", tenant: "distributor_id", orderBy: "created_at, id" }),
     (s) => s.orderId,
   );
 
