@@ -31,6 +31,11 @@ function measured<K, R>(batch: (keys: readonly K[]) => Promise<R>): (keys: reado
   };
 }
 
+/** A loader whose batch function answers every key itself, in the keys' order. */
+export function batchLoader<K, V>(load: (keys: readonly K[]) => Promise<V[]>): DataLoader<K, V> {
+  return new DataLoader<K, V>(measured(load), { maxBatchSize: MAX_BATCH_SIZE });
+}
+
 /** A loader of one row per key from one `WHERE key = ANY($1)` query; missing or foreign keys give null. */
 export function rowLoader<K extends string, V>(
   load: (keys: readonly K[]) => Promise<V[]>,

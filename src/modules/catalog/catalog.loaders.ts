@@ -1,5 +1,5 @@
 import type { LoaderFactory } from "../../graphql/context";
-import { groupLoader, keyedRows, rowLoader } from "../../graphql/loaders";
+import { batchLoader, groupLoader, keyedRows, rowLoader } from "../../graphql/loaders";
 import { rowsOf } from "../../db/rows";
 import { SQL_TODAY_UTC } from "../../db/sql";
 import { Product } from "./product.entity";
@@ -17,17 +17,28 @@ export const variantById: LoaderFactory<string, Variant | null> = (ctx) =>
 export const variantsByProduct: LoaderFactory<string, Variant[]> = (ctx, projection) =>
   groupLoader(keyedRows(ctx, Variant, projection, { from: "variants", key: "product_id", orderBy: "sku" }), (v) => v.productId);
 
-export const stockByVariant: LoaderFactory<string, StockLevel | null> = (ctx) =>
-  rowLoader(keyedRows(ctx, StockLevel, null, { from: "stock_levels", key: "variant_id" }), (s) => s.variantId);
+/** A variant's stock row and its scheduled batches, soonest first: what availability and quotes read. */
+export interface Supply {
+  stock: StockLevel | null;
+  batches: ProductionBatch[];
+}
 
-export const incomingBatchesByVariant: LoaderFactory<string, ProductionBatch[]> = (ctx) => {
+/** Both statements of a batch are asked at once, so they share a round trip (see db/pipeline.ts). */
+export const supplyByVariant: LoaderFactory<string, Supply> = (ctx) => {
+  const levels = keyedRows(ctx, StockLevel, null, { from: "stock_levels", key: "variant_id" });
   const scheduled = keyedRows(ctx, ProductionBatch, null, {
     from: "production_batches",
     key: "variant_id",
     where: `status = $2 AND ready_date >= ${SQL_TODAY_UTC}`,
     orderBy: "ready_date, id",
   });
-  return groupLoader((ids) => scheduled(ids, BatchStatus.SCHEDULED), (b) => b.variantId);
+  return batchLoader(async (ids) => {
+    const [stock, batches] = await Promise.all([levels(ids), scheduled(ids, BatchStatus.SCHEDULED)]);
+    const supply = new Map<string, Supply>(ids.map((id) => [id, { stock: null, batches: [] }]));
+    for (const level of stock) supply.get(level.variantId)!.stock = level;
+    for (const batch of batches) supply.get(batch.variantId)!.batches.push(batch);
+    return ids.map((id) => supply.get(id)!);
+  });
 };
 
 /** Keyed by `${distributorId}:${variantId}`; callers decide whose prices may be asked for. */

@@ -26,10 +26,9 @@ import type {
   UpsertVariantPayload,
 } from "./catalog.inputs";
 import {
-  incomingBatchesByVariant,
   priceByDistributorVariant,
   productById,
-  stockByVariant,
+  supplyByVariant,
   variantById,
   variantsByProduct,
 } from "./catalog.loaders";
@@ -203,10 +202,9 @@ function statusOf(discontinued: boolean, available: number, threshold: number): 
 }
 
 export async function variantAvailability(ctx: RequestContext, variant: Variant): Promise<Availability> {
-  const [product, stock, batches] = await Promise.all([
+  const [product, { stock, batches }] = await Promise.all([
     loader(ctx, productById, PRODUCT_FOR_AVAILABILITY).load(variant.productId) as Promise<Product>,
-    loader(ctx, stockByVariant).load(variant.id),
-    loader(ctx, incomingBatchesByVariant).load(variant.id),
+    loader(ctx, supplyByVariant).load(variant.id),
   ]);
   const onHand = stock?.onHand ?? 0;
   const reserved = stock?.reserved ?? 0;
@@ -257,7 +255,7 @@ export async function leadTimeQuote(ctx: RequestContext, variantGlobalId: string
   if (quantity < product.minimumOrderQuantity) {
     throw new BadUserInputError("quantity", `quantity ${quantity} is below the minimum order quantity of ${product.minimumOrderQuantity}`);
   }
-  const [stock, batches] = await Promise.all([loader(ctx, stockByVariant).load(variant.id), loader(ctx, incomingBatchesByVariant).load(variant.id)]);
+  const { stock, batches } = await loader(ctx, supplyByVariant).load(variant.id);
   const available = Math.max(0, (stock?.onHand ?? 0) - (stock?.reserved ?? 0));
   if ((variant.discontinued || product.discontinued) && quantity > available) {
     throw new BadUserInputError("quantity", `This variant is discontinued: only ${available} can be had, from stock`);
