@@ -15,15 +15,23 @@ const fieldOf = (type: string, field: string) => {
 };
 
 describe("field resolvers called directly", () => {
-  it("are those with only @Root(), @Ctx(), @Info() and scalar @Arg() parameters and no middleware or role", () => {
+  it("are those with only @Root(), @Ctx(), @Info() and scalar @Arg() parameters and no middleware but a role", () => {
     expect(isDirect(fieldOf("Order", "total").resolve)).toBe(true);
     expect(isDirect(fieldOf("Order", "lines").resolve)).toBe(true);
     expect(isDirect(fieldOf("Product", "variants").resolve)).toBe(true);
     expect(isDirect(fieldOf("Shipment", "airwayBill").resolve)).toBe(true);
     expect(isDirect(fieldOf("Variant", "price").resolve)).toBe(true); // distributorId: ID
-    // A role (@Allow) runs as middleware; an @Args() class is made by type-graphql.
-    expect(isDirect(fieldOf("Order", "shipments").resolve)).toBe(false);
+    expect(isDirect(fieldOf("Order", "shipments").resolve)).toBe(true); // @Allow(...Readers.SHIPMENTS)
+    // An @Args() class is made by type-graphql.
     expect(isDirect(fieldOf("Shipment", "events").resolve)).toBe(false);
+  });
+
+  it("check the field's role as type-graphql does", async () => {
+    const resolve = fieldOf("Order", "shipments").resolve!;
+    const order = Object.assign(new Order(), { id: "00000000-0000-4000-8000-000000000000" });
+    const withoutScope = { principal: { kind: "apiClient", id: "c", scopes: ["orders:read"], distributorId: "d" } };
+    expect(() => resolve(order, {}, withoutScope, {} as GraphQLResolveInfo)).toThrow(expect.objectContaining({ extensions: expect.objectContaining({ code: "FORBIDDEN" }) }));
+    expect(() => resolve(order, {}, { principal: null }, {} as GraphQLResolveInfo)).toThrow(expect.objectContaining({ extensions: expect.objectContaining({ code: "UNAUTHENTICATED" }) }));
   });
 
   it("answer as type-graphql does, for a root of the parameter's class and for a plain object it converts", async () => {

@@ -1,7 +1,8 @@
 import { GraphQLScalarType, isObjectType, lexicographicSortSchema, type GraphQLFieldResolver, type GraphQLSchema } from "graphql";
-import { buildSchema, getMetadataStorage } from "type-graphql";
+import { buildSchema, getMetadataStorage, type AuthCheckerFn } from "type-graphql";
 import { resolvers } from "../modules/resolvers";
 import { authChecker } from "./access";
+import type { RequestContext } from "./context";
 import { NodeResolver } from "./node.resolver";
 import { DateTimeScalar } from "./scalars";
 
@@ -55,17 +56,21 @@ export const isDirect = (resolve: unknown): boolean => typeof resolve === "funct
  * type-graphql runs every field resolver through a wrapper that, on each call, builds a
  * resolver-data object, runs the (empty) middleware chain, sorts the method's parameter list and
  * checks the root's class: a catalog page calls field resolvers some 1,500 times. A field
- * resolver that needs none of it (no middleware or role, and parameters that are only @Root(),
- * @Ctx() and @Info(), whole, and scalar @Arg()s) is called directly instead, on an instance of its resolver class
- * (they hold no state). A root that is not an instance of the parameter's class still goes
+ * resolver that needs none of it (no middleware but its role, and parameters that are only
+ * @Root(), @Ctx() and @Info(), whole, and scalar @Arg()s) is called directly instead, on an
+ * instance of its resolver class (they hold no state). A root that is not an instance of the parameter's class still goes
  * through type-graphql, which converts it.
  */
+const checkRoles = authChecker as AuthCheckerFn<RequestContext>;
+
 function callFieldResolversDirectly(schema: GraphQLSchema): void {
   const storage = getMetadataStorage();
   for (const resolver of storage.fieldResolvers) {
     if (resolver.kind !== "external" || !resolver.getObjectType) continue;
-    if (resolver.roles?.length || resolver.middlewares?.length) continue;
-    if (has(storage.middlewares, resolver.target, resolver.methodName) || has(storage.authorizedFields, resolver.target, resolver.methodName)) continue;
+    if (resolver.middlewares?.length || has(storage.middlewares, resolver.target, resolver.methodName)) continue;
+    const authorized = storage.authorizedFields.filter((a) => a.target === resolver.target && a.fieldName === resolver.methodName);
+    if (authorized.length > 1) continue;
+    const roles = (authorized[0]?.roles ?? resolver.roles ?? []) as string[];
     const params = [...(resolver.params ?? [])].sort((a, b) => a.index - b.index);
     const picks = params.map(picker);
     if (params.length > 3 || !picks.every((pick): pick is Picked => pick !== undefined)) continue;
@@ -88,8 +93,16 @@ function callFieldResolversDirectly(schema: GraphQLSchema): void {
             ? (r, x, y, i) => method.call(instance, a(r, x, y, i), b(r, x, y, i))
             : (r, x, y, i) => method.call(instance, a(r, x, y, i), b(r, x, y, i), c(r, x, y, i));
     const wrapped = field.resolve;
-    const resolve: GraphQLFieldResolver<unknown, unknown> = (source, args, context, info) =>
-      rootClass === undefined || source instanceof rootClass ? call(source, args, context, info) : wrapped(source, args, context, info);
+    const convertsRoot = (source: unknown) => rootClass !== undefined && !(source instanceof rootClass);
+    // A role is checked as type-graphql's middleware would, by the same authChecker, which
+    // throws FORBIDDEN or UNAUTHENTICATED itself; a false from it leaves the error to type-graphql.
+    const resolve: GraphQLFieldResolver<unknown, unknown> =
+      roles.length === 0
+        ? (source, args, context, info) => (convertsRoot(source) ? wrapped(source, args, context, info) : call(source, args, context, info))
+        : (source, args, context, info) =>
+            convertsRoot(source) || !checkRoles({ root: source, args, context: context as RequestContext, info }, roles)
+              ? wrapped(source, args, context, info)
+              : call(source, args, context, info);
     direct.add(resolve);
     field.resolve = resolve;
   }
