@@ -21,12 +21,15 @@ export class MoneyInput {
 
 /** Writes a stored numeric (e.g. "1249.5000") with exactly the currency's decimal places. */
 export function money(amount: string, currency: CurrencyCode): Money {
+  // Written with indexOf and slices (no split, one regex only when digits are cut): a page of
+  // orders writes hundreds of amounts.
   const digits = minorUnits(currency);
-  const negative = amount.startsWith("-");
-  const [whole, fraction = ""] = (negative ? amount.slice(1) : amount).split(".");
-  if (/[1-9]/.test(fraction.slice(digits))) throw new Error(`${amount} has more precision than ${currency} allows`);
-  const normalized = digits === 0 ? whole : `${whole}.${fraction.slice(0, digits).padEnd(digits, "0")}`;
-  return { amount: `${negative ? "-" : ""}${normalized}`, currency };
+  const point = amount.indexOf(".");
+  const whole = point < 0 ? amount : amount.slice(0, point); // with its sign
+  const fraction = point < 0 ? "" : amount.slice(point + 1);
+  if (fraction.length > digits && /[1-9]/.test(fraction.slice(digits))) throw new Error(`${amount} has more precision than ${currency} allows`);
+  if (digits === 0) return { amount: whole, currency };
+  return { amount: `${whole}.${fraction.length >= digits ? fraction.slice(0, digits) : fraction.padEnd(digits, "0")}`, currency };
 }
 
 // Exact decimal arithmetic for money: amounts as BigInt at a fixed scale of 4 decimals, the scale
