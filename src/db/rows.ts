@@ -62,21 +62,21 @@ function plainColumns(metadata: EntityMetadata, key: (databaseName: string) => s
     });
 }
 
+/** What `make` gives for an entity and a key, made once. */
+function memo<V>(cache: WeakMap<EntityMetadata, Map<string, V>>, metadata: EntityMetadata, key: string, make: () => V): V {
+  let byKey = cache.get(metadata);
+  if (!byKey) cache.set(metadata, (byKey = new Map()));
+  let value = byKey.get(key);
+  if (value === undefined) byKey.set(key, (value = make()));
+  return value;
+}
+
 const readersByAlias = new WeakMap<EntityMetadata, Map<string, Reader>>();
 
 function aliasReader(qb: SelectQueryBuilder<ObjectLiteral>, metadata: EntityMetadata, alias: string, projection: Projection | null): Reader {
-  let byAlias = readersByAlias.get(metadata);
-  if (!byAlias) readersByAlias.set(metadata, (byAlias = new Map()));
-  const cacheKey = projection ? `${alias}|${projection.key}` : alias;
-  let reader = byAlias.get(cacheKey);
-  if (!reader) {
-    reader = readerOf(
-      metadata,
-      plainColumns(metadata, (column) => DriverUtils.buildAlias(qb.dataSource.driver, undefined, alias, column), projection),
-    );
-    byAlias.set(cacheKey, reader);
-  }
-  return reader;
+  return memo(readersByAlias, metadata, projection ? `${alias}|${projection.key}` : alias, () =>
+    readerOf(metadata, plainColumns(metadata, (column) => DriverUtils.buildAlias(qb.dataSource.driver, undefined, alias, column), projection)),
+  );
 }
 
 /**
@@ -104,16 +104,10 @@ export async function oneOf<T extends ObjectLiteral>(qb: SelectQueryBuilder<T>):
 const columnsOf = new WeakMap<EntityMetadata, Map<string, { columns: Mapping; read: Reader }>>();
 
 function columnReader(metadata: EntityMetadata, projection: Projection | null): { columns: Mapping; read: Reader } {
-  let byProjection = columnsOf.get(metadata);
-  if (!byProjection) columnsOf.set(metadata, (byProjection = new Map()));
-  const cacheKey = projection?.key ?? "*";
-  let entry = byProjection.get(cacheKey);
-  if (!entry) {
+  return memo(columnsOf, metadata, projection?.key ?? "*", () => {
     const columns = plainColumns(metadata, (column) => column, projection);
-    entry = { columns, read: readerOf(metadata, columns) };
-    byProjection.set(cacheKey, entry);
-  }
-  return entry;
+    return { columns, read: readerOf(metadata, columns) };
+  });
 }
 
 /** The entity's columns (those of `projection`, when given) as [column name, property]: what a hand-written statement selects for it. */

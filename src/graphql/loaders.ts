@@ -41,13 +41,10 @@ export function rowLoader<K extends string, V>(
   load: (keys: readonly K[]) => Promise<V[]>,
   keyOf: (row: V) => K,
 ): DataLoader<K, V | null> {
-  return new DataLoader<K, V | null>(
-    measured(async (keys) => {
-      const byKey = new Map((await load(keys)).map((row) => [keyOf(row), row]));
-      return keys.map((key) => byKey.get(key) ?? null);
-    }),
-    { maxBatchSize: MAX_BATCH_SIZE },
-  );
+  return batchLoader(async (keys) => {
+    const byKey = new Map((await load(keys)).map((row) => [keyOf(row), row]));
+    return keys.map((key) => byKey.get(key) ?? null);
+  });
 }
 
 /** A loader of all rows per key (a to-many relation) from one `WHERE key = ANY($1)` query. */
@@ -55,14 +52,11 @@ export function groupLoader<K extends string, V>(
   load: (keys: readonly K[]) => Promise<V[]>,
   keyOf: (row: V) => K,
 ): DataLoader<K, V[]> {
-  return new DataLoader<K, V[]>(
-    measured(async (keys) => {
-      const groups = new Map<K, V[]>(keys.map((key) => [key, []]));
-      for (const row of await load(keys)) groups.get(keyOf(row))?.push(row);
-      return keys.map((key) => groups.get(key)!);
-    }),
-    { maxBatchSize: MAX_BATCH_SIZE },
-  );
+  return batchLoader(async (keys) => {
+    const groups = new Map<K, V[]>(keys.map((key) => [key, []]));
+    for (const row of await load(keys)) groups.get(keyOf(row))?.push(row);
+    return keys.map((key) => groups.get(key)!);
+  });
 }
 
 /**
@@ -81,11 +75,14 @@ export function keyedRows<V extends ObjectLiteral>(
     .map(([column]) => `"${column}"`)
     .join(", ");
   const tenantId = statement.tenant ? tenantOf(ctx) : null;
-  const conditions = [`${statement.key} = ANY($1)`, ...(statement.where ? [statement.where] : [])];
+  let sql: string | undefined; // written on the first batch: a loader passes the same parameters to every one
   return (keys, ...parameters) => {
-    const values = [keys, ...parameters];
-    const where = tenantId === null ? conditions : [...conditions, `${statement.tenant} = $${values.push(tenantId)}`];
-    const sql = `SELECT ${columns} FROM ${statement.from} WHERE ${where.join(" AND ")}${statement.orderBy ? ` ORDER BY ${statement.orderBy}` : ""}`;
+    const values = tenantId === null ? [keys, ...parameters] : [keys, ...parameters, tenantId];
+    sql ??= `SELECT ${columns} FROM ${statement.from} WHERE ${[
+      `${statement.key} = ANY($1)`,
+      ...(statement.where ? [statement.where] : []),
+      ...(tenantId === null ? [] : [`${statement.tenant} = $${values.length}`]),
+    ].join(" AND ")}${statement.orderBy ? ` ORDER BY ${statement.orderBy}` : ""}`;
     return rowsOfSql(ctx.db, entity, sql, values, projection);
   };
 }

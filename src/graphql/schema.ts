@@ -16,11 +16,10 @@ let built: Promise<GraphQLSchema> | undefined;
  * type-graphql's own switch for this: it gets no resolver, and the executor reads the property
  * inline, as graphql's default resolver does (a getter still runs).
  */
-const has = (list: { target: Function; fieldName?: string; methodName?: string }[], target: Function, name: string) =>
-  list.some((m) => (m.target === target || target.prototype instanceof m.target) && (m.fieldName ?? m.methodName) === name);
-
 function markPlainFieldsSimple(): void {
   const storage = getMetadataStorage();
+  const has = (list: { target: Function; fieldName?: string; methodName?: string }[], target: Function, name: string) =>
+    list.some((m) => (m.target === target || target.prototype instanceof m.target) && (m.fieldName ?? m.methodName) === name);
   for (const field of storage.fields) {
     if (field.simple !== undefined || field.name !== field.schemaName) continue;
     if (storage.fieldResolvers.some((r) => r.methodName === field.name && r.getObjectType?.() === field.target)) continue;
@@ -47,7 +46,9 @@ function picker(param: Param): Picked | undefined {
   }
   return undefined;
 }
+
 const direct = new WeakSet<Function>();
+const checkRoles = authChecker as AuthCheckerFn<RequestContext>;
 
 /** Whether a field's resolver calls its method directly (see callFieldResolversDirectly). */
 export const isDirect = (resolve: unknown): boolean => typeof resolve === "function" && direct.has(resolve);
@@ -58,19 +59,16 @@ export const isDirect = (resolve: unknown): boolean => typeof resolve === "funct
  * checks the root's class: a catalog page calls field resolvers some 1,500 times. A field
  * resolver that needs none of it (no middleware but its role, and parameters that are only
  * @Root(), @Ctx() and @Info(), whole, and scalar @Arg()s) is called directly instead, on an
- * instance of its resolver class (they hold no state). A root that is not an instance of the parameter's class still goes
- * through type-graphql, which converts it.
+ * instance of its resolver class (they hold no state). A root that is not an instance of the
+ * parameter's class still goes through type-graphql, which converts it.
  */
-const checkRoles = authChecker as AuthCheckerFn<RequestContext>;
-
 function callFieldResolversDirectly(schema: GraphQLSchema): void {
   const storage = getMetadataStorage();
   for (const resolver of storage.fieldResolvers) {
     if (resolver.kind !== "external" || !resolver.getObjectType) continue;
-    if (resolver.middlewares?.length || has(storage.middlewares, resolver.target, resolver.methodName)) continue;
-    const authorized = storage.authorizedFields.filter((a) => a.target === resolver.target && a.fieldName === resolver.methodName);
-    if (authorized.length > 1) continue;
-    const roles = (authorized[0]?.roles ?? resolver.roles ?? []) as string[];
+    // type-graphql has put the field's @Authorized roles and middlewares on it by now.
+    if (resolver.middlewares?.length) continue;
+    const roles = (resolver.roles ?? []) as string[];
     const params = [...(resolver.params ?? [])].sort((a, b) => a.index - b.index);
     const picks = params.map(picker);
     if (params.length > 3 || !picks.every((pick): pick is Picked => pick !== undefined)) continue;

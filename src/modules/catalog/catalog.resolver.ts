@@ -38,8 +38,8 @@ export const PRODUCT_ROWS = rowFields(Product, {
     plating: ["plating", "platingThicknessMicrons"],
     provenance: ["stones", "recycledMetalPercent", "rjcCertificationType", "rjcCertificateNumber"],
     customizationOptions: ["customizationOptions"],
-    variants: ["id", ...catalog.PRODUCT_FOR_AVAILABILITY.properties],
-    availability: ["id", ...catalog.PRODUCT_FOR_AVAILABILITY.properties],
+    variants: catalog.PRODUCT_FOR_AVAILABILITY.properties,
+    availability: catalog.PRODUCT_FOR_AVAILABILITY.properties,
   },
 });
 
