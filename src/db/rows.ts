@@ -62,12 +62,19 @@ function plainColumns(metadata: EntityMetadata, key: (databaseName: string) => s
     });
 }
 
-/** What `make` gives for an entity and a key, made once. */
+// Projections come from clients' selections, so the readers kept per entity are bounded: past
+// this many, the entity's are dropped and made again as asked.
+const MAX_READERS_PER_ENTITY = 256;
+
+/** What `make` gives for an entity and a key, made once (while the entity's cache is not full). */
 function memo<V>(cache: WeakMap<EntityMetadata, Map<string, V>>, metadata: EntityMetadata, key: string, make: () => V): V {
   let byKey = cache.get(metadata);
   if (!byKey) cache.set(metadata, (byKey = new Map()));
   let value = byKey.get(key);
-  if (value === undefined) byKey.set(key, (value = make()));
+  if (value === undefined) {
+    if (byKey.size >= MAX_READERS_PER_ENTITY) byKey.clear();
+    byKey.set(key, (value = make()));
+  }
   return value;
 }
 

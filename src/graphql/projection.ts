@@ -9,7 +9,7 @@ import { getMetadataArgsStorage } from "typeorm";
 // column. Rows read with a projection throw on a property they left out (db/rows.ts), so a field
 // whose list is short fails loudly in the tests instead of answering null.
 
-/** The properties of an entity's rows that a response reads, sorted; interned, so equal projections are the same object. */
+/** The properties of an entity's rows that a response reads, sorted, and their key; loaders compare projections by key. */
 export interface Projection {
   readonly properties: readonly string[];
   /** The properties joined: what loaders are keyed by. */
@@ -43,6 +43,9 @@ export type SelectionPaths = readonly (readonly string[])[];
 export const OBJECTS: SelectionPaths = [[]];
 export const CONNECTION_NODES: SelectionPaths = [["nodes"], ["edges", "node"]];
 
+// Bounded like every cache fed by clients' queries: past this many, the set starts again (equal
+// projections are then equal by key, which is all loaders compare).
+const MAX_INTERNED = 4096;
 const interned = new Map<string, Projection>();
 
 /** The projection of these properties (the same object for the same set). */
@@ -51,6 +54,7 @@ export function projectionFrom(properties: Iterable<string>): Projection {
   const key = sorted.join(",");
   let projection = interned.get(key);
   if (!projection) {
+    if (interned.size >= MAX_INTERNED) interned.clear();
     projection = Object.freeze({ properties: Object.freeze(sorted), key });
     interned.set(key, projection);
   }
