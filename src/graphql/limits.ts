@@ -179,6 +179,10 @@ function nulPath(value: unknown, path: string): string | undefined {
   return undefined;
 }
 
+// Documents already found free of NUL characters: Apollo keeps a parsed document per query text,
+// so a query sent again is the same object, and walking all of it on every request is needless.
+const nulFree = new WeakSet<DocumentNode>();
+
 /**
  * Refuses a NUL character in any string of the operation or its variables before anything runs:
  * PostgreSQL cannot store or compare one, so it would otherwise fail deep in a query as an
@@ -186,7 +190,7 @@ function nulPath(value: unknown, path: string): string | undefined {
  */
 export function refuseNulCharacters(document: DocumentNode, variables: Record<string, unknown>): void {
   let found = nulPath(variables, "");
-  if (found === undefined) {
+  if (found === undefined && !nulFree.has(document)) {
     visit(document, {
       StringValue(node) {
         if (node.value.includes(NUL)) {
@@ -197,7 +201,10 @@ export function refuseNulCharacters(document: DocumentNode, variables: Record<st
       },
     });
   }
-  if (found === undefined) return;
+  if (found === undefined) {
+    nulFree.add(document);
+    return;
+  }
   const error = badRequest(found ? `\`${found}\` may not contain the NUL character (U+0000)` : "Strings may not contain the NUL character (U+0000)");
   if (found) error.extensions.argument = found;
   throw error;
