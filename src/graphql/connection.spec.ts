@@ -1,4 +1,4 @@
-import { cursorValues, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, pageSize, toConnection, type Ordering } from "./connection";
+import { cursorValues, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, pageSize, toConnection, type Ordering, type PageInfo } from "./connection";
 
 interface Row {
   id: string;
@@ -34,17 +34,20 @@ describe("pageSize", () => {
   });
 });
 
+// What GraphQL reads of a page's info: its four fields, whether properties or getters.
+const info = ({ pageInfo: p }: { pageInfo: PageInfo }) => ({ hasNextPage: p.hasNextPage, hasPreviousPage: p.hasPreviousPage, startCursor: p.startCursor, endCursor: p.endCursor });
+
 describe("toConnection", () => {
   it("keeps one page and tells from the extra row that more follow", () => {
     const page = toConnection([row(1), row(2), row(3)], 2, false, byName);
     expect(page.nodes).toEqual([row(1), row(2)]);
     expect(page.edges.map((e) => e.node)).toEqual(page.nodes);
-    expect(page.pageInfo).toEqual({ hasNextPage: true, hasPreviousPage: false, startCursor: page.edges[0].cursor, endCursor: page.edges[1].cursor });
+    expect(info(page)).toEqual({ hasNextPage: true, hasPreviousPage: false, startCursor: page.edges[0].cursor, endCursor: page.edges[1].cursor });
   });
 
   it("has no next page without the extra row, and no cursors when empty", () => {
-    expect(toConnection([row(1), row(2)], 2, true, byName).pageInfo).toMatchObject({ hasNextPage: false, hasPreviousPage: true });
-    expect(toConnection([], 2, true, byName).pageInfo).toEqual({ hasNextPage: false, hasPreviousPage: true, startCursor: null, endCursor: null });
+    expect(info(toConnection([row(1), row(2)], 2, true, byName))).toMatchObject({ hasNextPage: false, hasPreviousPage: true, startCursor: expect.any(String) });
+    expect(info(toConnection([], 2, true, byName))).toEqual({ hasNextPage: false, hasPreviousPage: true, startCursor: null, endCursor: null });
   });
 
   it("writes cursors that read back as the row's sort keys and id", () => {

@@ -177,37 +177,58 @@ export function cursorValues<T>(after: string, ordering: Ordering<T>): KeyValue[
   return decodeCursor(after, ordering as Ordering<unknown>);
 }
 
+const cursorOf = <T extends { id: string }>(ordering: Ordering<T>, node: T): string =>
+  encodeCursor(ordering, [
+    ...ordering.keys.map((k) => {
+      const v = k.value(node);
+      return v instanceof Date ? v.toISOString() : v;
+    }),
+    node.id,
+  ]);
+
+// Classes rather than object literals with getters: a literal's accessors are defined anew on
+// every object, and an order page makes one connection per shipment.
+class LazyPageInfo<T extends { id: string }> implements PageInfo {
+  constructor(
+    private readonly page: T[],
+    private readonly ordering: Ordering<T>,
+    readonly hasNextPage: boolean,
+    readonly hasPreviousPage: boolean,
+  ) {}
+
+  get startCursor(): string | null {
+    return this.page.length ? cursorOf(this.ordering, this.page[0]) : null;
+  }
+
+  get endCursor(): string | null {
+    return this.page.length ? cursorOf(this.ordering, this.page[this.page.length - 1]) : null;
+  }
+}
+
+class LazyConnection<T extends { id: string }> implements ConnectionResult<T> {
+  readonly pageInfo: PageInfo;
+
+  constructor(
+    readonly nodes: T[],
+    private readonly ordering: Ordering<T>,
+    hasNextPage: boolean,
+    hasPreviousPage: boolean,
+  ) {
+    this.pageInfo = new LazyPageInfo(nodes, ordering, hasNextPage, hasPreviousPage);
+  }
+
+  get edges(): Edge<T>[] {
+    return this.nodes.map((node) => ({ node, cursor: cursorOf(this.ordering, node) }));
+  }
+}
+
 /**
  * A connection from rows fetched in order with one extra row beyond the page (which only tells
  * whether more follow). Edges and cursors are made only when asked for: most clients read `nodes`,
  * and a nested list's page info is seldom read.
  */
 export function toConnection<T extends { id: string }>(rows: T[], first: number, hadAfter: boolean, ordering: Ordering<T>): ConnectionResult<T> {
-  const page = rows.slice(0, first);
-  const cursorOf = (node: T) =>
-    encodeCursor(ordering, [
-      ...ordering.keys.map((k) => {
-        const v = k.value(node);
-        return v instanceof Date ? v.toISOString() : v;
-      }),
-      node.id,
-    ]);
-  return {
-    get edges() {
-      return page.map((node) => ({ node, cursor: cursorOf(node) }));
-    },
-    nodes: page,
-    pageInfo: {
-      hasNextPage: rows.length > first,
-      hasPreviousPage: hadAfter,
-      get startCursor() {
-        return page.length ? cursorOf(page[0]) : null;
-      },
-      get endCursor() {
-        return page.length ? cursorOf(page[page.length - 1]) : null;
-      },
-    },
-  };
+  return new LazyConnection(rows.length > first ? rows.slice(0, first) : rows, ordering, rows.length > first, hadAfter);
 }
 
 /** The projection with the page's sort keys (cursors are made of them); every column when a key is not one. */
