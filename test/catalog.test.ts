@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { TypedDocumentNode } from "@graphql-typed-document-node/core";
+import { parse } from "graphql";
 import { ApiScope, UserRole } from "../src/graphql/access";
 import { toGlobalId } from "../src/graphql/node";
 import type { CurrencyCode } from "../src/graphql/scalars";
@@ -879,6 +880,54 @@ describe("availability", () => {
 });
 
 // ---- lead-time quotes -------------------------------------------------------------------------------
+
+describe("a page's variants", () => {
+  // A page loads its variants' supply and the caller's prices with the variants (see variantsOf);
+  // a variant read alone loads its own. Both must answer alike.
+  it("answer price and availability as each variant read alone does, for each caller", async () => {
+    const product = await createProduct(facet.dataSource, { collection: tag(), standardLeadTimeDays: 15 });
+    const stocked = await createVariant(facet.dataSource, product, { sku: `${product.styleCode}-1`, onHand: 9, reserved: 2, lowStockThreshold: 3 });
+    const batched = await createVariant(facet.dataSource, product, { sku: `${product.styleCode}-2`, onHand: 0 });
+    const gone = await createVariant(facet.dataSource, product, { sku: `${product.styleCode}-3`, onHand: 4, discontinued: true });
+    await createBatch(facet.dataSource, batched, { quantity: 30, allocated: 5, readyDate: dateFromToday(12), description: "setting run" });
+    await setPrice(facet.dataSource, a.distributor, stocked, "410.5");
+    await setPrice(facet.dataSource, a.distributor, gone, "99");
+    await setPrice(facet.dataSource, b.distributor, batched, "1200");
+    const skus = [stocked.sku, batched.sku, gone.sku];
+
+    for (const token of [a.token, b.token, c.token, managerToken]) {
+      const page = ok(await as(token, CatalogPageDocument, { filter: { collection: product.collection } })).products.nodes;
+      const onPage = page.flatMap((n) => n.variants.map((v) => ({ sku: v.sku, price: v.price, availability: v.availability })));
+      const alone = [];
+      for (const sku of skus) {
+        const variant = ok(await as(token, CatalogVariantDocument, { sku })).variant!;
+        alone.push({ sku, price: variant.price, availability: variant.availability });
+      }
+      expect(onPage).toEqual(alone);
+    }
+    const own = ok(await as(a.token, CatalogPageDocument, { filter: { collection: product.collection } })).products.nodes[0].variants;
+    expect(own.map((v) => [v.price?.amount ?? null, v.availability.status, v.availability.available])).toEqual([
+      ["410.50", "IN_STOCK", 7],
+      [null, "MADE_TO_ORDER", 0],
+      ["99.00", "DISCONTINUED", 4],
+    ]);
+    expect(own[1].availability.incoming).toEqual([{ quantity: 30, unallocated: 25, readyDate: dateFromToday(12), description: "setting run" }]);
+  });
+
+  it("answer staff the price list they name, and a distributor naming another none", async () => {
+    const product = await createProduct(facet.dataSource, { collection: tag() });
+    const variant = await createVariant(facet.dataSource, product, { onHand: 1 });
+    await setPrice(facet.dataSource, a.distributor, variant, "66");
+    await setPrice(facet.dataSource, b.distributor, variant, "77");
+    const query = parse(
+      "query($c: String!, $d: ID) { products(filter: { collection: $c }) { nodes { variants { own: price { amount } named: price(distributorId: $d) { amount currency } } } } }",
+    ) as TypedDocumentNode<{ products: { nodes: { variants: unknown[] }[] } }, { c: string; d: string }>;
+    const variantsAs = async (token: string, d: string) => ok(await facet.gql(query, { c: product.collection!, d }, { token })).products.nodes[0].variants;
+    expect(await variantsAs(managerToken, b.id)).toEqual([{ own: null, named: { amount: "77.00", currency: "USD" } }]);
+    expect(await variantsAs(b.token, a.id)).toEqual([{ own: { amount: "77.00" }, named: null }]);
+    expect(await variantsAs(a.token, a.id)).toEqual([{ own: { amount: "66.00" }, named: { amount: "66.00", currency: "EUR" } }]);
+  });
+});
 
 describe("leadTimeQuote(variantId, quantity)", () => {
   const quote = (variant: Variant | string, quantity: number, token = a.token) =>

@@ -1,6 +1,6 @@
 import { parse, type FieldNode, type FragmentDefinitionNode, type OperationDefinitionNode } from "graphql";
 import { Column, Entity, PrimaryGeneratedColumn } from "typeorm";
-import { CONNECTION_NODES, covers, projectionFrom, projectionOf, rowFields } from "./projection";
+import { CONNECTION_NODES, covers, projectionFrom, projectionOf, rowFields, selectedFields } from "./projection";
 
 @Entity("projection_spec_parcels")
 class Parcel {
@@ -94,5 +94,15 @@ describe("covers", () => {
     expect(covers(null, needed)).toBe(true);
     expect(covers(projectionFrom(["id", "weight", "unit"]), needed)).toBe(true);
     expect(covers(projectionFrom(["id", "unit"]), needed)).toBe(false);
+  });
+});
+
+describe("selectedFields", () => {
+  it("names the fields selected on a field's objects, through named and inline fragments, once per document", () => {
+    const info = infoOf("{ parcels { label ...Weighed ... on Parcel { note price: weightText } } } fragment Weighed on Parcel { weight }");
+    const names = selectedFields(info);
+    expect([...names].sort()).toEqual(["label", "note", "weight", "weightText"]);
+    expect(selectedFields(info)).toBe(names);
+    expect(selectedFields(infoOf("{ parcels { id } }"))).toEqual(new Set(["id"]));
   });
 });

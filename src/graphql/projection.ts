@@ -134,3 +134,21 @@ export function projectionOf(info: Pick<GraphQLResolveInfo, "fieldNodes" | "frag
   cache.set(nodes[0], { nodes: [...nodes], rows, projection });
   return projection;
 }
+
+const selected = new WeakMap<FieldNode, { nodes: readonly FieldNode[]; names: ReadonlySet<string> }>();
+
+/**
+ * The names of the fields selected on a field's objects, through fragments (@skip and @include
+ * ignored: a superset), worked out once per document as projectionOf's are.
+ */
+export function selectedFields(info: Pick<GraphQLResolveInfo, "fieldNodes" | "fragments">): ReadonlySet<string> {
+  const nodes = info.fieldNodes;
+  const hit = selected.get(nodes[0]);
+  if (hit && hit.nodes.length === nodes.length && hit.nodes.every((n, i) => n === nodes[i])) return hit.names;
+  const names = fieldNames(
+    nodes.flatMap((node) => (node.selectionSet ? [node.selectionSet] : [])),
+    info.fragments,
+  );
+  selected.set(nodes[0], { nodes: [...nodes], names });
+  return names;
+}

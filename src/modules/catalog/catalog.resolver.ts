@@ -4,7 +4,7 @@ import { Allow, Readers, UserRole } from "../../graphql/access";
 import { ConnectionArgs } from "../../graphql/connection";
 import type { RequestContext } from "../../graphql/context";
 import { Money } from "../../graphql/money";
-import { CONNECTION_NODES, projectionOf, rowFields } from "../../graphql/projection";
+import { CONNECTION_NODES, projectionOf, rowFields, selectedFields } from "../../graphql/projection";
 import { ProductOrderField } from "./catalog.enums";
 import {
   AdjustStockInput,
@@ -119,7 +119,8 @@ export class ProductResolver {
 
   @FieldResolver(() => [Variant], { description: "The sizes or lengths the style is made in, by SKU." })
   variants(@Ctx() ctx: RequestContext, @Root() product: Product, @Info() info: GraphQLResolveInfo): Promise<Variant[]> {
-    return catalog.variantsOf(ctx, product, projectionOf(info, VARIANT_ROWS));
+    const fields = selectedFields(info);
+    return catalog.variantsOf(ctx, product, projectionOf(info, VARIANT_ROWS), { availability: fields.has("availability"), price: fields.has("price") });
   }
 
   @FieldResolver(() => Availability, { description: "Stock and production of all variants together; the status is the best of theirs." })
@@ -177,13 +178,14 @@ export class VariantResolver {
     @Ctx() ctx: RequestContext,
     @Root() variant: Variant,
     @Arg("distributorId", () => ID, { nullable: true, description: "Staff: whose price list. Distributors may leave it out." }) distributorId?: string,
-  ): Promise<Money | null> {
-    return catalog.variantPrice(ctx, variant, distributorId);
+  ): Money | null | Promise<Money | null> {
+    const prepared = catalog.preparedPrice(ctx, variant, distributorId);
+    return prepared !== undefined ? prepared : catalog.variantPrice(ctx, variant, distributorId);
   }
 
   @FieldResolver(() => Availability, { description: "Stock, reservations, incoming batches and status." })
-  availability(@Ctx() ctx: RequestContext, @Root() variant: Variant): Promise<Availability> {
-    return catalog.variantAvailability(ctx, variant);
+  availability(@Ctx() ctx: RequestContext, @Root() variant: Variant): Availability | Promise<Availability> {
+    return catalog.preparedAvailability(ctx, variant) ?? catalog.variantAvailability(ctx, variant);
   }
 
   @Allow(UserRole.EXPORT_MANAGER)

@@ -31,6 +31,7 @@ import {
   supplyByVariant,
   variantById,
   variantsByProduct,
+  type Supply,
 } from "./catalog.loaders";
 import type { Availability, CustomizationOptions, HsCode, LeadTimeQuote, PlatingSpec, Provenance, RingSize, Stone } from "./catalog.types";
 import {
@@ -46,7 +47,7 @@ import {
 } from "./jewelry";
 import { quoteLeadTime } from "./lead-time";
 import { AVAILABILITY_RANK, Product, type StoneRow } from "./product.entity";
-import { ProductionBatch, StockLevel, StockMovement } from "./stock.entity";
+import { ProductionBatch, StockLevel, StockMovement, VariantPrice } from "./stock.entity";
 import { Variant } from "./variant.entity";
 
 export const MAX_QUOTE_QUANTITY = 100_000;
@@ -148,8 +149,69 @@ export async function findVariant(ctx: RequestContext, by: { id?: string | null;
 export const productOf = (ctx: RequestContext, variant: Variant): Promise<Product> =>
   loader(ctx, productById).load(variant.productId) as Promise<Product>;
 
-export const variantsOf = (ctx: RequestContext, product: Product, projection: Projection | null = null): Promise<Variant[]> =>
-  loader(ctx, variantsByProduct, projection).load(product.id);
+/** Which of a variant's loaded fields a selection reads, so that they are loaded with the variants. */
+export interface VariantFieldsAhead {
+  availability: boolean;
+  price: boolean;
+}
+
+/**
+ * The style's variants. With `ahead`, their supply (for availability) and the caller's own prices
+ * are loaded with them, for every product of the page in the same batches, and kept for the
+ * request: the variants' `availability` and `price` then answer at once (preparedAvailability,
+ * preparedPrice), instead of each of a page's hundreds waiting on a loader of its own.
+ */
+export async function variantsOf(ctx: RequestContext, product: Product, projection: Projection | null = null, ahead?: VariantFieldsAhead): Promise<Variant[]> {
+  const variants = await loader(ctx, variantsByProduct, projection).load(product.id);
+  if (ahead && (ahead.availability || ahead.price) && variants.length > 0) await prepareVariants(ctx, product, variants, ahead);
+  return variants;
+}
+
+interface PreparedVariant {
+  product: Product;
+  supply?: Supply;
+  /** The caller's own price (null: none in its list); absent when not loaded. */
+  ownPrice?: VariantPrice | null;
+}
+
+const preparedByRequest = new WeakMap<RequestContext, WeakMap<Variant, PreparedVariant>>();
+
+async function prepareVariants(ctx: RequestContext, product: Product, variants: Variant[], ahead: VariantFieldsAhead): Promise<void> {
+  const own = isStaff(ctx.principal) ? null : (ctx.principal?.distributorId ?? null);
+  const ids = variants.map((v) => v.id);
+  const [forAvailability, supplies, prices] = await Promise.all([
+    loader(ctx, productById, PRODUCT_FOR_AVAILABILITY).load(product.id),
+    ahead.availability ? loader(ctx, supplyByVariant).loadMany(ids) : null,
+    ahead.price && own ? loader(ctx, priceByDistributorVariant).loadMany(ids.map((id) => `${own}:${id}`)) : null,
+  ]);
+  // A failed load is left to the field's own path, which reports it.
+  if (!forAvailability) return;
+  let prepared = preparedByRequest.get(ctx);
+  if (!prepared) preparedByRequest.set(ctx, (prepared = new WeakMap()));
+  variants.forEach((variant, i) => {
+    const entry: PreparedVariant = { product: forAvailability };
+    const supply = supplies?.[i];
+    if (supply && !(supply instanceof Error)) entry.supply = supply;
+    const price = prices?.[i];
+    if (price !== undefined && !(price instanceof Error)) entry.ownPrice = price;
+    prepared.set(variant, entry);
+  });
+}
+
+/** The variant's availability if its supply was loaded with it (see variantsOf); undefined otherwise. */
+export function preparedAvailability(ctx: RequestContext, variant: Variant): Availability | undefined {
+  const prepared = preparedByRequest.get(ctx)?.get(variant);
+  return prepared?.supply ? availabilityFrom(variant, prepared.product, prepared.supply) : undefined;
+}
+
+/** The variant's price as variantPrice() answers it, if it was loaded with the variant; undefined otherwise. */
+export function preparedPrice(ctx: RequestContext, variant: Variant, distributorGlobalId: string | null | undefined): Money | null | undefined {
+  // Only the caller's own list is loaded ahead, which is what a distributor asking for no other gets.
+  if (distributorGlobalId || isStaff(ctx.principal)) return undefined;
+  const price = preparedByRequest.get(ctx)?.get(variant)?.ownPrice;
+  if (price === undefined) return undefined;
+  return price ? money(price.amount, price.currency as CurrencyCode) : null;
+}
 
 /** What availability reads of a variant's product. */
 export const PRODUCT_FOR_AVAILABILITY = projectionFrom(["id", "discontinued", "standardLeadTimeDays"]);
@@ -202,10 +264,14 @@ function statusOf(discontinued: boolean, available: number, threshold: number): 
 }
 
 export async function variantAvailability(ctx: RequestContext, variant: Variant): Promise<Availability> {
-  const [product, { stock, batches }] = await Promise.all([
+  const [product, supply] = await Promise.all([
     loader(ctx, productById, PRODUCT_FOR_AVAILABILITY).load(variant.productId) as Promise<Product>,
     loader(ctx, supplyByVariant).load(variant.id),
   ]);
+  return availabilityFrom(variant, product, supply);
+}
+
+function availabilityFrom(variant: Variant, product: Product, { stock, batches }: Supply): Availability {
   const onHand = stock?.onHand ?? 0;
   const reserved = stock?.reserved ?? 0;
   return {
