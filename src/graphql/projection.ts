@@ -118,37 +118,42 @@ function compute(fieldNodes: readonly FieldNode[], fragments: Fragments, rows: R
 }
 
 // A document is parsed once and its field nodes are the same objects on every request that
-// sends it, so a field's projection is worked out once: keyed by its first node, and kept only
-// while the other nodes merged with it are the same.
-const cache = new WeakMap<FieldNode, { nodes: readonly FieldNode[]; rows: RowFields; projection: Projection | null }>();
+// sends it, so what a field's selection asks is worked out once: keyed by its first node, and
+// kept only while the other nodes merged with it are the same.
+function perField<K, V>(
+  cache: WeakMap<FieldNode, { nodes: readonly FieldNode[]; key: K; value: V }>,
+  nodes: readonly FieldNode[],
+  key: K,
+  compute: () => V,
+): V {
+  const hit = cache.get(nodes[0]);
+  if (hit && hit.key === key && hit.nodes.length === nodes.length && hit.nodes.every((n, i) => n === nodes[i])) return hit.value;
+  const value = compute();
+  cache.set(nodes[0], { nodes: [...nodes], key, value });
+  return value;
+}
+
+const projections = new WeakMap<FieldNode, { nodes: readonly FieldNode[]; key: RowFields; value: Projection | null }>();
 
 /**
  * The projection of the rows behind a field's objects (at `paths` in its selection), or null
  * when some selected field may read any column.
  */
 export function projectionOf(info: Pick<GraphQLResolveInfo, "fieldNodes" | "fragments">, rows: RowFields, paths: SelectionPaths = OBJECTS): Projection | null {
-  const nodes = info.fieldNodes;
-  const hit = cache.get(nodes[0]);
-  if (hit && hit.rows === rows && hit.nodes.length === nodes.length && hit.nodes.every((n, i) => n === nodes[i])) return hit.projection;
-  const projection = compute(nodes, info.fragments, rows, paths);
-  cache.set(nodes[0], { nodes: [...nodes], rows, projection });
-  return projection;
+  return perField(projections, info.fieldNodes, rows, () => compute(info.fieldNodes, info.fragments, rows, paths));
 }
 
-const selected = new WeakMap<FieldNode, { nodes: readonly FieldNode[]; names: ReadonlySet<string> }>();
+const selected = new WeakMap<FieldNode, { nodes: readonly FieldNode[]; key: null; value: ReadonlySet<string> }>();
 
 /**
  * The names of the fields selected on a field's objects, through fragments (@skip and @include
  * ignored: a superset), worked out once per document as projectionOf's are.
  */
 export function selectedFields(info: Pick<GraphQLResolveInfo, "fieldNodes" | "fragments">): ReadonlySet<string> {
-  const nodes = info.fieldNodes;
-  const hit = selected.get(nodes[0]);
-  if (hit && hit.nodes.length === nodes.length && hit.nodes.every((n, i) => n === nodes[i])) return hit.names;
-  const names = fieldNames(
-    nodes.flatMap((node) => (node.selectionSet ? [node.selectionSet] : [])),
-    info.fragments,
+  return perField(selected, info.fieldNodes, null, () =>
+    fieldNames(
+      info.fieldNodes.flatMap((node) => (node.selectionSet ? [node.selectionSet] : [])),
+      info.fragments,
+    ),
   );
-  selected.set(nodes[0], { nodes: [...nodes], names });
-  return names;
 }

@@ -179,13 +179,12 @@ export class VariantResolver {
     @Root() variant: Variant,
     @Arg("distributorId", () => ID, { nullable: true, description: "Staff: whose price list. Distributors may leave it out." }) distributorId?: string,
   ): Money | null | Promise<Money | null> {
-    const prepared = catalog.preparedPrice(ctx, variant, distributorId);
-    return prepared !== undefined ? prepared : catalog.variantPrice(ctx, variant, distributorId);
+    return catalog.variantPrice(ctx, variant, distributorId);
   }
 
   @FieldResolver(() => Availability, { description: "Stock, reservations, incoming batches and status." })
   availability(@Ctx() ctx: RequestContext, @Root() variant: Variant): Availability | Promise<Availability> {
-    return catalog.preparedAvailability(ctx, variant) ?? catalog.variantAvailability(ctx, variant);
+    return catalog.variantAvailability(ctx, variant);
   }
 
   @Allow(UserRole.EXPORT_MANAGER)

@@ -156,10 +156,11 @@ export interface VariantFieldsAhead {
 }
 
 /**
- * The style's variants. With `ahead`, their supply (for availability) and the caller's own prices
- * are loaded with them, for every product of the page in the same batches, and kept for the
- * request: the variants' `availability` and `price` then answer at once (preparedAvailability,
- * preparedPrice), instead of each of a page's hundreds waiting on a loader of its own.
+ * The style's variants. With `ahead`, their supply (for availability) and their prices in the
+ * caller's own list are loaded with them, for every product of the page in the same batches, and
+ * kept for the request: the variants' `availability` and `price` then answer at once
+ * (variantAvailability, variantPrice), instead of each of a page's hundreds waiting on a loader of
+ * its own.
  */
 export async function variantsOf(ctx: RequestContext, product: Product, projection: Projection | null = null, ahead?: VariantFieldsAhead): Promise<Variant[]> {
   const variants = await loader(ctx, variantsByProduct, projection).load(product.id);
@@ -170,19 +171,21 @@ export async function variantsOf(ctx: RequestContext, product: Product, projecti
 interface PreparedVariant {
   product: Product;
   supply?: Supply;
-  /** The caller's own price (null: none in its list); absent when not loaded. */
-  ownPrice?: VariantPrice | null;
+  /** The price in one distributor's list (row null: none there); absent when not loaded. */
+  price?: { distributorId: string; row: VariantPrice | null };
 }
 
 const preparedByRequest = new WeakMap<RequestContext, WeakMap<Variant, PreparedVariant>>();
+const preparedOf = (ctx: RequestContext, variant: Variant) => preparedByRequest.get(ctx)?.get(variant);
 
 async function prepareVariants(ctx: RequestContext, product: Product, variants: Variant[], ahead: VariantFieldsAhead): Promise<void> {
-  const own = isStaff(ctx.principal) ? null : (ctx.principal?.distributorId ?? null);
+  // The list a price asked for without a distributor comes from (none for staff).
+  const distributorId = ahead.price ? priceListOf(ctx, undefined) : null;
   const ids = variants.map((v) => v.id);
   const [forAvailability, supplies, prices] = await Promise.all([
     loader(ctx, productById, PRODUCT_FOR_AVAILABILITY).load(product.id),
     ahead.availability ? loader(ctx, supplyByVariant).loadMany(ids) : null,
-    ahead.price && own ? loader(ctx, priceByDistributorVariant).loadMany(ids.map((id) => `${own}:${id}`)) : null,
+    distributorId ? loader(ctx, priceByDistributorVariant).loadMany(ids.map((id) => `${distributorId}:${id}`)) : null,
   ]);
   // A failed load is left to the field's own path, which reports it.
   if (!forAvailability) return;
@@ -192,25 +195,10 @@ async function prepareVariants(ctx: RequestContext, product: Product, variants: 
     const entry: PreparedVariant = { product: forAvailability };
     const supply = supplies?.[i];
     if (supply && !(supply instanceof Error)) entry.supply = supply;
-    const price = prices?.[i];
-    if (price !== undefined && !(price instanceof Error)) entry.ownPrice = price;
+    const row = prices?.[i];
+    if (distributorId && row !== undefined && !(row instanceof Error)) entry.price = { distributorId, row };
     prepared.set(variant, entry);
   });
-}
-
-/** The variant's availability if its supply was loaded with it (see variantsOf); undefined otherwise. */
-export function preparedAvailability(ctx: RequestContext, variant: Variant): Availability | undefined {
-  const prepared = preparedByRequest.get(ctx)?.get(variant);
-  return prepared?.supply ? availabilityFrom(variant, prepared.product, prepared.supply) : undefined;
-}
-
-/** The variant's price as variantPrice() answers it, if it was loaded with the variant; undefined otherwise. */
-export function preparedPrice(ctx: RequestContext, variant: Variant, distributorGlobalId: string | null | undefined): Money | null | undefined {
-  // Only the caller's own list is loaded ahead, which is what a distributor asking for no other gets.
-  if (distributorGlobalId || isStaff(ctx.principal)) return undefined;
-  const price = preparedByRequest.get(ctx)?.get(variant)?.ownPrice;
-  if (price === undefined) return undefined;
-  return price ? money(price.amount, price.currency as CurrencyCode) : null;
 }
 
 /** What availability reads of a variant's product. */
@@ -263,12 +251,14 @@ function statusOf(discontinued: boolean, available: number, threshold: number): 
   return AvailabilityStatus.MADE_TO_ORDER;
 }
 
-export async function variantAvailability(ctx: RequestContext, variant: Variant): Promise<Availability> {
-  const [product, supply] = await Promise.all([
+/** At once when the variant's supply was loaded with it (see variantsOf). */
+export function variantAvailability(ctx: RequestContext, variant: Variant): Availability | Promise<Availability> {
+  const prepared = preparedOf(ctx, variant);
+  if (prepared?.supply) return availabilityFrom(variant, prepared.product, prepared.supply);
+  return Promise.all([
     loader(ctx, productById, PRODUCT_FOR_AVAILABILITY).load(variant.productId) as Promise<Product>,
     loader(ctx, supplyByVariant).load(variant.id),
-  ]);
-  return availabilityFrom(variant, product, supply);
+  ]).then(([product, supply]) => availabilityFrom(variant, product, supply));
 }
 
 function availabilityFrom(variant: Variant, product: Product, { stock, batches }: Supply): Availability {
@@ -299,16 +289,24 @@ export async function productAvailability(ctx: RequestContext, product: Product)
 }
 
 /**
- * The variant's price in a distributor's price list. Distributors see only their own list
- * (asking for another's gives null, like a missing price); staff name the distributor.
+ * Whose price list a price asked for reads: distributors see only their own (asking for
+ * another's gives none, like a missing price); staff name the distributor.
  */
-export async function variantPrice(ctx: RequestContext, variant: Variant, distributorGlobalId: string | null | undefined): Promise<Money | null> {
+function priceListOf(ctx: RequestContext, distributorGlobalId: string | null | undefined): string | null {
   const asked = distributorGlobalId ? idOfType(distributorGlobalId, "Distributor") : null;
   const own = ctx.principal?.distributorId ?? null;
-  const distributorId = isStaff(ctx.principal) ? asked : distributorGlobalId && asked !== own ? null : own;
+  return isStaff(ctx.principal) ? asked : distributorGlobalId && asked !== own ? null : own;
+}
+
+const priceOf = (row: VariantPrice | null): Money | null => (row ? money(row.amount, row.currency as CurrencyCode) : null);
+
+/** The variant's price in a distributor's price list (see priceListOf); at once when it was loaded with the variant (see variantsOf). */
+export function variantPrice(ctx: RequestContext, variant: Variant, distributorGlobalId: string | null | undefined): Money | null | Promise<Money | null> {
+  const distributorId = priceListOf(ctx, distributorGlobalId);
   if (!distributorId) return null;
-  const row = await loader(ctx, priceByDistributorVariant).load(`${distributorId}:${variant.id}`);
-  return row ? money(row.amount, row.currency as CurrencyCode) : null;
+  const prepared = preparedOf(ctx, variant)?.price;
+  if (prepared?.distributorId === distributorId) return priceOf(prepared.row);
+  return loader(ctx, priceByDistributorVariant).load(`${distributorId}:${variant.id}`).then(priceOf);
 }
 
 export async function leadTimeQuote(ctx: RequestContext, variantGlobalId: string, quantity: number): Promise<LeadTimeQuote> {
