@@ -73,6 +73,7 @@ describe("loadConfig outside production", () => {
       migrateOnStart: true,
       dbPoolSize: 10,
       dbStatementTimeoutMs: 5000,
+      dbPreparedStatements: true,
       jwt: { issuer: "facet", audience: "facet-api", accessTokenTtlSeconds: 3600 },
       corsOrigins: [],
       bodyLimit: "100kb",

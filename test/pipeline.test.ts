@@ -1,7 +1,8 @@
 import type { QueryRunner } from "typeorm";
+import { createDataSource } from "../src/db/data-source";
 import { observedRunner } from "../src/db/request-scope";
 import { newObservation, type RequestObservation } from "../src/observability/observation";
-import { startFacet, type TestFacet } from "./support/harness";
+import { onRealPostgres, startFacet, type TestFacet } from "./support/harness";
 
 // A request's runner sends the SELECTs that are ready together in one round trip, and opens its
 // transaction, and the caller's scope, with its first statement (src/db/pipeline.ts). Round trips are counted here as
@@ -231,5 +232,86 @@ describe("a runner with a scope", () => {
       await expect(p.runner.query(`SELECT 1; SELECT 1 / (CASE WHEN current_setting('app.pipeline_test', true) = 'scoped' THEN 1 ELSE 0 END)`)).rejects.toMatchObject({
         driverError: { code: "22012" },
       });
+    }));
+});
+
+// The embedded database prepares nothing (see data-source.ts), so what is prepared is seen on PostgreSQL.
+describe("a statement with parameters", () => {
+  // Each test's statements carry a marker of their own, so that what a connection prepared for
+  // another test (or the pool's earlier users) never counts.
+  const marker = () => `/* pipeline-test ${Math.random().toString(36).slice(2)} */`;
+  const preparedAs = async (p: Probe, text: string) =>
+    ((await p.runner.query(`SELECT name FROM pg_prepared_statements WHERE statement = '${text.replace(/'/g, "''")}'`)) as { name: string }[]).map((r) => r.name);
+  /** Runs `text` with `values` beside another statement, so the two go as one pipeline. */
+  const pipelined = async (p: Probe, text: string, values: unknown[]) => {
+    await p.runner.startTransaction();
+    try {
+      const [rows] = await Promise.all([p.runner.query(text, values), p.runner.query(`SELECT 1`)]);
+      await p.runner.commitTransaction();
+      return rows as unknown[];
+    } finally {
+      if (p.runner.isTransactionActive) await p.runner.rollbackTransaction();
+    }
+  };
+
+  onRealPostgres("is prepared once on a connection and bound by name afterwards, each time with its own values", () =>
+    withProbe(async (p) => {
+      const text = `SELECT $1::int * 2 AS n ${marker()}`;
+      expect(await pipelined(p, text, [1])).toEqual([{ n: 2 }]);
+      const [name] = await preparedAs(p, text);
+      expect(name).toMatch(/^facet_\d+$/);
+      expect(await pipelined(p, text, [21])).toEqual([{ n: 42 }]);
+      expect(await pipelined(p, text, [5])).toEqual([{ n: 10 }]);
+      expect(await preparedAs(p, text)).toEqual([name]);
+    }));
+
+  onRealPostgres("whose Parse was skipped after an earlier error is parsed again on its next use", () =>
+    withProbe(async (p) => {
+      const text = `SELECT $1::int AS n ${marker()}`;
+      await p.runner.startTransaction();
+      const outcomes = await Promise.allSettled([p.runner.query(`SELECT 1 / 0`), p.runner.query(text, [7])]);
+      expect(outcomes.map(code)).toEqual(["22012", "25P02"]);
+      await p.runner.rollbackTransaction();
+      expect(await preparedAs(p, text)).toEqual([]);
+      expect(await pipelined(p, text, [8])).toEqual([{ n: 8 }]);
+      expect(await preparedAs(p, text)).toHaveLength(1);
+    }));
+
+  onRealPostgres("that failed when it ran is prepared under a new name next time, never colliding with the first", () =>
+    withProbe(async (p) => {
+      const text = `SELECT 10 / $1::int AS n ${marker()}`;
+      await expect(pipelined(p, text, [0])).rejects.toMatchObject({ driverError: { code: "22012" } });
+      expect(await pipelined(p, text, [5])).toEqual([{ n: 2 }]);
+      expect(await pipelined(p, text, [2])).toEqual([{ n: 5 }]);
+      // The first Parse succeeded before its statement failed: both names exist, the second is used.
+      expect(await preparedAs(p, text)).toHaveLength(2);
+    }));
+
+  onRealPostgres("is never prepared on a data source that has prepared statements off (DB_PREPARED_STATEMENTS=false)", async () => {
+    const off = createDataSource({ url: process.env.TEST_DATABASE_URL!, embedded: false, poolSize: 1, statementTimeoutMs: 5000, preparedStatements: false });
+    await off.initialize();
+    const runner = observedRunner(off, undefined);
+    try {
+      const text = `SELECT $1::int AS n ${marker()}`;
+      for (const n of [1, 2]) {
+        await runner.startTransaction();
+        const [rows] = await Promise.all([runner.query(text, [n]), runner.query(`SELECT 1`)]);
+        await runner.commitTransaction();
+        expect(rows).toEqual([{ n }]);
+      }
+      expect(await runner.query(`SELECT name FROM pg_prepared_statements WHERE statement = $1`, [text])).toEqual([]);
+    } finally {
+      await runner.release();
+      await off.destroy();
+    }
+  });
+
+  it("without parameters (its values written in its text) is never prepared", () =>
+    withProbe(async (p) => {
+      const text = `SELECT 3 AS n ${marker()}`;
+      await p.runner.startTransaction();
+      await Promise.all([p.runner.query(text), p.runner.query(text)]);
+      await p.runner.commitTransaction();
+      expect(await preparedAs(p, text)).toEqual([]);
     }));
 });

@@ -23,6 +23,11 @@ export interface DataSourceOptions {
   /** How long to wait for a connection (a new one, or a free one from the pool) before failing. */
   connectTimeoutMs?: number;
   applicationName?: string;
+  /**
+   * Whether a connection prepares its parameterized statements by name (default true; never on the
+   * embedded database). Off for a pooler in transaction mode that does not track them.
+   */
+  preparedStatements?: boolean;
   /** Sees every statement; tests use it to count SQL per request. */
   logger?: Logger;
 }
@@ -79,6 +84,9 @@ export function createDataSource(options: DataSourceOptions): DataSource {
       idle_in_transaction_session_timeout: 10_000,
       lock_timeout: 2000,
       keepAlive: true,
+      // Read by the pipeline (pipeline.ts), not by pg: the embedded database multiplexes its
+      // clients onto one session, where a statement prepared by name is not the client's own.
+      preparedStatements: !options.embedded && options.preparedStatements !== false,
     },
   });
 }

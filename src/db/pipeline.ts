@@ -30,6 +30,26 @@ interface PipelinedStatement {
 
 type Outcome = { ok: true; result: QueryResult } | { ok: false; error: Error };
 
+/**
+ * Statements a connection has prepared (named), by their text. A statement with parameters is
+ * the same text request after request (a loader's, a page's), so it is parsed and planned once
+ * per connection instead of once per round trip: PostgreSQL then binds and executes it, and
+ * after five runs may keep a generic plan (plan_cache_mode). About a third of the server's CPU
+ * for a tracking lookup went to parsing and planning.
+ *
+ * A name is recorded only once its statement has completed, so a Parse that failed, or that was
+ * skipped after an earlier error, is never bound by name. Each Parse takes a new name, so one
+ * whose statement failed later never collides with the next. A statement with no parameters
+ * (whose values are written into its text, like a scope) is never prepared, and a connection
+ * prepares at most MAX_PREPARED names: a flood of distinct statements is parsed as before.
+ */
+interface Prepared {
+  names: Map<string, string>;
+  issued: number;
+}
+const MAX_PREPARED = 256;
+const preparedOn = new WeakMap<object, Prepared>();
+
 /** What a submittable is given by pg's Client: its connection's message writers (pg 8's, not its typings' older ones). */
 interface ProtocolWriter {
   stream: { cork?: () => void; uncork?: () => void };
@@ -59,8 +79,15 @@ class Pipeline {
   private rowError: Error | null = null;
   private settled = false;
   private resolve!: (outcomes: Outcome[]) => void;
+  /** The names being prepared by this round trip, by statement index; recorded in `prepared` as each completes. */
+  private readonly naming: (string | undefined)[] = [];
+  private prepared: Prepared | undefined;
 
-  constructor(private readonly statements: readonly PipelinedStatement[]) {
+  /** `prepare`: whether statements may be prepared by name on the connection (not on the embedded database). */
+  constructor(
+    private readonly statements: readonly PipelinedStatement[],
+    private readonly prepare: boolean,
+  ) {
     this.done = new Promise((resolve) => (this.resolve = resolve));
   }
 
@@ -73,11 +100,21 @@ class Pipeline {
 
   submit(connection: ProtocolWriter): void {
     const stream = connection.stream;
+    if (this.prepare) {
+      this.prepared = preparedOn.get(connection);
+      if (!this.prepared) preparedOn.set(connection, (this.prepared = { names: new Map(), issued: 0 }));
+    }
+    const prepared = this.prepared;
     stream.cork?.();
     try {
-      for (const statement of this.statements) {
-        connection.parse({ text: statement.text, name: "", types: [] });
-        connection.bind({ portal: "", statement: "", values: [...statement.values], binary: false });
+      for (const [index, statement] of this.statements.entries()) {
+        const preparable = prepared !== undefined && statement.values.length > 0;
+        let name = (preparable && prepared.names.get(statement.text)) || "";
+        if (!name) {
+          if (preparable && prepared.issued < MAX_PREPARED) this.naming[index] = name = `facet_${++prepared.issued}`;
+          connection.parse({ text: statement.text, name, types: [] });
+        }
+        connection.bind({ portal: "", statement: name, values: [...statement.values], binary: false });
         connection.describe({ type: "P", name: "" });
         connection.execute({ portal: "", rows: 0 });
       }
@@ -101,6 +138,8 @@ class Pipeline {
   }
 
   handleCommandComplete(message: unknown): void {
+    const name = this.naming[this.outcomes.length];
+    if (name) this.prepared!.names.set(this.statements[this.outcomes.length].text, name);
     this.result.addCommandComplete(message);
     this.outcomes.push(this.rowError ? { ok: false, error: this.rowError } : { ok: true, result: this.result as unknown as QueryResult });
     this.rowError = null;
@@ -302,7 +341,10 @@ async function runPipeline(runner: QueryRunner, statements: readonly Waiting[]):
   let outcomes: Outcome[];
   try {
     for (const s of statements) logger.logQuery(s.sql, s.parameters, runner);
-    const pipeline = new Pipeline(ready.map((r) => ({ text: r.waiting.sql, values: r.values })));
+    const pipeline = new Pipeline(
+      ready.map((r) => ({ text: r.waiting.sql, values: r.values })),
+      (runner.connection.options.extra as { preparedStatements?: boolean } | undefined)?.preparedStatements === true,
+    );
     client.query(pipeline as unknown as Submittable);
     outcomes = await pipeline.done;
   } catch (error) {
