@@ -265,6 +265,23 @@ describe("a statement with parameters", () => {
       expect(await preparedAs(p, text)).toEqual([name]);
     }));
 
+  onRealPostgres("sent alone, as a transaction's writes are, is prepared too and answers as TypeORM would", () =>
+    withProbe(async (p) => {
+      const insert = `INSERT INTO pipeline_probe (n) VALUES ($1) ${marker()}`;
+      const update = `UPDATE pipeline_probe SET n = n + $1 ${marker()}`;
+      await p.runner.startTransaction();
+      await p.runner.query(`CREATE TEMP TABLE pipeline_probe (n int) ON COMMIT DROP`);
+      const before = await p.roundTrips();
+      for (const n of [1, 2]) expect(await p.runner.query(insert, [n])).toEqual([]);
+      // An UPDATE's raw result is its rows and the number it touched.
+      expect(await p.runner.query(update, [10])).toEqual([[], 2]);
+      expect(await p.runner.query(`SELECT n FROM pipeline_probe WHERE n > $1 ORDER BY n`, [0], true)).toMatchObject({ records: [{ n: 11 }, { n: 12 }] });
+      expect(await p.roundTrips()).toBe(before + 4);
+      expect(await preparedAs(p, insert)).toHaveLength(1);
+      expect(await preparedAs(p, update)).toHaveLength(1);
+      await p.runner.commitTransaction();
+    }));
+
   onRealPostgres("whose Parse was skipped after an earlier error is parsed again on its next use", () =>
     withProbe(async (p) => {
       const text = `SELECT $1::int AS n ${marker()}`;

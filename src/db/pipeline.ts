@@ -224,10 +224,15 @@ export function pipelined(runner: QueryRunner): QueryRunner {
   // on this runner, since what follows would run outside the transaction or the scope it expects.
   let broken: unknown;
 
+  const prepares = preparesStatements(runner);
   const send = (statements: Waiting[]): Promise<void> => {
     const observation = data().observation;
     if (observation) observation.roundTrips++;
-    if (statements.length > 1) return runPipeline(runner, statements);
+    // A statement with parameters goes as a pipeline of one when statements are prepared, so that
+    // a transaction's writes are prepared too.
+    if (statements.length > 1 || (prepares && single(statements[0].sql) && (statements[0].parameters?.length ?? 0) > 0)) {
+      return runPipeline(runner, statements);
+    }
     const [s] = statements;
     return query(s.sql, s.parameters, s.structured).then(s.resolve, s.reject);
   };
@@ -308,6 +313,10 @@ export function pipelined(runner: QueryRunner): QueryRunner {
   return runner;
 }
 
+/** Whether the data source prepares statements by name (see Prepared; set in data-source.ts). */
+const preparesStatements = (runner: QueryRunner): boolean =>
+  (runner.connection.options.extra as { preparedStatements?: boolean } | undefined)?.preparedStatements === true;
+
 /**
  * Runs `statements` on the runner's connection in one round trip and settles each as TypeORM's
  * PostgresQueryRunner#query would have: the same result shape, the same logging (so every
@@ -341,10 +350,7 @@ async function runPipeline(runner: QueryRunner, statements: readonly Waiting[]):
   let outcomes: Outcome[];
   try {
     for (const s of statements) logger.logQuery(s.sql, s.parameters, runner);
-    const pipeline = new Pipeline(
-      ready.map((r) => ({ text: r.waiting.sql, values: r.values })),
-      (runner.connection.options.extra as { preparedStatements?: boolean } | undefined)?.preparedStatements === true,
-    );
+    const pipeline = new Pipeline(ready.map((r) => ({ text: r.waiting.sql, values: r.values })), preparesStatements(runner));
     client.query(pipeline as unknown as Submittable);
     outcomes = await pipeline.done;
   } catch (error) {
