@@ -1,4 +1,4 @@
-import type { LoaderFactory } from "../../graphql/context";
+import type { LoaderFactory, ScopedLoaderFactory } from "../../graphql/context";
 import { batchLoader, groupLoader, keyedRows, rowLoader } from "../../graphql/loaders";
 import { rowsOf } from "../../db/rows";
 import { SQL_TODAY_UTC } from "../../db/sql";
@@ -41,15 +41,8 @@ export const supplyByVariant: LoaderFactory<string, Supply> = (ctx) => {
   });
 };
 
-/** Keyed by `${distributorId}:${variantId}`; callers decide whose prices may be asked for. */
-export const priceByDistributorVariant: LoaderFactory<string, VariantPrice | null> = (ctx) => {
-  const prices = keyedRows(ctx, VariantPrice, null, { from: "variant_prices", key: "variant_id", where: "distributor_id = ANY($2)" });
-  return rowLoader(
-    (keys) => {
-      const distributorIds = [...new Set(keys.map((k) => k.split(":")[0]))];
-      const variantIds = [...new Set(keys.map((k) => k.split(":")[1]))];
-      return prices(variantIds, distributorIds);
-    },
-    (pr) => `${pr.distributorId}:${pr.variantId}`,
-  );
+/** A distributor's price list (the scope), keyed by variant id; callers decide whose prices may be asked for. */
+export const priceInList: ScopedLoaderFactory<string, VariantPrice | null> = (ctx, distributorId) => {
+  const prices = keyedRows(ctx, VariantPrice, null, { from: "variant_prices", key: "variant_id", where: "distributor_id = $2" });
+  return rowLoader((variantIds) => prices(variantIds, distributorId), (pr) => pr.variantId);
 };

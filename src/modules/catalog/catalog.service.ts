@@ -1,6 +1,6 @@
 import { Brackets } from "typeorm";
 import { paginate, type ConnectionArgs, type ConnectionResult, type Ordering } from "../../graphql/connection";
-import { isStaff, loader, type RequestContext } from "../../graphql/context";
+import { isStaff, loader, scopedLoader, type RequestContext } from "../../graphql/context";
 import { BadUserInputError } from "../../graphql/errors";
 import { money, type Money } from "../../graphql/money";
 import { idOfType } from "../../graphql/node";
@@ -26,7 +26,7 @@ import type {
   UpsertVariantPayload,
 } from "./catalog.inputs";
 import {
-  priceByDistributorVariant,
+  priceInList,
   productById,
   supplyByVariant,
   variantById,
@@ -185,7 +185,7 @@ async function prepareVariants(ctx: RequestContext, product: Product, variants: 
   const [forAvailability, supplies, prices] = await Promise.all([
     loader(ctx, productById, PRODUCT_FOR_AVAILABILITY).load(product.id),
     ahead.availability ? loader(ctx, supplyByVariant).loadMany(ids) : null,
-    distributorId ? loader(ctx, priceByDistributorVariant).loadMany(ids.map((id) => `${distributorId}:${id}`)) : null,
+    distributorId ? scopedLoader(ctx, priceInList, distributorId).loadMany(ids) : null,
   ]);
   // A failed load is left to the field's own path, which reports it.
   if (!forAvailability) return;
@@ -306,7 +306,7 @@ export function variantPrice(ctx: RequestContext, variant: Variant, distributorG
   if (!distributorId) return null;
   const prepared = preparedOf(ctx, variant)?.price;
   if (prepared?.distributorId === distributorId) return priceOf(prepared.row);
-  return loader(ctx, priceByDistributorVariant).load(`${distributorId}:${variant.id}`).then(priceOf);
+  return scopedLoader(ctx, priceInList, distributorId).load(variant.id).then(priceOf);
 }
 
 export async function leadTimeQuote(ctx: RequestContext, variantGlobalId: string, quantity: number): Promise<LeadTimeQuote> {
