@@ -118,6 +118,26 @@ describe("statements ready together", () => {
       expect(await p.runner.query(`SELECT now() = statement_timestamp() AS fresh`)).toEqual([{ fresh: false }]);
     }));
 
+  it("send an array parameter that PostgreSQL reads as the array given, whatever its elements", () =>
+    withProbe(async (p) => {
+      const arrays: unknown[][] = [
+        ["6f1c1f0e-2a6b-4c1e-9f3e-0a1b2c3d4e5f", "00000000-0000-4000-8000-000000000000"],
+        ["a,b", "c"],
+        ["NULL", "null", "Null"],
+        ["", "x"],
+        ["a b", " c"],
+        ['x"y', "back\\slash", "{brace}"],
+        ["a", null],
+        ["+1.5e-3", "a@b.c", "k:v_w"],
+        [],
+      ];
+      await p.runner.startTransaction();
+      const answers = (await Promise.all(arrays.map((a) => p.runner.query(`SELECT $1::text[] AS a`, [a])))) as { a: unknown[] }[][];
+      expect(await p.roundTrips()).toBe(1);
+      await p.runner.commitTransaction();
+      expect(answers.map(([row]) => row.a)).toEqual(arrays);
+    }));
+
   it("go one by one outside a transaction, where each would commit on its own", () =>
     withProbe(async (p) => {
       const [a, b] = await Promise.all([p.runner.query(`SELECT 1 AS n`), p.runner.query(`SELECT 2 AS n`)]);

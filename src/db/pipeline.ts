@@ -24,7 +24,7 @@ import type { RequestObservation } from "../observability/observation";
 
 interface PipelinedStatement {
   text: string;
-  /** As pg sends them: already through its prepareValue. */
+  /** As pg sends them: already through parameterOf. */
   values: readonly unknown[];
 }
 
@@ -313,6 +313,19 @@ export function pipelined(runner: QueryRunner): QueryRunner {
   return runner;
 }
 
+/** An array element PostgreSQL reads unquoted as itself: letters, digits and `_.:@+-` only, and not NULL. */
+const QUOTED = /[^0-9A-Za-z_.:@+-]/;
+const bare = (e: unknown): boolean => typeof e === "string" && e.length > 0 && !QUOTED.test(e) && !(e.length === 4 && /^null$/i.test(e));
+
+/**
+ * A parameter as pg's prepareValue makes it, except an array of strings that need no quoting (a
+ * loader's ids): PostgreSQL reads `{a,b}` as it reads pg's `{"a","b"}`, and one join costs a
+ * fraction of quoting and appending each element (a catalog page sends arrays of hundreds).
+ */
+function parameterOf(value: unknown): unknown {
+  return Array.isArray(value) && value.length > 0 && value.every(bare) ? `{${value.join(",")}}` : prepareValue(value);
+}
+
 /** Whether the data source prepares statements by name (see Prepared; set in data-source.ts). */
 const preparesStatements = (runner: QueryRunner): boolean =>
   (runner.connection.options.extra as { preparedStatements?: boolean } | undefined)?.preparedStatements === true;
@@ -339,7 +352,7 @@ async function runPipeline(runner: QueryRunner, statements: readonly Waiting[]):
   const ready: { waiting: Waiting; values: unknown[] }[] = [];
   for (const s of statements) {
     try {
-      ready.push({ waiting: s, values: (s.parameters ?? []).map((value) => prepareValue(value)) });
+      ready.push({ waiting: s, values: (s.parameters ?? []).map(parameterOf) });
     } catch (error) {
       logger.logQueryError(error as Error, s.sql, s.parameters, runner);
       s.reject(new QueryFailedError(s.sql, s.parameters, error as Error));
