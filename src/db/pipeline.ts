@@ -231,7 +231,7 @@ export function pipelined(runner: QueryRunner): QueryRunner {
     // A statement with parameters goes as a pipeline of one when statements are prepared, so that
     // a transaction's writes are prepared too.
     if (statements.length > 1 || (prepares && single(statements[0].sql) && (statements[0].parameters?.length ?? 0) > 0)) {
-      return runPipeline(runner, statements);
+      return runPipeline(runner, statements, prepares);
     }
     const [s] = statements;
     return query(s.sql, s.parameters, s.structured).then(s.resolve, s.reject);
@@ -333,9 +333,10 @@ const preparesStatements = (runner: QueryRunner): boolean =>
 /**
  * Runs `statements` on the runner's connection in one round trip and settles each as TypeORM's
  * PostgresQueryRunner#query would have: the same result shape, the same logging (so every
- * statement is still counted), a QueryFailedError around PostgreSQL's error.
+ * statement is still counted), a QueryFailedError around PostgreSQL's error. `prepares`: whether
+ * they may be prepared by name (see Prepared), as the runner's pipeline worked out once.
  */
-async function runPipeline(runner: QueryRunner, statements: readonly Waiting[]): Promise<void> {
+async function runPipeline(runner: QueryRunner, statements: readonly Waiting[], prepares: boolean): Promise<void> {
   const logger = runner.connection.logger;
   let client: PoolClient;
   try {
@@ -363,7 +364,7 @@ async function runPipeline(runner: QueryRunner, statements: readonly Waiting[]):
   let outcomes: Outcome[];
   try {
     for (const s of statements) logger.logQuery(s.sql, s.parameters, runner);
-    const pipeline = new Pipeline(ready.map((r) => ({ text: r.waiting.sql, values: r.values })), preparesStatements(runner));
+    const pipeline = new Pipeline(ready.map((r) => ({ text: r.waiting.sql, values: r.values })), prepares);
     client.query(pipeline as unknown as Submittable);
     outcomes = await pipeline.done;
   } catch (error) {
