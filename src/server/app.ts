@@ -71,6 +71,10 @@ export async function createServer(config: Config, dataSource: DataSource, optio
   await apollo.start();
 
   app.disable("x-powered-by");
+  // Express hashes every response body for an ETag: SHA-1 over every byte of a page. Only a
+  // conditional GET could use it, and Facet's clients POST their queries; the hash would cost
+  // CPU on every request for a header nobody reads.
+  app.disable("etag");
   app.use((req, res, next) => {
     const incoming = req.headers["x-request-id"];
     req.requestId = typeof incoming === "string" && REQUEST_ID.test(incoming) ? incoming : randomUUID();
