@@ -31,6 +31,18 @@ function measured<K, R>(batch: (keys: readonly K[]) => Promise<R>): (keys: reado
   };
 }
 
+/**
+ * What `read` gives for the keys, read in batches of at most MAX_BATCH_SIZE keys (asked at once,
+ * so they share a round trip) and merged: for a caller holding a whole list, as a loader would
+ * split it.
+ */
+export async function readInBatches<V>(keys: readonly string[], read: (keys: readonly string[]) => Promise<Map<string, V>>): Promise<Map<string, V>> {
+  if (keys.length <= MAX_BATCH_SIZE) return read(keys);
+  const parts: Promise<Map<string, V>>[] = [];
+  for (let i = 0; i < keys.length; i += MAX_BATCH_SIZE) parts.push(read(keys.slice(i, i + MAX_BATCH_SIZE)));
+  return new Map((await Promise.all(parts)).flatMap((part) => [...part]));
+}
+
 /** A loader whose batch function answers every key itself, in the keys' order. */
 export function batchLoader<K, V>(load: (keys: readonly K[]) => Promise<V[]>): DataLoader<K, V> {
   return new DataLoader<K, V>(measured(load), { maxBatchSize: MAX_BATCH_SIZE });

@@ -1,4 +1,4 @@
-import type { LoaderFactory, ScopedLoaderFactory } from "../../graphql/context";
+import type { LoaderFactory, RequestContext, ScopedLoaderFactory } from "../../graphql/context";
 import { batchLoader, groupLoader, keyedRows, rowLoader } from "../../graphql/loaders";
 import { rowsOf } from "../../db/rows";
 import { SQL_TODAY_UTC } from "../../db/sql";
@@ -23,8 +23,11 @@ export interface Supply {
   batches: ProductionBatch[];
 }
 
-/** Both statements of a batch are asked at once, so they share a round trip (see db/pipeline.ts). */
-export const supplyByVariant: LoaderFactory<string, Supply> = (ctx) => {
+/**
+ * The supply of each of the variants, in two statements asked at once (they share a round trip,
+ * see db/pipeline.ts): what supplyByVariant loads, for a caller that has the whole list at hand.
+ */
+export function supplyReader(ctx: RequestContext): (ids: readonly string[]) => Promise<Map<string, Supply>> {
   const levels = keyedRows(ctx, StockLevel, null, { from: "stock_levels", key: "variant_id" });
   const scheduled = keyedRows(ctx, ProductionBatch, null, {
     from: "production_batches",
@@ -32,17 +35,34 @@ export const supplyByVariant: LoaderFactory<string, Supply> = (ctx) => {
     where: `status = $2 AND ready_date >= ${SQL_TODAY_UTC}`,
     orderBy: "ready_date, id",
   });
-  return batchLoader(async (ids) => {
+  return async (ids) => {
     const [stock, batches] = await Promise.all([levels(ids), scheduled(ids, BatchStatus.SCHEDULED)]);
     const supply = new Map<string, Supply>(ids.map((id) => [id, { stock: null, batches: [] }]));
     for (const level of stock) supply.get(level.variantId)!.stock = level;
     for (const batch of batches) supply.get(batch.variantId)!.batches.push(batch);
+    return supply;
+  };
+}
+
+export const supplyByVariant: LoaderFactory<string, Supply> = (ctx) => {
+  const read = supplyReader(ctx);
+  return batchLoader(async (ids) => {
+    const supply = await read(ids);
     return ids.map((id) => supply.get(id)!);
   });
 };
 
+/** The variants' prices in one distributor's list, by variant id (none there: absent). */
+export function priceReader(ctx: RequestContext, distributorId: string): (variantIds: readonly string[]) => Promise<Map<string, VariantPrice>> {
+  const prices = keyedRows(ctx, VariantPrice, null, { from: "variant_prices", key: "variant_id", where: "distributor_id = $2" });
+  return async (variantIds) => new Map((await prices(variantIds, distributorId)).map((price) => [price.variantId, price]));
+}
+
 /** A distributor's price list (the scope), keyed by variant id; callers decide whose prices may be asked for. */
 export const priceInList: ScopedLoaderFactory<string, VariantPrice | null> = (ctx, distributorId) => {
-  const prices = keyedRows(ctx, VariantPrice, null, { from: "variant_prices", key: "variant_id", where: "distributor_id = $2" });
-  return rowLoader((variantIds) => prices(variantIds, distributorId), (pr) => pr.variantId);
+  const read = priceReader(ctx, distributorId);
+  return batchLoader(async (variantIds) => {
+    const prices = await read(variantIds);
+    return variantIds.map((id) => prices.get(id) ?? null);
+  });
 };

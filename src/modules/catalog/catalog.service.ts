@@ -1,6 +1,7 @@
 import { Brackets } from "typeorm";
 import { paginate, type ConnectionArgs, type ConnectionResult, type Ordering } from "../../graphql/connection";
-import { isStaff, loader, scopedLoader, type RequestContext } from "../../graphql/context";
+import { isStaff, loader, scopedLoader, type LoaderFactory, type RequestContext } from "../../graphql/context";
+import { batchLoader, readInBatches } from "../../graphql/loaders";
 import { BadUserInputError } from "../../graphql/errors";
 import { money, type Money } from "../../graphql/money";
 import { idOfType } from "../../graphql/node";
@@ -27,8 +28,10 @@ import type {
 } from "./catalog.inputs";
 import {
   priceInList,
+  priceReader,
   productById,
   supplyByVariant,
+  supplyReader,
   variantById,
   variantsByProduct,
   type Supply,
@@ -157,14 +160,13 @@ export interface VariantFieldsAhead {
 
 /**
  * The style's variants. With `ahead`, their supply (for availability) and their prices in the
- * caller's own list are loaded with them, for every product of the page in the same batches, and
- * kept for the request: the variants' `availability` and `price` then answer at once
- * (variantAvailability, variantPrice), instead of each of a page's hundreds waiting on a loader of
- * its own.
+ * caller's own list are loaded with them and kept for the request, for every product of the page
+ * at once: the variants' `availability` and `price` then answer at once (variantAvailability,
+ * variantPrice), instead of each of a page's hundreds waiting on a loader of its own.
  */
 export async function variantsOf(ctx: RequestContext, product: Product, projection: Projection | null = null, ahead?: VariantFieldsAhead): Promise<Variant[]> {
   const variants = await loader(ctx, variantsByProduct, projection).load(product.id);
-  if (ahead && (ahead.availability || ahead.price) && variants.length > 0) await prepareVariants(ctx, product, variants, ahead);
+  if (ahead && (ahead.availability || ahead.price) && variants.length > 0) await loader(ctx, variantPreparation).load({ product, variants, ...ahead });
   return variants;
 }
 
@@ -178,28 +180,44 @@ interface PreparedVariant {
 const preparedByRequest = new WeakMap<RequestContext, WeakMap<Variant, PreparedVariant>>();
 const preparedOf = (ctx: RequestContext, variant: Variant) => preparedByRequest.get(ctx)?.get(variant);
 
-async function prepareVariants(ctx: RequestContext, product: Product, variants: Variant[], ahead: VariantFieldsAhead): Promise<void> {
+/**
+ * Prepares the variants of every product asked for in the same tick (a page's, and the products'
+ * own availability with it): one statement for the products' availability facts, and the supply
+ * and prices of all their variants, each read once for the whole page rather than as a loader key
+ * per variant.
+ */
+const variantPreparation: LoaderFactory<{ product: Product; variants: Variant[] } & VariantFieldsAhead, void> = (ctx) => {
+  const readSupply = supplyReader(ctx);
   // The list a price asked for without a distributor comes from (none for staff).
-  const distributorId = ahead.price ? priceListOf(ctx, undefined) : null;
-  const ids = variants.map((v) => v.id);
-  const [forAvailability, supplies, prices] = await Promise.all([
-    loader(ctx, productById, PRODUCT_FOR_AVAILABILITY).load(product.id),
-    ahead.availability ? loader(ctx, supplyByVariant).loadMany(ids) : null,
-    distributorId ? scopedLoader(ctx, priceInList, distributorId).loadMany(ids) : null,
-  ]);
-  // A failed load is left to the field's own path, which reports it.
-  if (!forAvailability) return;
-  let prepared = preparedByRequest.get(ctx);
-  if (!prepared) preparedByRequest.set(ctx, (prepared = new WeakMap()));
-  variants.forEach((variant, i) => {
-    const entry: PreparedVariant = { product: forAvailability };
-    const supply = supplies?.[i];
-    if (supply && !(supply instanceof Error)) entry.supply = supply;
-    const row = prices?.[i];
-    if (distributorId && row !== undefined && !(row instanceof Error)) entry.price = { distributorId, row };
-    prepared.set(variant, entry);
+  const distributorId = priceListOf(ctx, undefined);
+  const readPrices = distributorId ? priceReader(ctx, distributorId) : null;
+  return batchLoader(async (pages) => {
+    const idsFor = (wanted: (page: (typeof pages)[number]) => boolean) => [...new Set(pages.filter(wanted).flatMap((page) => page.variants.map((v) => v.id)))];
+    const supplyIds = idsFor((page) => page.availability);
+    const priceIds = readPrices ? idsFor((page) => page.price) : [];
+    // What fails to load is left unprepared: the fields' own paths ask again and report it.
+    const [products, supplies, prices] = await Promise.all([
+      loader(ctx, productById, PRODUCT_FOR_AVAILABILITY).loadMany(pages.map((page) => page.product.id)),
+      supplyIds.length > 0 ? readInBatches(supplyIds, readSupply).catch(() => undefined) : undefined,
+      priceIds.length > 0 ? readInBatches(priceIds, readPrices!).catch(() => undefined) : undefined,
+    ]);
+    let prepared = preparedByRequest.get(ctx);
+    if (!prepared) preparedByRequest.set(ctx, (prepared = new WeakMap()));
+    pages.forEach((page, i) => {
+      const product = products[i];
+      if (!product || product instanceof Error) return;
+      for (const variant of page.variants) {
+        // A variant prepared before for another field keeps what was read for it then.
+        const entry: PreparedVariant = prepared.get(variant) ?? { product };
+        const supply = page.availability ? supplies?.get(variant.id) : undefined;
+        if (supply) entry.supply = supply;
+        if (page.price && distributorId && prices) entry.price = { distributorId, row: prices.get(variant.id) ?? null };
+        prepared.set(variant, entry);
+      }
+    });
+    return pages.map(() => undefined);
   });
-}
+};
 
 /** What availability reads of a variant's product. */
 export const PRODUCT_FOR_AVAILABILITY = projectionFrom(["id", "discontinued", "standardLeadTimeDays"]);
@@ -276,7 +294,8 @@ function availabilityFrom(variant: Variant, product: Product, { stock, batches }
 
 /** A product's availability: its variants' units added up, and the best of their statuses. */
 export async function productAvailability(ctx: RequestContext, product: Product): Promise<Availability> {
-  const parts = await Promise.all((await variantsOf(ctx, product)).map((v) => variantAvailability(ctx, v)));
+  // Its variants' supply is read with the page's (see variantPreparation).
+  const parts = await Promise.all((await variantsOf(ctx, product, null, { availability: true, price: false })).map((v) => variantAvailability(ctx, v)));
   const rank = parts.length === 0 ? (product.discontinued ? 3 : 2) : Math.min(...parts.map((p) => AVAILABILITY_RANK.indexOf(p.status)));
   return {
     onHand: parts.reduce((n, p) => n + p.onHand, 0),
