@@ -20,7 +20,7 @@ import {
   UpsertVariantPayload,
 } from "./catalog.inputs";
 import * as catalog from "./catalog.service";
-import { Availability, CustomizationOptions, HsCode, LeadTimeQuote, PlatingSpec, ProductConnection, ProductImage, Provenance, RingSize, Stone } from "./catalog.types";
+import { Availability, CustomizationOptions, HsCode, LeadTimeQuote, PlatingSpec, ProductConnection, ProductImage, Provenance, Stone } from "./catalog.types";
 import { karat } from "./jewelry";
 import { Product } from "./product.entity";
 import { Variant } from "./variant.entity";
@@ -162,11 +162,6 @@ export class VariantResolver {
   @FieldResolver(() => Product, { description: "The style this is a variant of." })
   product(@Ctx() ctx: RequestContext, @Root() variant: Variant): Promise<Product> {
     return catalog.productOf(ctx, variant);
-  }
-
-  @FieldResolver(() => RingSize, { nullable: true, description: "Ring size; null when not a ring." })
-  ringSize(@Root() variant: Variant): RingSize | null {
-    return catalog.ringSizeOf(variant);
   }
 
   @FieldResolver(() => Money, {

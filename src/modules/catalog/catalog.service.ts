@@ -36,7 +36,7 @@ import {
   variantsByProduct,
   type Supply,
 } from "./catalog.loaders";
-import type { Availability, CustomizationOptions, HsCode, LeadTimeQuote, PlatingSpec, Provenance, RingSize, Stone } from "./catalog.types";
+import type { Availability, CustomizationOptions, HsCode, LeadTimeQuote, PlatingSpec, Provenance, Stone } from "./catalog.types";
 import {
   ALLOWED_FINENESS,
   containsNaturalDiamond,
@@ -252,14 +252,6 @@ export function provenanceOf(p: Product): Provenance {
     containsNaturalDiamonds: natural,
     systemOfWarrantiesStatement: natural ? WDC_SOW_STATEMENT : null,
   };
-}
-
-export function ringSizeOf(v: Variant): RingSize | null {
-  if (v.ringSizeMm === null) return null;
-  const mm = Number(v.ringSizeMm);
-  // US/Canada: circumference ≈ 36.5 + 2.55 × size (DOMAIN.md §5.1), to the nearest quarter.
-  const us = Math.max(0, Math.round(((mm - 36.5) / 2.55) * 4) / 4);
-  return { innerCircumferenceMm: v.ringSizeMm, iso: String(Math.round(mm)), us: String(us) };
 }
 
 function statusOf(discontinued: boolean, available: number, threshold: number): AvailabilityStatus {

@@ -121,18 +121,6 @@ export class HsCode {
   formatted: string;
 }
 
-@ObjectType({ description: "A ring size, stored as inner circumference." })
-export class RingSize {
-  @Field(() => DecimalScalar, { description: "Inner circumference in millimetres (ISO 8653)." })
-  innerCircumferenceMm: string;
-
-  @Field(() => String, { description: "ISO 8653 / EU size: the circumference in whole millimetres." })
-  iso: string;
-
-  @Field(() => String, { description: "Nearest US/Canada size, in quarter sizes (approximate)." })
-  us: string;
-}
-
 @ObjectType({ description: "A scheduled production batch that will add to stock." })
 export class IncomingBatch {
   @Field(() => Int, { description: "Units the batch will produce." })

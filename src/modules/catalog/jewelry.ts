@@ -111,3 +111,12 @@ export function containsNaturalDiamond(stones: readonly StoneSpec[]): boolean {
 // The updated WDC System of Warranties statement, required on B2B invoices for natural diamonds.
 export const WDC_SOW_STATEMENT =
   "The diamonds herein invoiced have been purchased from legitimate sources not involved in funding conflict, in compliance with United Nations Resolutions and corresponding national laws. The seller hereby guarantees that these diamonds are conflict free and confirms adherence to the WDC SoW Guidelines.";
+
+/**
+ * A ring's ISO 8653 / EU size (the inner circumference in whole millimetres) and its nearest
+ * US/Canada size: circumference ≈ 36.5 + 2.55 × size (DOMAIN.md §5.1), to the nearest quarter.
+ */
+export function ringSizeFromCircumference(mm: number): { iso: string; us: string } {
+  const us = Math.max(0, Math.round(((mm - 36.5) / 2.55) * 4) / 4);
+  return { iso: String(Math.round(mm)), us: String(us) };
+}

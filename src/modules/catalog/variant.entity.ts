@@ -2,6 +2,19 @@ import { Field, Int, ObjectType } from "type-graphql";
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from "typeorm";
 import { Node } from "../../graphql/node";
 import { DateTimeScalar, DecimalScalar } from "../../graphql/scalars";
+import { ringSizeFromCircumference } from "./jewelry";
+
+@ObjectType({ description: "A ring size, stored as inner circumference." })
+export class RingSize {
+  @Field(() => DecimalScalar, { description: "Inner circumference in millimetres (ISO 8653)." })
+  innerCircumferenceMm: string;
+
+  @Field(() => String, { description: "ISO 8653 / EU size: the circumference in whole millimetres." })
+  iso: string;
+
+  @Field(() => String, { description: "Nearest US/Canada size, in quarter sizes (approximate)." })
+  us: string;
+}
 
 @ObjectType({ implements: Node, description: "A product in one size or length: the unit that is stocked, priced and ordered." })
 @Entity("variants")
@@ -22,6 +35,12 @@ export class Variant extends Node {
 
   @Column({ type: "numeric", precision: 4, scale: 1, nullable: true })
   ringSizeMm: string | null;
+
+  // A getter, read by the executor itself: no resolver call for each variant of a page.
+  @Field(() => RingSize, { nullable: true, description: "Ring size; null when not a ring." })
+  get ringSize(): RingSize | null {
+    return this.ringSizeMm === null ? null : { innerCircumferenceMm: this.ringSizeMm, ...ringSizeFromCircumference(Number(this.ringSizeMm)) };
+  }
 
   @Field(() => Int, { nullable: true, description: "Chain or necklace length in millimetres; null when not a chain." })
   @Column({ type: "integer", nullable: true })
