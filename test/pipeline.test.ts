@@ -1,5 +1,6 @@
 import type { QueryRunner } from "typeorm";
 import { createDataSource } from "../src/db/data-source";
+import type { RunnerData, ScopeStatement } from "../src/db/pipeline";
 import { observedRunner } from "../src/db/request-scope";
 import { newObservation, type RequestObservation } from "../src/observability/observation";
 import { onRealPostgres, startFacet, type TestFacet } from "./support/harness";
@@ -184,7 +185,7 @@ describe("a transaction whose opening failed", () => {
   it("runs nothing more but its ROLLBACK, which leaves the connection clean", () =>
     withProbe(async (p) => {
       const client = (await p.runner.connect()) as { query(sql: string): Promise<{ rows: unknown[] }> };
-      (p.runner.data as { scope?: string[] }).scope = [`SELECT set_config('role', 'no_such_role_here', true)`];
+      (p.runner.data as RunnerData).scope = [{ sql: `SELECT set_config('role', $1, true)`, parameters: ["no_such_role_here"] }];
       await p.runner.startTransaction();
       const first = await Promise.allSettled([p.runner.query(`SELECT 1 AS n`)]);
       expect(first[0].status).toBe("rejected");
@@ -197,25 +198,25 @@ describe("a transaction whose opening failed", () => {
 });
 
 describe("a runner with a scope", () => {
-  const scope = [`SELECT set_config('app.pipeline_test', 'scoped', true)`];
+  const scope: ScopeStatement[] = [{ sql: `SELECT set_config('app.pipeline_test', $1, true)`, parameters: ["scoped"] }];
   const seen = (p: Probe) => p.runner.query(`SELECT current_setting('app.pipeline_test', true) AS value`);
 
   it("sends it ahead of every round trip outside a transaction, where it lasts for that round trip alone", () =>
     withProbe(async (p) => {
-      (p.runner.data as { scope?: string[] }).scope = scope;
+      (p.runner.data as RunnerData).scope = scope;
       const [a, b] = await Promise.all([seen(p), p.runner.query(`SELECT 2 AS n`)]);
       expect([a, b]).toEqual([[{ value: "scoped" }], [{ n: 2 }]]);
       expect(await p.roundTrips()).toBe(1);
       expect(await seen(p)).toEqual([{ value: "scoped" }]);
       expect(await p.roundTrips()).toBe(2);
       // Nothing stays on the connection after the round trip.
-      (p.runner.data as { scope?: string[] }).scope = undefined;
+      (p.runner.data as RunnerData).scope = undefined;
       expect(await seen(p)).toEqual([{ value: "" }]);
     }));
 
   it("sends it right after START TRANSACTION, with the transaction's first statement, once", () =>
     withProbe(async (p) => {
-      (p.runner.data as { scope?: string[] }).scope = scope;
+      (p.runner.data as RunnerData).scope = scope;
       await p.runner.startTransaction();
       expect(await seen(p)).toEqual([{ value: "scoped" }]);
       expect(await p.roundTrips()).toBe(1);
@@ -225,7 +226,7 @@ describe("a runner with a scope", () => {
       expect(await p.roundTrips()).toBe(3);
       await p.runner.commitTransaction();
       // Transaction-local: gone with the transaction.
-      (p.runner.data as { scope?: string[] }).scope = undefined;
+      (p.runner.data as RunnerData).scope = undefined;
       expect(await seen(p)).toEqual([{ value: "" }]);
     }));
 
@@ -233,7 +234,7 @@ describe("a runner with a scope", () => {
     const pool = (facet.dataSource.driver as unknown as { master: { totalCount: number; idleCount: number } }).master;
     const inUse = () => pool.totalCount - pool.idleCount;
     const p = await probe();
-    (p.runner.data as { scope?: string[] }).scope = scope;
+    (p.runner.data as RunnerData).scope = scope;
     await p.runner.release();
     const before = inUse();
     const outcomes = await Promise.allSettled([seen(p), seen(p)]);
@@ -242,13 +243,38 @@ describe("a runner with a scope", () => {
     expect(await p.roundTrips()).toBe(0);
   });
 
+  onRealPostgres("with its values as parameters: prepared once on the connection, each round trip bound with the scope of its time", () =>
+    withProbe(async (p) => {
+      const text = `SELECT set_config('app.pipeline_test', $1, true) /* scope ${Math.random().toString(36).slice(2)} */`;
+      const preparedAs = async () =>
+        ((await p.runner.query(`SELECT name FROM pg_prepared_statements WHERE statement = '${text.replace(/'/g, "''")}'`)) as { name: string }[]).map((r) => r.name);
+      const answers = [];
+      for (const value of ["first", "second", "it's third"]) {
+        (p.runner.data as RunnerData).scope = [{ sql: text, parameters: [value] }];
+        answers.push(await seen(p));
+      }
+      expect(answers).toEqual([[{ value: "first" }], [{ value: "second" }], [{ value: "it's third" }]]);
+      (p.runner.data as RunnerData).scope = undefined;
+      expect(await preparedAs()).toHaveLength(1);
+    }));
+
+  it("puts it, its values written in as literals, ahead of a text of several statements", () =>
+    withProbe(async (p) => {
+      (p.runner.data as RunnerData).scope = [{ sql: `SELECT set_config('app.pipeline_test', $1, true), set_config('app.pipeline_other', $2, true)`, parameters: ["it's", "$1"] }];
+      // Divides by zero unless both were set as given.
+      const check = `SELECT 1 / (CASE WHEN current_setting('app.pipeline_test', true) = 'it''s' AND current_setting('app.pipeline_other', true) = '$1' THEN 1 ELSE 0 END)`;
+      await p.runner.query(`SELECT 1; ${check}`);
+      (p.runner.data as RunnerData).scope = [{ sql: `SELECT set_config('app.pipeline_test', $1, true), set_config('app.pipeline_other', $2, true)`, parameters: ["its", "$1"] }];
+      await expect(p.runner.query(`SELECT 1; ${check}`)).rejects.toMatchObject({ driverError: { code: "22012" } });
+    }));
+
   it("puts it ahead of a text of several statements too", () =>
     withProbe(async (p) => {
-      (p.runner.data as { scope?: string[] }).scope = scope;
+      (p.runner.data as RunnerData).scope = scope;
       // Divides by zero unless the scope ran first, in the same implicit transaction.
       await p.runner.query(`SELECT 1; SELECT 1 / (CASE WHEN current_setting('app.pipeline_test', true) = 'scoped' THEN 1 ELSE 0 END)`);
       expect(await p.roundTrips()).toBe(1);
-      (p.runner.data as { scope?: string[] }).scope = undefined;
+      (p.runner.data as RunnerData).scope = undefined;
       await expect(p.runner.query(`SELECT 1; SELECT 1 / (CASE WHEN current_setting('app.pipeline_test', true) = 'scoped' THEN 1 ELSE 0 END)`)).rejects.toMatchObject({
         driverError: { code: "22012" },
       });

@@ -1,4 +1,4 @@
-import type { PoolClient, QueryResult, Submittable } from "pg";
+import { escapeLiteral, type PoolClient, type QueryResult, type Submittable } from "pg";
 import Result from "pg/lib/result";
 import { prepareValue } from "pg/lib/utils";
 import { QueryFailedError, QueryRunnerAlreadyReleasedError, type QueryRunner } from "typeorm";
@@ -40,7 +40,7 @@ type Outcome = { ok: true; result: QueryResult } | { ok: false; error: Error };
  * A name is recorded only once its statement has completed, so a Parse that failed, or that was
  * skipped after an earlier error, is never bound by name. Each Parse takes a new name, so one
  * whose statement failed later never collides with the next. A statement with no parameters
- * (whose values are written into its text, like a scope) is never prepared, and a connection
+ * (whose values, if any, are written into its text) is never prepared, and a connection
  * prepares at most MAX_PREPARED names: a flood of distinct statements is parsed as before.
  */
 interface Prepared {
@@ -192,8 +192,17 @@ export interface RunnerData {
    * for exactly the statements that follow them in it. An explicit transaction begun on the
    * runner gets them once, right after its START TRANSACTION.
    */
-  scope?: readonly string[];
+  scope?: readonly ScopeStatement[];
 }
+
+/** A statement of a runner's scope: its text, with `$1`… for its parameters. */
+export interface ScopeStatement {
+  sql: string;
+  parameters: readonly string[];
+}
+
+/** The statement with its parameters written into its text as literals, for a simple-protocol text, which takes none. */
+const literally = ({ sql, parameters }: ScopeStatement): string => sql.replace(/\$(\d+)/g, (_, n: string) => escapeLiteral(parameters[Number(n) - 1]));
 
 /**
  * A request's loaders fire side by side, but its runner is one connection, which runs one
@@ -250,7 +259,7 @@ export function pipelined(runner: QueryRunner): QueryRunner {
     const { scope } = data();
     // The scope goes ahead of statements outside a transaction, and right after a START.
     const scoped = scope !== undefined && (startPending || !runner.isTransactionActive);
-    const ahead = [...(startPending ? [aheadOf("START TRANSACTION")] : []), ...(scoped ? scope.map(aheadOf) : [])];
+    const ahead = [...(startPending ? [aheadOf("START TRANSACTION")] : []), ...(scoped ? scope.map((s) => aheadOf(s.sql, [...s.parameters])) : [])];
     let batch: Waiting[];
     if (!single(queue[0].sql)) {
       if (startPending) {
@@ -258,7 +267,7 @@ export function pipelined(runner: QueryRunner): QueryRunner {
       } else {
         const [text] = queue.splice(0, 1);
         // A simple-protocol text of several statements is one implicit transaction too.
-        if (scoped) text.sql = `${scope.join("; ")}; ${text.sql}`;
+        if (scoped) text.sql = `${scope.map(literally).join("; ")}; ${text.sql}`;
         batch = [text];
       }
     } else {
@@ -280,9 +289,9 @@ export function pipelined(runner: QueryRunner): QueryRunner {
     scheduled = true;
     setImmediate(next);
   };
-  const aheadOf = (sql: string): Waiting => ({
+  const aheadOf = (sql: string, parameters?: unknown[]): Waiting => ({
     sql,
-    parameters: undefined,
+    parameters,
     structured: false,
     resolve: () => undefined,
     // The statements it went with are skipped (see Pipeline); those after it are refused.

@@ -4,27 +4,34 @@ import type { RequestObservation } from "../observability/observation";
 import { escapeLiteral } from "pg";
 import { isStaff, type Principal, type RequestContext } from "../graphql/context";
 import { log } from "../logger";
-import { pipelined, type RunnerData } from "./pipeline";
+import { pipelined, type RunnerData, type ScopeStatement } from "./pipeline";
 
 export const RLS_ROLE = "facet_rls";
 
 /**
- * The SQL that puts a transaction's row-level security settings in step with the caller: the
- * caller's distributor, or every distributor for staff, and the role facet_rls
+ * The statements that put a transaction's row-level security settings in step with the caller:
+ * the caller's distributor, or every distributor for staff, and the role facet_rls
  * (set_config('role', …, true) is SET LOCAL ROLE). Transaction-local, so a pooled connection never
- * carries them into the next request.
+ * carries them into the next request. The caller's values are parameters, so each statement's
+ * text is the same for every caller of its kind, and a connection prepares it once (see
+ * db/pipeline.ts) instead of PostgreSQL parsing and planning it ahead of every round trip.
  */
-function scopeStatements(principal: Principal, requestId: string | undefined): string[] {
+function scopeStatements(principal: Principal, requestId: string | undefined): ScopeStatement[] {
   const staff = isStaff(principal);
-  const settings =
-    `set_config('app.scope', ${escapeLiteral(staff ? "staff" : "tenant")}, true), ` +
-    `set_config('app.tenant_id', ${escapeLiteral(staff ? "" : (principal.distributorId ?? ""))}, true), ` +
-    `set_config('app.request_id', ${escapeLiteral(requestId ?? "")}, true), set_config('role', ${escapeLiteral(RLS_ROLE)}, true)`;
-  if (!staff) return [`SELECT set_config('app.audit_actor', '', true), ${settings}`];
+  const settings = [staff ? "staff" : "tenant", staff ? "" : (principal.distributorId ?? ""), requestId ?? ""];
+  const setting = (from: number) =>
+    `set_config('app.scope', $${from}, true), set_config('app.tenant_id', $${from + 1}, true), set_config('app.request_id', $${from + 2}, true), ` +
+    `set_config('role', ${escapeLiteral(RLS_ROLE)}, true)`;
+  if (!staff) return [{ sql: `SELECT set_config('app.audit_actor', '', true), ${setting(1)}`, parameters: settings }];
   // Staff writes are audited by a trigger that reads the actor ("id|name") from app.audit_actor,
   // looked up in a statement of its own, before the role changes.
-  const actor = `COALESCE((SELECT u.id::text || '|' || u.name FROM users u WHERE u.id = ${escapeLiteral(principal.id)}::uuid), ${escapeLiteral(`${principal.id}|unknown`)})`;
-  return [`SELECT set_config('app.audit_actor', ${actor}, true)`, `SELECT ${settings}`];
+  return [
+    {
+      sql: `SELECT set_config('app.audit_actor', COALESCE((SELECT u.id::text || '|' || u.name FROM users u WHERE u.id = CAST($1 AS uuid)), $2), true)`,
+      parameters: [principal.id, `${principal.id}|unknown`],
+    },
+    { sql: `SELECT ${setting(1)}`, parameters: settings },
+  ];
 }
 
 /** Puts the open transaction's row-level security settings in step with the caller (see scopeStatements). */
@@ -32,7 +39,7 @@ export async function applyScope(ctx: RequestContext): Promise<void> {
   const principal = ctx.principal;
   if (!principal || !ctx.db.queryRunner?.isTransactionActive) return;
   // Asked for together, so they share one round trip (see pipelined()).
-  await Promise.all(scopeStatements(principal, ctx.requestId).map((statement) => ctx.db.query(statement)));
+  await Promise.all(scopeStatements(principal, ctx.requestId).map((statement) => ctx.db.query(statement.sql, [...statement.parameters])));
 }
 
 /** Sign-in reads every account, whoever is calling; `applyScope` narrows again afterwards. */
