@@ -5,6 +5,7 @@ import { ApiScope, UserRole } from "../src/graphql/access";
 import { toGlobalId } from "../src/graphql/node";
 import type { CurrencyCode } from "../src/graphql/scalars";
 import { todayUtc } from "../src/db/sql";
+import { loaderBatchSize } from "../src/observability/metrics";
 import { User, type Distributor } from "../src/modules/accounts";
 import { ProductionBatch, StockLevel, VariantPrice } from "../src/modules/catalog";
 import { BatchStatus } from "../src/modules/catalog/stock.entity";
@@ -18,6 +19,8 @@ import {
   CatalogLeadTimeQuoteDocument,
   CatalogNodeDocument,
   CatalogPageDocument,
+  CatalogVariantsOneByOneDocument,
+  CatalogVariantsTwiceDocument,
   CatalogProductDocument,
   CatalogProductsDocument,
   CatalogVariantDocument,
@@ -1122,6 +1125,33 @@ describe("a page of products costs a constant number of SQL statements", () => {
     // batches, prices: 10 when this was written.
     expect(hundred).toBeLessThanOrEqual(12);
     expect(await statementsFor(100, collection, "AVAILABILITY")).toBe(hundred);
+  });
+
+  it("loads a page's variants with the page: no product asks a loader for its own", async () => {
+    const collection = await bulkCatalog(5);
+    const batches = async () => {
+      const { values } = await loaderBatchSize.get();
+      const count = (loader: string) => values.find((v) => v.metricName === "facet_dataloader_batch_size_count" && v.labels.loader === loader)?.value ?? 0;
+      return { variants: count("variantsByProduct"), prepared: count("variantPreparation"), supply: count("supplyByVariant") };
+    };
+    const before = await batches();
+    await statementsFor(5, collection);
+    expect(await batches()).toEqual(before);
+    // Under two names, the two selections differ from what was loaded ahead: each product asks.
+    await asBuyer(CatalogVariantsTwiceDocument, { first: 5, filter: { collection } });
+    expect((await batches()).variants).toBeGreaterThan(before.variants);
+  });
+
+  it("answers a page's variants selected twice, under two names, each as asked and as one product alone answers them", async () => {
+    const collection = await bulkCatalog(6);
+    const { products: page } = ok(await asBuyer(CatalogVariantsTwiceDocument, { first: 6, filter: { collection } }));
+    expect(page.nodes).toHaveLength(6);
+    for (const node of page.nodes) {
+      const { product: alone } = ok(await asBuyer(CatalogVariantsOneByOneDocument, { styleCode: node.styleCode }));
+      expect(node.variants).toEqual(alone!.variants);
+      expect(node.skus).toEqual(alone!.variants.map((v) => ({ sku: v.sku })));
+      expect(node.variants.every((v) => v.price !== null && v.availability.incoming.length === 1)).toBe(true);
+    }
   });
 
   it("reads the page's stock, batches and prices once each, for the variants and the products' own availability", async () => {

@@ -157,3 +157,29 @@ export function selectedFields(info: Pick<GraphQLResolveInfo, "fieldNodes" | "fr
     ),
   );
 }
+
+type Selection = Pick<GraphQLResolveInfo, "fieldNodes" | "fragments">;
+// By the child's name (names come from code, not from clients), then as projections are kept.
+const childSelections = new Map<string, WeakMap<FieldNode, { nodes: readonly FieldNode[]; key: SelectionPaths; value: Selection | null }>>();
+
+/**
+ * The selection of the fields named `name` on a field's objects (at `paths`), through fragments,
+ * as their own resolver's info would hold it (@skip and @include ignored: a superset); null when
+ * none is selected. A list's resolver uses it to load ahead what each item's field will ask for.
+ */
+export function selectionOf(info: Selection, name: string, paths: SelectionPaths = OBJECTS): Selection | null {
+  let cache = childSelections.get(name);
+  if (!cache) childSelections.set(name, (cache = new WeakMap()));
+  return perField(cache, info.fieldNodes, paths, () => {
+    const top = info.fieldNodes.flatMap((node) => (node.selectionSet ? [node.selectionSet] : []));
+    const found: FieldNode[] = [];
+    for (const path of paths) {
+      let sets = top;
+      for (const step of path) sets = childSets(sets, step, info.fragments);
+      forEachField(sets, info.fragments, (field) => {
+        if (field.name.value === name) found.push(field);
+      });
+    }
+    return found.length > 0 ? { fieldNodes: found, fragments: info.fragments } : null;
+  });
+}

@@ -1,6 +1,7 @@
 import type { LoaderFactory, RequestContext, ScopedLoaderFactory } from "../../graphql/context";
 import { batchLoader, groupLoader, keyedRows, rowLoader } from "../../graphql/loaders";
 import { rowsOf } from "../../db/rows";
+import type { Projection } from "../../graphql/projection";
 import { SQL_TODAY_UTC } from "../../db/sql";
 import { Product } from "./product.entity";
 import { BatchStatus, ProductionBatch, StockLevel, VariantPrice } from "./stock.entity";
@@ -14,8 +15,23 @@ export const productById: LoaderFactory<string, Product | null> = (ctx, projecti
 export const variantById: LoaderFactory<string, Variant | null> = (ctx) =>
   rowLoader((ids) => rowsOf(ctx.db.createQueryBuilder(Variant, "v").where("v.id = ANY(:ids)", { ids })), (v) => v.id);
 
-export const variantsByProduct: LoaderFactory<string, Variant[]> = (ctx, projection) =>
-  groupLoader(keyedRows(ctx, Variant, projection, { from: "variants", key: "product_id", orderBy: "sku" }), (v) => v.productId);
+const variantRows = (ctx: RequestContext, projection: Projection | null) => keyedRows(ctx, Variant, projection, { from: "variants", key: "product_id", orderBy: "sku" });
+
+export const variantsByProduct: LoaderFactory<string, Variant[]> = (ctx, projection) => groupLoader(variantRows(ctx, projection), (v) => v.productId);
+
+/** The variants of each of the products, by SKU: what variantsByProduct loads, for a caller that has the whole list at hand. */
+export function variantsReader(ctx: RequestContext, projection: Projection | null): (productIds: readonly string[]) => Promise<Map<string, Variant[]>> {
+  const rows = variantRows(ctx, projection);
+  return async (productIds) => {
+    const byProduct = new Map<string, Variant[]>();
+    for (const variant of await rows(productIds)) {
+      const siblings = byProduct.get(variant.productId);
+      if (siblings) siblings.push(variant);
+      else byProduct.set(variant.productId, [variant]);
+    }
+    return byProduct;
+  };
+}
 
 /** A variant's stock row and its scheduled batches, soonest first: what availability and quotes read. */
 export interface Supply {

@@ -4,7 +4,7 @@ import { Allow, Readers, UserRole } from "../../graphql/access";
 import { ConnectionArgs } from "../../graphql/connection";
 import type { RequestContext } from "../../graphql/context";
 import { Money } from "../../graphql/money";
-import { CONNECTION_NODES, projectionOf, rowFields, selectedFields } from "../../graphql/projection";
+import { CONNECTION_NODES, projectionOf, rowFields, selectedFields, selectionOf } from "../../graphql/projection";
 import { ProductOrderField } from "./catalog.enums";
 import {
   AdjustStockInput,
@@ -53,6 +53,12 @@ export const VARIANT_ROWS = rowFields(Variant, {
   },
 });
 
+/** Which of the variants' loaded fields a `variants` selection reads. */
+function variantFieldsAhead(selection: Pick<GraphQLResolveInfo, "fieldNodes" | "fragments">): catalog.VariantFieldsAhead {
+  const fields = selectedFields(selection);
+  return { availability: fields.has("availability"), price: fields.has("price") };
+}
+
 @Resolver(() => Product)
 export class ProductResolver {
   @Allow(...Readers.CATALOG)
@@ -64,7 +70,13 @@ export class ProductResolver {
     @Arg("orderBy", () => ProductOrderField, { defaultValue: ProductOrderField.NAME, description: "The order of the list." }) orderBy: ProductOrderField,
     @Info() info: GraphQLResolveInfo,
   ) {
-    return catalog.listProducts(ctx, args, filter, orderBy, projectionOf(info, PRODUCT_ROWS, CONNECTION_NODES));
+    // What the page's fields ask of its variants is loaded with the page (see loadVariantsAhead).
+    const variants = selectionOf(info, "variants", CONNECTION_NODES);
+    const wanted = [
+      ...(variants ? [{ projection: projectionOf(variants, VARIANT_ROWS), ahead: variantFieldsAhead(variants) }] : []),
+      ...(selectionOf(info, "availability", CONNECTION_NODES) ? [catalog.VARIANTS_FOR_AVAILABILITY] : []),
+    ];
+    return catalog.listProducts(ctx, args, filter, orderBy, projectionOf(info, PRODUCT_ROWS, CONNECTION_NODES), wanted);
   }
 
   @Allow(...Readers.CATALOG)
@@ -118,9 +130,8 @@ export class ProductResolver {
   }
 
   @FieldResolver(() => [Variant], { description: "The sizes or lengths the style is made in, by SKU." })
-  variants(@Ctx() ctx: RequestContext, @Root() product: Product, @Info() info: GraphQLResolveInfo): Promise<Variant[]> {
-    const fields = selectedFields(info);
-    return catalog.variantsOf(ctx, product, projectionOf(info, VARIANT_ROWS), { availability: fields.has("availability"), price: fields.has("price") });
+  variants(@Ctx() ctx: RequestContext, @Root() product: Product, @Info() info: GraphQLResolveInfo): Variant[] | Promise<Variant[]> {
+    return catalog.variantsOf(ctx, product, projectionOf(info, VARIANT_ROWS), variantFieldsAhead(info));
   }
 
   @FieldResolver(() => Availability, { description: "Stock and production of all variants together; the status is the best of theirs." })

@@ -34,6 +34,7 @@ import {
   supplyReader,
   variantById,
   variantsByProduct,
+  variantsReader,
   type Supply,
 } from "./catalog.loaders";
 import type { Availability, CustomizationOptions, HsCode, LeadTimeQuote, PlatingSpec, Provenance, Stone } from "./catalog.types";
@@ -80,6 +81,7 @@ export async function listProducts(
   filter: ProductFilter | null | undefined,
   orderBy: ProductOrderField,
   projection: Projection | null = null,
+  variantsWanted: readonly VariantsWanted[] = [],
 ): Promise<ConnectionResult<Product>> {
   const qb = ctx.db.createQueryBuilder(Product, "p").where("TRUE");
   const f = filter ?? {};
@@ -123,6 +125,7 @@ export async function listProducts(
   };
   if (covers(projection, PRODUCT_FOR_AVAILABILITY)) prime(PRODUCT_FOR_AVAILABILITY);
   if (!projection) prime(null);
+  await loadVariantsAhead(ctx, page.nodes, variantsWanted);
   return page;
 }
 
@@ -162,12 +165,71 @@ export interface VariantFieldsAhead {
  * The style's variants. With `ahead`, their supply (for availability) and their prices in the
  * caller's own list are loaded with them and kept for the request, for every product of the page
  * at once: the variants' `availability` and `price` then answer at once (variantAvailability,
- * variantPrice), instead of each of a page's hundreds waiting on a loader of its own.
+ * variantPrice), instead of each of a page's hundreds waiting on a loader of its own. A page that
+ * loaded them ahead (loadVariantsAhead) has them at once.
  */
-export async function variantsOf(ctx: RequestContext, product: Product, projection: Projection | null = null, ahead?: VariantFieldsAhead): Promise<Variant[]> {
+export function variantsOf(ctx: RequestContext, product: Product, projection: Projection | null = null, ahead?: VariantFieldsAhead): Variant[] | Promise<Variant[]> {
+  const ready = readyByRequest.get(ctx)?.get(product)?.find((r) => r.projection === projection);
+  if (ready) return ready.variants;
+  return loadVariants(ctx, product, projection, ahead);
+}
+
+async function loadVariants(ctx: RequestContext, product: Product, projection: Projection | null, ahead?: VariantFieldsAhead): Promise<Variant[]> {
   const variants = await loader(ctx, variantsByProduct, projection).load(product.id);
   if (ahead && (ahead.availability || ahead.price) && variants.length > 0) await loader(ctx, variantPreparation).load({ product, variants, ...ahead });
   return variants;
+}
+
+/** What a selection of variants reads: their projection, and which of their loaded fields. */
+export interface VariantsWanted {
+  projection: Projection | null;
+  ahead: VariantFieldsAhead;
+}
+
+/** Every column, with their supply: what a product's own availability reads of its variants. */
+export const VARIANTS_FOR_AVAILABILITY: VariantsWanted = { projection: null, ahead: { availability: true, price: false } };
+
+/** The variants a page loaded ahead for each of its products, with the projection they were read with (interned: compared by identity). */
+const readyByRequest = new WeakMap<RequestContext, Map<Product, { projection: Projection | null; variants: Variant[] }[]>>();
+
+/**
+ * Loads the variants of a page's products as the page's fields will ask for them (the `variants`
+ * field's projection and what it reads ahead, the products' own availability), and prepares
+ * them, before the page is answered: a statement for all the page's variants per projection,
+ * then their supply and prices once for all (see prepareVariants). Each product's fields then
+ * answer at once, with no loader key or promise of their own. Should this fail, each product's
+ * fields load their own, and report what fails.
+ */
+export async function loadVariantsAhead(ctx: RequestContext, products: readonly Product[], wanted: readonly VariantsWanted[]): Promise<void> {
+  if (products.length === 0 || wanted.length === 0) return;
+  const byProjection = new Map<Projection | null, VariantFieldsAhead>();
+  for (const { projection, ahead } of wanted) {
+    const other = byProjection.get(projection);
+    byProjection.set(projection, other ? { availability: other.availability || ahead.availability, price: other.price || ahead.price } : ahead);
+  }
+  const ids = products.map((p) => p.id);
+  try {
+    const loads = await Promise.all(
+      [...byProjection].map(async ([projection, ahead]) => ({ projection, ahead, lists: await readInBatches(ids, variantsReader(ctx, projection)) })),
+    );
+    const pages = loads.flatMap(({ ahead, lists }) => products.map((product) => ({ product, variants: lists.get(product.id) ?? [], ...ahead })));
+    await prepareVariants(
+      ctx,
+      pages.filter((page) => page.variants.length > 0 && (page.availability || page.price)),
+    );
+    let ready = readyByRequest.get(ctx);
+    if (!ready) readyByRequest.set(ctx, (ready = new Map()));
+    for (const { projection, lists } of loads) {
+      for (const product of products) {
+        const entry = { projection, variants: lists.get(product.id) ?? [] };
+        const others = ready.get(product);
+        if (others) others.push(entry);
+        else ready.set(product, [entry]);
+      }
+    }
+  } catch {
+    // Left to each product's own path (variantsOf), which asks again.
+  }
 }
 
 interface PreparedVariant {
@@ -180,44 +242,47 @@ interface PreparedVariant {
 const preparedByRequest = new WeakMap<RequestContext, WeakMap<Variant, PreparedVariant>>();
 const preparedOf = (ctx: RequestContext, variant: Variant) => preparedByRequest.get(ctx)?.get(variant);
 
-/**
- * Prepares the variants of every product asked for in the same tick (a page's, and the products'
- * own availability with it): one statement for the products' availability facts, and the supply
- * and prices of all their variants, each read once for the whole page rather than as a loader key
- * per variant.
- */
-const variantPreparation: LoaderFactory<{ product: Product; variants: Variant[] } & VariantFieldsAhead, void> = (ctx) => {
-  const readSupply = supplyReader(ctx);
-  // The list a price asked for without a distributor comes from (none for staff).
-  const distributorId = priceListOf(ctx, undefined);
-  const readPrices = distributorId ? priceReader(ctx, distributorId) : null;
-  return batchLoader(async (pages) => {
-    const idsFor = (wanted: (page: (typeof pages)[number]) => boolean) => [...new Set(pages.filter(wanted).flatMap((page) => page.variants.map((v) => v.id)))];
-    const supplyIds = idsFor((page) => page.availability);
-    const priceIds = readPrices ? idsFor((page) => page.price) : [];
-    // What fails to load is left unprepared: the fields' own paths ask again and report it.
-    const [products, supplies, prices] = await Promise.all([
-      loader(ctx, productById, PRODUCT_FOR_AVAILABILITY).loadMany(pages.map((page) => page.product.id)),
-      supplyIds.length > 0 ? readInBatches(supplyIds, readSupply).catch(() => undefined) : undefined,
-      priceIds.length > 0 ? readInBatches(priceIds, readPrices!).catch(() => undefined) : undefined,
-    ]);
-    let prepared = preparedByRequest.get(ctx);
-    if (!prepared) preparedByRequest.set(ctx, (prepared = new WeakMap()));
-    pages.forEach((page, i) => {
-      const product = products[i];
-      if (!product || product instanceof Error) return;
-      for (const variant of page.variants) {
-        // A variant prepared before for another field keeps what was read for it then.
-        const entry: PreparedVariant = prepared.get(variant) ?? { product };
-        const supply = page.availability ? supplies?.get(variant.id) : undefined;
-        if (supply) entry.supply = supply;
-        if (page.price && distributorId && prices) entry.price = { distributorId, row: prices.get(variant.id) ?? null };
-        prepared.set(variant, entry);
-      }
-    });
+type VariantsToPrepare = { product: Product; variants: Variant[] } & VariantFieldsAhead;
+
+/** Prepares the variants of every product asked for in the same tick (a page's, and the products' own availability with it), in one prepareVariants. */
+const variantPreparation: LoaderFactory<VariantsToPrepare, void> = (ctx) =>
+  batchLoader(async (pages) => {
+    await prepareVariants(ctx, pages);
     return pages.map(() => undefined);
   });
-};
+
+/**
+ * Reads what these products' variants' `availability` and `price` need: one statement for the
+ * products' availability facts, and the supply and prices of all their variants, each read once
+ * for them all rather than as a loader key per variant; kept for the request (see preparedOf).
+ */
+async function prepareVariants(ctx: RequestContext, pages: readonly VariantsToPrepare[]): Promise<void> {
+  // The list a price asked for without a distributor comes from (none for staff).
+  const distributorId = priceListOf(ctx, undefined);
+  const idsFor = (wanted: (page: VariantsToPrepare) => boolean) => [...new Set(pages.filter(wanted).flatMap((page) => page.variants.map((v) => v.id)))];
+  const supplyIds = idsFor((page) => page.availability);
+  const priceIds = distributorId ? idsFor((page) => page.price) : [];
+  // What fails to load is left unprepared: the fields' own paths ask again and report it.
+  const [products, supplies, prices] = await Promise.all([
+    loader(ctx, productById, PRODUCT_FOR_AVAILABILITY).loadMany(pages.map((page) => page.product.id)),
+    supplyIds.length > 0 ? readInBatches(supplyIds, supplyReader(ctx)).catch(() => undefined) : undefined,
+    priceIds.length > 0 ? readInBatches(priceIds, priceReader(ctx, distributorId!)).catch(() => undefined) : undefined,
+  ]);
+  let prepared = preparedByRequest.get(ctx);
+  if (!prepared) preparedByRequest.set(ctx, (prepared = new WeakMap()));
+  pages.forEach((page, i) => {
+    const product = products[i];
+    if (!product || product instanceof Error) return;
+    for (const variant of page.variants) {
+      // A variant prepared before for another field keeps what was read for it then.
+      const entry: PreparedVariant = prepared.get(variant) ?? { product };
+      const supply = page.availability ? supplies?.get(variant.id) : undefined;
+      if (supply) entry.supply = supply;
+      if (page.price && distributorId && prices) entry.price = { distributorId, row: prices.get(variant.id) ?? null };
+      prepared.set(variant, entry);
+    }
+  });
+}
 
 /** What availability reads of a variant's product. */
 export const PRODUCT_FOR_AVAILABILITY = projectionFrom(["id", "discontinued", "standardLeadTimeDays"]);
@@ -287,7 +352,7 @@ function availabilityFrom(variant: Variant, product: Product, { stock, batches }
 /** A product's availability: its variants' units added up, and the best of their statuses. */
 export async function productAvailability(ctx: RequestContext, product: Product): Promise<Availability> {
   // Its variants' supply is read with the page's (see variantPreparation).
-  const parts = await Promise.all((await variantsOf(ctx, product, null, { availability: true, price: false })).map((v) => variantAvailability(ctx, v)));
+  const parts = await Promise.all((await variantsOf(ctx, product, VARIANTS_FOR_AVAILABILITY.projection, VARIANTS_FOR_AVAILABILITY.ahead)).map((v) => variantAvailability(ctx, v)));
   const rank = parts.length === 0 ? (product.discontinued ? 3 : 2) : Math.min(...parts.map((p) => AVAILABILITY_RANK.indexOf(p.status)));
   return {
     onHand: parts.reduce((n, p) => n + p.onHand, 0),
