@@ -1156,14 +1156,8 @@ describe("a page of products costs a constant number of SQL statements", () => {
 
   it("reads the page's stock, batches and prices once each, for the variants and the products' own availability", async () => {
     const collection = await bulkCatalog(20);
-    facet.statements.recorded = [];
-    facet.statements.recording = true;
-    try {
-      await statementsFor(20, collection);
-    } finally {
-      facet.statements.recording = false;
-    }
-    const reads = (table: string) => facet.statements.recorded.filter(({ query }) => new RegExp(`\\bFROM "?${table}"?(\\s|$)`).test(query)).length;
+    const sent = await facet.statements.during(() => statementsFor(20, collection));
+    const reads = (table: string) => sent.filter(({ query }) => new RegExp(`\\bFROM "?${table}"?(\\s|$)`).test(query)).length;
     expect({ stock: reads("stock_levels"), batches: reads("production_batches"), prices: reads("variant_prices"), variants: reads("variants") }).toEqual({
       stock: 1,
       batches: 1,

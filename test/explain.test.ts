@@ -51,14 +51,8 @@ describe("the benchmark's query shapes", () => {
 
   /** The SELECTs an operation sends, as the services send them. */
   async function statementsOf(source: string, variables: Record<string, unknown>) {
-    facet.statements.recorded = [];
-    facet.statements.recording = true;
-    try {
-      ok(await facet.gql(operation(source), variables, { token }));
-    } finally {
-      facet.statements.recording = false;
-    }
-    return facet.statements.recorded.filter(({ query }) => /^\s*SELECT/i.test(query) && !/^\s*SELECT\s+set_config/i.test(query));
+    const sent = await facet.statements.during(async () => ok(await facet.gql(operation(source), variables, { token })));
+    return sent.filter(({ query }) => /^\s*SELECT/i.test(query) && !/^\s*SELECT\s+set_config/i.test(query));
   }
 
   /** The plan of a statement run as the request runs it: as facet_rls, scoped to the distributor. */

@@ -27,15 +27,8 @@ afterAll(() => facet.stop());
 
 /** The statements an operation sends, by the table each reads from. */
 async function recorded(run: () => Promise<unknown>): Promise<Map<string, string[]>> {
-  facet.statements.recorded = [];
-  facet.statements.recording = true;
-  try {
-    await run();
-  } finally {
-    facet.statements.recording = false;
-  }
   const byTable = new Map<string, string[]>();
-  for (const { query } of facet.statements.recorded) {
+  for (const { query } of await facet.statements.during(run)) {
     const table = /\bFROM "?(\w+)"?/i.exec(query)?.[1];
     if (table) byTable.set(table, [...(byTable.get(table) ?? []), query]);
   }

@@ -31,16 +31,7 @@ const codes = (rows: Distributor[]) => rows.map((d) => d.code);
 const ofCountry = (country: string) => made.filter((d) => d.country === country).map((d) => d.code);
 
 /** The statements that `run` sends, as sent. */
-async function sent(run: () => Promise<unknown>): Promise<string[]> {
-  facet.statements.recorded = [];
-  facet.statements.recording = true;
-  try {
-    await run();
-  } finally {
-    facet.statements.recording = false;
-  }
-  return facet.statements.recorded.map((s) => s.query);
-}
+const sent = async (run: () => Promise<unknown>): Promise<string[]> => (await facet.statements.during(run)).map((s) => s.query);
 
 describe("a single-table query asked again with the same shape", () => {
   it("binds each call's own values", async () => {

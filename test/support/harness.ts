@@ -31,6 +31,17 @@ export class StatementCounter implements Logger {
     this.count++;
     if (this.recording) this.recorded.push({ query, parameters });
   }
+  /** The statements sent while `run` runs, in order. */
+  async during(run: () => Promise<unknown>): Promise<{ query: string; parameters?: unknown[] }[]> {
+    this.recorded = [];
+    this.recording = true;
+    try {
+      await run();
+    } finally {
+      this.recording = false;
+    }
+    return this.recorded;
+  }
   logQueryError(): void {}
   logQuerySlow(): void {}
   logSchemaBuild(): void {}
