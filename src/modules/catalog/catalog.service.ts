@@ -11,6 +11,7 @@ import { Rejected, UserErrorCode, UserErrors, userError, type UserError } from "
 import * as validate from "../../graphql/validate";
 import { likePattern, todayUtc } from "../../db/sql";
 import { mutate } from "../../db/transaction";
+import { log } from "../../logger";
 import { Distributor } from "../accounts";
 import { AvailabilityStatus, Category, Metal, Plating, ProductOrderField, StoneOrigin, Treatment } from "./catalog.enums";
 import type {
@@ -227,8 +228,9 @@ export async function loadVariantsAhead(ctx: RequestContext, products: readonly 
         else ready.set(product, [entry]);
       }
     }
-  } catch {
-    // Left to each product's own path (variantsOf), which asks again.
+  } catch (error) {
+    // Left to each product's own path (variantsOf), which asks again and reports what fails.
+    log.warn("a page's variants were not loaded ahead", { error, requestId: ctx.requestId });
   }
 }
 
