@@ -64,11 +64,47 @@ export function groupLoader<K extends string, V>(
   load: (keys: readonly K[]) => Promise<V[]>,
   keyOf: (row: V) => K,
 ): DataLoader<K, V[]> {
+  const read = groupedReader(load, keyOf);
   return batchLoader(async (keys) => {
-    const groups = new Map<K, V[]>(keys.map((key) => [key, []]));
-    for (const row of await load(keys)) groups.get(keyOf(row))?.push(row);
-    return keys.map((key) => groups.get(key)!);
+    const groups = await read(keys);
+    return keys.map((key) => groups.get(key) ?? []);
   });
+}
+
+/** The rows of each key (a to-many relation), in the order `load` gives them: what groupLoader loads, for a caller that has the whole list at hand. */
+export function groupedReader<K extends string, V>(load: (keys: readonly K[]) => Promise<V[]>, keyOf: (row: V) => K): (keys: readonly K[]) => Promise<Map<K, V[]>> {
+  return async (keys) => {
+    const groups = new Map<K, V[]>();
+    for (const row of await load(keys)) {
+      const key = keyOf(row);
+      const group = groups.get(key);
+      if (group) group.push(row);
+      else groups.set(key, [row]);
+    }
+    return groups;
+  };
+}
+
+/**
+ * What a page loaded ahead for each of its items (a product's variants, an order's lines), under
+ * the projection it was read with, kept for the request: the item's field, asking with the same
+ * projection, finds it at once, with no loader key or promise of its own. Projections are
+ * interned, so the same columns are the same object.
+ */
+export class LoadedAhead<P extends object, V> {
+  private readonly byRequest = new WeakMap<RequestContext, Map<P, { projection: Projection | null; value: V }[]>>();
+
+  set(ctx: RequestContext, item: P, projection: Projection | null, value: V): void {
+    let items = this.byRequest.get(ctx);
+    if (!items) this.byRequest.set(ctx, (items = new Map()));
+    const loaded = items.get(item);
+    if (loaded) loaded.push({ projection, value });
+    else items.set(item, [{ projection, value }]);
+  }
+
+  get(ctx: RequestContext, item: P, projection: Projection | null): V | undefined {
+    return this.byRequest.get(ctx)?.get(item)?.find((loaded) => loaded.projection === projection)?.value;
+  }
 }
 
 /**

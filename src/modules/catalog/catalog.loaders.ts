@@ -1,5 +1,5 @@
 import type { LoaderFactory, RequestContext, ScopedLoaderFactory } from "../../graphql/context";
-import { batchLoader, groupLoader, keyedRows, rowLoader } from "../../graphql/loaders";
+import { batchLoader, groupedReader, groupLoader, keyedRows, rowLoader } from "../../graphql/loaders";
 import { rowsOf } from "../../db/rows";
 import type { Projection } from "../../graphql/projection";
 import { SQL_TODAY_UTC } from "../../db/sql";
@@ -20,18 +20,8 @@ const variantRows = (ctx: RequestContext, projection: Projection | null) => keye
 export const variantsByProduct: LoaderFactory<string, Variant[]> = (ctx, projection) => groupLoader(variantRows(ctx, projection), (v) => v.productId);
 
 /** The variants of each of the products, by SKU: what variantsByProduct loads, for a caller that has the whole list at hand. */
-export function variantsReader(ctx: RequestContext, projection: Projection | null): (productIds: readonly string[]) => Promise<Map<string, Variant[]>> {
-  const rows = variantRows(ctx, projection);
-  return async (productIds) => {
-    const byProduct = new Map<string, Variant[]>();
-    for (const variant of await rows(productIds)) {
-      const siblings = byProduct.get(variant.productId);
-      if (siblings) siblings.push(variant);
-      else byProduct.set(variant.productId, [variant]);
-    }
-    return byProduct;
-  };
-}
+export const variantsReader = (ctx: RequestContext, projection: Projection | null): ((productIds: readonly string[]) => Promise<Map<string, Variant[]>>) =>
+  groupedReader(variantRows(ctx, projection), (v) => v.productId);
 
 /** A variant's stock row and its scheduled batches, soonest first: what availability and quotes read. */
 export interface Supply {

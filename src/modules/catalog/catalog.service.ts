@@ -1,7 +1,7 @@
 import { Brackets } from "typeorm";
 import { paginate, type ConnectionArgs, type ConnectionResult, type Ordering } from "../../graphql/connection";
 import { isStaff, loader, scopedLoader, type LoaderFactory, type RequestContext } from "../../graphql/context";
-import { batchLoader, readInBatches } from "../../graphql/loaders";
+import { batchLoader, LoadedAhead, readInBatches } from "../../graphql/loaders";
 import { BadUserInputError } from "../../graphql/errors";
 import { money, type Money } from "../../graphql/money";
 import { idOfType } from "../../graphql/node";
@@ -170,9 +170,7 @@ export interface VariantFieldsAhead {
  * loaded them ahead (loadVariantsAhead) has them at once.
  */
 export function variantsOf(ctx: RequestContext, product: Product, projection: Projection | null = null, ahead?: VariantFieldsAhead): Variant[] | Promise<Variant[]> {
-  const ready = readyByRequest.get(ctx)?.get(product)?.find((r) => r.projection === projection);
-  if (ready) return ready.variants;
-  return loadVariants(ctx, product, projection, ahead);
+  return variantsAhead.get(ctx, product, projection) ?? loadVariants(ctx, product, projection, ahead);
 }
 
 async function loadVariants(ctx: RequestContext, product: Product, projection: Projection | null, ahead?: VariantFieldsAhead): Promise<Variant[]> {
@@ -190,8 +188,8 @@ export interface VariantsWanted {
 /** Every column, with their supply: what a product's own availability reads of its variants. */
 export const VARIANTS_FOR_AVAILABILITY: VariantsWanted = { projection: null, ahead: { availability: true, price: false } };
 
-/** The variants a page loaded ahead for each of its products, with the projection they were read with (interned: compared by identity). */
-const readyByRequest = new WeakMap<RequestContext, Map<Product, { projection: Projection | null; variants: Variant[] }[]>>();
+/** The variants a page loaded ahead for each of its products (see loadVariantsAhead). */
+const variantsAhead = new LoadedAhead<Product, Variant[]>();
 
 /**
  * Loads the variants of a page's products as the page's fields will ask for them (the `variants`
@@ -218,16 +216,7 @@ export async function loadVariantsAhead(ctx: RequestContext, products: readonly 
       ctx,
       pages.filter((page) => page.variants.length > 0 && (page.availability || page.price)),
     );
-    let ready = readyByRequest.get(ctx);
-    if (!ready) readyByRequest.set(ctx, (ready = new Map()));
-    for (const { projection, lists } of loads) {
-      for (const product of products) {
-        const entry = { projection, variants: lists.get(product.id) ?? [] };
-        const others = ready.get(product);
-        if (others) others.push(entry);
-        else ready.set(product, [entry]);
-      }
-    }
+    for (const { projection, lists } of loads) for (const product of products) variantsAhead.set(ctx, product, projection, lists.get(product.id) ?? []);
   } catch (error) {
     // Left to each product's own path (variantsOf), which asks again and reports what fails.
     log.warn("a page's variants were not loaded ahead", { error, requestId: ctx.requestId });
