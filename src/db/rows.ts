@@ -162,13 +162,8 @@ async function rawRowsOf(qb: SelectQueryBuilder<ObjectLiteral>, metadata: Entity
   qb.expressionMap.queryEntity = false; // as getRawMany() sets it before building
   const shape = shapeOf(qb);
   if (shape === null) return (await qb.getRawMany()) as Record<string, unknown>[];
-  let byShape = statementsByShape.get(metadata);
-  if (!byShape) statementsByShape.set(metadata, (byShape = new Map()));
-  let query = byShape.get(shape);
-  if (query === undefined) {
-    if (byShape.size >= MAX_READERS_PER_ENTITY) byShape.clear();
-    byShape.set(shape, (query = qb.getQuery()));
-  } else if (CHECK_REUSED_STATEMENTS) {
+  const query = memo(statementsByShape, metadata, shape, () => qb.getQuery());
+  if (CHECK_REUSED_STATEMENTS) {
     const built = qb.getQuery();
     if (built !== query) throw new Error(`A reused ${metadata.name} statement differs from its query builder's:\n${query}\n${built}\nshape: ${shape}`);
   }
