@@ -44,9 +44,14 @@ async function probe(): Promise<Probe> {
   };
 }
 
-/** Ends what a failed expectation left open: a connection must not go back to the pool mid-transaction. */
+/**
+ * Ends what a failed expectation left open: a connection must not go back to the pool
+ * mid-transaction, nor before the ReadyForQuery of a statement that failed (the next probe on it
+ * would count that as its own round trip).
+ */
 async function done(p: Probe): Promise<void> {
   if (p.runner.isTransactionActive) await p.runner.rollbackTransaction().catch(() => undefined);
+  await p.roundTrips();
   await p.runner.release();
 }
 
