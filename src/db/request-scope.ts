@@ -8,6 +8,11 @@ import { pipelined, type RunnerData, type ScopeStatement } from "./pipeline";
 
 export const RLS_ROLE = "facet_rls";
 
+// $1 the scope, $2 the distributor (empty for staff), $3 the request id.
+const SETTINGS =
+  `set_config('app.scope', $1, true), set_config('app.tenant_id', $2, true), set_config('app.request_id', $3, true), ` +
+  `set_config('role', ${escapeLiteral(RLS_ROLE)}, true)`;
+
 /**
  * The statements that put a transaction's row-level security settings in step with the caller:
  * the caller's distributor, or every distributor for staff, and the role facet_rls
@@ -18,11 +23,8 @@ export const RLS_ROLE = "facet_rls";
  */
 function scopeStatements(principal: Principal, requestId: string | undefined): ScopeStatement[] {
   const staff = isStaff(principal);
-  const settings = [staff ? "staff" : "tenant", staff ? "" : (principal.distributorId ?? ""), requestId ?? ""];
-  const setting = (from: number) =>
-    `set_config('app.scope', $${from}, true), set_config('app.tenant_id', $${from + 1}, true), set_config('app.request_id', $${from + 2}, true), ` +
-    `set_config('role', ${escapeLiteral(RLS_ROLE)}, true)`;
-  if (!staff) return [{ sql: `SELECT set_config('app.audit_actor', '', true), ${setting(1)}`, parameters: settings }];
+  const parameters = [staff ? "staff" : "tenant", staff ? "" : (principal.distributorId ?? ""), requestId ?? ""];
+  if (!staff) return [{ sql: `SELECT set_config('app.audit_actor', '', true), ${SETTINGS}`, parameters }];
   // Staff writes are audited by a trigger that reads the actor ("id|name") from app.audit_actor,
   // looked up in a statement of its own, before the role changes.
   return [
@@ -30,7 +32,7 @@ function scopeStatements(principal: Principal, requestId: string | undefined): S
       sql: `SELECT set_config('app.audit_actor', COALESCE((SELECT u.id::text || '|' || u.name FROM users u WHERE u.id = CAST($1 AS uuid)), $2), true)`,
       parameters: [principal.id, `${principal.id}|unknown`],
     },
-    { sql: `SELECT ${setting(1)}`, parameters: settings },
+    { sql: `SELECT ${SETTINGS}`, parameters },
   ];
 }
 

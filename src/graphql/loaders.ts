@@ -86,7 +86,7 @@ export function groupedReader<K extends string, V>(load: (keys: readonly K[]) =>
 }
 
 /**
- * What a page loaded ahead for each of its items (a product's variants, an order's lines), under
+ * What a page loaded ahead for each of its items (a catalog page's variants of each product), under
  * the projection it was read with, kept for the request: the item's field, asking with the same
  * projection, finds it at once, with no loader key or promise of its own. Projections are
  * interned, so the same columns are the same object.

@@ -100,13 +100,17 @@ function fieldNames(sets: readonly SelectionSetNode[], fragments: Fragments): Se
   return names;
 }
 
+/** The selection sets at `path` below these fields (through fragments). */
+function setsAt(fieldNodes: readonly FieldNode[], fragments: Fragments, path: readonly string[]): SelectionSetNode[] {
+  let sets = fieldNodes.flatMap((node) => (node.selectionSet ? [node.selectionSet] : []));
+  for (const step of path) sets = childSets(sets, step, fragments);
+  return sets;
+}
+
 function compute(fieldNodes: readonly FieldNode[], fragments: Fragments, rows: RowFields, paths: SelectionPaths): Projection | null {
   const properties = new Set(rows.always);
-  const top = fieldNodes.flatMap((node) => (node.selectionSet ? [node.selectionSet] : []));
   for (const path of paths) {
-    let sets = top;
-    for (const step of path) sets = childSets(sets, step, fragments);
-    for (const name of fieldNames(sets, fragments)) {
+    for (const name of fieldNames(setsAt(fieldNodes, fragments, path), fragments)) {
       if (name === "__typename") continue;
       const listed = rows.fields[name];
       if (listed) listed.forEach((p) => properties.add(p));
@@ -171,12 +175,9 @@ export function selectionOf(info: Selection, name: string, paths: SelectionPaths
   let cache = childSelections.get(name);
   if (!cache) childSelections.set(name, (cache = new WeakMap()));
   return perField(cache, info.fieldNodes, paths, () => {
-    const top = info.fieldNodes.flatMap((node) => (node.selectionSet ? [node.selectionSet] : []));
     const found: FieldNode[] = [];
     for (const path of paths) {
-      let sets = top;
-      for (const step of path) sets = childSets(sets, step, info.fragments);
-      forEachField(sets, info.fragments, (field) => {
+      forEachField(setsAt(info.fieldNodes, info.fragments, path), info.fragments, (field) => {
         if (field.name.value === name) found.push(field);
       });
     }

@@ -342,7 +342,7 @@ function availabilityFrom(variant: Variant, product: Product, { stock, batches }
 
 /** A product's availability: its variants' units added up, and the best of their statuses. */
 export async function productAvailability(ctx: RequestContext, product: Product): Promise<Availability> {
-  // Its variants' supply is read with the page's (see variantPreparation).
+  // Its variants' supply is read with the page's (see loadVariantsAhead), or with the other products' of the tick (variantPreparation).
   const parts = await Promise.all((await variantsOf(ctx, product, VARIANTS_FOR_AVAILABILITY.projection, VARIANTS_FOR_AVAILABILITY.ahead)).map((v) => variantAvailability(ctx, v)));
   const rank = parts.length === 0 ? (product.discontinued ? 3 : 2) : Math.min(...parts.map((p) => AVAILABILITY_RANK.indexOf(p.status)));
   return {
