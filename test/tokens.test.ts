@@ -5,7 +5,7 @@ import jwt from "jsonwebtoken";
 import { ApiScope, UserRole } from "../src/graphql/access";
 import { toGlobalId } from "../src/graphql/node";
 import { User } from "../src/modules/accounts";
-import { signAccessToken } from "../src/modules/accounts/access-token";
+import { signAccessToken, verifyAccessToken } from "../src/modules/accounts/access-token";
 import { ClientViewerDocument, LoginDocument, RevokeApiClientDocument, RotateApiClientSecretDocument, ViewerRoleDocument } from "./generated/graphql";
 import { clientToken, createApiClient, createDistributor, createUser, TEST_PASSWORD, userToken } from "./support/factories";
 import { ok, startFacet, TEST_JWT_SECRET, type GraphQLResult, type TestFacet } from "./support/harness";
@@ -125,6 +125,52 @@ describe("bearer tokens over HTTP", () => {
     expect(body.data?.login.user?.email).toBe(user.email);
     const { body: viewer } = await viewerRole(`Bearer ${body.data!.login.accessToken}`);
     expect(viewer).toEqual({ data: { viewer: { role: "BUYER" } }, extensions: { rateLimit: expect.objectContaining({ cost: 1 }) } });
+  });
+});
+
+describe("a token verified once", () => {
+  afterEach(() => jest.restoreAllMocks());
+
+  it("is not verified again while it lasts, and is refused once it expires", async () => {
+    const token = forge(await buyer(), { iat: now(), exp: now() + 60 });
+    const claims = verifyAccessToken(facet.config, token);
+    expect(claims).toMatchObject({ typ: "user", tv: 1 });
+    const verify = jest.spyOn(jwt, "verify");
+    expect(verifyAccessToken(facet.config, token)).toBe(claims);
+    expect(verify).not.toHaveBeenCalled();
+
+    // Expired as jsonwebtoken counts it: from exp plus the 30 s clock tolerance on.
+    const exp = (jwt.decode(token) as { exp: number }).exp;
+    jest.spyOn(Date, "now").mockReturnValue((exp + 29) * 1000);
+    expect(verifyAccessToken(facet.config, token)).toBe(claims);
+    jest.spyOn(Date, "now").mockReturnValue((exp + 30) * 1000);
+    expect(verifyAccessToken(facet.config, token)).toBeNull();
+    jest.spyOn(Date, "now").mockReturnValue((exp + 29) * 1000);
+    expect(verifyAccessToken(facet.config, token)).toMatchObject({ typ: "user" });
+    expect(verify).toHaveBeenCalledTimes(1);
+  });
+
+  it("lends nothing to a token that differs from it in its signature, or to another configuration", async () => {
+    const token = forge(await buyer());
+    expect(verifyAccessToken(facet.config, token)).not.toBeNull();
+    const [header, payload, signature] = token.split(".");
+    const flipped = `${signature.slice(0, -2)}${signature.at(-2) === "A" ? "B" : "A"}${signature.at(-1)}`;
+    expect(verifyAccessToken(facet.config, `${header}.${payload}.${flipped}`)).toBeNull();
+    const other = { ...facet.config, jwt: { ...facet.config.jwt, verifyingKey: "another-secret-that-is-long-enough-for-hs256-xyz" } };
+    expect(verifyAccessToken(other, token)).toBeNull();
+  });
+
+  it("keeps at most 10,000 tokens, forgetting the oldest first", async () => {
+    const user = await buyer();
+    const first = forge(user, { jti: "first" });
+    expect(verifyAccessToken(facet.config, first)).not.toBeNull();
+    for (let i = 0; i < 10_000; i++) expect(verifyAccessToken(facet.config, forge(user, { jti: `t${i}` }))).not.toBeNull();
+    const verify = jest.spyOn(jwt, "verify");
+    const last = forge(user, { jti: "t9999" });
+    expect(verifyAccessToken(facet.config, last)).not.toBeNull();
+    expect(verify).not.toHaveBeenCalled();
+    expect(verifyAccessToken(facet.config, first)).not.toBeNull();
+    expect(verify).toHaveBeenCalledTimes(1);
   });
 });
 

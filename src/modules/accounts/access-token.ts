@@ -47,11 +47,37 @@ function verifyingKeyOf(config: Config): KeyObject {
   return key;
 }
 
+// A client sends the same token with every request until it expires. What verification found of
+// it (signature, algorithm, issuer, audience, claims) cannot change while the configuration does
+// not, so each configuration remembers the tokens it accepted, with their expiry, and checks a
+// token again only when it is new. Bounded, the oldest forgotten first. Only accepted tokens are
+// kept: a stranger cannot fill it without tokens Facet signed. Revocation is not decided here,
+// but by the caller, against the database, on every request (see authenticate).
+const ACCEPTED_TOKENS_KEPT = 10_000;
+const acceptedTokens = new WeakMap<Config["jwt"], Map<string, { claims: TokenClaims; exp: number }>>();
+
 /**
  * Verifies signature, algorithm, issuer, audience and expiry, then checks the claims' shape.
  * Returns null for any token Facet did not issue or that is no longer valid.
  */
 export function verifyAccessToken(config: Config, token: string): TokenClaims | null {
+  let accepted = acceptedTokens.get(config.jwt);
+  if (!accepted) acceptedTokens.set(config.jwt, (accepted = new Map()));
+  const known = accepted.get(token);
+  if (known) {
+    // As jsonwebtoken decides expiry: expired from exp plus the tolerance on.
+    if (Math.floor(Date.now() / 1000) < known.exp + CLOCK_TOLERANCE_SECONDS) return known.claims;
+    accepted.delete(token);
+    return null;
+  }
+  const verified = verify(config, token);
+  if (!verified) return null;
+  if (accepted.size >= ACCEPTED_TOKENS_KEPT) accepted.delete(accepted.keys().next().value!);
+  accepted.set(token, verified);
+  return verified.claims;
+}
+
+function verify(config: Config, token: string): { claims: TokenClaims; exp: number } | null {
   let payload: jwt.JwtPayload | string;
   try {
     payload = jwt.verify(token, verifyingKeyOf(config), {
@@ -68,9 +94,10 @@ export function verifyAccessToken(config: Config, token: string): TokenClaims | 
   if (typeof payload.exp !== "number" || typeof payload.iat !== "number") return null;
   if (payload.exp - payload.iat > config.jwt.accessTokenTtlSeconds + CLOCK_TOLERANCE_SECONDS) return null;
   if (typeof payload.sub !== "string" || !UUID.test(payload.sub)) return null;
-  if (payload.typ === "user" && Number.isInteger(payload.tv)) return { typ: "user", sub: payload.sub, tv: payload.tv };
+  const exp = payload.exp;
+  if (payload.typ === "user" && Number.isInteger(payload.tv)) return { claims: Object.freeze({ typ: "user", sub: payload.sub, tv: payload.tv }), exp };
   if (payload.typ === "client" && typeof payload.scope === "string" && Number.isInteger(payload.sv)) {
-    return { typ: "client", sub: payload.sub, scope: payload.scope, sv: payload.sv };
+    return { claims: Object.freeze({ typ: "client", sub: payload.sub, scope: payload.scope, sv: payload.sv }), exp };
   }
   return null;
 }
