@@ -47,7 +47,7 @@ function defaultDestination(): DestinationStream {
   );
 }
 
-function createLogger(destination: DestinationStream): Logger {
+function createLogger(destination: DestinationStream, redacted: boolean): Logger {
   return pino(
     {
       level: threshold,
@@ -57,22 +57,45 @@ function createLogger(destination: DestinationStream): Logger {
       timestamp: pino.stdTimeFunctions.isoTime,
       formatters: { level: (label) => ({ level: label }) },
       serializers: { error: serializeError, err: serializeError },
-      redact: { paths: REDACT_PATHS, censor: "[redacted]" },
+      ...(redacted ? { redact: { paths: REDACT_PATHS, censor: "[redacted]" } } : {}),
     },
     destination,
   );
 }
 
-let logger = createLogger(defaultDestination());
+// The request line (see log.request) has a logger of its own, without redaction: its fields are
+// Facet's own, never a caller's object, and redaction's search of every line for 26 paths was 2 %
+// of a short request's CPU.
+let logger: Logger;
+let requestLogger: Logger;
+setLogDestination();
 
 export function setLogLevel(level: Level): void {
   threshold = level;
   logger.level = level;
+  requestLogger.level = level;
 }
 
 /** Sends every line to `destination` (all levels to one stream), or back to stdout/stderr. */
 export function setLogDestination(destination?: DestinationStream): void {
-  logger = createLogger(destination ?? defaultDestination());
+  const stream = destination ?? defaultDestination();
+  logger = createLogger(stream, true);
+  requestLogger = createLogger(stream, false);
+}
+
+/** What the one line per HTTP request holds: values Facet measured, no headers, variables or bodies. */
+export interface RequestLine {
+  requestId: string;
+  method: string;
+  path: string;
+  status: number;
+  durationMs: number;
+  operation: string | null;
+  principal: string | null;
+  statements: number;
+  roundTrips: number;
+  errorCode: string | null;
+  aborted?: true;
 }
 
 // One JSON object per line: easy to grep locally and to ship to any log store.
@@ -81,4 +104,6 @@ export const log = {
   info: (message: string, fields?: Record<string, unknown>) => logger.info(fields ?? {}, message),
   warn: (message: string, fields?: Record<string, unknown>) => logger.warn(fields ?? {}, message),
   error: (message: string, fields?: Record<string, unknown>) => logger.error(fields ?? {}, message),
+  /** The request's line, at info, or at debug for a probe or a scrape. */
+  request: (fields: RequestLine, quiet: boolean) => (quiet ? requestLogger.debug(fields, "request") : requestLogger.info(fields, "request")),
 };

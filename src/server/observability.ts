@@ -38,21 +38,22 @@ export function observeRequests(req: Request, res: Response, next: NextFunction)
       statementsPerRequest.observe({ operation }, observation.statements);
       roundTripsPerRequest.observe({ operation }, observation.roundTrips);
     }
-    const fields = {
-      requestId: observation.requestId,
-      method: req.method,
-      path,
-      status: res.statusCode,
-      durationMs: Math.round(seconds * 100_000) / 100,
-      operation: observation.operation,
-      principal: observation.principal,
-      statements: observation.statements,
-      roundTrips: observation.roundTrips,
-      errorCode: observation.errorCode,
-      ...(res.writableFinished ? {} : { aborted: true }),
-    };
-    if (QUIET_PATHS.has(path)) log.debug("request", fields);
-    else log.info("request", fields);
+    log.request(
+      {
+        requestId: observation.requestId,
+        method: req.method,
+        path,
+        status: res.statusCode,
+        durationMs: Math.round(seconds * 100_000) / 100,
+        operation: observation.operation,
+        principal: observation.principal,
+        statements: observation.statements,
+        roundTrips: observation.roundTrips,
+        errorCode: observation.errorCode,
+        ...(res.writableFinished ? {} : { aborted: true as const }),
+      },
+      QUIET_PATHS.has(path),
+    );
   });
   next();
 }
