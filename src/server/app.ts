@@ -83,27 +83,9 @@ export async function createServer(config: Config, dataSource: DataSource, optio
   });
   app.use(observeRequests);
   reportPool(() => (dataSource.driver as unknown as { master?: PoolStats }).master);
-  app.use(metricsRouter(config));
 
-  app.get("/healthz", (_req, res) => {
-    res.json({ status: "ok" });
-  });
-  app.get("/readyz", async (_req, res) => {
-    const checks: Record<string, string> = { shutdown: shuttingDown ? "in progress" : "no" };
-    try {
-      await dataSource.query("SELECT 1");
-      checks.database = "reachable";
-      checks.migrations = (await dataSource.showMigrations()) ? "pending" : "applied";
-    } catch {
-      checks.database = "unreachable";
-    }
-    const ready = !shuttingDown && checks.database === "reachable" && checks.migrations === "applied";
-    res.status(ready ? 200 : 503).json({ status: ready ? "ready" : "not ready", checks });
-  });
-
-  app.use(oauthRouter(config, dataSource, rateLimits));
-  app.use(playgroundRouter());
-
+  // GraphQL first: Express tries its routes in turn for every request, and nearly every request
+  // is for /graphql.
   const corsOptions: cors.CorsOptions = {
     origin: config.corsOrigins.includes("*") ? true : config.corsOrigins,
     methods: ["GET", "POST"],
@@ -143,6 +125,26 @@ export async function createServer(config: Config, dataSource: DataSource, optio
       },
     }),
   );
+
+  app.use(metricsRouter(config));
+  app.get("/healthz", (_req, res) => {
+    res.json({ status: "ok" });
+  });
+  app.get("/readyz", async (_req, res) => {
+    const checks: Record<string, string> = { shutdown: shuttingDown ? "in progress" : "no" };
+    try {
+      await dataSource.query("SELECT 1");
+      checks.database = "reachable";
+      checks.migrations = (await dataSource.showMigrations()) ? "pending" : "applied";
+    } catch {
+      checks.database = "unreachable";
+    }
+    const ready = !shuttingDown && checks.database === "reachable" && checks.migrations === "applied";
+    res.status(ready ? 200 : 503).json({ status: ready ? "ready" : "not ready", checks });
+  });
+
+  app.use(oauthRouter(config, dataSource, rateLimits));
+  app.use(playgroundRouter());
 
   app.use((_req, res) => {
     res.status(404).json({ error: "not_found" });
