@@ -34,35 +34,40 @@ export function signAccessToken(config: Config, claims: TokenClaims): { token: s
   return { token, expiresIn, expiresAt: new Date(exp * 1000) };
 }
 
-// jsonwebtoken turns a key given as a string into a KeyObject on every call, first trying it as
-// a public key: for an HS256 secret that throws and catches an exception per request. The key
-// object is made once per configuration instead.
-const verifyingKeys = new WeakMap<Config["jwt"], KeyObject>();
-function verifyingKeyOf(config: Config): KeyObject {
-  let key = verifyingKeys.get(config.jwt);
-  if (!key) {
-    key = config.jwt.algorithm === "HS256" ? createSecretKey(Buffer.from(config.jwt.verifyingKey)) : createPublicKey(config.jwt.verifyingKey);
-    verifyingKeys.set(config.jwt, key);
-  }
-  return key;
+/**
+ * What a configuration verifies tokens with, made once per configuration.
+ *
+ * The key: jsonwebtoken turns a key given as a string into a KeyObject on every call, first
+ * trying it as a public key, which for an HS256 secret throws and catches an exception per request.
+ *
+ * The tokens it accepted: a client sends the same token with every request until it expires, and
+ * what verification found of it (signature, algorithm, issuer, audience, claims) cannot change
+ * while the configuration does not. So a token is checked again only when it is new. Bounded, the
+ * oldest forgotten first. Only accepted tokens are kept: a stranger cannot fill it without tokens
+ * Facet signed. Revocation is not decided here but by the caller, against the database, on every
+ * request (see authenticate).
+ */
+interface Verifier {
+  key: KeyObject;
+  accepted: Map<string, { claims: TokenClaims; exp: number }>;
 }
-
-// A client sends the same token with every request until it expires. What verification found of
-// it (signature, algorithm, issuer, audience, claims) cannot change while the configuration does
-// not, so each configuration remembers the tokens it accepted, with their expiry, and checks a
-// token again only when it is new. Bounded, the oldest forgotten first. Only accepted tokens are
-// kept: a stranger cannot fill it without tokens Facet signed. Revocation is not decided here,
-// but by the caller, against the database, on every request (see authenticate).
 const ACCEPTED_TOKENS_KEPT = 10_000;
-const acceptedTokens = new WeakMap<Config["jwt"], Map<string, { claims: TokenClaims; exp: number }>>();
+const verifiers = new WeakMap<Config["jwt"], Verifier>();
+function verifierOf(config: Config): Verifier {
+  let verifier = verifiers.get(config.jwt);
+  if (!verifier) {
+    const key = config.jwt.algorithm === "HS256" ? createSecretKey(Buffer.from(config.jwt.verifyingKey)) : createPublicKey(config.jwt.verifyingKey);
+    verifiers.set(config.jwt, (verifier = { key, accepted: new Map() }));
+  }
+  return verifier;
+}
 
 /**
  * Verifies signature, algorithm, issuer, audience and expiry, then checks the claims' shape.
  * Returns null for any token Facet did not issue or that is no longer valid.
  */
 export function verifyAccessToken(config: Config, token: string): TokenClaims | null {
-  let accepted = acceptedTokens.get(config.jwt);
-  if (!accepted) acceptedTokens.set(config.jwt, (accepted = new Map()));
+  const { key, accepted } = verifierOf(config);
   const known = accepted.get(token);
   if (known) {
     // As jsonwebtoken decides expiry: expired from exp plus the tolerance on.
@@ -70,17 +75,17 @@ export function verifyAccessToken(config: Config, token: string): TokenClaims | 
     accepted.delete(token);
     return null;
   }
-  const verified = verify(config, token);
+  const verified = verify(config, key, token);
   if (!verified) return null;
   if (accepted.size >= ACCEPTED_TOKENS_KEPT) accepted.delete(accepted.keys().next().value!);
   accepted.set(token, verified);
   return verified.claims;
 }
 
-function verify(config: Config, token: string): { claims: TokenClaims; exp: number } | null {
+function verify(config: Config, key: KeyObject, token: string): { claims: TokenClaims; exp: number } | null {
   let payload: jwt.JwtPayload | string;
   try {
-    payload = jwt.verify(token, verifyingKeyOf(config), {
+    payload = jwt.verify(token, key, {
       algorithms: [config.jwt.algorithm],
       issuer: config.jwt.issuer,
       audience: config.jwt.audience,
