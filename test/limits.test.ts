@@ -378,6 +378,22 @@ describe("production posture", () => {
     expect(foreign.headers.get("access-control-allow-origin")).toBeNull();
   });
 
+  it("answers GraphQL at /graphql and below it, in any case, and nowhere else", async () => {
+    const ask = async (path: string, init: RequestInit = { method: "POST", headers: { "content-type": "application/json" }, body: '{"query":"{ __typename }"}' }) => {
+      const r = await fetch(await facet.url(path), init);
+      const text = await r.text();
+      return { status: r.status, length: r.headers.get("content-length"), requestId: r.headers.get("x-request-id"), body: JSON.parse(text) as unknown, text };
+    };
+    for (const path of ["/graphql", "/graphql/", "/GraphQL", "/graphql?x=1"]) {
+      const r = await ask(path);
+      expect([path, r.status, r.body]).toMatchObject([path, 200, { data: { __typename: "Query" } }]);
+      expect(Number(r.length)).toBe(Buffer.byteLength(r.text));
+    }
+    const get = await ask(`/graphql?query=${encodeURIComponent("{ __typename }")}`, { headers: { "apollo-require-preflight": "true", "x-request-id": "get-1" } });
+    expect(get).toMatchObject({ status: 200, body: { data: { __typename: "Query" } }, requestId: "get-1" });
+    expect(await ask("/graphqlx")).toMatchObject({ status: 404, body: { error: "not_found" }, requestId: expect.stringMatching(/^[0-9a-f-]{36}$/) });
+  });
+
   it("serves no landing page or playground script from /graphql", async () => {
     const r = await fetch(await facet.url("/graphql"), { headers: { accept: "text/html", "apollo-require-preflight": "true" } });
     expect(r.headers.get("content-type")).not.toMatch(/text\/html/);

@@ -113,7 +113,7 @@ describe("stopping", () => {
     // The request waits on a row lock this test holds, so it is certainly in flight when the stop begins.
     const running = await runFacet((options) => ({ ...options, extra: { ...(options.extra as object), lock_timeout: 120_000 } }), { SHUTDOWN_GRACE_MS: "120000" });
     // A second listener on the same app, which the stop does not close, shows what a probe would be told.
-    const probe = http.createServer(running.server.app);
+    const probe = http.createServer(running.server.handle);
     await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
     const probeUrl = `http://127.0.0.1:${(probe.address() as { port: number }).port}`;
     const holder = facet.dataSource.createQueryRunner();

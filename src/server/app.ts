@@ -1,21 +1,18 @@
 import { randomUUID } from "node:crypto";
 import http from "node:http";
 import { ApolloServer } from "@apollo/server";
-import { expressMiddleware } from "@as-integrations/express5";
 import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
-import cors from "cors";
 import express, { type NextFunction, type Request, type Response } from "express";
 import type { DataSource } from "typeorm";
 import type { Config } from "../config";
 import type { RequestContext } from "../graphql/context";
-import { ErrorCode, formatError, isInternal } from "../graphql/errors";
+import { formatError } from "../graphql/errors";
 import { LIMITS } from "../graphql/limits";
 import { buildFacetSchema } from "../graphql/schema";
 import { compiledExecutor } from "../graphql/executor";
-import { log } from "../logger";
 import { requestScopePlugin } from "../db/request-scope";
-import { createRequestContext } from "./context";
+import { answerHttpError, GRAPHQL_PATH, graphqlHttpHandler } from "./graphql-http";
 import { limitsPlugin } from "./limits-plugin";
 import { metricsRouter, observabilityPlugin, observeRequests } from "./observability";
 import { reportPool, type PoolStats } from "../observability/metrics";
@@ -24,7 +21,8 @@ import { playgroundRouter } from "./playground";
 import { createRateLimitStore, type RateLimitStore } from "./rate-limit";
 
 export interface FacetServer {
-  app: express.Express;
+  /** Answers one HTTP request: what httpServer listens with. */
+  handle: http.RequestListener;
   httpServer: http.Server;
   apollo: ApolloServer<RequestContext>;
   listen(port: number, host?: string): Promise<number>;
@@ -34,15 +32,15 @@ export interface FacetServer {
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,100}$/;
 
-declare module "express-serve-static-core" {
-  interface Request {
+declare module "http" {
+  interface IncomingMessage {
     requestId: string;
   }
 }
 
 export async function createServer(config: Config, dataSource: DataSource, options: { rateLimitStore?: RateLimitStore } = {}): Promise<FacetServer> {
   const app = express();
-  const httpServer = http.createServer(app);
+  const httpServer = http.createServer();
   const rateLimits = options.rateLimitStore ?? (await createRateLimitStore(config.redisUrl));
   let shuttingDown = false;
 
@@ -71,60 +69,9 @@ export async function createServer(config: Config, dataSource: DataSource, optio
   await apollo.start();
 
   app.disable("x-powered-by");
-  // Express hashes every response body for an ETag: SHA-1 over every byte of a page. Only a
-  // conditional GET could use it, and Facet's clients POST their queries; the hash would cost
-  // CPU on every request for a header nobody reads.
+  // Express would hash every response body for an ETag that none of these routes' clients sends back.
   app.disable("etag");
-  app.use((req, res, next) => {
-    const incoming = req.headers["x-request-id"];
-    req.requestId = typeof incoming === "string" && REQUEST_ID.test(incoming) ? incoming : randomUUID();
-    res.setHeader("X-Request-Id", req.requestId);
-    next();
-  });
-  app.use(observeRequests);
   reportPool(() => (dataSource.driver as unknown as { master?: PoolStats }).master);
-
-  // GraphQL first: Express tries its routes in turn for every request, and nearly every request
-  // is for /graphql.
-  const corsOptions: cors.CorsOptions = {
-    origin: config.corsOrigins.includes("*") ? true : config.corsOrigins,
-    methods: ["GET", "POST"],
-    allowedHeaders: ["content-type", "authorization", "apollo-require-preflight", "x-apollo-operation-name", "x-request-id"],
-    exposedHeaders: ["x-request-id"],
-    maxAge: 600,
-  };
-  app.use(
-    "/graphql",
-    cors(corsOptions),
-    express.json({ limit: config.bodyLimit }),
-    (req: Request, res: Response, next: NextFunction) => {
-      const query = (req.method === "GET" ? req.query.query : (req.body as { query?: unknown } | undefined)?.query) ?? "";
-      if (typeof query === "string" && query.length > LIMITS.maxQueryLength) {
-        req.observation.errorCode = ErrorCode.QUERY_TOO_COMPLEX;
-        res.status(400).json({
-          errors: [{ message: `The query is ${query.length} characters long; at most ${LIMITS.maxQueryLength} are allowed`, extensions: { code: ErrorCode.QUERY_TOO_COMPLEX } }],
-        });
-        return;
-      }
-      next();
-    },
-    expressMiddleware(apollo, {
-      context: async ({ req }) => {
-        try {
-          return await createRequestContext(
-            { config, dataSource },
-            { authorization: req.headers.authorization, requestId: req.requestId, ip: req.ip, observation: req.observation },
-          );
-        } catch (error) {
-          // Refused before GraphQL starts (a bad token): no plugin sees it, so note it here.
-          const code = (error as { extensions?: { code?: unknown } }).extensions?.code;
-          req.observation.errorCode = typeof code === "string" ? code : ErrorCode.INTERNAL_SERVER_ERROR;
-          if (isInternal(error)) log.error("internal error", { error, requestId: req.requestId });
-          throw error;
-        }
-      },
-    }),
-  );
 
   app.use(metricsRouter(config));
   app.get("/healthz", (_req, res) => {
@@ -150,21 +97,23 @@ export async function createServer(config: Config, dataSource: DataSource, optio
     res.status(404).json({ error: "not_found" });
   });
   // Body parser failures (bad JSON, too large) answer in GraphQL's error shape, without a stack.
-  app.use((error: { status?: number; type?: string }, req: Request, res: Response, _next: NextFunction) => {
-    const status = typeof error.status === "number" && error.status >= 400 && error.status < 500 ? error.status : 500;
-    if (status === 500) log.error("unhandled HTTP error", { error, requestId: req.requestId });
-    req.observation.errorCode = status === 500 ? ErrorCode.INTERNAL_SERVER_ERROR : ErrorCode.BAD_USER_INPUT;
-    const message =
-      error.type === "entity.too.large"
-        ? `Request body is larger than ${config.bodyLimit}`
-        : status === 500
-          ? "Internal server error"
-          : "Request body is not valid JSON";
-    res.status(status).json({ errors: [{ message, extensions: { code: status === 500 ? ErrorCode.INTERNAL_SERVER_ERROR : ErrorCode.BAD_USER_INPUT } }] });
-  });
+  app.use((error: unknown, req: Request, res: Response, _next: NextFunction) => answerHttpError(config, error, req, res));
+
+  // Every request gets its id and its observation; /graphql is answered without Express (see
+  // graphqlHttpHandler), everything else by the app.
+  const graphql = graphqlHttpHandler(config, dataSource, apollo);
+  const handle: http.RequestListener = (req, res) => {
+    const incoming = req.headers["x-request-id"];
+    req.requestId = typeof incoming === "string" && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+    res.setHeader("X-Request-Id", req.requestId);
+    observeRequests(req, res);
+    if (GRAPHQL_PATH.test(req.url ?? "/")) graphql(req, res);
+    else app(req, res);
+  };
+  httpServer.on("request", handle);
 
   return {
-    app,
+    handle,
     httpServer,
     apollo,
     listen: (port, host) =>

@@ -2,7 +2,8 @@ import { createHash, timingSafeEqual } from "node:crypto";
 import type { ApolloServerPlugin } from "@apollo/server";
 import { unwrapResolverError } from "@apollo/server/errors";
 import type { GraphQLError } from "graphql";
-import { Router, type NextFunction, type Request, type Response } from "express";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { Router } from "express";
 import type { Config } from "../config";
 import type { RequestContext } from "../graphql/context";
 import { log } from "../logger";
@@ -10,8 +11,8 @@ import { metricsText, operationLabel, registry, requestDuration, roundTripsPerRe
 import { elapsedSeconds, newObservation, type RequestObservation } from "../observability/observation";
 import { isInternal } from "../graphql/errors";
 
-declare module "express-serve-static-core" {
-  interface Request {
+declare module "http" {
+  interface IncomingMessage {
     observation: RequestObservation;
   }
 }
@@ -24,13 +25,13 @@ const QUIET_PATHS = new Set(["/healthz", "/readyz", "/metrics"]);
  * (request id, operation, principal kind, duration, SQL statements, error code; never headers,
  * variables or bodies) and, for GraphQL, its metrics.
  */
-export function observeRequests(req: Request, res: Response, next: NextFunction): void {
+export function observeRequests(req: IncomingMessage, res: ServerResponse): void {
   const observation = newObservation(req.requestId);
   req.observation = observation;
   // "close" also comes for a client that went away before the answer was complete.
   res.once("close", () => {
     const seconds = elapsedSeconds(observation);
-    const path = req.originalUrl.split("?")[0];
+    const path = (req.url ?? "/").split("?")[0];
     // A request whose client left is logged, not measured: its work may still be under way.
     if (path === "/graphql" && req.method !== "OPTIONS" && res.writableFinished) {
       const operation = operationLabel(observation.operation);
@@ -41,7 +42,7 @@ export function observeRequests(req: Request, res: Response, next: NextFunction)
     log.request(
       {
         requestId: observation.requestId,
-        method: req.method,
+        method: req.method ?? "GET",
         path,
         status: res.statusCode,
         durationMs: Math.round(seconds * 100_000) / 100,
@@ -55,7 +56,6 @@ export function observeRequests(req: Request, res: Response, next: NextFunction)
       QUIET_PATHS.has(path),
     );
   });
-  next();
 }
 
 /**
