@@ -133,6 +133,20 @@ describe("metrics at GET /metrics", () => {
     const { text } = await scrape(facet, `Bearer ${METRICS_TOKEN}`);
     expect(sample(text, 'facet_graphql_request_duration_seconds_count{operation="anonymous",outcome="ok"}')).toBe(1);
   });
+
+  it("measures every request GraphQL answers, at whichever of its paths", async () => {
+    const before = sample((await scrape(facet, `Bearer ${METRICS_TOKEN}`)).text, 'facet_graphql_request_duration_seconds_count{operation="PathProbe",outcome="ok"}') ?? 0;
+    for (const path of ["/graphql", "/graphql/", "/GraphQL"]) {
+      const response = await fetch(await facet.url(path), {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: `Bearer ${buyerToken}` },
+        body: JSON.stringify({ query: "query PathProbe { viewer { role } }" }),
+      });
+      expect([path, response.status]).toEqual([path, 200]);
+    }
+    const { text } = await scrape(facet, `Bearer ${METRICS_TOKEN}`);
+    expect(sample(text, 'facet_graphql_request_duration_seconds_count{operation="PathProbe",outcome="ok"}')).toBe(before + 3);
+  });
 });
 
 describe("GET /metrics without METRICS_TOKEN", () => {

@@ -10,6 +10,7 @@ import { log } from "../logger";
 import { metricsText, operationLabel, registry, requestDuration, roundTripsPerRequest, statementsPerRequest } from "../observability/metrics";
 import { elapsedSeconds, newObservation, type RequestObservation } from "../observability/observation";
 import { isInternal } from "../graphql/errors";
+import { GRAPHQL_PATH } from "./graphql-http";
 
 declare module "http" {
   interface IncomingMessage {
@@ -33,7 +34,7 @@ export function observeRequests(req: IncomingMessage, res: ServerResponse): void
     const seconds = elapsedSeconds(observation);
     const path = (req.url ?? "/").split("?")[0];
     // A request whose client left is logged, not measured: its work may still be under way.
-    if (path === "/graphql" && req.method !== "OPTIONS" && res.writableFinished) {
+    if (GRAPHQL_PATH.test(path) && req.method !== "OPTIONS" && res.writableFinished) {
       const operation = operationLabel(observation.operation);
       requestDuration.observe({ operation, outcome: observation.errorCode ?? (res.statusCode < 400 ? "ok" : `HTTP_${res.statusCode}`) }, seconds);
       statementsPerRequest.observe({ operation }, observation.statements);
