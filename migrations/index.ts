@@ -12,6 +12,7 @@ import { CatalogFinenessIndex1795000810000 } from "./1795000810000-catalog-finen
 import { UserTokenVersion1795000900000 } from "./1795000900000-user-token-version";
 import { ChildRowsNameDistributor1795001000000 } from "./1795001000000-child-rows-name-distributor";
 import { TenantPoliciesEstimable1795001100000 } from "./1795001100000-tenant-policies-estimable";
+import { PrincipalConfirmation1795001200000 } from "./1795001200000-principal-confirmation";
 
 // In order of application. A landed migration is never edited: add a new one.
 export const migrations = [
@@ -29,4 +30,5 @@ export const migrations = [
   UserTokenVersion1795000900000,
   ChildRowsNameDistributor1795001000000,
   TenantPoliciesEstimable1795001100000,
+  PrincipalConfirmation1795001200000,
 ];

@@ -6,7 +6,7 @@ import { ApiScope, UserRole } from "../src/graphql/access";
 import { toGlobalId } from "../src/graphql/node";
 import { User } from "../src/modules/accounts";
 import { signAccessToken, verifyAccessToken } from "../src/modules/accounts/access-token";
-import { ClientViewerDocument, LoginDocument, RevokeApiClientDocument, RotateApiClientSecretDocument, ViewerRoleDocument } from "./generated/graphql";
+import { ClientViewerDocument, CreateUserDocument, LoginDocument, RevokeApiClientDocument, RotateApiClientSecretDocument, ViewerDocument, ViewerRoleDocument } from "./generated/graphql";
 import { clientToken, createApiClient, createDistributor, createUser, TEST_PASSWORD, userToken } from "./support/factories";
 import { ok, startFacet, TEST_JWT_SECRET, type GraphQLResult, type TestFacet } from "./support/harness";
 
@@ -315,5 +315,75 @@ describe("tokens of API clients", () => {
     const token = clientToken(facet.config, client, ["catalog:read", "orders:read", "orders:write"]);
     const { body } = await post(ClientViewerDocument, {}, `Bearer ${token}`);
     expect(body.data?.viewer.scopes).toEqual(["CATALOG_READ"]);
+  });
+});
+
+describe("a caller this worker has found before", () => {
+  const raw = async (query: string, authorization: string) => {
+    const response = await fetch(await facet.url("/graphql"), { method: "POST", headers: { "content-type": "application/json", authorization }, body: JSON.stringify({ query }) });
+    return { status: response.status, body: (await response.json()) as GraphQLResult<Record<string, unknown>> };
+  };
+
+  it("is taken as found and confirmed in the request's first round trip: the same statements, one round trip fewer", async () => {
+    const token = userToken(facet.config, await buyer());
+    ok(await facet.gql(ViewerDocument, {}, { token }));
+    const first = { ...facet.last! };
+    const sent = await facet.statements.during(async () => ok(await facet.gql(ViewerDocument, {}, { token })));
+    const second = facet.last!;
+    expect(second.statements).toBe(first.statements);
+    expect(second.roundTrips).toBe(first.roundTrips - 1);
+    expect(sent[0].query).toContain("facet_confirm_user(");
+    expect(sent.filter((s) => /FROM users WHERE id = \$1/.test(s.query))).toEqual([]);
+  });
+
+  it("is answered as the account now is when it changed since", async () => {
+    const user = await buyer();
+    const authorization = `Bearer ${userToken(facet.config, user)}`;
+    expect((await viewerRole(authorization)).body.data).toEqual({ viewer: { role: "BUYER" } });
+    await facet.dataSource.query(`UPDATE users SET role = 'DISTRIBUTOR_ADMIN' WHERE id = $1`, [user.id]);
+    const { status, body } = await viewerRole(authorization);
+    expect(status).toBe(200);
+    expect(body.data).toEqual({ viewer: { role: "DISTRIBUTOR_ADMIN" } });
+  });
+
+  it("is refused once deactivated, also for a request that sends no statement", async () => {
+    const user = await buyer();
+    const authorization = `Bearer ${userToken(facet.config, user)}`;
+    expect(await raw("{ __typename }", authorization)).toEqual({ status: 200, body: { data: { __typename: "Query" }, extensions: expect.anything() } });
+    const sent = await facet.statements.during(() => raw("{ __typename }", authorization));
+    expect(sent.map((s) => s.query)).toEqual([expect.stringContaining("facet_confirm_user(")]);
+    await facet.dataSource.query(`UPDATE users SET active = false WHERE id = $1`, [user.id]);
+    expect(await raw("{ __typename }", authorization)).toEqual({
+      status: 401,
+      body: { errors: [{ message: "The access token is invalid, expired or revoked", extensions: { code: "UNAUTHENTICATED" } }] },
+    });
+  });
+
+  it("writes nothing once deactivated: the mutation's statements went with the failed confirmation and were skipped", async () => {
+    const distributor = await createDistributor(facet.dataSource);
+    const admin = await createUser(facet.dataSource, { distributor, role: UserRole.DISTRIBUTOR_ADMIN });
+    const authorization = `Bearer ${userToken(facet.config, admin)}`;
+    expect((await viewerRole(authorization)).body.data).toEqual({ viewer: { role: "DISTRIBUTOR_ADMIN" } });
+    await facet.dataSource.query(`UPDATE users SET active = false WHERE id = $1`, [admin.id]);
+    const email = `after-deactivation-${admin.id}@example.com`;
+    const sent = await facet.statements.during(async () => {
+      const { status, body } = await post(CreateUserDocument, { input: { email, name: "Never Made", password: TEST_PASSWORD, role: UserRole.BUYER } }, authorization);
+      expect(status).toBe(401);
+      expect(body).toEqual({ errors: [{ message: "The access token is invalid, expired or revoked", extensions: { code: "UNAUTHENTICATED" } }] });
+    });
+    // START, the confirmation, the scope and the mutation's first statement went together; then the lookup afresh.
+    expect(sent[0].query).toBe("START TRANSACTION");
+    expect(sent[1].query).toContain("facet_confirm_user(");
+    expect(sent.at(-1)!.query).toMatch(/FROM users WHERE id = \$1/);
+    expect(await facet.dataSource.query(`SELECT id FROM users WHERE email = $1`, [email])).toEqual([]);
+  });
+
+  it("keeps only the scopes its client still has, when they were narrowed since", async () => {
+    const distributor = await createDistributor(facet.dataSource);
+    const { client } = await createApiClient(facet.dataSource, distributor, { scopes: [ApiScope.CATALOG_READ, ApiScope.ORDERS_READ] });
+    const authorization = `Bearer ${clientToken(facet.config, client, ["catalog:read", "orders:read"])}`;
+    expect((await post(ClientViewerDocument, {}, authorization)).body.data?.viewer.scopes).toEqual(["CATALOG_READ", "ORDERS_READ"]);
+    await facet.dataSource.query(`UPDATE api_clients SET scopes = '{catalog:read}' WHERE id = $1`, [client.id]);
+    expect((await post(ClientViewerDocument, {}, authorization)).body.data?.viewer.scopes).toEqual(["CATALOG_READ"]);
   });
 });

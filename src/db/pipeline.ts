@@ -193,6 +193,23 @@ export interface RunnerData {
    * runner gets them once, right after its START TRANSACTION.
    */
   scope?: readonly ScopeStatement[];
+  /** A statement that must succeed before anything else on the runner is trusted; see Confirmation. */
+  confirmation?: Confirmation;
+}
+
+/**
+ * A statement the database must answer without error before the runner's work is trusted (that
+ * the request's caller still holds its access token: see server/context.ts). It goes first in
+ * the runner's first round trip (right after a START), ahead of the scope and the statements
+ * that go with it, so that should it fail they are skipped: nothing is read or written on its
+ * strength. Once it has succeeded it goes no more. Should it fail, nothing but a ROLLBACK runs on
+ * the runner from then on, each statement refused with the error `refuse` makes (made only then:
+ * an error's stack costs every request that would make it ahead).
+ */
+export interface Confirmation {
+  statement: ScopeStatement;
+  refuse: () => Error;
+  state: "pending" | "confirmed" | "failed";
 }
 
 /** A statement of a runner's scope: its text, with `$1`… for its parameters. */
@@ -256,14 +273,19 @@ export function pipelined(runner: QueryRunner): QueryRunner {
     }
     if (queue.length === 0) return;
     running = true;
-    const { scope } = data();
+    const { scope, confirmation } = data();
     // The scope goes ahead of statements outside a transaction, and right after a START.
     const scoped = scope !== undefined && (startPending || !runner.isTransactionActive);
-    const ahead = [...(startPending ? [aheadOf("START TRANSACTION")] : []), ...(scoped ? scope.map((s) => aheadOf(s.sql, [...s.parameters])) : [])];
+    const confirming = confirmation?.state === "pending" ? [confirm(confirmation)] : [];
+    const ahead = [
+      ...(startPending ? [aheadOf("START TRANSACTION")] : []),
+      ...confirming,
+      ...(scoped ? scope.map((s) => aheadOf(s.sql, [...s.parameters])) : []),
+    ];
     let batch: Waiting[];
     if (!single(queue[0].sql)) {
-      if (startPending) {
-        batch = ahead; // a text of several statements goes on its own, after the opening
+      if (startPending || confirming.length > 0) {
+        batch = ahead; // a text of several statements goes on its own, after the opening and the confirmation
       } else {
         const [text] = queue.splice(0, 1);
         // A simple-protocol text of several statements is one implicit transaction too.
@@ -275,7 +297,10 @@ export function pipelined(runner: QueryRunner): QueryRunner {
       if ((runner.isTransactionActive || scoped) && read(queue[0].sql)) {
         while (taken < queue.length && taken < MAX_PIPELINE && read(queue[taken].sql)) taken++;
       }
-      batch = [...ahead, ...queue.splice(0, taken)];
+      const statements = queue.splice(0, taken);
+      // Skipped because the confirmation failed: refused as every statement after it is.
+      const guarded = confirmation && confirming.length > 0 ? statements.map((w) => refusedAfter(confirmation, w)) : statements;
+      batch = [...ahead, ...guarded];
     }
     startPending = false;
     void send(batch).finally(() => {
@@ -296,9 +321,30 @@ export function pipelined(runner: QueryRunner): QueryRunner {
     resolve: () => undefined,
     // The statements it went with are skipped (see Pipeline); those after it are refused.
     reject: (error) => {
-      broken ??= error;
+      if (broken !== undefined) return; // skipped after what broke it, a confirmation's failure say
+      broken = error;
       log.warn("a transaction's opening statement failed", { error });
     },
+  });
+
+  const confirm = (confirmation: Confirmation): Waiting => ({
+    sql: confirmation.statement.sql,
+    parameters: [...confirmation.statement.parameters],
+    structured: false,
+    resolve: () => {
+      if (confirmation.state === "pending") confirmation.state = "confirmed";
+    },
+    // The statements it went with are skipped (see Pipeline); those after it are refused.
+    reject: (error) => {
+      confirmation.state = "failed";
+      broken ??= confirmation.refuse();
+      log.debug("a runner's confirmation failed", { error });
+    },
+  });
+
+  const refusedAfter = (confirmation: Confirmation, w: Waiting): Waiting => ({
+    ...w,
+    reject: (error) => w.reject(confirmation.state === "failed" ? broken : error),
   });
 
   runner.query = ((sql: string, parameters?: unknown[], structured: boolean = false) => {

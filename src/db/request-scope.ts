@@ -104,8 +104,11 @@ export function requestScopePlugin(): ApolloServerPlugin<RequestContext> {
           if (operation.operation !== "query") await runner.startTransaction();
         },
         async willSendResponse({ response }) {
+          // A request whose caller was not confirmed (see Confirmation) is answered afresh, and
+          // nothing it began may stand.
           const failed =
-            response.body.kind === "single" && (response.body.singleResult.errors ?? []).some((e) => e.extensions?.code === "INTERNAL_SERVER_ERROR");
+            (runner.data as RunnerData).confirmation?.state === "failed" ||
+            (response.body.kind === "single" && (response.body.singleResult.errors ?? []).some((e) => e.extensions?.code === "INTERNAL_SERVER_ERROR"));
           try {
             if (runner.isTransactionActive) {
               if (failed) await runner.rollbackTransaction();

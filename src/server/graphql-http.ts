@@ -8,7 +8,7 @@ import type { RequestContext } from "../graphql/context";
 import { ErrorCode, isInternal } from "../graphql/errors";
 import { LIMITS } from "../graphql/limits";
 import { log } from "../logger";
-import { createRequestContext } from "./context";
+import { executeAsCaller } from "./context";
 
 /** The paths Apollo answers: /graphql and anything below it, in any case, as Express mounted it. */
 export const GRAPHQL_PATH = /^\/graphql(?:[/?]|$)/i;
@@ -48,10 +48,11 @@ export function graphqlHttpHandler(config: Config, dataSource: DataSource, apoll
     for (const [key, value] of Object.entries(req.headers)) {
       if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(", ") : value);
     }
-    const response = await apollo.executeHTTPGraphQLRequest({
-      httpGraphQLRequest: { method: req.method ?? "GET", headers, search, body: req.body },
-      context: () => contextOf(req),
-    });
+    const httpGraphQLRequest = { method: req.method ?? "GET", headers, search, body: req.body };
+    const facts = { authorization: req.headers.authorization, requestId: req.requestId, ip: req.socket.remoteAddress, observation: req.observation };
+    const response = await executeAsCaller({ config, dataSource }, facts, (context) =>
+      apollo.executeHTTPGraphQLRequest({ httpGraphQLRequest, context: () => noted(req, context) }),
+    );
     for (const [key, value] of response.headers) res.setHeader(key, value);
     res.statusCode = response.status ?? 200;
     if (response.body.kind === "complete") {
@@ -63,12 +64,9 @@ export function graphqlHttpHandler(config: Config, dataSource: DataSource, apoll
     res.end();
   }
 
-  async function contextOf(req: IncomingMessage): Promise<RequestContext> {
+  async function noted(req: IncomingMessage, context: () => Promise<RequestContext>): Promise<RequestContext> {
     try {
-      return await createRequestContext(
-        { config, dataSource },
-        { authorization: req.headers.authorization, requestId: req.requestId, ip: req.socket.remoteAddress, observation: req.observation },
-      );
+      return await context();
     } catch (error) {
       // Refused before GraphQL starts (a bad token): no plugin sees it, so note it here.
       const code = (error as { extensions?: { code?: unknown } }).extensions?.code;

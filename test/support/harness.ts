@@ -6,7 +6,7 @@ import type { DataSource, Logger } from "typeorm";
 import { loadConfig, type Config } from "../../src/config";
 import { createDataSource } from "../../src/db/data-source";
 import type { RequestContext } from "../../src/graphql/context";
-import { createRequestContext } from "../../src/server/context";
+import { executeAsCaller } from "../../src/server/context";
 import { createServer, type FacetServer } from "../../src/server/app";
 import { newObservation, type RequestObservation } from "../../src/observability/observation";
 
@@ -105,14 +105,11 @@ export async function startFacet(overrides: NodeJS.ProcessEnv = {}): Promise<Tes
     last: undefined,
     async gql(document, variables, options = {}) {
       const observation = (facet.last = newObservation("test"));
-      const context = {
-        ...(await createRequestContext(
-          { config, dataSource },
-          { authorization: options.token ? `Bearer ${options.token}` : undefined, requestId: "test", ip: "127.0.0.1", observation },
-        )),
-        ...options.context,
-      };
-      const response = await server.apollo.executeOperation({ query: print(document), variables }, { contextValue: context });
+      const facts = { authorization: options.token ? `Bearer ${options.token}` : undefined, requestId: "test", ip: "127.0.0.1", observation };
+      // As /graphql runs it (see executeAsCaller), so that a caller taken as found is confirmed here too.
+      const response = await executeAsCaller({ config, dataSource }, facts, async (context) =>
+        server.apollo.executeOperation({ query: print(document), variables }, { contextValue: { ...(await context()), ...options.context } }),
+      );
       if (response.body.kind !== "single") throw new Error("unexpected incremental response");
       return response.body.singleResult as GraphQLResult<any>;
     },

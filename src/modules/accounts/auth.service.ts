@@ -1,8 +1,10 @@
-import type { EntityManager } from "typeorm";
+import { prepareValue } from "pg/lib/utils";
+import type { DataSource, EntityManager } from "typeorm";
 import type { Config } from "../../config";
 import { ALL_SCOPES, type ApiScope, type UserRole } from "../../graphql/access";
 import type { Principal, RequestContext } from "../../graphql/context";
 import { UserErrorCode, UserErrors } from "../../graphql/user-error";
+import type { ScopeStatement } from "../../db/pipeline";
 import { applyScope, systemScope } from "../../db/request-scope";
 import { signAccessToken, verifyAccessToken } from "./access-token";
 import type { LoginInput, LoginPayload } from "./accounts.inputs";
@@ -125,9 +127,48 @@ export async function clientCredentials(
 }
 
 /**
+ * A caller a worker found behind a token, with the statement by which the database confirms,
+ * later, that the account still holds the token and is still as it was found: active or not
+ * revoked, at the token's version, with the same role, distributor and scopes (see the
+ * PrincipalConfirmation migration).
+ */
+export interface KnownCaller {
+  principal: Principal;
+  confirmation: ScopeStatement;
+}
+
+/**
+ * The callers a worker found, by data source and then by token, each as its last lookup found it.
+ * Bounded, the oldest forgotten first. Whether one still holds is never decided here: see
+ * createRequestContext in server/context.ts.
+ */
+const CALLERS_KEPT = 10_000;
+const callers = new WeakMap<DataSource, Map<string, KnownCaller>>();
+
+/**
+ * The caller the last lookup of this token found, if the token is still acceptable; yet to be
+ * confirmed by the database.
+ */
+export function recallCaller(dataSource: DataSource, config: Config, token: string): KnownCaller | null {
+  if (!verifyAccessToken(config, token)) return null;
+  return callers.get(dataSource)?.get(token) ?? null;
+}
+
+function remember(db: EntityManager, token: string, caller: KnownCaller | null): Principal | null {
+  let known = callers.get(db.connection);
+  if (!known) callers.set(db.connection, (known = new Map()));
+  known.delete(token);
+  if (!caller) return null;
+  if (known.size >= CALLERS_KEPT) known.delete(known.keys().next().value!);
+  known.set(token, caller);
+  return caller.principal;
+}
+
+/**
  * The principal behind a bearer token, read afresh from the database so that deactivation,
  * revocation and secret rotation take effect at once. Null when the token is not acceptable.
- * Every signed-in request asks this, so it reads the few columns it needs and no entity.
+ * Every request with a token this worker has not seen asks this (and, see recallCaller, every
+ * request whose caller's confirmation failed), so it reads the few columns it needs and no entity.
  */
 export async function authenticate(db: EntityManager, config: Config, token: string): Promise<Principal | null> {
   const claims = verifyAccessToken(config, token);
@@ -141,8 +182,14 @@ export async function authenticate(db: EntityManager, config: Config, token: str
       token_version: number;
     }[];
     // Tokens issued before a deactivation carry an older version and stay dead after reactivation.
-    if (!user || !user.active || user.token_version !== claims.tv) return null;
-    return { kind: "user", id: user.id, role: user.role, distributorId: user.distributor_id };
+    if (!user || !user.active || user.token_version !== claims.tv) return remember(db, token, null);
+    return remember(db, token, {
+      principal: { kind: "user", id: user.id, role: user.role, distributorId: user.distributor_id },
+      confirmation: {
+        sql: `SELECT facet_confirm_user($1, $2, $3, NULLIF($4, '')::uuid)`,
+        parameters: [user.id, String(user.token_version), user.role, user.distributor_id ?? ""],
+      },
+    });
   }
   const [client] = (await db.query(`SELECT id, distributor_id, scopes, revoked_at IS NOT NULL AS revoked, secret_version FROM api_clients WHERE id = $1`, [claims.sub])) as {
     id: string;
@@ -151,8 +198,14 @@ export async function authenticate(db: EntityManager, config: Config, token: str
     revoked: boolean;
     secret_version: number;
   }[];
-  if (!client || client.revoked || client.secret_version !== claims.sv) return null;
+  if (!client || client.revoked || client.secret_version !== claims.sv) return remember(db, token, null);
   // A client whose scopes were narrowed since keeps only what it still has.
   const scopes = client.scopes.filter((s) => claims.scope.split(" ").includes(s));
-  return { kind: "apiClient", id: client.id, scopes, distributorId: client.distributor_id };
+  return remember(db, token, {
+    principal: { kind: "apiClient", id: client.id, scopes, distributorId: client.distributor_id },
+    confirmation: {
+      sql: `SELECT facet_confirm_api_client($1, $2, $3, $4)`,
+      parameters: [client.id, String(client.secret_version), client.distributor_id, prepareValue(client.scopes) as string],
+    },
+  });
 }

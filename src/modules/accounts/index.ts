@@ -17,6 +17,6 @@ export const accountsEntities = [Distributor, User, ApiClient, LoginAttempt];
 export const accountsResolvers = [AuthResolver, DistributorResolver, UserResolver, ApiClientResolver] as const;
 
 export { actorOf, type Actor } from "./actor";
-export { authenticate, clientCredentials } from "./auth.service";
+export { authenticate, clientCredentials, recallCaller, type KnownCaller } from "./auth.service";
 export { hashSecret } from "./secrets";
 export { ApiClient, Distributor, User };
