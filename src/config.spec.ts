@@ -73,6 +73,8 @@ describe("loadConfig outside production", () => {
       migrateOnStart: true,
       dbPoolSize: 10,
       dbStatementTimeoutMs: 5000,
+      dbConnectTimeoutMs: 5000,
+      dbIdleTimeoutMs: 300_000,
       dbPreparedStatements: true,
       jwt: { issuer: "facet", audience: "facet-api", accessTokenTtlSeconds: 3600 },
       corsOrigins: [],
@@ -93,6 +95,7 @@ describe("loadConfig outside production", () => {
     ["MIGRATE_ON_START", "maybe", /MIGRATE_ON_START must be true or false/],
     ["LOG_LEVEL", "verbose", /LOG_LEVEL must be debug, info, warn or error/],
     ["WEB_CONCURRENCY", "0", /WEB_CONCURRENCY must be an integer between 1 and 64/],
+    ["DB_IDLE_TIMEOUT_MS", "-1", /DB_IDLE_TIMEOUT_MS must be an integer between 0 and 86400000/],
   ])("refuses %s=%s", (name, value, message) => {
     expect(() => loadConfig({ DATA_DIR: dataDir, [name]: value })).toThrow(message);
   });

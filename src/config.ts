@@ -19,6 +19,7 @@ export interface Config {
   dbPoolSize: number;
   dbStatementTimeoutMs: number;
   dbConnectTimeoutMs: number;
+  dbIdleTimeoutMs: number;
   /** Whether a connection prepares its parameterized statements by name (see src/db/pipeline.ts). */
   dbPreparedStatements: boolean;
   /** Bearer token that GET /metrics requires; /metrics is off when absent. */
@@ -143,6 +144,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dbPoolSize: int(env, "DB_POOL_SIZE", 10, 1, 200),
     dbStatementTimeoutMs: int(env, "DB_STATEMENT_TIMEOUT_MS", 5000, 100, 600_000),
     dbConnectTimeoutMs: int(env, "DB_CONNECT_TIMEOUT_MS", 5000, 100, 120_000),
+    dbIdleTimeoutMs: int(env, "DB_IDLE_TIMEOUT_MS", 300_000, 0, 86_400_000),
     dbPreparedStatements: bool(env, "DB_PREPARED_STATEMENTS", true),
     metricsToken: metricsToken(env),
     jwt: {

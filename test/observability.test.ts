@@ -1,10 +1,10 @@
 import net from "node:net";
 import { Writable } from "node:stream";
-import { QueryFailedError } from "typeorm";
+import { QueryFailedError, type DataSource } from "typeorm";
 import { createDataSource } from "../src/db/data-source";
 import { log, setLogDestination, setLogLevel } from "../src/logger";
 import { createDistributor, createUser, TEST_PASSWORD, userToken } from "./support/factories";
-import { startFacet, type TestFacet } from "./support/harness";
+import { onRealPostgres, startFacet, type TestFacet } from "./support/harness";
 
 const METRICS_TOKEN = "metrics-token-for-the-tests-0123456789";
 
@@ -217,6 +217,31 @@ describe("request logs", () => {
     expect(text).not.toContain("wrong-password-123");
     expect(text).not.toContain(user.email);
     expect(text).toContain("[redacted]");
+  });
+});
+
+describe("the connection pool", () => {
+  // pg's own default closes a connection idle for 10 s: after a lull that long, the next burst
+  // paid for new PostgreSQL backends with cold caches and its statements prepared again.
+  const pool = (dataSource: DataSource) =>
+    (dataSource.driver as unknown as { master: { totalCount: number; idleCount: number; options: { idleTimeoutMillis: number } } }).master;
+  const opened = (idleTimeoutMs?: number) =>
+    createDataSource({ url: process.env.TEST_DATABASE_URL!, embedded: false, poolSize: 2, statementTimeoutMs: 1000, idleTimeoutMs });
+
+  onRealPostgres("keeps an idle connection for DB_IDLE_TIMEOUT_MS, then closes it", async () => {
+    const kept = opened();
+    const brief = opened(100);
+    await Promise.all([kept.initialize(), brief.initialize()]);
+    try {
+      await Promise.all([kept.query("SELECT 1"), brief.query("SELECT 1")]);
+      expect([pool(kept).idleCount, pool(brief).idleCount]).toEqual([1, 1]);
+      await new Promise((resolve) => setTimeout(resolve, 400));
+      expect(pool(kept)).toMatchObject({ totalCount: 1, idleCount: 1 });
+      expect(pool(brief)).toMatchObject({ totalCount: 0 });
+      expect(pool(kept).options.idleTimeoutMillis).toBe(300_000);
+    } finally {
+      await Promise.all([kept.destroy(), brief.destroy()]);
+    }
   });
 });
 

@@ -22,6 +22,12 @@ export interface DataSourceOptions {
   statementTimeoutMs: number;
   /** How long to wait for a connection (a new one, or a free one from the pool) before failing. */
   connectTimeoutMs?: number;
+  /**
+   * How long a connection may sit idle in the pool before it is closed (default 300 s; 0 keeps it).
+   * A new connection costs its request a PostgreSQL backend with cold caches and statements to
+   * prepare again, so a pool that empties after a short lull makes the next burst slow.
+   */
+  idleTimeoutMs?: number;
   applicationName?: string;
   /**
    * Whether a connection prepares its parameterized statements by name (default true; never on the
@@ -80,6 +86,7 @@ export function createDataSource(options: DataSourceOptions): DataSource {
     poolErrorHandler: (error: unknown) => log.warn("database pool error", { error }),
     extra: {
       max: options.embedded ? 1 : options.poolSize,
+      idleTimeoutMillis: options.idleTimeoutMs ?? 300_000,
       statement_timeout: options.statementTimeoutMs,
       idle_in_transaction_session_timeout: 10_000,
       lock_timeout: 2000,

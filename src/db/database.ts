@@ -21,6 +21,7 @@ export async function openDatabase(config: Config, applicationName = "facet"): P
     poolSize: config.dbPoolSize,
     statementTimeoutMs: config.dbStatementTimeoutMs,
     connectTimeoutMs: config.dbConnectTimeoutMs,
+    idleTimeoutMs: config.dbIdleTimeoutMs,
     preparedStatements: config.dbPreparedStatements,
     applicationName,
   });
