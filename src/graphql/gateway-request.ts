@@ -22,7 +22,7 @@ type FetcherHeaders = NonNullable<GatewayRequestContext["request"]["http"]>["hea
 // Facet builds that context itself, the same fields, with the status getter and setter on a
 // class: one hidden class for all, nothing kept. Apollo's pipeline calls the builder through its
 // module's exports at each operation, so it is replaced there, once. Apollo Server is pinned in
-// package-lock.json; test/executor.test.ts fails should a new version no longer call it.
+// package-lock.json; test/gateway-request.test.ts fails should a new version no longer call it.
 
 /** A HeaderMap read and written as the Fetcher headers a gateway expects, as Apollo's own adapter does. */
 class HeaderMapFetcherHeaders implements FetcherHeaders {
@@ -124,25 +124,24 @@ export let apolloGatewayRequestContext: unknown;
 
 /**
  * Has Apollo's request pipeline build a gateway's request context with gatewayRequestContext.
- * Idempotent. Returns whether it is in place; when Apollo's layout is not the one expected, it
- * leaves Apollo's builder alone (and says so in the log).
+ * Idempotent. When Apollo's layout is not the one expected, it leaves Apollo's builder alone (and
+ * says so in the log).
  */
-export function useGatewayRequestContext(): boolean {
+export function useGatewayRequestContext(): void {
   let builder: Record<string, unknown>;
   try {
     builder = apolloBuilderModule();
   } catch (error) {
     log.warn("Apollo Server's gateway request builder was not found; its own is used", { error });
-    return false;
+    return;
   }
-  if (builder.makeGatewayGraphQLRequestContext === gatewayRequestContext) return true;
+  if (builder.makeGatewayGraphQLRequestContext === gatewayRequestContext) return;
   if (typeof builder.makeGatewayGraphQLRequestContext !== "function") {
     log.warn("Apollo Server's gateway request builder has changed; its own is used");
-    return false;
+    return;
   }
   apolloGatewayRequestContext = builder.makeGatewayGraphQLRequestContext;
   builder.makeGatewayGraphQLRequestContext = gatewayRequestContext;
-  return true;
 }
 
 /** Has Apollo's pipeline build gateway request contexts with `builder` (for tests). */
