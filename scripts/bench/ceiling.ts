@@ -5,8 +5,8 @@ import { verifyAccessToken } from "../../src/modules/accounts/access-token";
 import { W1_CEILING_SQL, W2_CEILING_SQL } from "./workloads";
 
 // The ceiling for W1 and W2: a bare node:http handler that checks the bearer token as Facet does
-// and answers with the JSON PostgreSQL builds in one statement (json_agg). No GraphQL, no ORM, no
-// per-field work in Node: what is left is what any server of these answers must pay.
+// and answers with the JSON PostgreSQL builds in one prepared statement (json_agg). No GraphQL,
+// no ORM, no per-field work in Node: what is left is what any server of these answers must pay.
 //
 // POST /w1 → W1's response body; POST /w2 (body {"metal": "GOLD"}) → W2's. GET /stats → this
 // process's CPU time and statements so far. Same environment as Facet: DATABASE_URL, JWT_SECRET,
@@ -45,20 +45,19 @@ const server = http.createServer(async (req, res) => {
       send(res, 401, JSON.stringify({ errors: [{ message: "unauthenticated", extensions: { code: "UNAUTHENTICATED" } }] }));
       return;
     }
-    let sql: string;
-    let params: unknown[];
+    // Prepared by name, as Facet prepares its own: a connection parses each statement once and
+    // PostgreSQL may keep its plan, so the ceiling does not pay for work Facet is spared.
+    let statement: { name: string; text: string; values: unknown[] };
     if (req.url === "/w1") {
-      sql = W1_CEILING_SQL;
-      params = [claims.sub];
+      statement = { name: "ceiling_w1", text: W1_CEILING_SQL, values: [claims.sub] };
     } else if (req.url === "/w2") {
-      sql = W2_CEILING_SQL;
-      params = [claims.sub, (JSON.parse(raw || "{}") as { metal?: string }).metal ?? "GOLD"];
+      statement = { name: "ceiling_w2", text: W2_CEILING_SQL, values: [claims.sub, (JSON.parse(raw || "{}") as { metal?: string }).metal ?? "GOLD"] };
     } else {
       send(res, 404, JSON.stringify({ error: "not_found" }));
       return;
     }
     statements++;
-    const result = await pool.query<{ body: string }>(sql, params);
+    const result = await pool.query<{ body: string }>(statement);
     send(res, 200, result.rows[0].body);
   } catch (error) {
     console.error(error);

@@ -1,5 +1,5 @@
 import "reflect-metadata";
-import { spawn, type ChildProcess } from "node:child_process";
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
@@ -11,14 +11,15 @@ import { loadConfig } from "../../src/config";
 import { createDataSource } from "../../src/db/data-source";
 import { migrate } from "../../src/db/database";
 import { signAccessToken } from "../../src/modules/accounts/access-token";
-import { formatReport, type Measurement, type RunInfo } from "./report";
+import { formatReport, type Measurement, type Role, type RunInfo } from "./report";
 import { ensureDataset } from "./seed";
 import { freePort } from "../../src/server/free-port";
 import { W1_ORDER_HISTORY, W2_CATALOG_PAGE, W2_METAL, W3_TRACKING, W4_SYNC } from "./workloads";
 
 // npm run bench: seeds (or reuses) the large dataset on BENCH_DATABASE_URL, starts Facet in
-// production mode and the json_agg ceiling as child processes, drives each with autocannon and
-// writes the table to scripts/bench/results/<date>.md. See README "Benchmark".
+// production mode (and the build in BENCH_COMPARE, when set) and the json_agg ceiling as child
+// processes, checks that they answer alike, drives each with autocannon and writes the table to
+// scripts/bench/results/<date>.md. See scripts/bench/README.md.
 
 const ROOT = path.resolve(__dirname, "../../..");
 const CACHE = path.join(ROOT, "scripts/bench/.cache");
@@ -64,9 +65,9 @@ async function waitFor(check: () => Promise<boolean>, what: string, child: Child
   throw new Error(`${what} did not come up within ${timeoutMs / 1000} s`);
 }
 
-function startChild(name: string, script: string, env: NodeJS.ProcessEnv, nodeOptions: string[]): ChildProcess {
+function startChild(name: string, script: string, env: NodeJS.ProcessEnv, nodeOptions: string[], cwd = ROOT): ChildProcess {
   const logFile = createWriteStream(path.join(CACHE, `${name}.log`));
-  const child = spawn(process.execPath, [...nodeOptions, script], { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, [...nodeOptions, script], { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
   child.stdout!.pipe(logFile);
   child.stderr!.pipe(logFile);
   return child;
@@ -156,10 +157,11 @@ function parseMetrics(text: string): Samples {
 
 interface Target {
   name: string;
+  role: Role;
   url: string;
   pid: number;
-  /** CPU seconds, statements and round trips to PostgreSQL so far. */
-  stats(operation: string): Promise<{ cpuSeconds: number; statements: number; roundTrips: number; requests: number }>;
+  /** CPU seconds, and statements sent to PostgreSQL, so far. */
+  stats(operation: string): Promise<{ cpuSeconds: number; statements: number; requests: number }>;
 }
 
 interface Workload {
@@ -232,7 +234,6 @@ function percentile(sorted: readonly number[], p: number): number {
 class Tally {
   private driven: Driven[] = [];
   private statements = 0;
-  private roundTrips = 0;
   private served = 0;
   private cpuSeconds = 0;
   private postgresSeconds: number | null = 0;
@@ -248,7 +249,6 @@ class Tally {
     const after = await target.stats(this.workload.operation);
     this.driven.push(driven);
     this.statements += after.statements - before.statements;
-    this.roundTrips += after.roundTrips - before.roundTrips;
     this.served += after.requests - before.requests;
     this.cpuSeconds += after.cpuSeconds - before.cpuSeconds;
     this.postgresSeconds = postgres === null || this.postgresSeconds === null ? null : this.postgresSeconds + postgres;
@@ -262,13 +262,13 @@ class Tally {
       workload: this.workload.id,
       title: this.workload.title,
       server: this.workload.target.name,
+      role: this.workload.target.role,
       requestsPerSecond: requests / seconds,
       p50: percentile(latencies, 50),
       p99: percentile(latencies, 99),
       errors: this.driven.reduce((n, d) => n + d.errors, 0),
       requests,
       statementsPerRequest: this.served > 0 ? this.statements / this.served : null,
-      roundTripsPerRequest: this.served > 0 ? this.roundTrips / this.served : null,
       cpuMsPerRequest: requests > 0 ? (this.cpuSeconds * 1000) / requests : null,
       postgresCpuMsPerRequest: requests > 0 && this.postgresSeconds !== null ? (this.postgresSeconds * 1000) / requests : null,
       peakRssMb: peakRssMb(this.workload.target.pid),
@@ -277,9 +277,10 @@ class Tally {
 }
 
 /**
- * Measures the servers of one workload (Facet, and the ceiling where there is one) for `seconds`
- * each, in `rounds` slices taken in turn (Facet, ceiling, Facet, …), so that a machine that
- * slows down or speeds up during the row weighs on both alike and their ratio holds.
+ * Measures the servers of one workload (Facet, the build it is compared with, and the ceiling
+ * where there is one) for `seconds` each, in `rounds` slices taken in turn (Facet, compare,
+ * ceiling, Facet, …), so that a machine that slows down or speeds up during the row weighs on
+ * all alike and their ratios hold.
  */
 async function measure(workloads: readonly Workload[], seconds: number, rounds: number, warmupRequests: number, connections: number): Promise<Measurement[]> {
   // Warm-up by count, not time: a run measured before the JIT has compiled the hot paths
@@ -294,12 +295,129 @@ async function measure(workloads: readonly Workload[], seconds: number, rounds: 
   return tallies.map((tally) => tally.measurement());
 }
 
-async function post(url: string, token: string, body: unknown): Promise<unknown> {
+/** An answer's JSON without its `extensions` (Facet's cost and timing, which the ceiling has not). */
+async function post(url: string, token: string, body: unknown, what: string): Promise<unknown> {
   const response = await fetch(url, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${token}` }, body: JSON.stringify(body) });
-  const json = (await response.json()) as { errors?: unknown; extensions?: unknown };
-  if (response.status !== 200 || json.errors) throw new Error(`${url} answered ${response.status}: ${JSON.stringify(json).slice(0, 500)}`);
+  const text = await response.text();
+  let json: { errors?: unknown; extensions?: unknown } | undefined;
+  try {
+    json = JSON.parse(text) as { errors?: unknown; extensions?: unknown };
+  } catch {
+    // Reported below with the status.
+  }
+  if (response.status !== 200 || !json || json.errors) throw new Error(`${what}: ${url} answered ${response.status}: ${text.slice(0, 500)}`);
   delete json.extensions;
   return json;
+}
+
+/**
+ * Runs `task` on each item, at most `limit` at a time. After a failure no task starts; once the
+ * running ones end, the failure of the earliest item is thrown, so that a run reports the same one
+ * however the answers raced.
+ */
+async function eachAtMost<T>(limit: number, items: readonly T[], task: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const failures: { index: number; error: unknown }[] = [];
+  const worker = async () => {
+    while (failures.length === 0 && next < items.length) {
+      const index = next++;
+      try {
+        await task(items[index]);
+      } catch (error) {
+        failures.push({ index, error });
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  if (failures.length > 0) throw failures.reduce((a, b) => (a.index < b.index ? a : b)).error;
+}
+
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null && !Array.isArray(value);
+
+/** Where two JSON values first differ, as a path from the root `$` with the values there (undefined: missing), or null when they are equal. */
+function firstDifference(a: unknown, b: unknown, at = "$"): { path: string; a: unknown; b: unknown } | null {
+  if (isDeepStrictEqual(a, b)) return null;
+  if (Array.isArray(a) && Array.isArray(b)) {
+    for (let i = 0; i < Math.max(a.length, b.length); i++) {
+      const found = firstDifference(a[i], b[i], `${at}[${i}]`);
+      if (found) return found;
+    }
+  } else if (isRecord(a) && isRecord(b)) {
+    for (const key of new Set([...Object.keys(a), ...Object.keys(b)])) {
+      const step = /^[A-Za-z_$][\w$]*$/.test(key) ? `.${key}` : `[${JSON.stringify(key)}]`;
+      const found = firstDifference(Object.hasOwn(a, key) ? a[key] : undefined, Object.hasOwn(b, key) ? b[key] : undefined, `${at}${step}`);
+      if (found) return found;
+    }
+  }
+  return { path: at, a, b };
+}
+
+const shown = (value: unknown) => (value === undefined ? "(missing)" : (JSON.stringify(value) ?? String(value)).slice(0, 300));
+
+// Answers in flight while they are checked: enough to take seconds, not minutes, for every
+// distributor, few enough to leave the servers unhurried.
+const CHECK_CONCURRENCY = 8;
+
+/**
+ * Checks that each Facet answers W1 and W2 exactly as the ceiling does, for every buyer: a ratio
+ * to a ceiling that answers something else means nothing. Throws at the first difference.
+ */
+async function checkAnswers(facets: readonly Target[], ceilingUrl: string, buyers: readonly { id: string; email: string; token: string }[]): Promise<void> {
+  const checks = buyers.flatMap((buyer) => [
+    { workload: "W1", buyer, graphql: { query: W1_ORDER_HISTORY }, ceilingPath: "/w1", ceilingBody: {} },
+    { workload: "W2", buyer, graphql: { query: W2_CATALOG_PAGE, variables: { metal: W2_METAL } }, ceilingPath: "/w2", ceilingBody: { metal: W2_METAL } },
+  ]);
+  await eachAtMost(CHECK_CONCURRENCY, checks, async (check) => {
+    const who = `buyer ${check.buyer.email} (user ${check.buyer.id})`;
+    const expected = await post(`${ceilingUrl}${check.ceilingPath}`, check.buyer.token, check.ceilingBody, `${check.workload}, ${who}, the ceiling`);
+    for (const facet of facets) {
+      const answer = await post(`${facet.url}/graphql`, check.buyer.token, check.graphql, `${check.workload}, ${who}, ${facet.name}`);
+      const difference = firstDifference(answer, expected);
+      if (!difference) continue;
+      const width = Math.max(facet.name.length, "ceiling".length) + 1;
+      throw new Error(
+        [
+          `${check.workload}: ${facet.name} and the ceiling answer ${who} differently, first at ${difference.path}:`,
+          `  ${`${facet.name}:`.padEnd(width)} ${shown(difference.a)}`,
+          `  ${"ceiling:".padEnd(width)} ${shown(difference.b)}`,
+          "Not measured: a ratio to a ceiling that answers something else means nothing.",
+        ].join("\n"),
+      );
+    }
+  });
+}
+
+/** A checkout's short commit, for the report's labels. */
+function shortCommit(directory: string): string {
+  try {
+    return execFileSync("git", ["-C", directory, "rev-parse", "--short", "HEAD"], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
+  } catch {
+    return "no git commit";
+  }
+}
+
+/** The Node flags a checkout's `npm start` gives Facet (package.json config.node_options), and BENCH_NODE_OPTIONS. */
+function nodeOptionsOf(directory: string): string[] {
+  const startOptions = (JSON.parse(readFileSync(path.join(directory, "package.json"), "utf8")) as { config?: { node_options?: string } }).config?.node_options ?? "";
+  return `${startOptions} ${process.env.BENCH_NODE_OPTIONS ?? ""}`.split(/\s+/).filter(Boolean);
+}
+
+/** Facet's statements and CPU, from its Prometheus metrics (summed over its workers). */
+function facetTarget(name: string, role: Role, url: string, child: ChildProcess, metricsToken: string): Target {
+  return {
+    name,
+    role,
+    url,
+    pid: child.pid!,
+    async stats(operation) {
+      const samples = parseMetrics(await (await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${metricsToken}` } })).text());
+      return {
+        cpuSeconds: samples.get("process_cpu_seconds_total") ?? 0,
+        statements: samples.get(`facet_sql_statements_per_request_sum{operation="${operation}"}`) ?? 0,
+        requests: samples.get(`facet_sql_statements_per_request_count{operation="${operation}"}`) ?? 0,
+      };
+    },
+  };
 }
 
 async function main(): Promise<void> {
@@ -316,8 +434,15 @@ async function main(): Promise<void> {
   const redisUrl = process.env.BENCH_REDIS_URL || "redis://127.0.0.1:6379";
   const only = new Set((process.env.BENCH_WORKLOADS ?? "W1,W2,W3,W4").split(",").map((w) => w.trim().toUpperCase()));
   // Facet runs with the Node flags `npm start` gives it (package.json config.node_options), and any extra.
-  const startOptions = (JSON.parse(readFileSync(path.join(ROOT, "package.json"), "utf8")) as { config?: { node_options?: string } }).config?.node_options ?? "";
-  const nodeOptions = `${startOptions} ${process.env.BENCH_NODE_OPTIONS ?? ""}`.split(/\s+/).filter(Boolean);
+  const nodeOptions = nodeOptionsOf(ROOT);
+  // Another build measured in turn with this one, to compare them on the same machine at the same time.
+  const compareDir = process.env.BENCH_COMPARE ? path.resolve(process.env.BENCH_COMPARE) : null;
+  if (compareDir && !existsSync(path.join(compareDir, "dist/src/main.js"))) {
+    throw new Error(`BENCH_COMPARE must name a built Facet checkout, but ${path.join(compareDir, "dist/src/main.js")} does not exist (run npm run build there)`);
+  }
+  const compareNodeOptions = compareDir ? nodeOptionsOf(compareDir) : [];
+  const facetLabel = `Facet (${shortCommit(ROOT)})`;
+  const compareLabel = compareDir ? `Facet (compare: ${shortCommit(compareDir)})` : null;
   mkdirSync(CACHE, { recursive: true });
   mkdirSync(RESULTS, { recursive: true });
 
@@ -325,6 +450,7 @@ async function main(): Promise<void> {
   const dataSource = createDataSource({ url: databaseUrl, embedded: false, poolSize: 2, statementTimeoutMs: 600_000, applicationName: "facet-bench" });
   await dataSource.initialize();
   let facet: ChildProcess | undefined;
+  let compare: ChildProcess | undefined;
   let ceiling: ChildProcess | undefined;
   try {
     await migrate(dataSource);
@@ -333,11 +459,18 @@ async function main(): Promise<void> {
     say(seeded ? `  seeded in ${seedSeconds.toFixed(0)} s` : "  reused");
     const [{ server_version: postgres }] = (await dataSource.query(`SHOW server_version`)) as { server_version: string }[];
 
-    // Tokens are signed with a secret made for this run, which Facet and the ceiling are given.
+    // Tokens are signed with a secret made for this run, which every Facet and the ceiling are given.
     const jwtSecret = randomBytes(48).toString("base64url");
     const metricsToken = randomBytes(24).toString("base64url");
+    const compareMetricsToken = randomBytes(24).toString("base64url");
     const tokenConfig = loadConfig({ NODE_ENV: "production", DATABASE_URL: databaseUrl, JWT_SECRET: jwtSecret });
-    const buyers = (await dataSource.query(`SELECT id, token_version FROM users WHERE email LIKE 'buyer@bench-%' ORDER BY email`)) as { id: string; token_version: number }[];
+    // One buyer per distributor.
+    const buyers = (await dataSource.query(`SELECT id, email, token_version FROM users WHERE email LIKE 'buyer@bench-%' ORDER BY email`)) as {
+      id: string;
+      email: string;
+      token_version: number;
+    }[];
+    if (buyers.length === 0) throw new Error("The dataset has no buyers (buyer@bench-…)");
     const tokens = buyers.map((u) => signAccessToken(tokenConfig, { typ: "user", sub: u.id, tv: u.token_version }).token);
     const tokenOfUser = new Map(buyers.map((u, i) => [u.id, tokens[i]]));
     const tracked = (await dataSource.query(
@@ -349,6 +482,7 @@ async function main(): Promise<void> {
     const since = new Date(Date.now() - 400 * 86_400_000).toISOString();
 
     const facetPort = await freePort();
+    const comparePort = await freePort();
     const ceilingPort = await freePort();
     const childEnv = {
       PATH: process.env.PATH,
@@ -365,100 +499,105 @@ async function main(): Promise<void> {
     };
     const facetEnv = { ...childEnv, PORT: String(facetPort), METRICS_TOKEN: metricsToken, WEB_CONCURRENCY: String(workers), ...(workers > 1 ? { REDIS_URL: redisUrl } : {}) };
     facet = startChild("facet", path.join(ROOT, "dist/src/main.js"), facetEnv, nodeOptions);
+    if (compareDir) {
+      // The same environment but its own port and metrics token, run from its checkout (its own node_modules).
+      const compareEnv = { ...facetEnv, PORT: String(comparePort), METRICS_TOKEN: compareMetricsToken };
+      compare = startChild("facet-compare", path.join(compareDir, "dist/src/main.js"), compareEnv, compareNodeOptions, compareDir);
+    }
     ceiling = startChild("ceiling", path.join(ROOT, "dist/scripts/bench/ceiling.js"), { ...childEnv, PORT: String(ceilingPort) }, []);
     const facetUrl = `http://127.0.0.1:${facetPort}`;
+    const compareUrl = `http://127.0.0.1:${comparePort}`;
     const ceilingUrl = `http://127.0.0.1:${ceilingPort}`;
-    await waitFor(async () => (await fetch(`${facetUrl}/readyz`)).status === 200, "Facet", facet);
+    await waitFor(async () => (await fetch(`${facetUrl}/readyz`)).status === 200, facetLabel, facet);
+    if (compare) await waitFor(async () => (await fetch(`${compareUrl}/readyz`)).status === 200, compareLabel!, compare);
     await waitFor(async () => (await fetch(`${ceilingUrl}/stats`)).status === 200, "the ceiling", ceiling);
 
-    const facetTarget: Target = {
-      name: "Facet",
-      url: facetUrl,
-      pid: facet.pid!,
-      async stats(operation) {
-        const samples = parseMetrics(await (await fetch(`${facetUrl}/metrics`, { headers: { authorization: `Bearer ${metricsToken}` } })).text());
-        return {
-          cpuSeconds: samples.get("process_cpu_seconds_total") ?? 0,
-          statements: samples.get(`facet_sql_statements_per_request_sum{operation="${operation}"}`) ?? 0,
-          roundTrips: samples.get(`facet_sql_round_trips_per_request_sum{operation="${operation}"}`) ?? 0,
-          requests: samples.get(`facet_sql_statements_per_request_count{operation="${operation}"}`) ?? 0,
-        };
-      },
-    };
+    const facetTargets = [facetTarget(facetLabel, "facet", facetUrl, facet, metricsToken)];
+    if (compare) facetTargets.push(facetTarget(compareLabel!, "compare", compareUrl, compare, compareMetricsToken));
     const ceilingTarget: Target = {
       name: "ceiling",
+      role: "ceiling",
       url: ceilingUrl,
       pid: ceiling.pid!,
       async stats() {
         const stats = (await (await fetch(`${ceilingUrl}/stats`)).json()) as { cpuSeconds: number; statements: number };
-        return { ...stats, roundTrips: stats.statements, requests: stats.statements };
+        return { ...stats, requests: stats.statements };
       },
     };
 
-    // The ceiling must answer exactly what Facet answers, or the comparison means nothing.
-    const sameW1 = isDeepStrictEqual(await post(`${facetUrl}/graphql`, tokens[0], { query: W1_ORDER_HISTORY }), await post(`${ceilingUrl}/w1`, tokens[0], {}));
-    const sameW2 = isDeepStrictEqual(
-      await post(`${facetUrl}/graphql`, tokens[0], { query: W2_CATALOG_PAGE, variables: { metal: W2_METAL } }),
-      await post(`${ceilingUrl}/w2`, tokens[0], { metal: W2_METAL }),
+    // The ceiling must answer exactly what each Facet answers, for every distributor, or the
+    // comparison means nothing: a difference fails the run before anything is measured.
+    say(`answers: W1 and W2 of ${facetTargets.map((t) => t.name).join(" and ")} against the ceiling's, for each of the ${buyers.length} distributors' buyers`);
+    const checkStarted = Date.now();
+    await checkAnswers(
+      facetTargets,
+      ceilingUrl,
+      buyers.map((u, i) => ({ id: u.id, email: u.email, token: tokens[i] })),
     );
-    if (!sameW1 || !sameW2) say(`WARNING: the ceiling's JSON differs from Facet's (W1 ${sameW1 ? "same" : "differs"}, W2 ${sameW2 ? "same" : "differs"})`);
+    say(`  same, ${buyers.length * 2} answers of each checked in ${((Date.now() - checkStarted) / 1000).toFixed(1)} s`);
 
     let turn = 0;
     const nextToken = () => tokens[turn++ % tokens.length];
-    // ERP syncs in flight: each request fetches the next page of one; a finished sync starts the
-    // next distributor's.
-    const syncs: { token: string; after: string | null }[] = [];
+    const facetWorkloads = (target: Target): Workload[] => {
+      // ERP syncs in flight: each request fetches the next page of one; a finished sync starts
+      // the next distributor's. Each Facet has its own, as a cursor is one build's to read.
+      const syncs: { token: string; after: string | null }[] = [];
+      return [
+        {
+          id: "W1",
+          title: "order history (50 orders, lines, shipments, 3 events)",
+          target,
+          operation: "W1OrderHistory",
+          request: () => ({ path: "/graphql", token: nextToken(), body: { query: W1_ORDER_HISTORY } }),
+        },
+        {
+          id: "W2",
+          title: "catalog page (100 products, variants, price, availability)",
+          target,
+          operation: "W2CatalogPage",
+          request: () => ({ path: "/graphql", token: nextToken(), body: { query: W2_CATALOG_PAGE, variables: { metal: W2_METAL } } }),
+        },
+        {
+          id: "W3",
+          title: "tracking lookup by air waybill",
+          target,
+          operation: "W3Tracking",
+          request: () => {
+            const lookup = lookups[turn++ % lookups.length];
+            return { path: "/graphql", token: lookup.token, body: { query: W3_TRACKING, variables: { awb: lookup.awb } } };
+          },
+        },
+        {
+          id: "W4",
+          title: "ERP sync, updatedSince, pages of 100 to the end",
+          target,
+          operation: "W4Sync",
+          request: () => {
+            const sync = syncs.shift() ?? { token: nextToken(), after: null };
+            return {
+              path: "/graphql",
+              token: sync.token,
+              body: { query: W4_SYNC, variables: { since, after: sync.after } },
+              onBody: (body: string) => {
+                const page = /"hasNextPage":(true|false),"endCursor":(null|"[^"]*")/.exec(body);
+                if (page?.[1] === "true") syncs.push({ token: sync.token, after: JSON.parse(page[2]) as string });
+              },
+            };
+          },
+        },
+      ];
+    };
+    // In each row: Facet, the build it is compared with, then the ceiling.
     const workloads: Workload[] = [
-      {
-        id: "W1",
-        title: "order history (50 orders, lines, shipments, 3 events)",
-        target: facetTarget,
-        operation: "W1OrderHistory",
-        request: () => ({ path: "/graphql", token: nextToken(), body: { query: W1_ORDER_HISTORY } }),
-      },
+      ...facetTargets.flatMap(facetWorkloads),
       { id: "W1", title: "order history", target: ceilingTarget, operation: "w1", request: () => ({ path: "/w1", token: nextToken(), body: {} }) },
-      {
-        id: "W2",
-        title: "catalog page (100 products, variants, price, availability)",
-        target: facetTarget,
-        operation: "W2CatalogPage",
-        request: () => ({ path: "/graphql", token: nextToken(), body: { query: W2_CATALOG_PAGE, variables: { metal: W2_METAL } } }),
-      },
       { id: "W2", title: "catalog page", target: ceilingTarget, operation: "w2", request: () => ({ path: "/w2", token: nextToken(), body: { metal: W2_METAL } }) },
-      {
-        id: "W3",
-        title: "tracking lookup by air waybill",
-        target: facetTarget,
-        operation: "W3Tracking",
-        request: () => {
-          const lookup = lookups[turn++ % lookups.length];
-          return { path: "/graphql", token: lookup.token, body: { query: W3_TRACKING, variables: { awb: lookup.awb } } };
-        },
-      },
-      {
-        id: "W4",
-        title: "ERP sync, updatedSince, pages of 100 to the end",
-        target: facetTarget,
-        operation: "W4Sync",
-        request: () => {
-          const sync = syncs.shift() ?? { token: nextToken(), after: null };
-          return {
-            path: "/graphql",
-            token: sync.token,
-            body: { query: W4_SYNC, variables: { since, after: sync.after } },
-            onBody: (body: string) => {
-              const page = /"hasNextPage":(true|false),"endCursor":(null|"[^"]*")/.exec(body);
-              if (page?.[1] === "true") syncs.push({ token: sync.token, after: JSON.parse(page[2]) as string });
-            },
-          };
-        },
-      },
     ].filter((w) => only.has(w.id));
 
     const measurements: Measurement[] = [];
     for (const id of new Set(workloads.map((w) => w.id))) {
       const row = workloads.filter((w) => w.id === id);
-      say(`${id} ${row.map((w) => w.target.name).join(" and ")}: ${warmupRequests} requests warm-up, ${seconds} s measured at ${connections} connections in ${rounds} turns`);
+      say(`${id} ${row.map((w) => w.target.name).join(", ")}: ${warmupRequests} requests warm-up, ${seconds} s measured at ${connections} connections in ${rounds} turns`);
       measurements.push(...(await measure(row, seconds, rounds, warmupRequests, connections)));
     }
 
@@ -473,8 +612,9 @@ async function main(): Promise<void> {
       postgres,
       dataset,
       seedSeconds: seeded ? seedSeconds : null,
-      sameJson: { W1: sameW1, W2: sameW2 },
-      nodeOptions: nodeOptions.join(" "),
+      sameJsonDistributors: buyers.length,
+      facet: { label: facetLabel, nodeOptions: nodeOptions.join(" ") },
+      compare: compareDir ? { label: compareLabel!, directory: compareDir, nodeOptions: compareNodeOptions.join(" ") } : null,
       workers,
     };
     const report = formatReport(info, measurements);
@@ -489,6 +629,7 @@ async function main(): Promise<void> {
     say(`written to ${path.relative(ROOT, file)}`);
   } finally {
     if (facet) await stopChild(facet);
+    if (compare) await stopChild(compare);
     if (ceiling) await stopChild(ceiling);
     await dataSource.destroy();
   }
