@@ -13,6 +13,7 @@ import { UserTokenVersion1795000900000 } from "./1795000900000-user-token-versio
 import { ChildRowsNameDistributor1795001000000 } from "./1795001000000-child-rows-name-distributor";
 import { TenantPoliciesEstimable1795001100000 } from "./1795001100000-tenant-policies-estimable";
 import { PrincipalConfirmation1795001200000 } from "./1795001200000-principal-confirmation";
+import { DropPrincipalConfirmation1795001300000 } from "./1795001300000-drop-principal-confirmation";
 
 // In order of application. A landed migration is never edited: add a new one.
 export const migrations = [
@@ -31,4 +32,5 @@ export const migrations = [
   ChildRowsNameDistributor1795001000000,
   TenantPoliciesEstimable1795001100000,
   PrincipalConfirmation1795001200000,
+  DropPrincipalConfirmation1795001300000,
 ];

@@ -2,7 +2,7 @@ import "reflect-metadata";
 import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { printSchema } from "graphql";
-import { buildFacetSchema } from "../src/graphql/schema";
+import { buildFacetSchema } from "../src/server/schema";
 
 // npm run schema:emit writes schema/schema.graphql; with --check it fails when the file is stale.
 const file = path.resolve(__dirname, "../../schema/schema.graphql");

@@ -1,6 +1,7 @@
 import "reflect-metadata";
 import { loadConfig } from "../src/config";
 import { openDatabase } from "../src/db/database";
+import { entities } from "../src/modules/entities";
 import { User } from "../src/modules/accounts";
 import { signAccessToken } from "../src/modules/accounts/access-token";
 
@@ -9,7 +10,7 @@ async function run(): Promise<void> {
   const email = process.argv[2]?.toLowerCase();
   if (!email) throw new Error("usage: npm run token -- <email>");
   const config = loadConfig();
-  const database = await openDatabase(config, "facet-token");
+  const database = await openDatabase(config, entities, "facet-token");
   try {
     const user = await database.dataSource.manager.findOneBy(User, { email, active: true });
     if (!user) throw new Error(`no active user ${email}`);

@@ -20,7 +20,7 @@ export interface Config {
   dbStatementTimeoutMs: number;
   dbConnectTimeoutMs: number;
   dbIdleTimeoutMs: number;
-  /** Whether a connection prepares its parameterized statements by name (see src/db/pipeline.ts). */
+  /** Whether a connection prepares its parameterized statements by name (see src/db/statements.ts). */
   dbPreparedStatements: boolean;
   /** Bearer token that GET /metrics requires; /metrics is off when absent. */
   metricsToken: string | undefined;

@@ -93,7 +93,6 @@ export interface RequestLine {
   operation: string | null;
   principal: string | null;
   statements: number;
-  roundTrips: number;
   errorCode: string | null;
   aborted?: true;
 }

@@ -2,6 +2,7 @@ import "reflect-metadata";
 import cluster from "node:cluster";
 import { ConfigError, loadConfig } from "./config";
 import { migrate, openDatabase } from "./db/database";
+import { entities } from "./modules/entities";
 import { log, setLogLevel } from "./logger";
 import { DEMO_ERP_CLIENT_ID, DEMO_ERP_SECRET, DEMO_PASSWORD } from "./modules/accounts/demo-credentials";
 import { DEMO_LOGINS, seedDemoData } from "./seed/demo";
@@ -12,7 +13,7 @@ async function main(): Promise<void> {
   const config = loadConfig();
   setLogLevel(config.logLevel);
   if (config.workers > 1 && cluster.isPrimary) return runPrimary(config);
-  const database = await openDatabase(config);
+  const database = await openDatabase(config, entities);
   if (database.embedded) log.info("using the embedded PostgreSQL (PGlite)", { dataDir: config.dataDir, url: database.url });
 
   // In a cluster the primary has migrated before it forked.

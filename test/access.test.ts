@@ -1,8 +1,9 @@
 import { isObjectType, type GraphQLField, type GraphQLObjectType, type GraphQLResolveInfo, type GraphQLSchema } from "graphql";
 import { getMetadataStorage } from "type-graphql";
-import { Allow, ALL_SCOPES, ANYONE, Roles, SIGNED_IN, UserRole, type ApiScope } from "../src/graphql/access";
-import type { Principal, RequestContext } from "../src/graphql/context";
-import { buildFacetSchema } from "../src/graphql/schema";
+import { Allow } from "../src/graphql/access";
+import { ALL_SCOPES, ANYONE, Roles, SIGNED_IN, UserRole, type ApiScope } from "../src/core/access";
+import type { Principal, RequestContext } from "../src/core/context";
+import { buildFacetSchema } from "../src/server/schema";
 import { testConfig } from "./support/harness";
 
 // Facet is deny-by-default: every root field declares who may call it with @Allow, which records

@@ -1,8 +1,8 @@
 import { randomUUID } from "node:crypto";
 import type { GraphQLObjectType } from "graphql";
-import { ApiScope, UserRole } from "../src/graphql/access";
+import { ApiScope, UserRole } from "../src/core/access";
 import { toGlobalId } from "../src/graphql/node";
-import { buildFacetSchema } from "../src/graphql/schema";
+import { buildFacetSchema } from "../src/server/schema";
 import {
   CreateApiClientDocument,
   CreateUserDocument,

@@ -1,4 +1,4 @@
-import { UserRole } from "../src/graphql/access";
+import { UserRole } from "../src/core/access";
 import { toGlobalId } from "../src/graphql/node";
 import { AuditAdjustStockDocument, AuditLogDocument } from "./generated/graphql";
 import { createProduct, createVariant } from "./support/catalog-factories";

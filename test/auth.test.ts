@@ -1,4 +1,4 @@
-import { UserRole } from "../src/graphql/access";
+import { UserRole } from "../src/core/access";
 import { LoginDocument, ViewerDocument } from "./generated/graphql";
 import { createDistributor, createUser, TEST_PASSWORD } from "./support/factories";
 import { ok, startFacet, type TestFacet } from "./support/harness";

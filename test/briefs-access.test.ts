@@ -1,4 +1,4 @@
-import { ApiScope } from "../src/graphql/access";
+import { ApiScope } from "../src/core/access";
 import { toGlobalId } from "../src/graphql/node";
 import {
   BriefAcceptDocument,

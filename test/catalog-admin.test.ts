@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { TypedDocumentNode } from "@graphql-typed-document-node/core";
-import { UserRole } from "../src/graphql/access";
+import { UserRole } from "../src/core/access";
 import { toGlobalId } from "../src/graphql/node";
 import type { User } from "../src/modules/accounts";
 import { Category } from "../src/modules/catalog/catalog.enums";

@@ -3,7 +3,7 @@ import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import http from "node:http";
 import path from "node:path";
-import { freePort } from "../src/server/free-port";
+import { freePort } from "../src/free-port";
 
 // WEB_CONCURRENCY=2 runs the built server (dist/, which `npm test` builds before jest starts)
 // as a primary and two workers on one port, against the test database and Redis. Not on the

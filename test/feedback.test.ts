@@ -1,5 +1,5 @@
 import type { TypedDocumentNode } from "@graphql-typed-document-node/core";
-import { ApiScope, UserRole } from "../src/graphql/access";
+import { ApiScope, UserRole } from "../src/core/access";
 import { toGlobalId } from "../src/graphql/node";
 import type { Shipment } from "../src/modules/shipments";
 import {

@@ -1,4 +1,4 @@
-import { ApiScope, UserRole } from "../src/graphql/access";
+import { ApiScope, UserRole } from "../src/core/access";
 import { toGlobalId } from "../src/graphql/node";
 import type { Distributor, User } from "../src/modules/accounts";
 import type { Shipment } from "../src/modules/shipments";

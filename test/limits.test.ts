@@ -1,4 +1,4 @@
-import { UserRole } from "../src/graphql/access";
+import { UserRole } from "../src/core/access";
 import { toGlobalId } from "../src/graphql/node";
 import { Incoterm } from "../src/graphql/scalars";
 import { Order, OrderStatus } from "../src/modules/orders";
@@ -7,7 +7,7 @@ import { MemoryRateLimitStore, RedisRateLimitStore } from "../src/server/rate-li
 import { getIntrospectionQuery, parse, type OperationDefinitionNode } from "graphql";
 import { createDistributor, createUser, userToken } from "./support/factories";
 import { startFacet, type TestFacet } from "./support/harness";
-import { buildFacetSchema } from "../src/graphql/schema";
+import { buildFacetSchema } from "../src/server/schema";
 
 async function post(facet: TestFacet, query: string, token?: string, variables?: Record<string, unknown>) {
   const response = await fetch(await facet.url("/graphql"), {

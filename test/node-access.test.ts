@@ -1,4 +1,4 @@
-import { ALL_SCOPES, ApiScope, ANYONE, SIGNED_IN } from "../src/graphql/access";
+import { ALL_SCOPES, ApiScope, ANYONE, SIGNED_IN } from "../src/core/access";
 import { nodeReaders, registeredNodeTypes, toGlobalId } from "../src/graphql/node";
 import { Distributor } from "../src/modules/accounts";
 import { NodeAccessShipmentOrderDocument, NodesDocument } from "./generated/graphql";

@@ -1,6 +1,6 @@
 import type { TypedDocumentNode } from "@graphql-typed-document-node/core";
 import { print } from "graphql";
-import { ApiScope } from "../src/graphql/access";
+import { ApiScope } from "../src/core/access";
 import { ApiClient } from "../src/modules/accounts";
 import { ClientViewerDocument, RotateApiClientSecretDocument } from "./generated/graphql";
 import { createApiClient, createDistributor, twoTenants } from "./support/factories";

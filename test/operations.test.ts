@@ -4,6 +4,7 @@ import { print } from "graphql";
 import { DataSource, type DataSourceOptions, type MigrationInterface } from "typeorm";
 import { migrations } from "../migrations";
 import { createDataSource } from "../src/db/data-source";
+import { entities } from "../src/modules/entities";
 import { createServer, type FacetServer } from "../src/server/app";
 import { seedDemoData } from "../src/seed/demo";
 import { DeactivateUserDocument, LoginDocument } from "./generated/graphql";
@@ -23,7 +24,7 @@ interface Running {
 /** A Facet on a data source of its own, adjusted by `adjust`, listening on an ephemeral port. */
 async function runFacet(adjust: (options: DataSourceOptions) => DataSourceOptions = (o) => o, env: NodeJS.ProcessEnv = {}): Promise<Running> {
   const applicationName = `facet-ops-${randomBytes(4).toString("hex")}`;
-  const base = createDataSource({ url: process.env.TEST_DATABASE_URL!, embedded: process.env.FACET_TEST_EMBEDDED === "1", poolSize: 4, statementTimeoutMs: 60_000, applicationName });
+  const base = createDataSource({ entities, url: process.env.TEST_DATABASE_URL!, embedded: process.env.FACET_TEST_EMBEDDED === "1", poolSize: 4, statementTimeoutMs: 60_000, applicationName });
   const dataSource = new DataSource(adjust(base.options));
   await dataSource.initialize();
   const server = await createServer(testConfig(env), dataSource);

@@ -2,9 +2,9 @@ import { randomUUID } from "node:crypto";
 import http from "node:http";
 import type { TypedDocumentNode } from "@graphql-typed-document-node/core";
 import { print } from "graphql";
-import { UserRole } from "../src/graphql/access";
-import type { RequestContext } from "../src/graphql/context";
-import { applyScope } from "../src/db/request-scope";
+import { UserRole } from "../src/core/access";
+import type { RequestContext } from "../src/core/context";
+import { applyScope, endRequestRunner } from "../src/db/request-scope";
 import type { OrderStatus as Status } from "../src/modules/orders";
 import { advanceOrderStatus, confirmOrder } from "../src/modules/orders/orders.service";
 import {
@@ -234,14 +234,13 @@ describe("syncing by updatedSince", () => {
       ip: undefined,
     };
     try {
-      await applyScope(ctx);
+      await applyScope(ctx.db, ctx.principal!, ctx.requestId);
       const payload = to === "CONFIRMED" ? await confirmOrder(ctx, { id: orderId }) : await advanceOrderStatus(ctx, { id: orderId, status: to as Status });
       await sleep(holdMs);
       if (payload.userErrors.length) await runner.rollbackTransaction();
       else await runner.commitTransaction();
     } finally {
-      if (runner.isTransactionActive) await runner.rollbackTransaction();
-      await runner.release();
+      await endRequestRunner(runner);
     }
   }
 

@@ -1,4 +1,4 @@
-import { UserRole } from "../src/graphql/access";
+import { UserRole } from "../src/core/access";
 import { fromGlobalId, toGlobalId } from "../src/graphql/node";
 import { Distributor } from "../src/modules/accounts";
 import {

@@ -1,7 +1,7 @@
 import { OrderLine } from "../src/modules/orders/order.entity";
 import { rowsOf } from "../src/db/rows";
 import { fromGlobalId } from "../src/graphql/node";
-import { projectionFrom } from "../src/graphql/projection";
+import { projectionFrom } from "../src/db/projection";
 import { ProjectionCatalogPageDocument, ProjectionOrderLinesInFullDocument, ProjectionOrderSkusDocument, PlaceOrderDocument } from "./generated/graphql";
 import { createProduct, createVariant } from "./support/catalog-factories";
 import { unique } from "./support/factories";
@@ -82,6 +82,8 @@ describe("a catalog page", () => {
 describe("a row read with a projection", () => {
   it("holds the projection's columns, throws on another, and takes a value written to it", async () => {
     const [row] = await rowsOf(
+      facet.dataSource.manager,
+      OrderLine,
       facet.dataSource.manager.createQueryBuilder(OrderLine, "l").where("l.orderId = :orderId", { orderId }),
       projectionFrom(["id", "orderId", "sku"]),
     );

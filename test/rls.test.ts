@@ -2,12 +2,15 @@ import { randomUUID } from "node:crypto";
 import { ApolloServer } from "@apollo/server";
 import { Ctx, Query, Resolver, buildSchema } from "type-graphql";
 import type { EntityManager, QueryRunner } from "typeorm";
-import { authChecker, UserRole } from "../src/graphql/access";
-import type { Principal, RequestContext } from "../src/graphql/context";
-import { applyScope, requestScopePlugin, RLS_ROLE } from "../src/db/request-scope";
+import { authChecker } from "../src/graphql/access";
+import { UserRole } from "../src/core/access";
+import type { Principal, RequestContext } from "../src/core/context";
+import { applyScope, endRequestRunner, requestRunner, RLS_ROLE } from "../src/db/request-scope";
 import { Incoterm } from "../src/graphql/scalars";
 import { Order, OrderStatus } from "../src/modules/orders";
-import { createRequestContext } from "../src/server/context";
+import { createRequestContext, requestPlugin } from "../src/server/context";
+import { createDataSource } from "../src/db/data-source";
+import { entities } from "../src/modules/entities";
 import { TenancyLoginDocument } from "./generated/graphql";
 import { createDistributor, createUser, twoTenants } from "./support/factories";
 import { startFacet, type TestFacet } from "./support/harness";
@@ -41,11 +44,11 @@ async function inScope<T>(principal: Principal, work: (runner: QueryRunner) => P
   await runner.connect();
   await runner.startTransaction();
   try {
-    await applyScope({ principal, db: runner.manager } as RequestContext);
+    await applyScope(runner.manager, principal, "rls-test");
     return await work(runner);
   } finally {
     await runner.rollbackTransaction();
-    await runner.release();
+    await endRequestRunner(runner);
   }
 }
 
@@ -121,20 +124,25 @@ describe("row-level security", () => {
     expect(await count({ kind: "user", id: manager.id, role: UserRole.EXPORT_MANAGER, distributorId: null })).toBe(2);
   });
 
-  it("leaves no scope behind on the connection once the transaction ends", async () => {
+  it("leaves no scope behind on the connection once the request gives it back", async () => {
     const a = await createDistributor(facet.dataSource);
     const buyer = await createUser(facet.dataSource, { distributor: a });
-    const runner = facet.dataSource.createQueryRunner();
-    await runner.connect();
+    // A pool of one: the next runner gets the very connection the request had.
+    const single = createDataSource({ entities, url: process.env.TEST_DATABASE_URL!, embedded: process.env.FACET_TEST_EMBEDDED === "1", poolSize: 1, statementTimeoutMs: 5000 });
+    await single.initialize();
     try {
-      await runner.startTransaction();
-      await applyScope({ principal: { kind: "user", id: buyer.id, role: UserRole.BUYER, distributorId: a.id }, db: runner.manager } as RequestContext);
-      await runner.commitTransaction();
-      const [after] = (await runner.query(`SELECT current_user AS role, COALESCE(current_setting('app.scope', true), '') AS scope`)) as { role: string; scope: string }[];
+      const settings = `SELECT pg_backend_pid() AS pid, current_user AS role, COALESCE(current_setting('app.scope', true), '') AS scope, COALESCE(current_setting('app.tenant_id', true), '') AS tenant`;
+      const runner = requestRunner(single, undefined);
+      await applyScope(runner.manager, { kind: "user", id: buyer.id, role: UserRole.BUYER, distributorId: a.id }, "rls-test");
+      const [during] = (await runner.query(settings)) as { pid: number; role: string; scope: string; tenant: string }[];
+      expect(during).toMatchObject({ role: "facet_rls", scope: "tenant", tenant: a.id });
+      await endRequestRunner(runner);
+      const [after] = (await single.query(settings)) as { pid: number; role: string; scope: string; tenant: string }[];
+      expect(after.pid).toBe(during.pid);
       expect(after.role).not.toBe("facet_rls");
-      expect(after.scope).toBe("");
+      expect({ scope: after.scope, tenant: after.tenant }).toEqual({ scope: "", tenant: "" });
     } finally {
-      await runner.release();
+      await single.destroy();
     }
   });
 });
@@ -183,14 +191,14 @@ describe("row-level security of every table, under a real signed-in request", ()
       foreign.set(table, new Set(rows.map((r) => canonical(r.key))));
       if (rows[0]) sample.set(table, rows[0].row);
     }
-    apollo = new ApolloServer<ForgetfulContext>({ schema: await buildSchema({ resolvers: [ForgetfulResolver], authChecker, validate: false }), plugins: [requestScopePlugin()] });
+    apollo = new ApolloServer<ForgetfulContext>({ schema: await buildSchema({ resolvers: [ForgetfulResolver], authChecker, validate: false }), plugins: [requestPlugin()] });
     await apollo.start();
   });
   afterAll(() => apollo.stop());
 
   const canonical = (keyJson: string) => JSON.stringify(JSON.parse(keyJson));
 
-  /** Runs `work` inside a request signed in with `token`, in the transaction Facet opens for it. */
+  /** Runs `work` inside a request signed in with `token`, on the request's own connection. */
   async function inRequest<T>(token: string, work: (db: EntityManager) => Promise<T>): Promise<T> {
     const base = await createRequestContext({ config: facet.config, dataSource: facet.dataSource }, { authorization: `Bearer ${token}`, requestId: "rls-test", ip: "127.0.0.1" });
     const response = await apollo.executeOperation({ query: "{ forgetful }" }, { contextValue: { ...base, work } });

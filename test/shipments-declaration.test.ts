@@ -1,4 +1,4 @@
-import { UserRole } from "../src/graphql/access";
+import { UserRole } from "../src/core/access";
 import { toScaled } from "../src/graphql/money";
 import { WDC_SOW_STATEMENT } from "../src/modules/catalog/jewelry";
 import type { StoneRow } from "../src/modules/catalog/product.entity";

@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { buildSchema, parse, validate } from "graphql";
 import type { TypedDocumentNode } from "@graphql-typed-document-node/core";
-import { ApiScope, UserRole } from "../src/graphql/access";
+import { ApiScope, UserRole } from "../src/core/access";
 import { idOfType, toGlobalId } from "../src/graphql/node";
 import {
   ShipAddDocumentDocument,

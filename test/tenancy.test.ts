@@ -2,11 +2,12 @@ import { randomUUID } from "node:crypto";
 import { ApolloServer } from "@apollo/server";
 import type { TypedDocumentNode } from "@graphql-typed-document-node/core";
 import { getNamedType, isInterfaceType, Kind, print, type DocumentNode, type GraphQLSchema, type OperationDefinitionNode } from "graphql";
-import type { RequestContext } from "../src/graphql/context";
+import type { RequestContext } from "../src/core/context";
 import { formatError } from "../src/graphql/errors";
 import { registeredNodeTypes, toGlobalId } from "../src/graphql/node";
-import { buildFacetSchema } from "../src/graphql/schema";
-import { createRequestContext } from "../src/server/context";
+import { buildFacetSchema } from "../src/server/schema";
+import { createRequestContext, endRequest } from "../src/server/context";
+import { systemScope } from "../src/db/request-scope";
 import * as Op from "./generated/graphql";
 import { dateFromToday, setPrice } from "./support/catalog-factories";
 import { twoTenants, unique } from "./support/factories";
@@ -563,8 +564,7 @@ beforeAll(async () => {
   supportToken = tenants.staff.support;
   markers = await markersOf(b);
 
-  // Facet's own schema, resolvers and error masking, without the plugin that opens each request's
-  // transaction under row-level security: only the services' tenant filter stands.
+  // Facet's own schema, resolvers and error masking, without Facet's plugins.
   withoutRls = new ApolloServer<RequestContext>({ schema, formatError, includeStacktraceInErrorResponses: false });
   await withoutRls.start();
 }, 120_000);
@@ -623,8 +623,10 @@ type Mode = "through Facet" | "tenant filter alone";
 async function run(mode: Mode, { doc, vars }: Call, token: string): Promise<GraphQLResult<unknown>> {
   if (mode === "through Facet") return facet.gql(doc, vars, { token });
   const contextValue = await createRequestContext({ config: facet.config, dataSource: facet.dataSource }, { authorization: `Bearer ${token}`, requestId: "tenancy", ip: "127.0.0.1" });
-  // Without Facet's plugin nobody else gives the request's connection back.
-  const response = await withoutRls.executeOperation({ query: print(doc), variables: vars }, { contextValue }).finally(() => contextValue.db.queryRunner?.release());
+  // Back in the system's scope, which row-level security lets see everything: only the services'
+  // tenant filter stands. Without Facet's plugin nobody else gives the request's connection back.
+  await systemScope(contextValue.db);
+  const response = await withoutRls.executeOperation({ query: print(doc), variables: vars }, { contextValue }).finally(() => endRequest(contextValue));
   if (response.body.kind !== "single") throw new Error("unexpected incremental response");
   return response.body.singleResult as GraphQLResult<unknown>;
 }

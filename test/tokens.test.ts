@@ -2,7 +2,7 @@ import { createHmac, generateKeyPairSync } from "node:crypto";
 import type { TypedDocumentNode } from "@graphql-typed-document-node/core";
 import { print } from "graphql";
 import jwt from "jsonwebtoken";
-import { ApiScope, UserRole } from "../src/graphql/access";
+import { ApiScope, UserRole } from "../src/core/access";
 import { toGlobalId } from "../src/graphql/node";
 import { User } from "../src/modules/accounts";
 import { signAccessToken, verifyAccessToken } from "../src/modules/accounts/access-token";
@@ -318,22 +318,21 @@ describe("tokens of API clients", () => {
   });
 });
 
-describe("a caller this worker has found before", () => {
+describe("a request's caller", () => {
   const raw = async (query: string, authorization: string) => {
     const response = await fetch(await facet.url("/graphql"), { method: "POST", headers: { "content-type": "application/json", authorization }, body: JSON.stringify({ query }) });
     return { status: response.status, body: (await response.json()) as GraphQLResult<Record<string, unknown>> };
   };
+  const CALLER = /FROM users u WHERE u\.id = \$1 AND u\.active AND u\.token_version = \$2/;
 
-  it("is taken as found and confirmed in the request's first round trip: the same statements, one round trip fewer", async () => {
+  it("is read afresh, with its connection's scope, in the request's first statement, every time and only once", async () => {
     const token = userToken(facet.config, await buyer());
-    ok(await facet.gql(ViewerDocument, {}, { token }));
-    const first = { ...facet.last! };
-    const sent = await facet.statements.during(async () => ok(await facet.gql(ViewerDocument, {}, { token })));
-    const second = facet.last!;
-    expect(second.statements).toBe(first.statements);
-    expect(second.roundTrips).toBe(first.roundTrips - 1);
-    expect(sent[0].query).toContain("facet_confirm_user(");
-    expect(sent.filter((s) => /FROM users WHERE id = \$1/.test(s.query))).toEqual([]);
+    for (let again = 0; again < 2; again++) {
+      const sent = await facet.statements.during(async () => ok(await facet.gql(ViewerDocument, {}, { token })));
+      expect(sent[0].query).toMatch(CALLER);
+      expect(sent[0].query).toContain("set_config('role', 'facet_rls', false)");
+      expect(sent.filter((s) => CALLER.test(s.query))).toHaveLength(1);
+    }
   });
 
   it("is answered as the account now is when it changed since", async () => {
@@ -346,12 +345,13 @@ describe("a caller this worker has found before", () => {
     expect(body.data).toEqual({ viewer: { role: "DISTRIBUTOR_ADMIN" } });
   });
 
-  it("is refused once deactivated, also for a request that sends no statement", async () => {
+  it("is refused once deactivated, also for a request that needs no statement of its own", async () => {
     const user = await buyer();
     const authorization = `Bearer ${userToken(facet.config, user)}`;
     expect(await raw("{ __typename }", authorization)).toEqual({ status: 200, body: { data: { __typename: "Query" }, extensions: expect.anything() } });
     const sent = await facet.statements.during(() => raw("{ __typename }", authorization));
-    expect(sent.map((s) => s.query)).toEqual([expect.stringContaining("facet_confirm_user(")]);
+    // The caller and its scope, then the scope's reset as the connection goes back.
+    expect(sent.map((s) => s.query)).toEqual([expect.stringMatching(CALLER), expect.stringContaining("set_config('role', 'none', false)")]);
     await facet.dataSource.query(`UPDATE users SET active = false WHERE id = $1`, [user.id]);
     expect(await raw("{ __typename }", authorization)).toEqual({
       status: 401,
@@ -359,7 +359,7 @@ describe("a caller this worker has found before", () => {
     });
   });
 
-  it("writes nothing once deactivated: the mutation's statements went with the failed confirmation and were skipped", async () => {
+  it("runs nothing of the operation once deactivated: the caller is read before it starts", async () => {
     const distributor = await createDistributor(facet.dataSource);
     const admin = await createUser(facet.dataSource, { distributor, role: UserRole.DISTRIBUTOR_ADMIN });
     const authorization = `Bearer ${userToken(facet.config, admin)}`;
@@ -371,10 +371,7 @@ describe("a caller this worker has found before", () => {
       expect(status).toBe(401);
       expect(body).toEqual({ errors: [{ message: "The access token is invalid, expired or revoked", extensions: { code: "UNAUTHENTICATED" } }] });
     });
-    // START, the confirmation, the scope and the mutation's first statement went together; then the lookup afresh.
-    expect(sent[0].query).toBe("START TRANSACTION");
-    expect(sent[1].query).toContain("facet_confirm_user(");
-    expect(sent.at(-1)!.query).toMatch(/FROM users WHERE id = \$1/);
+    expect(sent.map((s) => s.query)).toEqual([expect.stringMatching(CALLER)]);
     expect(await facet.dataSource.query(`SELECT id FROM users WHERE email = $1`, [email])).toEqual([]);
   });
 

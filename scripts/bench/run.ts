@@ -9,11 +9,12 @@ import autocannon from "autocannon";
 import { Client } from "pg";
 import { loadConfig } from "../../src/config";
 import { createDataSource } from "../../src/db/data-source";
+import { entities } from "../../src/modules/entities";
 import { migrate } from "../../src/db/database";
 import { signAccessToken } from "../../src/modules/accounts/access-token";
 import { formatReport, type Measurement, type Role, type RunInfo } from "./report";
 import { ensureDataset } from "./seed";
-import { freePort } from "../../src/server/free-port";
+import { freePort } from "../../src/free-port";
 import { W1_ORDER_HISTORY, W2_CATALOG_PAGE, W2_METAL, W3_TRACKING, W4_SYNC } from "./workloads";
 
 // npm run bench: seeds (or reuses) the large dataset on BENCH_DATABASE_URL, starts Facet in
@@ -447,7 +448,7 @@ async function main(): Promise<void> {
   mkdirSync(RESULTS, { recursive: true });
 
   await ensureDatabase(databaseUrl);
-  const dataSource = createDataSource({ url: databaseUrl, embedded: false, poolSize: 2, statementTimeoutMs: 600_000, applicationName: "facet-bench" });
+  const dataSource = createDataSource({ entities, url: databaseUrl, embedded: false, poolSize: 2, statementTimeoutMs: 600_000, applicationName: "facet-bench" });
   await dataSource.initialize();
   let facet: ChildProcess | undefined;
   let compare: ChildProcess | undefined;

@@ -2,20 +2,19 @@ import "reflect-metadata";
 import { types } from "pg";
 import { DataSource, type Logger, type QueryRunner } from "typeorm";
 import { migrations } from "../../migrations";
-import { entities } from "../modules/entities";
 import { log } from "../logger";
 import { statementsTotal } from "../observability/metrics";
 import type { RequestObservation } from "../observability/observation";
 import { SnakeNamingStrategy } from "./naming-strategy";
-import { parseTimestamptz } from "./timestamps";
 
 // DATE columns stay "YYYY-MM-DD" strings: pg's default turns them into local-midnight Dates,
 // which shift by a day in any time zone west of UTC.
 types.setTypeParser(types.builtins.DATE, (value) => value);
-types.setTypeParser(types.builtins.TIMESTAMPTZ, parseTimestamptz);
 
 export interface DataSourceOptions {
   url: string;
+  /** The entity classes (the modules' own list: src/modules/entities.ts). */
+  entities: Function[];
   /** The embedded database serves one client at a time: see embedded.ts. */
   embedded: boolean;
   poolSize: number;
@@ -39,7 +38,7 @@ export interface DataSourceOptions {
 }
 
 // Counts every statement, for /metrics and for the request it was sent for (a request's query
-// runners carry its observation, see observedRunner()), and passes it on to the caller's logger
+// runners carry its observation, see db/request-scope.ts), and passes it on to the caller's logger
 // when there is one.
 class StatementObserver implements Logger {
   constructor(private readonly next: Logger | undefined) {}
@@ -67,10 +66,10 @@ class StatementObserver implements Logger {
 }
 
 export function createDataSource(options: DataSourceOptions): DataSource {
-  return new DataSource({
+  const dataSource = new DataSource({
     type: "postgres",
     url: options.url,
-    entities,
+    entities: options.entities,
     migrations,
     migrationsTableName: "migrations",
     migrationsTransactionMode: "each",
@@ -91,9 +90,20 @@ export function createDataSource(options: DataSourceOptions): DataSource {
       idle_in_transaction_session_timeout: 10_000,
       lock_timeout: 2000,
       keepAlive: true,
-      // Read by the pipeline (pipeline.ts), not by pg: the embedded database multiplexes its
-      // clients onto one session, where a statement prepared by name is not the client's own.
-      preparedStatements: !options.embedded && options.preparedStatements !== false,
+      // pg's pipeline mode: a statement is written as soon as it is asked, not after the one before
+      // it has been answered, so the loaders of one level of a response that fire side by side
+      // reach PostgreSQL together (each with its own Sync: one failing does not skip the others,
+      // except inside a transaction, which it aborts, as always).
+      pipeline: true,
     },
   });
+  // The embedded database multiplexes its clients onto one session, where a statement prepared
+  // by name is not the client's own.
+  preparing.set(dataSource, !options.embedded && options.preparedStatements !== false);
+  return dataSource;
 }
+
+const preparing = new WeakMap<DataSource, boolean>();
+
+/** Whether statements sent through db/statements.ts are prepared by name on this data source's connections. */
+export const preparesStatements = (dataSource: DataSource): boolean => preparing.get(dataSource) ?? false;

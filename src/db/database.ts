@@ -12,11 +12,12 @@ export interface Database {
 }
 
 /** Connects to DATABASE_URL, or starts the embedded PostgreSQL under the data directory. */
-export async function openDatabase(config: Config, applicationName = "facet"): Promise<Database> {
+export async function openDatabase(config: Config, entities: Function[], applicationName = "facet"): Promise<Database> {
   const embeddedDb = config.databaseUrl ? undefined : await startEmbeddedDatabase(config.dataDir);
   const url = config.databaseUrl ?? embeddedDb!.url;
   const dataSource = createDataSource({
     url,
+    entities,
     embedded: Boolean(embeddedDb),
     poolSize: config.dbPoolSize,
     statementTimeoutMs: config.dbStatementTimeoutMs,

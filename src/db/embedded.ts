@@ -1,6 +1,6 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { freePort } from "../server/free-port";
+import { freePort } from "../free-port";
 
 export interface EmbeddedDatabase {
   url: string;

@@ -1,127 +1,122 @@
-import type { ApolloServerPlugin } from "@apollo/server";
 import type { DataSource, EntityManager, QueryRunner } from "typeorm";
-import type { RequestObservation } from "../observability/observation";
-import { escapeLiteral } from "pg";
-import { isStaff, type Principal, type RequestContext } from "../graphql/context";
+import { isStaff, type Principal } from "../core/context";
 import { log } from "../logger";
-import { pipelined, type RunnerData, type ScopeStatement } from "./pipeline";
+import type { RequestObservation } from "../observability/observation";
 
 export const RLS_ROLE = "facet_rls";
 
-// $1 the scope, $2 the distributor (empty for staff), $3 the request id.
-const SETTINGS =
-  `set_config('app.scope', $1, true), set_config('app.tenant_id', $2, true), set_config('app.request_id', $3, true), ` +
-  `set_config('role', ${escapeLiteral(RLS_ROLE)}, true)`;
+// Row-level security binds every statement of a signed-in request to its caller: the request's
+// connection runs as the role facet_rls with app.scope ('tenant' or 'staff') and app.tenant_id
+// (the caller's distributor) set for the connection (see the row-level security migration). They
+// are set when the request takes the connection, in the very statement that reads who the caller
+// is (see the accounts module's authenticate), and reset before the connection goes back to the
+// pool; a connection whose reset fails is closed instead. A connection in the pool is therefore
+// always in the system's scope (no role, no scope: it sees everything), which sign-in, token
+// requests, migrations and seeding use.
+
+/** What a request's query runner carries: its observation, and whether its connection is scoped. */
+interface RunnerData {
+  observation?: RequestObservation;
+  scoped?: boolean;
+  ended?: Promise<void>;
+}
+
+const dataOf = (runner: QueryRunner) => runner.data as RunnerData;
 
 /**
- * The statements that put a transaction's row-level security settings in step with the caller:
- * the caller's distributor, or every distributor for staff, and the role facet_rls
- * (set_config('role', …, true) is SET LOCAL ROLE). Transaction-local, so a pooled connection never
- * carries them into the next request. The caller's values are parameters, so each statement's
- * text is the same for every caller of its kind, and a connection prepares it once (see
- * db/pipeline.ts) instead of PostgreSQL parsing and planning it ahead of every round trip.
+ * SQL expressions for the values of a caller's scope; they may use the statement's parameters and,
+ * in the statement that reads the caller, its columns.
  */
-function scopeStatements(principal: Principal, requestId: string | undefined): ScopeStatement[] {
-  const staff = isStaff(principal);
-  const parameters = [staff ? "staff" : "tenant", staff ? "" : (principal.distributorId ?? ""), requestId ?? ""];
-  if (!staff) return [{ sql: `SELECT set_config('app.audit_actor', '', true), ${SETTINGS}`, parameters }];
-  // Staff writes are audited by a trigger that reads the actor ("id|name") from app.audit_actor,
-  // looked up in a statement of its own, before the role changes.
+export interface ScopeExpressions {
+  /** True for exporter staff, who see every distributor. */
+  staff: string;
+  /** The caller's distributor as text. */
+  tenantId: string;
+  /** Who the audit trigger records for a staff write: "id|name". */
+  auditActor: string;
+  requestId: string;
+}
+
+/** The select list that puts a connection in a caller's scope, for the rest of the request. */
+export function scopeSettings(e: ScopeExpressions): string {
   return [
-    {
-      sql: `SELECT set_config('app.audit_actor', COALESCE((SELECT u.id::text || '|' || u.name FROM users u WHERE u.id = CAST($1 AS uuid)), $2), true)`,
-      parameters: [principal.id, `${principal.id}|unknown`],
-    },
-    { sql: `SELECT ${SETTINGS}`, parameters },
-  ];
+    `set_config('app.scope', CASE WHEN ${e.staff} THEN 'staff' ELSE 'tenant' END, false)`,
+    `set_config('app.tenant_id', CASE WHEN ${e.staff} THEN '' ELSE ${e.tenantId} END, false)`,
+    `set_config('app.audit_actor', CASE WHEN ${e.staff} THEN ${e.auditActor} ELSE '' END, false)`,
+    `set_config('app.request_id', ${e.requestId}, false)`,
+    `set_config('role', '${RLS_ROLE}', false)`,
+  ].join(", ");
 }
 
-/** Puts the open transaction's row-level security settings in step with the caller (see scopeStatements). */
-export async function applyScope(ctx: RequestContext): Promise<void> {
-  const principal = ctx.principal;
-  if (!principal || !ctx.db.queryRunner?.isTransactionActive) return;
-  // Asked for together, so they share one round trip (see pipelined()).
-  await Promise.all(scopeStatements(principal, ctx.requestId).map((statement) => ctx.db.query(statement.sql, [...statement.parameters])));
+const SYSTEM_SCOPE =
+  `SELECT set_config('role', 'none', false), set_config('app.scope', '', false), set_config('app.tenant_id', '', false), ` +
+  `set_config('app.audit_actor', '', false), set_config('app.request_id', '', false)`;
+
+/** Records that the manager's connection now holds a caller's scope, which must be reset before it is released. */
+export function markScoped(db: EntityManager): void {
+  if (db.queryRunner) dataOf(db.queryRunner).scoped = true;
 }
 
-/** Sign-in reads every account, whoever is calling; `applyScope` narrows again afterwards. */
-export async function systemScope(ctx: RequestContext): Promise<void> {
-  if (!ctx.db.queryRunner?.isTransactionActive) return;
-  await ctx.db.query(
-    `SELECT set_config('role', 'none', true), set_config('app.scope', '', true), set_config('app.tenant_id', '', true), set_config('app.audit_actor', '', true)`,
+/** Puts the manager's connection in a known caller's scope (after sign-in, say). */
+export async function applyScope(db: EntityManager, principal: Principal, requestId: string): Promise<void> {
+  const staff = isStaff(principal);
+  await db.query(
+    `SELECT ${scopeSettings({
+      staff: "$1::boolean",
+      tenantId: "$2",
+      // Looked up before the role changes: the name as it is now.
+      auditActor: `COALESCE((SELECT u.id::text || '|' || u.name FROM users u WHERE u.id = CAST($3 AS uuid)), $3 || '|unknown')`,
+      requestId: "$4",
+    })}`,
+    [staff, principal.distributorId ?? "", principal.id, requestId],
   );
+  markScoped(db);
 }
 
-/**
- * A query runner for work done on behalf of one request: its statements are counted in the
- * request's observation. It takes a connection from the pool on its first statement and holds
- * it until released.
- */
-export function observedRunner(dataSource: DataSource, observation: RequestObservation | undefined): QueryRunner {
-  const runner = pipelined(dataSource.createQueryRunner());
+/** Puts the manager's connection back in the system's scope (sign-in reads every account); it is there already unless a caller's scope was applied. */
+export async function systemScope(db: EntityManager): Promise<void> {
+  if (!db.queryRunner || !dataOf(db.queryRunner).scoped) return;
+  await db.query(SYSTEM_SCOPE);
+  dataOf(db.queryRunner).scoped = false;
+}
+
+/** A query runner for one request: it takes a connection on its first statement, and counts its statements in `observation`. */
+export function requestRunner(dataSource: DataSource, observation: RequestObservation | undefined): QueryRunner {
+  const runner = dataSource.createQueryRunner();
   runner.data = { observation } satisfies RunnerData;
   return runner;
 }
 
-/** Runs `work` on a runner of its own, released afterwards. */
-export async function withObservedRunner<T>(dataSource: DataSource, observation: RequestObservation | undefined, work: (db: EntityManager) => Promise<T>): Promise<T> {
-  const runner = observedRunner(dataSource, observation);
+/**
+ * Gives a request's connection back: a transaction left open is rolled back, the caller's scope is
+ * reset, and only then does the connection return to the pool; should either fail, the connection
+ * is closed instead. Safe to call more than once.
+ */
+export function endRequestRunner(runner: QueryRunner): Promise<void> {
+  const data = dataOf(runner);
+  data.ended ??= (async () => {
+    if (runner.isReleased) return;
+    try {
+      if (runner.isTransactionActive) await runner.rollbackTransaction();
+      if (data.scoped) await runner.query(SYSTEM_SCOPE);
+      data.scoped = false;
+    } catch (error) {
+      log.warn("a request's connection could not be reset; it is closed", { error });
+      // pg's pool drops a client that is ending instead of keeping it.
+      await ((await runner.connect()) as { end(): Promise<void> }).end().catch(() => undefined);
+    } finally {
+      await runner.release();
+    }
+  })();
+  return data.ended;
+}
+
+/** Runs `work` on a request runner of its own, given back afterwards. */
+export async function withRequestRunner<T>(dataSource: DataSource, observation: RequestObservation | undefined, work: (db: EntityManager) => Promise<T>): Promise<T> {
+  const runner = requestRunner(dataSource, observation);
   try {
     return await work(runner.manager);
   } finally {
-    await runner.release();
+    await endRequestRunner(runner);
   }
-}
-
-/**
- * Each request's context holds a query runner of its own (see createRequestContext); it takes
- * a connection only when the request first needs the database, and this plugin gives it back
- * when the response is ready. Every statement of a signed-in request runs as the role facet_rls,
- * which row-level security binds to the caller's distributor (see the row-level security
- * migration), set transaction-locally by scopeStatements():
- *
- * - a mutation runs in one transaction that begins with them (mutations nest their own work in
- *   savepoints inside it);
- * - a query runs in none: each of its round trips is one implicit transaction with them ahead
- *   of its statements (see pipelined()). At READ COMMITTED, PostgreSQL's default and the request
- *   transaction's, each statement reads its own snapshot either way, so a query loses no
- *   consistency; it saves the START and COMMIT, and holds no transaction open while its
- *   resolvers run.
- *
- * Anonymous requests (sign-in only) run without.
- */
-export function requestScopePlugin(): ApolloServerPlugin<RequestContext> {
-  return {
-    async requestDidStart({ contextValue }) {
-      const runner = contextValue.db.queryRunner;
-      if (!runner) return;
-      return {
-        async executionDidStart({ operation }) {
-          if (!contextValue.principal) return;
-          // A query reads: each of its round trips carries the scope. A mutation runs in one
-          // transaction, which the scope opens (see pipelined()).
-          (runner.data as RunnerData).scope = scopeStatements(contextValue.principal, contextValue.requestId);
-          if (operation.operation !== "query") await runner.startTransaction();
-        },
-        async willSendResponse({ response }) {
-          // A request whose caller was not confirmed (see Confirmation) is answered afresh, and
-          // nothing it began may stand.
-          const failed =
-            (runner.data as RunnerData).confirmation?.state === "failed" ||
-            (response.body.kind === "single" && (response.body.singleResult.errors ?? []).some((e) => e.extensions?.code === "INTERNAL_SERVER_ERROR"));
-          try {
-            if (runner.isTransactionActive) {
-              if (failed) await runner.rollbackTransaction();
-              else await runner.commitTransaction();
-            }
-          } catch (error) {
-            log.error("request transaction did not finish", { error, requestId: contextValue.requestId });
-            if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
-          } finally {
-            await runner.release();
-          }
-        },
-      };
-    },
-  };
 }

@@ -1,27 +1,28 @@
-import type { EntityManager, EntityMetadata, EntityTarget, ObjectLiteral, QueryRunner, SelectQueryBuilder } from "typeorm";
-import { DriverUtils } from "typeorm/driver/DriverUtils";
-import type { Projection } from "../graphql/projection";
+import type { EntityManager, EntityMetadata, EntityTarget, ObjectLiteral, SelectQueryBuilder } from "typeorm";
+import type { Projection } from "./projection";
+import { sql } from "./statements";
 
 // TypeORM's getMany() turns each raw row into an entity through a generic, metadata-driven
 // transformer; for the pages and loader batches of a GraphQL response (hundreds of rows each)
 // that hydration costs more CPU than the rest of the request. A query of one table (no joins)
 // needs none of it: pg already gives every value in the form the entity holds (numeric and
-// bigint as strings, date as YYYY-MM-DD, timestamptz as Date, jsonb parsed).
+// bigint as strings, date as YYYY-MM-DD, timestamptz as Date, jsonb parsed). So rows are read
+// here as the statement gives them, each copied onto an object with the entity's prototype.
 
-type Mapping = [rawKey: string, property: string][];
+type Mapping = readonly (readonly [rawKey: string, property: string])[];
 type Reader = (raw: Record<string, unknown>) => ObjectLiteral;
 
 /**
- * A function that copies a raw row's values (under `rawKey`) to a new object with the entity's
- * prototype (so getters such as Node's global id work; its constructor is not run), one property
- * per column. It is generated once per mapping, with the keys written out: a copy of fixed keys
- * costs a fraction of a loop over the mapping, which looks each key up anew on every row.
+ * Copies a raw row's values (under `rawKey`) to a new object with the entity's prototype (so
+ * getters such as Node's global id work; its constructor is not run), one property per column.
  */
 function readerOf(metadata: EntityMetadata, mapping: Mapping): Reader {
-  const body = mapping.map(([key, property]) => `this[${JSON.stringify(property)}] = raw[${JSON.stringify(key)}];`).join("\n");
-  const Row = new Function("raw", body) as { new (raw: Record<string, unknown>): ObjectLiteral; prototype: object };
-  Row.prototype = partialPrototype(metadata, new Set(mapping.map(([, property]) => property)));
-  return (raw) => new Row(raw);
+  const prototype = partialPrototype(metadata, new Set(mapping.map(([, property]) => property)));
+  return (raw) => {
+    const row = Object.create(prototype) as Record<string, unknown>;
+    for (const [key, property] of mapping) row[property] = raw[key];
+    return row;
+  };
 }
 
 /**
@@ -52,157 +53,76 @@ function partialPrototype(metadata: EntityMetadata, selected: ReadonlySet<string
   );
 }
 
-function plainColumns(metadata: EntityMetadata, key: (databaseName: string) => string, projection: Projection | null = null): Mapping {
+/** The entity's plain columns (those of `projection` only, when given) as [column name, property]. */
+function plainColumns(metadata: EntityMetadata, projection: Projection | null): Mapping {
   const wanted = projection && new Set(projection.properties);
   return metadata.columns
     .filter((column) => column.isSelect && (!wanted || wanted.has(column.propertyName)))
     .map((column) => {
       if (column.embeddedMetadata || column.relationMetadata) throw new Error(`rows of ${metadata.name} are read from plain columns only, not ${column.propertyPath}`);
-      return [key(column.databaseName), column.propertyName];
+      return [column.databaseName, column.propertyName] as const;
     });
 }
 
 // Projections come from clients' selections, so the readers kept per entity are bounded: past
 // this many, the entity's are dropped and made again as asked.
 const MAX_READERS_PER_ENTITY = 256;
+const readers = new WeakMap<EntityMetadata, Map<string, { columns: Mapping; read: Reader }>>();
 
-/** What `make` gives for an entity and a key, made once (while the entity's cache is not full). */
-function memo<V>(cache: WeakMap<EntityMetadata, Map<string, V>>, metadata: EntityMetadata, key: string, make: () => V): V {
-  let byKey = cache.get(metadata);
-  if (!byKey) cache.set(metadata, (byKey = new Map()));
-  let value = byKey.get(key);
-  if (value === undefined) {
+/** The columns and reader of an entity's rows (of a projection, when given), made once per entity and projection. */
+function rowReader(metadata: EntityMetadata, projection: Projection | null): { columns: Mapping; read: Reader } {
+  let byKey = readers.get(metadata);
+  if (!byKey) readers.set(metadata, (byKey = new Map()));
+  const key = projection?.key ?? "*";
+  let reader = byKey.get(key);
+  if (!reader) {
     if (byKey.size >= MAX_READERS_PER_ENTITY) byKey.clear();
-    byKey.set(key, (value = make()));
+    const columns = plainColumns(metadata, projection);
+    byKey.set(key, (reader = { columns, read: readerOf(metadata, columns) }));
   }
-  return value;
+  return reader;
 }
 
-const readersByAlias = new WeakMap<EntityMetadata, Map<string, Reader>>();
-
-function aliasReader(qb: SelectQueryBuilder<ObjectLiteral>, metadata: EntityMetadata, alias: string, projection: Projection | null): Reader {
-  return memo(readersByAlias, metadata, projection ? `${alias}|${projection.key}` : alias, () =>
-    readerOf(metadata, plainColumns(metadata, (column) => DriverUtils.buildAlias(qb.dataSource.driver, undefined, alias, column), projection)),
-  );
-}
-
-/**
- * The entities a single-table query selects, as getMany() would return them but without its
- * hydration: each row is an object with the entity's prototype and its column properties (those
- * of `projection` only, when one is given).
- */
-export async function rowsOf<T extends ObjectLiteral>(qb: SelectQueryBuilder<T>, projection: Projection | null = null): Promise<T[]> {
-  const main = qb.expressionMap.mainAlias;
-  if (!main?.hasMetadata || qb.expressionMap.joinAttributes.length > 0 || qb.expressionMap.selects.length !== 1) {
-    throw new Error("rowsOf() takes a query of one entity without joins or partial selects");
-  }
-  const read = aliasReader(qb as SelectQueryBuilder<ObjectLiteral>, main.metadata, main.name, projection);
-  if (projection) qb.select(projection.properties.map((property) => `${main.name}.${property}`));
-  const raws = await rawRowsOf(qb as SelectQueryBuilder<ObjectLiteral>, main.metadata);
-  return raws.map(read) as T[];
-}
-
-// Building a query builder's SQL (getQuery()) walks every select, condition and alias and
-// rewrites property names with regular expressions: tens of microseconds, for statements that
-// have the same text every time they are asked with the same shape. So a single-table query's
-// SQL is built once per shape: what getQuery() reads of the expression map, conditions and
-// parameter names included but no parameter values (those are bound anew on every call, by the
-// driver, as getRawMany() binds them). Outside production every reuse is checked against a
-// fresh build, so a shape that missed something getQuery() reads fails the tests at once.
-const statementsByShape = new WeakMap<EntityMetadata, Map<string, string>>();
-const CHECK_REUSED_STATEMENTS = process.env.NODE_ENV !== "production";
-
-/** The runner a query builder was made on (an entity manager's), which getRawMany() would use; protected in TypeORM's types. */
-const runnerOf = (qb: SelectQueryBuilder<ObjectLiteral>) => (qb as unknown as { queryRunner?: QueryRunner }).queryRunner;
-
-function shapeOf(qb: SelectQueryBuilder<ObjectLiteral>): string | null {
-  const map = qb.expressionMap;
-  const main = map.mainAlias!;
-  const plain =
-    map.queryType === "select" &&
-    !main.subQuery &&
-    !map.subQuery &&
-    map.aliases.length === 1 &&
-    map.joinAttributes.length === 0 &&
-    map.relationIdAttributes.length === 0 &&
-    map.commonTableExpressions.length === 0 &&
-    map.lockMode !== "optimistic" &&
-    !map.useTransaction &&
-    !qb.dataSource.queryResultCache &&
-    runnerOf(qb) !== undefined;
-  if (!plain) return null;
-  return JSON.stringify([
-    main.name,
-    main.tablePath,
-    map.selects,
-    map.selectDistinct,
-    map.selectDistinctOn,
-    map.wheres,
-    map.extraAppendedAndWhereCondition,
-    map.withDeleted,
-    map.groupBys,
-    map.havings,
-    map.orderBys,
-    map.limit,
-    map.offset,
-    map.take,
-    map.skip,
-    map.lockMode,
-    map.lockVersion,
-    map.lockTables,
-    map.onLocked,
-    map.comment,
-    map.aliasNamePrefixingEnabled,
-    map.disableEscaping,
-  ]);
-}
-
-/** The raw rows of a single-table query, as getRawMany() reads them, its SQL built once per shape. */
-async function rawRowsOf(qb: SelectQueryBuilder<ObjectLiteral>, metadata: EntityMetadata): Promise<Record<string, unknown>[]> {
-  qb.expressionMap.queryEntity = false; // as getRawMany() sets it before building
-  const shape = shapeOf(qb);
-  if (shape === null) return (await qb.getRawMany()) as Record<string, unknown>[];
-  const query = memo(statementsByShape, metadata, shape, () => qb.getQuery());
-  if (CHECK_REUSED_STATEMENTS) {
-    const built = qb.getQuery();
-    if (built !== query) throw new Error(`A reused ${metadata.name} statement differs from its query builder's:\n${query}\n${built}\nshape: ${shape}`);
-  }
-  const [sql, parameters] = qb.dataSource.driver.escapeQueryWithParameters(query, qb.getParameters());
-  return ((await runnerOf(qb)!.query(sql, parameters, true)) as { records: Record<string, unknown>[] }).records;
-}
-
-/** The first entity a single-table query selects (as rowsOf reads it), or null. */
-export async function oneOf<T extends ObjectLiteral>(qb: SelectQueryBuilder<T>): Promise<T | null> {
-  const [row] = await rowsOf(qb.limit(1));
-  return row ?? null;
-}
-
-const columnsOf = new WeakMap<EntityMetadata, Map<string, { columns: Mapping; read: Reader }>>();
-
-function columnReader(metadata: EntityMetadata, projection: Projection | null): { columns: Mapping; read: Reader } {
-  return memo(columnsOf, metadata, projection?.key ?? "*", () => {
-    const columns = plainColumns(metadata, (column) => column, projection);
-    return { columns, read: readerOf(metadata, columns) };
-  });
-}
-
-/** The entity's columns (those of `projection`, when given) as [column name, property]: what a hand-written statement selects for it. */
+/** The entity's columns (those of `projection`, when given) as [column name, property]: what a statement selects for it. */
 export function entityColumns(metadata: EntityMetadata, projection: Projection | null = null): Mapping {
-  return columnReader(metadata, projection).columns;
+  return rowReader(metadata, projection).columns;
 }
 
 /**
- * The entities a hand-written statement selects, read as rowsOf reads a query builder's: the
+ * The entities a statement selects, read without TypeORM's hydration: each row an object with the
+ * entity's prototype and its column properties (those of `projection` only, when given). The
  * statement selects every column of `entityColumns()` (with the same projection) under its own name.
  */
 export async function rowsOfSql<T extends ObjectLiteral>(
   db: EntityManager,
   entity: EntityTarget<T>,
-  sql: string,
-  parameters: unknown[],
+  text: string,
+  parameters: readonly unknown[],
   projection: Projection | null = null,
 ): Promise<T[]> {
-  const { read } = columnReader(db.connection.getMetadata(entity), projection);
-  const raws = (await db.query(sql, parameters)) as Record<string, unknown>[];
-  return raws.map(read) as T[];
+  const { read } = rowReader(db.connection.getMetadata(entity), projection);
+  return (await sql(db, text, parameters)).map(read) as T[];
+}
+
+/**
+ * The entities of `entity` that a query of its table (built with TypeORM's query builder on `db`,
+ * without joins) selects: their columns (those of `projection` only, when given), read as
+ * rowsOfSql reads them.
+ */
+export async function rowsOf<T extends ObjectLiteral>(
+  db: EntityManager,
+  entity: EntityTarget<T>,
+  qb: SelectQueryBuilder<T>,
+  projection: Projection | null = null,
+): Promise<T[]> {
+  const { columns, read } = rowReader(db.connection.getMetadata(entity), projection);
+  columns.forEach(([column, property], i) => (i === 0 ? qb.select(`${qb.alias}.${property}`, column) : qb.addSelect(`${qb.alias}.${property}`, column)));
+  const [text, parameters] = qb.getQueryAndParameters();
+  return (await sql(db, text, parameters)).map(read) as T[];
+}
+
+/** The first entity such a query selects (as rowsOf reads it), or null. */
+export async function oneOf<T extends ObjectLiteral>(db: EntityManager, entity: EntityTarget<T>, qb: SelectQueryBuilder<T>): Promise<T | null> {
+  const [row] = await rowsOf(db, entity, qb.limit(1));
+  return row ?? null;
 }

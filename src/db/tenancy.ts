@@ -1,18 +1,6 @@
 import type { EntityTarget, ObjectLiteral, SelectQueryBuilder } from "typeorm";
-import { AuthenticationError } from "../graphql/errors";
-import { isStaff, type RequestContext } from "../graphql/context";
-
-/**
- * The distributor whose rows this request may see, or null when the caller is staff and sees
- * every distributor. Anonymous callers never get this far.
- */
-export function tenantOf(ctx: RequestContext): string | null {
-  const principal = ctx.principal;
-  if (!principal) throw new AuthenticationError();
-  if (isStaff(principal)) return null;
-  if (!principal.distributorId) throw new Error("a non-staff principal without a distributor");
-  return principal.distributorId;
-}
+import type { RequestContext } from "../core/context";
+import { tenantOf } from "../core/tenancy";
 
 /**
  * A query over a tenant-owned table, already limited to the caller's distributor. The tenant

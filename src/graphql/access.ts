@@ -1,13 +1,7 @@
 import { Authorized, Extensions, registerEnumType, type AuthChecker } from "type-graphql";
-import type { RequestContext } from "./context";
+import { ANYONE, ApiScope, permits, UserRole, type AccessRule } from "../core/access";
+import type { RequestContext } from "../core/context";
 import { AuthenticationError, ForbiddenError } from "./errors";
-
-export enum UserRole {
-  BUYER = "BUYER",
-  DISTRIBUTOR_ADMIN = "DISTRIBUTOR_ADMIN",
-  EXPORT_MANAGER = "EXPORT_MANAGER",
-  SUPPORT = "SUPPORT",
-}
 
 registerEnumType(UserRole, {
   name: "Role",
@@ -19,17 +13,6 @@ registerEnumType(UserRole, {
     SUPPORT: { description: "Exporter staff with read-only access to every distributor." },
   },
 });
-
-// OAuth scopes of ERP API clients. The GraphQL names are the enum keys; tokens carry the values.
-export enum ApiScope {
-  CATALOG_READ = "catalog:read",
-  ORDERS_READ = "orders:read",
-  ORDERS_WRITE = "orders:write",
-  BRIEFS_READ = "briefs:read",
-  BRIEFS_WRITE = "briefs:write",
-  SHIPMENTS_READ = "shipments:read",
-  FEEDBACK_WRITE = "feedback:write",
-}
 
 registerEnumType(ApiScope, {
   name: "ApiScope",
@@ -45,33 +28,6 @@ registerEnumType(ApiScope, {
   },
 });
 
-export const ALL_SCOPES: readonly ApiScope[] = Object.values(ApiScope);
-
-/** Anyone at all, signed in or not (login). */
-export const ANYONE = "ANYONE";
-/** Any signed-in user or API client. */
-export const SIGNED_IN = "SIGNED_IN";
-
-export type AccessRule = UserRole | ApiScope | typeof ANYONE | typeof SIGNED_IN;
-
-export const Roles = {
-  ALL: [UserRole.BUYER, UserRole.DISTRIBUTOR_ADMIN, UserRole.EXPORT_MANAGER, UserRole.SUPPORT],
-  STAFF: [UserRole.EXPORT_MANAGER, UserRole.SUPPORT],
-  DISTRIBUTOR_USERS: [UserRole.BUYER, UserRole.DISTRIBUTOR_ADMIN],
-} as const;
-
-/**
- * Who may read each domain: every person, and API clients holding the domain's read scope. The
- * root queries, the object fields that cross into another domain and `node(id:)` all apply the
- * same list, so no path reads more than the domain's own queries allow.
- */
-export const Readers = {
-  CATALOG: [...Roles.ALL, ApiScope.CATALOG_READ],
-  ORDERS: [...Roles.ALL, ApiScope.ORDERS_READ],
-  BRIEFS: [...Roles.ALL, ApiScope.BRIEFS_READ],
-  SHIPMENTS: [...Roles.ALL, ApiScope.SHIPMENTS_READ],
-} as const;
-
 /**
  * Declares who may call a root field (or see an object field). Facet is deny-by-default: a test
  * walks the built schema and fails on any root field without a rule, which this decorator
@@ -85,16 +41,8 @@ export function Allow(...rules: AccessRule[]): MethodDecorator & PropertyDecorat
   };
 }
 
-/** Whether the caller passes the rules; throws UNAUTHENTICATED for an anonymous caller unless ANYONE is allowed. */
-export function permits(context: RequestContext, rules: readonly string[]): boolean {
-  if (rules.includes(ANYONE)) return true;
-  const principal = context.principal;
-  if (!principal) throw new AuthenticationError();
-  if (rules.includes(SIGNED_IN)) return true;
-  return principal.kind === "user" ? rules.includes(principal.role) : principal.scopes.some((scope) => rules.includes(scope));
-}
-
 export const authChecker: AuthChecker<RequestContext> = ({ context }, rules) => {
+  if (!context.principal && !rules.includes(ANYONE)) throw new AuthenticationError();
   if (permits(context, rules)) return true;
   throw new ForbiddenError();
 };

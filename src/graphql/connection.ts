@@ -1,9 +1,9 @@
 import { createHash } from "node:crypto";
 import { ArgsType, Field, Int, ObjectType, type ClassType } from "type-graphql";
-import { Brackets, type ObjectLiteral, type SelectQueryBuilder } from "typeorm";
+import { Brackets, type EntityManager, type EntityMetadata, type EntityTarget, type ObjectLiteral, type SelectQueryBuilder } from "typeorm";
 import { rowsOf } from "../db/rows";
 import { BadUserInputError } from "./errors";
-import { projectionFrom, type Projection } from "./projection";
+import { projectionFrom, type Projection } from "../db/projection";
 
 export const DEFAULT_PAGE_SIZE = 20;
 export const MAX_PAGE_SIZE = 100;
@@ -145,10 +145,9 @@ const TEXT_TYPES = new Set(["varchar", "character varying", "text", "char", "cha
  * Whether a cursor value can be what the key's column holds, for keys that are a plain column
  * ("alias.property"): a forged value is refused here instead of failing as SQL.
  */
-function fitsColumn(qb: SelectQueryBuilder<any>, sql: string, value: KeyValue): boolean {
+function fitsColumn(metadata: EntityMetadata, alias: string, sql: string, value: KeyValue): boolean {
   const match = /^(\w+)\.(\w+)$/.exec(sql);
-  const alias = match ? qb.expressionMap.aliases.find((a) => a.name === match[1]) : undefined;
-  const column = alias?.hasMetadata ? alias.metadata.findColumnWithPropertyName(match![2]) : undefined;
+  const column = match && match[1] === alias ? metadata.findColumnWithPropertyName(match[2]) : undefined;
   if (!column) return true;
   const type = typeof column.type === "function" ? column.type.name.toLowerCase() : String(column.type).toLowerCase();
   if (type === "uuid") return typeof value === "string" && UUID.test(value);
@@ -249,6 +248,8 @@ function withSortKeys(projection: Projection | null, keys: readonly { sql: strin
  * relations (load children through DataLoaders instead).
  */
 export async function paginate<T extends ObjectLiteral & { id: string }>(
+  db: EntityManager,
+  entity: EntityTarget<T>,
   qb: SelectQueryBuilder<T>,
   args: ConnectionArgs,
   ordering: Ordering<T>,
@@ -259,7 +260,8 @@ export async function paginate<T extends ObjectLiteral & { id: string }>(
 
   if (args.after) {
     const values = cursorValues(args.after, ordering);
-    if (!values.every((value, i) => fitsColumn(qb, keys[i].sql, value))) throw invalidCursor();
+    const metadata = db.connection.getMetadata(entity);
+    if (!values.every((value, i) => fitsColumn(metadata, qb.alias, keys[i].sql, value))) throw invalidCursor();
     qb.andWhere(
       new Brackets((or) => {
         keys.forEach((key, i) => {
@@ -275,6 +277,6 @@ export async function paginate<T extends ObjectLiteral & { id: string }>(
     );
   }
   keys.forEach((key, i) => (i === 0 ? qb.orderBy(key.sql, key.direction) : qb.addOrderBy(key.sql, key.direction)));
-  const rows = await rowsOf(qb.limit(first + 1), withSortKeys(projection, keys, qb.alias));
+  const rows = await rowsOf(db, entity, qb.limit(first + 1), withSortKeys(projection, keys, qb.alias));
   return toConnection(rows, first, Boolean(args.after), ordering);
 }

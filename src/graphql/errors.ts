@@ -1,6 +1,7 @@
 import { unwrapResolverError } from "@apollo/server/errors";
 import type { GraphQLFormattedError } from "graphql";
 import { GraphQLError } from "graphql";
+import { NotSignedIn } from "../core/errors";
 
 // The closed set of top-level error codes clients may branch on (DESIGN.md §6).
 export const ErrorCode = {
@@ -61,7 +62,9 @@ function publicCode(code: unknown): ErrorCode | undefined {
 
 /** The public code a client may see for this error, or undefined when it is an internal one. */
 function clientCode(error: unknown, code: unknown): ErrorCode | undefined {
-  const known = unwrapResolverError(error) instanceof GraphQLError ? publicCode(code) : undefined;
+  const original = unwrapResolverError(error);
+  if (original instanceof NotSignedIn) return ErrorCode.UNAUTHENTICATED;
+  const known = original instanceof GraphQLError ? publicCode(code) : undefined;
   return known === ErrorCode.INTERNAL_SERVER_ERROR ? undefined : known;
 }
 

@@ -1,8 +1,7 @@
 import type { ApolloServerOptionsWithGateway } from "@apollo/server";
 import { execute, printSchema, type ExecutionResult, type GraphQLSchema } from "graphql";
 import { compileQuery, isCompiledQuery, type CompiledQuery } from "graphql-jit";
-import type { RequestContext } from "./context";
-import { useGatewayRequestContext } from "./gateway-request";
+import type { RequestContext } from "../core/context";
 
 type Gateway = ApolloServerOptionsWithGateway<RequestContext>["gateway"];
 
@@ -21,9 +20,6 @@ const MAX_COMPILED = 200;
  * before either runs.
  */
 export function compiledExecutor(schema: GraphQLSchema): Gateway {
-  // Apollo's own per-operation builder keeps every operation's objects alive past the young
-  // generation's collections (see gateway-request.ts).
-  useGatewayRequestContext();
   const seen = new Map<string, CompiledQuery | "once">();
   const remember = (key: string, value: CompiledQuery | "once") => {
     seen.delete(key);

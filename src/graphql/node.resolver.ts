@@ -1,6 +1,7 @@
 import { Arg, Ctx, ID, Query, Resolver } from "type-graphql";
-import { Allow, SIGNED_IN } from "./access";
-import type { RequestContext } from "./context";
+import { Allow } from "./access";
+import { SIGNED_IN } from "../core/access";
+import type { RequestContext } from "../core/context";
 import { BadUserInputError } from "./errors";
 import { fetchNode, Node } from "./node";
 

@@ -1,6 +1,6 @@
 import { Field, ID, InterfaceType } from "type-graphql";
-import { permits, type AccessRule } from "./access";
-import type { RequestContext } from "./context";
+import { permits, type AccessRule } from "../core/access";
+import type { RequestContext } from "../core/context";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 

@@ -1,6 +1,7 @@
 import { parse, type FieldNode, type FragmentDefinitionNode, type OperationDefinitionNode } from "graphql";
 import { Column, Entity, PrimaryGeneratedColumn } from "typeorm";
-import { CONNECTION_NODES, covers, projectionFrom, projectionOf, rowFields, selectedFields } from "./projection";
+import { CONNECTION_NODES, projectionOf, rowFields, selectedFields } from "./projection";
+import { covers, projectionFrom } from "../db/projection";
 
 @Entity("projection_spec_parcels")
 class Parcel {

@@ -1,5 +1,6 @@
 import type { FieldNode, FragmentDefinitionNode, GraphQLResolveInfo, SelectionSetNode } from "graphql";
 import { getMetadataArgsStorage } from "typeorm";
+import { projectionFrom, type Projection } from "../db/projection";
 
 // A page of 50 orders with their lines, shipments and events reads thousands of values from
 // PostgreSQL; the response shows fewer than half of them. A projection is what a response reads
@@ -8,13 +9,6 @@ import { getMetadataArgsStorage } from "typeorm";
 // a column reads itself, a field listed reads what it lists, and any other field reads every
 // column. Rows read with a projection throw on a property they left out (db/rows.ts), so a field
 // whose list is short fails loudly in the tests instead of answering null.
-
-/** The properties of an entity's rows that a response reads, sorted, and their key; loaders compare projections by key. */
-export interface Projection {
-  readonly properties: readonly string[];
-  /** The properties joined: what loaders are keyed by. */
-  readonly key: string;
-}
 
 /** How an entity's rows back a GraphQL object type. */
 export interface RowFields {
@@ -42,29 +36,6 @@ export function rowFields(entity: Function, spec: { always: readonly string[]; f
 export type SelectionPaths = readonly (readonly string[])[];
 export const OBJECTS: SelectionPaths = [[]];
 export const CONNECTION_NODES: SelectionPaths = [["nodes"], ["edges", "node"]];
-
-// Bounded like every cache fed by clients' queries: past this many, the set starts again (equal
-// projections are then equal by key, which is all loaders compare).
-const MAX_INTERNED = 4096;
-const interned = new Map<string, Projection>();
-
-/** The projection of these properties (the same object for the same set). */
-export function projectionFrom(properties: Iterable<string>): Projection {
-  const sorted = [...new Set(properties)].sort();
-  const key = sorted.join(",");
-  let projection = interned.get(key);
-  if (!projection) {
-    if (interned.size >= MAX_INTERNED) interned.clear();
-    projection = Object.freeze({ properties: Object.freeze(sorted), key });
-    interned.set(key, projection);
-  }
-  return projection;
-}
-
-/** Whether rows of `projection` (every column when null) hold every property of `needed`. */
-export function covers(projection: Projection | null, needed: Projection): boolean {
-  return !projection || needed.properties.every((property) => projection.properties.includes(property));
-}
 
 type Fragments = Readonly<Record<string, FragmentDefinitionNode>>;
 

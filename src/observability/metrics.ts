@@ -26,14 +26,6 @@ export const statementsPerRequest = new Histogram({
   registers: [registry],
 });
 
-export const roundTripsPerRequest = new Histogram({
-  name: "facet_sql_round_trips_per_request",
-  help: "Messages one GraphQL request sent to PostgreSQL and waited for, by operation name (SELECTs ready together share one).",
-  labelNames: ["operation"] as const,
-  buckets: PER_REQUEST_BUCKETS,
-  registers: [registry],
-});
-
 export const statementsTotal = new Counter({
   name: "facet_sql_statements_total",
   help: "SQL statements sent to PostgreSQL, inside requests or not.",

@@ -2,7 +2,7 @@
  * What one HTTP request did, filled in as it runs: the GraphQL operation, who asked, the SQL it
  * sent and how it ended. Read once when the response is finished, for its log line and metrics.
  *
- * It travels explicitly (on the Express request, the GraphQL context and the request's query
+ * It travels explicitly (on the HTTP request, the GraphQL context and the request's query
  * runners), not through AsyncLocalStorage: on Node 20 that runs async hooks for every promise
  * of every request, which cost about a quarter of the CPU of a large response.
  */
@@ -13,14 +13,12 @@ export interface RequestObservation {
   operation: string | null;
   principal: "user" | "apiClient" | "anonymous";
   statements: number;
-  /** Messages sent to PostgreSQL and waited for: fewer than statements where several went together. */
-  roundTrips: number;
   /** The first top-level error's public code; null when there was none. */
   errorCode: string | null;
 }
 
 export function newObservation(requestId: string): RequestObservation {
-  return { requestId, startedAt: process.hrtime.bigint(), operation: null, principal: "anonymous", statements: 0, roundTrips: 0, errorCode: null };
+  return { requestId, startedAt: process.hrtime.bigint(), operation: null, principal: "anonymous", statements: 0, errorCode: null };
 }
 
 export function elapsedSeconds(observation: RequestObservation): number {

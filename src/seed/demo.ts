@@ -1,5 +1,5 @@
 import type { DataSource, EntityManager } from "typeorm";
-import { ALL_SCOPES, UserRole } from "../graphql/access";
+import { ALL_SCOPES, UserRole } from "../core/access";
 import { Incoterm } from "../graphql/scalars";
 import { ApiClient, Distributor, hashSecret, User } from "../modules/accounts";
 import { DEMO_ERP_CLIENT_ID, DEMO_ERP_SECRET, DEMO_PASSWORD } from "../modules/accounts/demo-credentials";

@@ -1,24 +1,26 @@
 import { randomUUID } from "node:crypto";
 import http from "node:http";
 import { ApolloServer } from "@apollo/server";
+import { expressMiddleware } from "@as-integrations/express5";
 import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
+import cors from "cors";
 import express, { type NextFunction, type Request, type Response } from "express";
 import type { DataSource } from "typeorm";
 import type { Config } from "../config";
-import type { RequestContext } from "../graphql/context";
-import { formatError } from "../graphql/errors";
+import type { RequestContext } from "../core/context";
+import { ErrorCode, formatError, isInternal } from "../graphql/errors";
 import { LIMITS } from "../graphql/limits";
-import { buildFacetSchema } from "../graphql/schema";
+import { log } from "../logger";
+import { reportPool, type PoolStats } from "../observability/metrics";
+import { createRequestContext, endRequest, requestPlugin } from "./context";
 import { compiledExecutor } from "../graphql/executor";
-import { requestScopePlugin } from "../db/request-scope";
-import { answerHttpError, GRAPHQL_PATH, graphqlHttpHandler } from "./graphql-http";
 import { limitsPlugin } from "./limits-plugin";
 import { metricsRouter, observabilityPlugin, observeRequests } from "./observability";
-import { reportPool, type PoolStats } from "../observability/metrics";
 import { oauthRouter } from "./oauth";
 import { playgroundRouter } from "./playground";
 import { createRateLimitStore, type RateLimitStore } from "./rate-limit";
+import { buildFacetSchema } from "./schema";
 
 export interface FacetServer {
   /** Answers one HTTP request: what httpServer listens with. */
@@ -38,9 +40,18 @@ declare module "http" {
   }
 }
 
+/** An error answered to a client in GraphQL's shape, as Apollo answers its own. */
+export function sendGraphQLError(res: Response, status: number, code: string, message: string): void {
+  res.status(status).json({ errors: [{ message, extensions: { code } }] });
+}
+
+/**
+ * Facet's HTTP server: one Express app for every route. CORS, body limits, security headers, the
+ * request id and the shape of errors are set here, once.
+ */
 export async function createServer(config: Config, dataSource: DataSource, options: { rateLimitStore?: RateLimitStore } = {}): Promise<FacetServer> {
   const app = express();
-  const httpServer = http.createServer();
+  const httpServer = http.createServer(app);
   const rateLimits = options.rateLimitStore ?? (await createRateLimitStore(config.redisUrl));
   let shuttingDown = false;
 
@@ -63,7 +74,7 @@ export async function createServer(config: Config, dataSource: DataSource, optio
       ApolloServerPluginCacheControlDisabled(),
       observabilityPlugin(),
       limitsPlugin(config, rateLimits),
-      requestScopePlugin(),
+      requestPlugin(),
     ],
   });
   await apollo.start();
@@ -72,6 +83,25 @@ export async function createServer(config: Config, dataSource: DataSource, optio
   // Express would hash every response body for an ETag that none of these routes' clients sends back.
   app.disable("etag");
   reportPool(() => (dataSource.driver as unknown as { master?: PoolStats }).master);
+
+  // Every request gets its id (a client's, when it is a plain one) and its observation.
+  app.use((req, res, next) => {
+    const incoming = req.headers["x-request-id"];
+    req.requestId = typeof incoming === "string" && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+    res.setHeader("X-Request-Id", req.requestId);
+    res.setHeader("X-Content-Type-Options", "nosniff");
+    observeRequests(req, res);
+    next();
+  });
+  app.use(
+    cors({
+      origin: config.corsOrigins.includes("*") ? true : config.corsOrigins,
+      methods: ["GET", "POST"],
+      allowedHeaders: ["content-type", "authorization", "apollo-require-preflight", "x-apollo-operation-name", "x-request-id"],
+      exposedHeaders: ["x-request-id"],
+      maxAge: 600,
+    }),
+  );
 
   app.use(metricsRouter(config));
   app.get("/healthz", (_req, res) => {
@@ -89,31 +119,63 @@ export async function createServer(config: Config, dataSource: DataSource, optio
     const ready = !shuttingDown && checks.database === "reachable" && checks.migrations === "applied";
     res.status(ready ? 200 : 503).json({ status: ready ? "ready" : "not ready", checks });
   });
-
   app.use(oauthRouter(config, dataSource, rateLimits));
   app.use(playgroundRouter());
+
+  app.use(
+    "/graphql",
+    express.json({ limit: config.bodyLimit }),
+    (req, res, next) => {
+      const query = req.method === "GET" ? req.query.query : (req.body as { query?: unknown } | undefined)?.query;
+      if (typeof query === "string" && query.length > LIMITS.maxQueryLength) {
+        req.observation.errorCode = ErrorCode.QUERY_TOO_COMPLEX;
+        return sendGraphQLError(res, 400, ErrorCode.QUERY_TOO_COMPLEX, `The query is ${query.length} characters long; at most ${LIMITS.maxQueryLength} are allowed`);
+      }
+      next();
+    },
+    expressMiddleware(apollo, {
+      context: async ({ req, res }) => {
+        try {
+          const context = await createRequestContext(
+            { config, dataSource },
+            { authorization: req.headers.authorization, requestId: req.requestId, ip: req.socket.remoteAddress, observation: req.observation },
+          );
+          // A request Apollo refuses after its context is built (a malformed body, say) never
+          // reaches requestPlugin: its connection goes back when the response ends.
+          res.once("close", () => void endRequest(context));
+          return context;
+        } catch (error) {
+          // Refused before GraphQL starts (a bad token): no plugin sees it, so note it here.
+          const code = (error as { extensions?: { code?: unknown } }).extensions?.code;
+          req.observation.errorCode = typeof code === "string" ? code : ErrorCode.INTERNAL_SERVER_ERROR;
+          if (isInternal(error)) log.error("internal error", { error, requestId: req.requestId });
+          throw error;
+        }
+      },
+    }),
+  );
 
   app.use((_req, res) => {
     res.status(404).json({ error: "not_found" });
   });
-  // Body parser failures (bad JSON, too large) answer in GraphQL's error shape, without a stack.
-  app.use((error: unknown, req: Request, res: Response, _next: NextFunction) => answerHttpError(config, error, req, res));
-
-  // Every request gets its id and its observation; /graphql is answered without Express (see
-  // graphqlHttpHandler), everything else by the app.
-  const graphql = graphqlHttpHandler(config, dataSource, apollo);
-  const handle: http.RequestListener = (req, res) => {
-    const incoming = req.headers["x-request-id"];
-    req.requestId = typeof incoming === "string" && REQUEST_ID.test(incoming) ? incoming : randomUUID();
-    res.setHeader("X-Request-Id", req.requestId);
-    observeRequests(req, res);
-    if (GRAPHQL_PATH.test(req.url ?? "/")) graphql(req, res);
-    else app(req, res);
-  };
-  httpServer.on("request", handle);
+  // Failures outside GraphQL (a body that is not JSON or too large, a failure of the server itself):
+  // in GraphQL's error shape, without a stack.
+  app.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {
+    const { status: given, type } = (error ?? {}) as { status?: unknown; type?: unknown };
+    const status = typeof given === "number" && given >= 400 && given < 500 ? given : 500;
+    if (status === 500) log.error("unhandled HTTP error", { error, requestId: req.requestId });
+    const code = status === 500 ? ErrorCode.INTERNAL_SERVER_ERROR : ErrorCode.BAD_USER_INPUT;
+    req.observation.errorCode = code;
+    if (res.headersSent) {
+      res.destroy();
+      return;
+    }
+    const message = type === "entity.too.large" ? `Request body is larger than ${config.bodyLimit}` : status === 500 ? "Internal server error" : "Request body is not valid JSON";
+    sendGraphQLError(res, status, code, message);
+  });
 
   return {
-    handle,
+    handle: app,
     httpServer,
     apollo,
     listen: (port, host) =>

@@ -1,6 +1,7 @@
 import cluster, { type Worker } from "node:cluster";
 import type { Config } from "../config";
 import { migrate, openDatabase } from "../db/database";
+import { entities } from "../modules/entities";
 import { log } from "../logger";
 import { serveWorkerMetrics } from "../observability/metrics";
 
@@ -13,7 +14,7 @@ import { serveWorkerMetrics } from "../observability/metrics";
  */
 export async function runPrimary(config: Config): Promise<void> {
   if (config.migrateOnStart) {
-    const database = await openDatabase(config, "facet-migrate");
+    const database = await openDatabase(config, entities, "facet-migrate");
     try {
       await migrate(database.dataSource);
     } finally {

@@ -1,7 +1,7 @@
 import type { ApolloServerPlugin } from "@apollo/server";
 import { GraphQLError } from "graphql";
 import type { Config } from "../config";
-import { isStaff, type RequestContext } from "../graphql/context";
+import { isStaff, type RequestContext } from "../core/context";
 import { AuthenticationError, ErrorCode, ForbiddenError } from "../graphql/errors";
 import { enforceLimits, measureOperation, refuseNulCharacters } from "../graphql/limits";
 import { rateLimitRejections } from "../observability/metrics";

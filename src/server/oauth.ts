@@ -1,7 +1,7 @@
 import express, { type Request, type Response } from "express";
 import type { DataSource } from "typeorm";
 import type { Config } from "../config";
-import { withObservedRunner } from "../db/request-scope";
+import { withRequestRunner } from "../db/request-scope";
 import { clientCredentials } from "../modules/accounts";
 import { log } from "../logger";
 import { rateLimitRejections } from "../observability/metrics";
@@ -70,7 +70,7 @@ export function oauthRouter(config: Config, dataSource: DataSource, rateLimits: 
       if (!credentials) return fail(res, 401, "invalid_client", "Client authentication is required", true);
 
       try {
-        const result = await withObservedRunner(dataSource, req.observation, (db) => clientCredentials(db, config, { ...credentials, scope: field(body, "scope") }));
+        const result = await withRequestRunner(dataSource, req.observation, (db) => clientCredentials(db, config, { ...credentials, scope: field(body, "scope") }));
         if (!result.ok) {
           return result.error === "invalid_client"
             ? fail(res, 401, "invalid_client", result.description, Boolean(basic))

@@ -5,18 +5,20 @@ import type { GraphQLError } from "graphql";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { Router } from "express";
 import type { Config } from "../config";
-import type { RequestContext } from "../graphql/context";
+import type { RequestContext } from "../core/context";
 import { log } from "../logger";
-import { metricsText, operationLabel, registry, requestDuration, roundTripsPerRequest, statementsPerRequest } from "../observability/metrics";
+import { metricsText, operationLabel, registry, requestDuration, statementsPerRequest } from "../observability/metrics";
 import { elapsedSeconds, newObservation, type RequestObservation } from "../observability/observation";
 import { isInternal } from "../graphql/errors";
-import { GRAPHQL_PATH } from "./graphql-http";
 
 declare module "http" {
   interface IncomingMessage {
     observation: RequestObservation;
   }
 }
+
+/** GraphQL's paths: /graphql and below it, in any case, as Express routes them. */
+const GRAPHQL_PATH = /^\/graphql(\/|$)/i;
 
 // Probes and scrapes arrive every few seconds; their lines would drown the rest.
 const QUIET_PATHS = new Set(["/healthz", "/readyz", "/metrics"]);
@@ -29,16 +31,16 @@ const QUIET_PATHS = new Set(["/healthz", "/readyz", "/metrics"]);
 export function observeRequests(req: IncomingMessage, res: ServerResponse): void {
   const observation = newObservation(req.requestId);
   req.observation = observation;
+  // Read now: routers rewrite req.url while they handle it.
+  const path = (req.url ?? "/").split("?")[0];
   // "close" also comes for a client that went away before the answer was complete.
   res.once("close", () => {
     const seconds = elapsedSeconds(observation);
-    const path = (req.url ?? "/").split("?")[0];
     // A request whose client left is logged, not measured: its work may still be under way.
     if (GRAPHQL_PATH.test(path) && req.method !== "OPTIONS" && res.writableFinished) {
       const operation = operationLabel(observation.operation);
       requestDuration.observe({ operation, outcome: observation.errorCode ?? (res.statusCode < 400 ? "ok" : `HTTP_${res.statusCode}`) }, seconds);
       statementsPerRequest.observe({ operation }, observation.statements);
-      roundTripsPerRequest.observe({ operation }, observation.roundTrips);
     }
     log.request(
       {
@@ -50,7 +52,6 @@ export function observeRequests(req: IncomingMessage, res: ServerResponse): void
         operation: observation.operation,
         principal: observation.principal,
         statements: observation.statements,
-        roundTrips: observation.roundTrips,
         errorCode: observation.errorCode,
         ...(res.writableFinished ? {} : { aborted: true as const }),
       },

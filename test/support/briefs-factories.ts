@@ -1,5 +1,5 @@
 import type { DataSource } from "typeorm";
-import { UserRole } from "../../src/graphql/access";
+import { UserRole } from "../../src/core/access";
 import { fromGlobalId, toGlobalId } from "../../src/graphql/node";
 import { User, type Distributor } from "../../src/modules/accounts";
 import { BriefStatus } from "../../src/modules/briefs";

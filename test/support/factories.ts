@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import type { DataSource } from "typeorm";
 import type { Config } from "../../src/config";
-import { ALL_SCOPES, type ApiScope, UserRole } from "../../src/graphql/access";
+import { ALL_SCOPES, type ApiScope, UserRole } from "../../src/core/access";
 import { toGlobalId } from "../../src/graphql/node";
 import { Incoterm } from "../../src/graphql/scalars";
 import { ApiClient, Distributor, User } from "../../src/modules/accounts";

@@ -3,6 +3,7 @@ import { mkdtempSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { createDataSource } from "../../src/db/data-source";
+import { entities } from "../../src/modules/entities";
 import { migrate } from "../../src/db/database";
 import { startEmbeddedDatabase, type EmbeddedDatabase } from "../../src/db/embedded";
 import { seedDemoData } from "../../src/seed/demo";
@@ -19,6 +20,7 @@ export default async function globalSetup(): Promise<void> {
     (globalThis as { facetEmbedded?: EmbeddedDatabase }).facetEmbedded = embedded;
   }
   const dataSource = createDataSource({
+    entities,
     url: process.env.TEST_DATABASE_URL!,
     embedded: Boolean(embedded),
     poolSize: 1,

@@ -5,8 +5,9 @@ import { print } from "graphql";
 import type { DataSource, Logger } from "typeorm";
 import { loadConfig, type Config } from "../../src/config";
 import { createDataSource } from "../../src/db/data-source";
-import type { RequestContext } from "../../src/graphql/context";
-import { executeAsCaller } from "../../src/server/context";
+import { entities } from "../../src/modules/entities";
+import type { RequestContext } from "../../src/core/context";
+import { createRequestContext } from "../../src/server/context";
 import { createServer, type FacetServer } from "../../src/server/app";
 import { newObservation, type RequestObservation } from "../../src/observability/observation";
 
@@ -59,7 +60,7 @@ export interface TestFacet {
   dataSource: DataSource;
   server: FacetServer;
   statements: StatementCounter;
-  /** What the last operation run by gql() did (its statements and round trips to PostgreSQL among it). */
+  /** What the last operation run by gql() did (its SQL statements among it). */
   last: RequestObservation | undefined;
   /** Runs an operation through Apollo with the context a request with this bearer token would get. */
   gql<TData, TVars extends Record<string, unknown>>(
@@ -85,6 +86,7 @@ export async function startFacet(overrides: NodeJS.ProcessEnv = {}): Promise<Tes
   const config = testConfig(overrides);
   const statements = new StatementCounter();
   const dataSource = createDataSource({
+    entities,
     url: process.env.TEST_DATABASE_URL!,
     embedded: embeddedDatabase,
     poolSize: 4,
@@ -106,10 +108,9 @@ export async function startFacet(overrides: NodeJS.ProcessEnv = {}): Promise<Tes
     async gql(document, variables, options = {}) {
       const observation = (facet.last = newObservation("test"));
       const facts = { authorization: options.token ? `Bearer ${options.token}` : undefined, requestId: "test", ip: "127.0.0.1", observation };
-      // As /graphql runs it (see executeAsCaller), so that a caller taken as found is confirmed here too.
-      const response = await executeAsCaller({ config, dataSource }, facts, async (context) =>
-        server.apollo.executeOperation({ query: print(document), variables }, { contextValue: { ...(await context()), ...options.context } }),
-      );
+      // As /graphql runs it: the caller read (and the connection scoped) before the operation.
+      const context = await createRequestContext({ config, dataSource }, facts);
+      const response = await server.apollo.executeOperation({ query: print(document), variables }, { contextValue: { ...context, ...options.context } });
       if (response.body.kind !== "single") throw new Error("unexpected incremental response");
       return response.body.singleResult as GraphQLResult<any>;
     },

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { DataSource } from "typeorm";
 import type { Config } from "../../src/config";
-import { ALL_SCOPES, type ApiScope, UserRole } from "../../src/graphql/access";
+import { ALL_SCOPES, type ApiScope, UserRole } from "../../src/core/access";
 import { toGlobalId } from "../../src/graphql/node";
 import { User, type Distributor } from "../../src/modules/accounts";
 import type { Product } from "../../src/modules/catalog/product.entity";

@@ -1,7 +1,7 @@
 import { randomInt } from "node:crypto";
 import type { TypedDocumentNode } from "@graphql-typed-document-node/core";
 import { toGlobalId } from "../../src/graphql/node";
-import { UserRole } from "../../src/graphql/access";
+import { UserRole } from "../../src/core/access";
 import type { Distributor, User } from "../../src/modules/accounts";
 import {
   TenancyAddDesignBriefCommentDocument,

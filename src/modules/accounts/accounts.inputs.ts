@@ -1,5 +1,5 @@
 import { Field, ID, InputType, Int, ObjectType } from "type-graphql";
-import { ApiScope, UserRole } from "../../graphql/access";
+import { ApiScope, UserRole } from "../../core/access";
 import { Connection } from "../../graphql/connection";
 import { CountryCode, DateTimeScalar } from "../../graphql/scalars";
 import { Payload } from "../../graphql/user-error";

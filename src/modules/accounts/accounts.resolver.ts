@@ -1,7 +1,9 @@
 import { Arg, Args, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from "type-graphql";
-import { Allow, ANYONE, Roles, SIGNED_IN, UserRole } from "../../graphql/access";
+import { Allow } from "../../graphql/access";
+import { ANYONE, Roles, SIGNED_IN, UserRole } from "../../core/access";
 import { ConnectionArgs } from "../../graphql/connection";
-import { loader, type RequestContext } from "../../graphql/context";
+import { loader } from "../../db/loaders";
+import type { RequestContext } from "../../core/context";
 import { distributorById } from "./accounts.loaders";
 import {
   ApiClientConnection,

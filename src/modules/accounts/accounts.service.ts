@@ -1,12 +1,13 @@
 import { Brackets } from "typeorm";
-import { UserRole, type ApiScope } from "../../graphql/access";
+import { UserRole, type ApiScope } from "../../core/access";
 import { paginate, type ConnectionArgs, type ConnectionResult, type Ordering } from "../../graphql/connection";
-import { isStaff, loader, type RequestContext } from "../../graphql/context";
+import { isStaff, type RequestContext } from "../../core/context";
+import { loader } from "../../db/loaders";
 import { ForbiddenError } from "../../graphql/errors";
 import { idOfType } from "../../graphql/node";
 import { Rejected, UserErrorCode, UserErrors, userError } from "../../graphql/user-error";
 import * as validate from "../../graphql/validate";
-import { mutate } from "../../db/transaction";
+import { mutate } from "../../graphql/mutation";
 import { tenantQuery } from "../../db/tenancy";
 import { apiClientById, distributorById, userById } from "./accounts.loaders";
 import type {
@@ -87,7 +88,7 @@ export async function listDistributors(
     qb.andWhere(new Brackets((w) => w.where("d.name ILIKE :pattern", { pattern }).orWhere("d.code ILIKE :pattern", { pattern })));
   }
   if (filter?.country) qb.andWhere("d.country = :country", { country: filter.country });
-  return paginate(qb, args, distributorsByName);
+  return paginate(ctx.db, Distributor, qb, args, distributorsByName);
 }
 
 function assertManages(ctx: RequestContext, distributorId: string, allowStaff: boolean): void {
@@ -100,13 +101,13 @@ function assertManages(ctx: RequestContext, distributorId: string, allowStaff: b
 export function listUsers(ctx: RequestContext, distributor: Distributor, args: ConnectionArgs): Promise<ConnectionResult<User>> {
   assertManages(ctx, distributor.id, true);
   const qb = tenantQuery(ctx, User, "u").andWhere("u.distributorId = :distributorId", { distributorId: distributor.id });
-  return paginate(qb, args, usersByEmail);
+  return paginate(ctx.db, User, qb, args, usersByEmail);
 }
 
 export function listApiClients(ctx: RequestContext, distributor: Distributor, args: ConnectionArgs): Promise<ConnectionResult<ApiClient>> {
   assertManages(ctx, distributor.id, true);
   const qb = tenantQuery(ctx, ApiClient, "c").andWhere("c.distributorId = :distributorId", { distributorId: distributor.id });
-  return paginate(qb, args, clientsByCreation);
+  return paginate(ctx.db, ApiClient, qb, args, clientsByCreation);
 }
 
 /** The admin's own distributor; the resolvers only let distributor admins call the writes below. */

@@ -1,4 +1,4 @@
-import { isStaff, type RequestContext } from "../../graphql/context";
+import { isStaff, type RequestContext } from "../../core/context";
 import { ApiClient } from "./api-client.entity";
 import { User } from "./user.entity";
 

@@ -1,12 +1,11 @@
-import { prepareValue } from "pg/lib/utils";
-import type { DataSource, EntityManager } from "typeorm";
+import type { EntityManager } from "typeorm";
 import type { Config } from "../../config";
-import { ALL_SCOPES, type ApiScope, type UserRole } from "../../graphql/access";
-import type { Principal, RequestContext } from "../../graphql/context";
+import { ALL_SCOPES, Roles, type ApiScope, type UserRole } from "../../core/access";
+import type { Principal, RequestContext } from "../../core/context";
 import { UserErrorCode, UserErrors } from "../../graphql/user-error";
-import type { ScopeStatement } from "../../db/pipeline";
-import { applyScope, systemScope } from "../../db/request-scope";
-import { signAccessToken, verifyAccessToken } from "./access-token";
+import { applyScope, markScoped, scopeSettings, systemScope } from "../../db/request-scope";
+import { sql } from "../../db/statements";
+import { signAccessToken, type TokenClaims } from "./access-token";
 import type { LoginInput, LoginPayload } from "./accounts.inputs";
 import { ApiClient } from "./api-client.entity";
 import { LoginAttempt } from "./login-attempt.entity";
@@ -55,12 +54,12 @@ export async function login(ctx: RequestContext, input: LoginInput): Promise<Log
   if (!input.password) errors.add(["input", "password"], "Password is required", UserErrorCode.REQUIRED);
   if (errors.any) return { userErrors: errors.list };
 
-  await systemScope(ctx);
+  await systemScope(ctx.db);
   try {
     return await checkCredentials(ctx, email, input.password);
   } finally {
     // Back to the caller's scope: the new user's on success, the old caller's otherwise.
-    await applyScope(ctx);
+    if (ctx.principal) await applyScope(ctx.db, ctx.principal, ctx.requestId);
   }
 }
 
@@ -126,86 +125,42 @@ export async function clientCredentials(
   return { ok: true, accessToken: token, expiresIn, scope };
 }
 
-/**
- * A caller a worker found behind a token, with the statement by which the database confirms,
- * later, that the account still holds the token and is still as it was found: active or not
- * revoked, at the token's version, with the same role, distributor and scopes (see the
- * PrincipalConfirmation migration).
- */
-export interface KnownCaller {
-  principal: Principal;
-  confirmation: ScopeStatement;
-}
+const STAFF_ROLES = Roles.STAFF.map((role) => `'${role}'`).join(", ");
+
+// Who is behind a token, read afresh on every request so that deactivation, revocation and secret
+// rotation take effect at once; the same statement puts the request's connection in the caller's
+// scope (see db/request-scope.ts), so knowing the caller costs no statement of its own. An account
+// that no longer holds the token matches no row, and nothing is set.
+const USER_CALLER = `SELECT u.id, u.role, u.distributor_id, ${scopeSettings({
+  staff: `u.role IN (${STAFF_ROLES})`,
+  tenantId: "COALESCE(u.distributor_id::text, '')",
+  auditActor: "u.id::text || '|' || u.name",
+  requestId: "$3",
+})} FROM users u WHERE u.id = $1 AND u.active AND u.token_version = $2`;
+
+const CLIENT_CALLER = `SELECT c.id, c.distributor_id, c.scopes, ${scopeSettings({
+  staff: "false",
+  tenantId: "c.distributor_id::text",
+  auditActor: "''",
+  requestId: "$3",
+})} FROM api_clients c WHERE c.id = $1 AND c.revoked_at IS NULL AND c.secret_version = $2`;
 
 /**
- * The callers a worker found, by data source and then by token, each as its last lookup found it.
- * Bounded, the oldest forgotten first. Whether one still holds is never decided here: see
- * createRequestContext in server/context.ts.
+ * The principal behind a verified token's claims, and the request's connection (the manager's) in
+ * its scope; null when the account no longer holds the token (deactivated, revoked, its secret
+ * rotated: tokens issued before carry an older version and stay dead after reactivation).
  */
-const CALLERS_KEPT = 10_000;
-const callers = new WeakMap<DataSource, Map<string, KnownCaller>>();
-
-/**
- * The caller the last lookup of this token found, if the token is still acceptable; yet to be
- * confirmed by the database.
- */
-export function recallCaller(dataSource: DataSource, config: Config, token: string): KnownCaller | null {
-  if (!verifyAccessToken(config, token)) return null;
-  return callers.get(dataSource)?.get(token) ?? null;
-}
-
-function remember(db: EntityManager, token: string, caller: KnownCaller | null): Principal | null {
-  let known = callers.get(db.connection);
-  if (!known) callers.set(db.connection, (known = new Map()));
-  known.delete(token);
-  if (!caller) return null;
-  if (known.size >= CALLERS_KEPT) known.delete(known.keys().next().value!);
-  known.set(token, caller);
-  return caller.principal;
-}
-
-/**
- * The principal behind a bearer token, read afresh from the database so that deactivation,
- * revocation and secret rotation take effect at once. Null when the token is not acceptable.
- * Every request with a token this worker has not seen asks this (and, see recallCaller, every
- * request whose caller's confirmation failed), so it reads the few columns it needs and no entity.
- */
-export async function authenticate(db: EntityManager, config: Config, token: string): Promise<Principal | null> {
-  const claims = verifyAccessToken(config, token);
-  if (!claims) return null;
+export async function authenticate(db: EntityManager, claims: TokenClaims, requestId: string): Promise<Principal | null> {
   if (claims.typ === "user") {
-    const [user] = (await db.query(`SELECT id, role, distributor_id, active, token_version FROM users WHERE id = $1`, [claims.sub])) as {
-      id: string;
-      role: UserRole;
-      distributor_id: string | null;
-      active: boolean;
-      token_version: number;
-    }[];
-    // Tokens issued before a deactivation carry an older version and stay dead after reactivation.
-    if (!user || !user.active || user.token_version !== claims.tv) return remember(db, token, null);
-    return remember(db, token, {
-      principal: { kind: "user", id: user.id, role: user.role, distributorId: user.distributor_id },
-      confirmation: {
-        sql: `SELECT facet_confirm_user($1, $2, $3, NULLIF($4, '')::uuid)`,
-        parameters: [user.id, String(user.token_version), user.role, user.distributor_id ?? ""],
-      },
-    });
+    const [user] = await sql<{ id: string; role: UserRole; distributor_id: string | null }>(db, USER_CALLER, [claims.sub, claims.tv, requestId]);
+    if (!user) return null;
+    markScoped(db);
+    return { kind: "user", id: user.id, role: user.role, distributorId: user.distributor_id };
   }
-  const [client] = (await db.query(`SELECT id, distributor_id, scopes, revoked_at IS NOT NULL AS revoked, secret_version FROM api_clients WHERE id = $1`, [claims.sub])) as {
-    id: string;
-    distributor_id: string;
-    scopes: ApiScope[];
-    revoked: boolean;
-    secret_version: number;
-  }[];
-  if (!client || client.revoked || client.secret_version !== claims.sv) return remember(db, token, null);
+  const [client] = await sql<{ id: string; distributor_id: string; scopes: ApiScope[] }>(db, CLIENT_CALLER, [claims.sub, claims.sv, requestId]);
+  if (!client) return null;
+  markScoped(db);
   // A client whose scopes were narrowed since keeps only what it still has.
-  const scopes = client.scopes.filter((s) => claims.scope.split(" ").includes(s));
-  return remember(db, token, {
-    principal: { kind: "apiClient", id: client.id, scopes, distributorId: client.distributor_id },
-    confirmation: {
-      sql: `SELECT facet_confirm_api_client($1, $2, $3, $4)`,
-      parameters: [client.id, String(client.secret_version), client.distributor_id, prepareValue(client.scopes) as string],
-    },
-  });
+  const granted = claims.scope.split(" ");
+  return { kind: "apiClient", id: client.id, scopes: client.scopes.filter((s) => granted.includes(s)), distributorId: client.distributor_id };
 }

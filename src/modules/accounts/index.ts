@@ -1,4 +1,4 @@
-import { SIGNED_IN } from "../../graphql/access";
+import { SIGNED_IN } from "../../core/access";
 import { registerNode } from "../../graphql/node";
 import { ApiClientResolver, AuthResolver, DistributorResolver, UserResolver } from "./accounts.resolver";
 import { findApiClient, findDistributor, findUser } from "./accounts.service";
@@ -17,6 +17,8 @@ export const accountsEntities = [Distributor, User, ApiClient, LoginAttempt];
 export const accountsResolvers = [AuthResolver, DistributorResolver, UserResolver, ApiClientResolver] as const;
 
 export { actorOf, type Actor } from "./actor";
-export { authenticate, clientCredentials, recallCaller, type KnownCaller } from "./auth.service";
+export { authenticate, clientCredentials } from "./auth.service";
+export { verifyAccessToken } from "./access-token";
 export { hashSecret } from "./secrets";
 export { ApiClient, Distributor, User };
+export { distributorById } from "./accounts.loaders";

@@ -1,6 +1,6 @@
 import { Field, ObjectType } from "type-graphql";
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from "typeorm";
-import { UserRole } from "../../graphql/access";
+import { UserRole } from "../../core/access";
 import { Node } from "../../graphql/node";
 import { DateTimeScalar } from "../../graphql/scalars";
 

@@ -1,7 +1,8 @@
 import { Arg, Args, Ctx, Field, ID, InputType, Query, Resolver } from "type-graphql";
-import { Allow, Roles } from "../../graphql/access";
+import { Allow } from "../../graphql/access";
+import { Roles } from "../../core/access";
 import { Connection, ConnectionArgs, paginate, type Ordering } from "../../graphql/connection";
-import type { RequestContext } from "../../graphql/context";
+import type { RequestContext } from "../../core/context";
 import { BadUserInputError } from "../../graphql/errors";
 import { idOfType } from "../../graphql/node";
 import { AuditEntry } from "./audit-entry.entity";
@@ -39,6 +40,6 @@ export class AuditResolver {
     }
     if (filter?.table) qb.andWhere("a.tableName = :table", { table: filter.table });
     if (filter?.rowKey) qb.andWhere("a.rowKey = :rowKey", { rowKey: filter.rowKey });
-    return paginate(qb, args, NEWEST);
+    return paginate(ctx.db, AuditEntry, qb, args, NEWEST);
   }
 }

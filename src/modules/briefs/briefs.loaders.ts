@@ -1,5 +1,5 @@
-import type { LoaderFactory } from "../../graphql/context";
-import { childPageLoader, groupLoader, rowLoader, type ChildOrderKey, type PageKey } from "../../graphql/loaders";
+import type { LoaderFactory } from "../../db/loaders";
+import { childPageLoader, groupLoader, rowLoader, type ChildOrderKey, type PageKey } from "../../db/loaders";
 import { tenantQuery } from "../../db/tenancy";
 import { DesignBrief, DesignBriefCommentRow, DesignBriefQuoteRow, DesignBriefStatusChangeRow } from "./design-brief.entity";
 

@@ -1,16 +1,14 @@
 import { Arg, Args, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from "type-graphql";
-import { Allow, ApiScope, Readers, UserRole } from "../../graphql/access";
+import { Allow } from "../../graphql/access";
+import { ApiScope, Readers, UserRole } from "../../core/access";
 import { ConnectionArgs } from "../../graphql/connection";
-import { loader, type RequestContext } from "../../graphql/context";
+import { loader } from "../../db/loaders";
+import type { RequestContext } from "../../core/context";
 import { Money } from "../../graphql/money";
 import { CurrencyCode } from "../../graphql/scalars";
-import { Distributor } from "../accounts";
-import { distributorById } from "../accounts/accounts.loaders";
-import { stonesOf } from "../catalog/catalog.service";
-import { Stone } from "../catalog/catalog.types";
-import { karat } from "../catalog/jewelry";
-import { Order } from "../orders";
-import { orderById } from "../orders/orders.loaders";
+import { Distributor, distributorById } from "../accounts";
+import { stonesOf, Stone, karat } from "../catalog";
+import { Order, orderById } from "../orders";
 import {
   AcceptDesignBriefQuoteInput,
   AcceptDesignBriefQuotePayload,

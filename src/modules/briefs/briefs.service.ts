@@ -1,8 +1,9 @@
 import { Brackets } from "typeorm";
 import { oneOf } from "../../db/rows";
-import { ApiScope, UserRole } from "../../graphql/access";
+import { ApiScope, UserRole } from "../../core/access";
 import { cursorValues, pageSize, paginate, toConnection, type ConnectionArgs, type ConnectionResult, type Ordering } from "../../graphql/connection";
-import { isStaff, loader, type RequestContext } from "../../graphql/context";
+import { isStaff, type RequestContext } from "../../core/context";
+import { loader } from "../../db/loaders";
 import { BadUserInputError, ForbiddenError } from "../../graphql/errors";
 import { fitsStorage, money, multiply, toScaled, type Money, type MoneyInput } from "../../graphql/money";
 import { idOfType } from "../../graphql/node";
@@ -10,11 +11,11 @@ import { minorUnits } from "../../graphql/scalars";
 import { Rejected, UserErrorCode, UserErrors, userError, type UserError } from "../../graphql/user-error";
 import * as validate from "../../graphql/validate";
 import { likePattern, readSyncHorizon, todayUtc } from "../../db/sql";
-import { mutate } from "../../db/transaction";
+import { mutate } from "../../graphql/mutation";
 import { tenantQuery } from "../../db/tenancy";
 import { actorOf, Distributor, type Actor } from "../accounts";
-import { checkFineness, validStones } from "../catalog/catalog.service";
-import { placeDesignBriefOrder } from "../orders/orders.service";
+import { checkFineness, validStones } from "../catalog";
+import { placeDesignBriefOrder } from "../orders";
 import { allowedFrom, BriefAction, BriefStatus, transition } from "./brief-state";
 import type {
   AddDesignBriefCommentInput,
@@ -73,9 +74,9 @@ export async function listBriefs(ctx: RequestContext, args: ConnectionArgs, filt
     qb.andWhere("b.updatedAt >= :updatedSince", { updatedSince: f.updatedSince }).andWhere("b.updatedAt < CAST(:horizon AS timestamptz)", {
       horizon: await readSyncHorizon(ctx.db),
     });
-    return paginate(qb, args, SYNC_ORDER);
+    return paginate(ctx.db, DesignBrief, qb, args, SYNC_ORDER);
   }
-  return paginate(qb, args, RECENT_FIRST);
+  return paginate(ctx.db, DesignBrief, qb, args, RECENT_FIRST);
 }
 
 export async function findBrief(ctx: RequestContext, by: { id?: string | null; reference?: string | null }): Promise<DesignBrief | null> {
@@ -88,11 +89,11 @@ export async function findBrief(ctx: RequestContext, by: { id?: string | null; r
   } else {
     qb.andWhere("b.reference = :reference", { reference: by.reference!.trim().toUpperCase() });
   }
-  return oneOf(qb);
+  return oneOf(ctx.db, DesignBrief, qb);
 }
 
 export function findBriefById(ctx: RequestContext, id: string): Promise<DesignBrief | null> {
-  return oneOf(tenantQuery(ctx, DesignBrief, "b").andWhere("b.id = :id", { id }));
+  return oneOf(ctx.db, DesignBrief, tenantQuery(ctx, DesignBrief, "b").andWhere("b.id = :id", { id }));
 }
 
 export const targetUnitPriceOf = (b: DesignBrief): Money | null => (b.targetUnitPrice ? money(b.targetUnitPrice, b.currency) : null);

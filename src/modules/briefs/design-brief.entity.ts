@@ -2,8 +2,8 @@ import { Field, Int, ObjectType } from "type-graphql";
 import { Column, Entity, PrimaryGeneratedColumn } from "typeorm";
 import { Node } from "../../graphql/node";
 import { DateTimeScalar, LocalDateScalar, type CurrencyCode } from "../../graphql/scalars";
-import { Category, Metal, Plating } from "../catalog/catalog.enums";
-import type { StoneRow } from "../catalog/product.entity";
+import { Category, Metal, Plating } from "../catalog";
+import type { StoneRow } from "../catalog";
 import { BriefStatus } from "./brief-state";
 
 export interface ReferenceImageRow {

@@ -1,4 +1,4 @@
-import { Readers } from "../../graphql/access";
+import { Readers } from "../../core/access";
 import { registerNode } from "../../graphql/node";
 import { DesignBriefResolver, OrderDesignBriefResolver } from "./briefs.resolver";
 import { findBriefById } from "./briefs.service";

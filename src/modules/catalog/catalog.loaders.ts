@@ -1,7 +1,8 @@
-import type { LoaderFactory, RequestContext, ScopedLoaderFactory } from "../../graphql/context";
-import { batchLoader, groupedReader, groupLoader, keyedRows, rowLoader } from "../../graphql/loaders";
+import type { LoaderFactory, ScopedLoaderFactory } from "../../db/loaders";
+import type { RequestContext } from "../../core/context";
+import { batchLoader, groupedReader, groupLoader, keyedRows, rowLoader } from "../../db/loaders";
 import { rowsOf } from "../../db/rows";
-import type { Projection } from "../../graphql/projection";
+import type { Projection } from "../../db/projection";
 import { SQL_TODAY_UTC } from "../../db/sql";
 import { Product } from "./product.entity";
 import { BatchStatus, ProductionBatch, StockLevel, VariantPrice } from "./stock.entity";
@@ -10,10 +11,10 @@ import { Variant } from "./variant.entity";
 // The catalog itself is shared by every distributor; only prices are per distributor.
 
 export const productById: LoaderFactory<string, Product | null> = (ctx, projection) =>
-  rowLoader((ids) => rowsOf(ctx.db.createQueryBuilder(Product, "p").where("p.id = ANY(:ids)", { ids }), projection), (p) => p.id);
+  rowLoader((ids) => rowsOf(ctx.db, Product, ctx.db.createQueryBuilder(Product, "p").where("p.id = ANY(:ids)", { ids }), projection), (p) => p.id);
 
 export const variantById: LoaderFactory<string, Variant | null> = (ctx) =>
-  rowLoader((ids) => rowsOf(ctx.db.createQueryBuilder(Variant, "v").where("v.id = ANY(:ids)", { ids })), (v) => v.id);
+  rowLoader((ids) => rowsOf(ctx.db, Variant, ctx.db.createQueryBuilder(Variant, "v").where("v.id = ANY(:ids)", { ids })), (v) => v.id);
 
 const variantRows = (ctx: RequestContext, projection: Projection | null) => keyedRows(ctx, Variant, projection, { from: "variants", key: "product_id", orderBy: "sku" });
 
@@ -30,8 +31,8 @@ export interface Supply {
 }
 
 /**
- * The supply of each of the variants, in two statements asked at once (they share a round trip,
- * see db/pipeline.ts): what supplyByVariant loads, for a caller that has the whole list at hand.
+ * The supply of each of the variants, in two statements asked at once (they go to PostgreSQL
+ * together, see db/data-source.ts): what supplyByVariant loads, for a caller that has the whole list at hand.
  */
 export function supplyReader(ctx: RequestContext): (ids: readonly string[]) => Promise<Map<string, Supply>> {
   const levels = keyedRows(ctx, StockLevel, null, { from: "stock_levels", key: "variant_id" });

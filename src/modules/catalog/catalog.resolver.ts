@@ -1,8 +1,9 @@
 import type { GraphQLResolveInfo } from "graphql";
 import { Arg, Args, Ctx, FieldResolver, ID, Info, Int, Mutation, Query, Resolver, Root } from "type-graphql";
-import { Allow, Readers, UserRole } from "../../graphql/access";
+import { Allow } from "../../graphql/access";
+import { Readers, UserRole } from "../../core/access";
 import { ConnectionArgs } from "../../graphql/connection";
-import type { RequestContext } from "../../graphql/context";
+import type { RequestContext } from "../../core/context";
 import { Money } from "../../graphql/money";
 import { CONNECTION_NODES, projectionOf, rowFields, selectedFields, selectionOf } from "../../graphql/projection";
 import { ProductOrderField } from "./catalog.enums";

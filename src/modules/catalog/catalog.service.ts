@@ -1,16 +1,16 @@
 import { Brackets } from "typeorm";
 import { paginate, type ConnectionArgs, type ConnectionResult, type Ordering } from "../../graphql/connection";
-import { isStaff, loader, scopedLoader, type LoaderFactory, type RequestContext } from "../../graphql/context";
-import { batchLoader, LoadedAhead, readInBatches } from "../../graphql/loaders";
+import { isStaff, type RequestContext } from "../../core/context";
+import { loader, scopedLoader, type LoaderFactory, batchLoader, LoadedAhead, readInBatches } from "../../db/loaders";
 import { BadUserInputError } from "../../graphql/errors";
 import { money, type Money } from "../../graphql/money";
 import { idOfType } from "../../graphql/node";
-import { covers, projectionFrom, type Projection } from "../../graphql/projection";
+import { covers, projectionFrom, type Projection } from "../../db/projection";
 import { CurrencyCode, minorUnits } from "../../graphql/scalars";
 import { Rejected, UserErrorCode, UserErrors, userError, type UserError } from "../../graphql/user-error";
 import * as validate from "../../graphql/validate";
 import { likePattern, todayUtc } from "../../db/sql";
-import { mutate } from "../../db/transaction";
+import { mutate } from "../../graphql/mutation";
 import { log } from "../../logger";
 import { Distributor } from "../accounts";
 import { AvailabilityStatus, Category, Metal, Plating, ProductOrderField, StoneOrigin, Treatment } from "./catalog.enums";
@@ -117,7 +117,7 @@ export async function listProducts(
     );
   }
   if (f.updatedSince) qb.andWhere("p.updatedAt >= :updatedSince", { updatedSince: f.updatedSince });
-  const page = await paginate(qb, args, ORDERINGS[orderBy], projection);
+  const page = await paginate(ctx.db, Product, qb, args, ORDERINGS[orderBy], projection);
   // Variants' availability asks for their product: the page already holds it (and the whole
   // row, for any other reader, when every column was selected).
   const prime = (projected: Projection | null) => {

@@ -1,5 +1,5 @@
-import { Readers } from "../../graphql/access";
-import { loader } from "../../graphql/context";
+import { Readers } from "../../core/access";
+import { loader } from "../../db/loaders";
 import { registerNode } from "../../graphql/node";
 import { productById, variantById } from "./catalog.loaders";
 import { ProductResolver, VariantResolver } from "./catalog.resolver";
@@ -14,3 +14,11 @@ export const catalogEntities = [Product, Variant, StockLevel, StockMovement, Pro
 export const catalogResolvers = [ProductResolver, VariantResolver] as const;
 
 export { Product, Variant, StockLevel, ProductionBatch, VariantPrice };
+export { Category, Metal, Plating, StoneOrigin, StoneType, Treatment } from "./catalog.enums";
+export { StoneInput } from "./catalog.inputs";
+export { variantById } from "./catalog.loaders";
+export { checkFineness, stonesOf, validStones } from "./catalog.service";
+export { HsCode, Stone } from "./catalog.types";
+export { WDC_SOW_STATEMENT, containsNaturalDiamond, displayName, formatHsCode, karat, stoneDisplayName } from "./jewelry";
+export { quoteLeadTime } from "./lead-time";
+export type { StoneRow } from "./product.entity";

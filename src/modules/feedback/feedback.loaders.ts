@@ -1,5 +1,5 @@
-import type { LoaderFactory } from "../../graphql/context";
-import { groupLoader } from "../../graphql/loaders";
+import type { LoaderFactory } from "../../db/loaders";
+import { groupLoader } from "../../db/loaders";
 import { tenantQuery } from "../../db/tenancy";
 import { ShipmentFeedback } from "./feedback.entity";
 

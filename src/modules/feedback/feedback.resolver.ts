@@ -1,10 +1,11 @@
 import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from "type-graphql";
-import { Allow, ApiScope, Readers, Roles, UserRole } from "../../graphql/access";
+import { Allow } from "../../graphql/access";
+import { ApiScope, Readers, Roles, UserRole } from "../../core/access";
 import { ConnectionArgs } from "../../graphql/connection";
-import { loader, type RequestContext } from "../../graphql/context";
+import { loader } from "../../db/loaders";
+import type { RequestContext } from "../../core/context";
 import { LocalDateScalar } from "../../graphql/scalars";
-import { Shipment } from "../shipments";
-import { shipmentById } from "../shipments/shipments.loaders";
+import { Shipment, shipmentById } from "../shipments";
 import {
   ExportKpis,
   RespondToFeedbackInput,

@@ -1,10 +1,11 @@
 import { paginate, type ConnectionArgs, type ConnectionResult, type Ordering } from "../../graphql/connection";
 import { oneOf } from "../../db/rows";
-import { loader, type RequestContext } from "../../graphql/context";
+import { loader } from "../../db/loaders";
+import type { RequestContext } from "../../core/context";
 import { idOfType } from "../../graphql/node";
 import { Rejected, UserErrorCode, UserErrors, userError, type UserError } from "../../graphql/user-error";
 import * as validate from "../../graphql/validate";
-import { mutate } from "../../db/transaction";
+import { mutate } from "../../graphql/mutation";
 import { tenantQuery } from "../../db/tenancy";
 import { actorOf, User } from "../accounts";
 import { Shipment, ShipmentStatus } from "../shipments";
@@ -23,11 +24,11 @@ export function listFeedback(ctx: RequestContext, args: ConnectionArgs, filter: 
   if (filter?.unanswered === true) qb.andWhere("f.response IS NULL");
   if (filter?.unanswered === false) qb.andWhere("f.response IS NOT NULL");
   if (filter?.condition?.length) qb.andWhere("f.condition = ANY(:conditions)", { conditions: filter.condition });
-  return paginate(qb, args, NEWEST);
+  return paginate(ctx.db, ShipmentFeedback, qb, args, NEWEST);
 }
 
 export function findFeedbackById(ctx: RequestContext, id: string): Promise<ShipmentFeedback | null> {
-  return oneOf(tenantQuery(ctx, ShipmentFeedback, "f").andWhere("f.id = :id", { id }));
+  return oneOf(ctx.db, ShipmentFeedback, tenantQuery(ctx, ShipmentFeedback, "f").andWhere("f.id = :id", { id }));
 }
 
 export const feedbackOf = (ctx: RequestContext, shipment: Shipment): Promise<ShipmentFeedback[]> => loader(ctx, feedbackByShipment).load(shipment.id);

@@ -1,4 +1,4 @@
-import { Readers } from "../../graphql/access";
+import { Readers } from "../../core/access";
 import { registerNode } from "../../graphql/node";
 import { ShipmentFeedbackFieldResolver, ShipmentFeedbackResolver } from "./feedback.resolver";
 import { findFeedbackById } from "./feedback.service";

@@ -1,5 +1,5 @@
-import { UserRole } from "../../graphql/access";
-import { isStaff, type RequestContext } from "../../graphql/context";
+import { UserRole } from "../../core/access";
+import { isStaff, type RequestContext } from "../../core/context";
 import { BadUserInputError, ForbiddenError } from "../../graphql/errors";
 import { money } from "../../graphql/money";
 import { idOfType } from "../../graphql/node";

@@ -1,4 +1,4 @@
-import { Readers } from "../../graphql/access";
+import { Readers } from "../../core/access";
 import { registerNode } from "../../graphql/node";
 import { OrderLineResolver, OrderResolver } from "./orders.resolver";
 import { findOrderById } from "./orders.service";
@@ -11,3 +11,5 @@ export const ordersResolvers = [OrderResolver, OrderLineResolver] as const;
 
 export { Order, OrderLine, OrderStatusChange };
 export { OrderStatus } from "./order-state";
+export { orderById } from "./orders.loaders";
+export { followShipments, placeDesignBriefOrder } from "./orders.service";

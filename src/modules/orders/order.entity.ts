@@ -2,7 +2,7 @@ import { Field, Int, ObjectType } from "type-graphql";
 import { Column, Entity, PrimaryColumn, PrimaryGeneratedColumn } from "typeorm";
 import { Node } from "../../graphql/node";
 import { DateTimeScalar, Incoterm, LocalDateScalar, type CurrencyCode } from "../../graphql/scalars";
-import type { Plating, StoneType } from "../catalog/catalog.enums";
+import type { Plating, StoneType } from "../catalog";
 import { OrderStatus } from "./order-state";
 
 @ObjectType({ implements: Node, description: "A distributor's order." })

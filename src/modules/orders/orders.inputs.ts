@@ -2,7 +2,7 @@ import { Field, ID, InputType, Int, ObjectType, registerEnumType } from "type-gr
 import { Connection } from "../../graphql/connection";
 import { CurrencyCode, DateTimeScalar, Incoterm, LocalDateScalar } from "../../graphql/scalars";
 import { Payload } from "../../graphql/user-error";
-import { Plating, StoneType } from "../catalog/catalog.enums";
+import { Plating, StoneType } from "../catalog";
 import { Order } from "./order.entity";
 import { OrderStatus } from "./order-state";
 

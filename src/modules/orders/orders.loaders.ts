@@ -1,5 +1,5 @@
-import type { LoaderFactory } from "../../graphql/context";
-import { groupLoader, keyedRows, rowLoader } from "../../graphql/loaders";
+import type { LoaderFactory } from "../../db/loaders";
+import { groupLoader, keyedRows, rowLoader } from "../../db/loaders";
 import { rowsOf } from "../../db/rows";
 import { tenantQuery } from "../../db/tenancy";
 import { Order, OrderLine, OrderStatusChange } from "./order.entity";
@@ -12,7 +12,7 @@ export const linesByOrder: LoaderFactory<string, OrderLine[]> = (ctx, projection
 export const historyByOrder: LoaderFactory<string, OrderStatusChange[]> = (ctx) =>
   groupLoader(
     (ids) =>
-      rowsOf(
+      rowsOf(ctx.db, OrderStatusChange, 
         ctx.db
           .createQueryBuilder(OrderStatusChange, "h")
           .where("h.orderId = ANY(:ids)", { ids })
@@ -22,4 +22,4 @@ export const historyByOrder: LoaderFactory<string, OrderStatusChange[]> = (ctx) 
   );
 
 export const orderById: LoaderFactory<string, Order | null> = (ctx) =>
-  rowLoader((ids) => rowsOf(tenantQuery(ctx, Order, "o").andWhere("o.id = ANY(:ids)", { ids })), (o) => o.id);
+  rowLoader((ids) => rowsOf(ctx.db, Order, tenantQuery(ctx, Order, "o").andWhere("o.id = ANY(:ids)", { ids })), (o) => o.id);

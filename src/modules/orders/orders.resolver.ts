@@ -1,15 +1,15 @@
 import type { GraphQLResolveInfo } from "graphql";
 import { Arg, Args, Ctx, FieldResolver, ID, Info, Mutation, Query, Resolver, Root } from "type-graphql";
-import { Allow, ApiScope, Readers, UserRole } from "../../graphql/access";
+import { Allow } from "../../graphql/access";
+import { ApiScope, Readers, UserRole } from "../../core/access";
 import { ConnectionArgs } from "../../graphql/connection";
-import { loader, type RequestContext } from "../../graphql/context";
+import { loader } from "../../db/loaders";
+import type { RequestContext } from "../../core/context";
 import { Money } from "../../graphql/money";
 import { CONNECTION_NODES, projectionOf, rowFields } from "../../graphql/projection";
 import { CurrencyCode } from "../../graphql/scalars";
-import { Distributor } from "../accounts";
-import { distributorById } from "../accounts/accounts.loaders";
-import { Variant } from "../catalog";
-import { variantById } from "../catalog/catalog.loaders";
+import { Distributor, distributorById } from "../accounts";
+import { Variant, variantById } from "../catalog";
 import {
   AdvanceOrderStatusInput,
   AdvanceOrderStatusPayload,

@@ -2,21 +2,20 @@ import { createHash } from "node:crypto";
 import { oneOf } from "../../db/rows";
 import { Brackets } from "typeorm";
 import { paginate, type ConnectionArgs, type ConnectionResult, type Ordering } from "../../graphql/connection";
-import { loader, type RequestContext } from "../../graphql/context";
+import { loader } from "../../db/loaders";
+import type { RequestContext } from "../../core/context";
 import { BadUserInputError } from "../../graphql/errors";
 import { fitsStorage, money, multiply, sum, type Money } from "../../graphql/money";
 import { idOfType } from "../../graphql/node";
-import type { Projection } from "../../graphql/projection";
+import type { Projection } from "../../db/projection";
 import type { CurrencyCode, Incoterm } from "../../graphql/scalars";
 import { Rejected, UserErrorCode, UserErrors, userError, type UserError } from "../../graphql/user-error";
 import * as validate from "../../graphql/validate";
 import { likePattern, readSyncHorizon, SQL_TODAY_UTC, todayUtc } from "../../db/sql";
-import { mutate } from "../../db/transaction";
+import { mutate } from "../../graphql/mutation";
 import { tenantQuery } from "../../db/tenancy";
 import { actorOf, Distributor } from "../accounts";
-import { Product, Variant, VariantPrice } from "../catalog";
-import { displayName } from "../catalog/jewelry";
-import { quoteLeadTime } from "../catalog/lead-time";
+import { Product, Variant, VariantPrice, displayName, quoteLeadTime } from "../catalog";
 import type {
   AdvanceOrderStatusInput,
   AdvanceOrderStatusPayload,
@@ -79,7 +78,7 @@ export async function listOrders(
   }
   // In update order a page holds only changes that are final: none can still commit before it.
   if (order === OrderOrderField.UPDATED) qb.andWhere("o.updatedAt < CAST(:horizon AS timestamptz)", { horizon: await readSyncHorizon(ctx.db) });
-  return paginate(qb, args, ORDERINGS[order], projection);
+  return paginate(ctx.db, Order, qb, args, ORDERINGS[order], projection);
 }
 
 export async function findOrder(ctx: RequestContext, by: { id?: string | null; number?: string | null }): Promise<Order | null> {
@@ -92,11 +91,11 @@ export async function findOrder(ctx: RequestContext, by: { id?: string | null; n
   } else {
     qb.andWhere("o.number = :number", { number: by.number!.trim().toUpperCase() });
   }
-  return oneOf(qb);
+  return oneOf(ctx.db, Order, qb);
 }
 
 export function findOrderById(ctx: RequestContext, id: string): Promise<Order | null> {
-  return oneOf(tenantQuery(ctx, Order, "o").andWhere("o.id = :id", { id }));
+  return oneOf(ctx.db, Order, tenantQuery(ctx, Order, "o").andWhere("o.id = :id", { id }));
 }
 
 export const totalOf = (order: Order): Money => money(order.total, order.currency);

@@ -2,7 +2,7 @@ import { Field, Int, ObjectType } from "type-graphql";
 import { Money, money } from "../../graphql/money";
 import type { CurrencyCode } from "../../graphql/scalars";
 import { DateTimeScalar, LocalDateScalar } from "../../graphql/scalars";
-import { Plating, StoneType } from "../catalog/catalog.enums";
+import { Plating, StoneType } from "../catalog";
 import { OrderStatus } from "./order-state";
 import type { OrderLine } from "./order.entity";
 

@@ -1,4 +1,4 @@
-import { Readers } from "../../graphql/access";
+import { Readers } from "../../core/access";
 import { registerNode } from "../../graphql/node";
 import { OrderShipmentsResolver, ShipmentResolver } from "./shipments.resolver";
 import { findShipmentById } from "./shipments.service";
@@ -11,3 +11,4 @@ export const shipmentsResolvers = [ShipmentResolver, OrderShipmentsResolver] as 
 
 export { Shipment, ShipmentLine, TrackingEvent, ShipmentDocument };
 export { ShipmentStatus, AirwayBillType, Carrier, DocumentKind } from "./shipment-state";
+export { shipmentById } from "./shipments.loaders";

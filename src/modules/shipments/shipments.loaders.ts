@@ -1,14 +1,13 @@
-import type { LoaderFactory } from "../../graphql/context";
-import { childPageLoader, groupLoader, keyedRows, rowLoader, type PageKey } from "../../graphql/loaders";
+import type { LoaderFactory } from "../../db/loaders";
+import { childPageLoader, groupLoader, keyedRows, rowLoader, type PageKey } from "../../db/loaders";
 import { rowsOf } from "../../db/rows";
 import { tenantQuery } from "../../db/tenancy";
 import { multiply } from "../../graphql/money";
-import type { Metal, Plating } from "../catalog/catalog.enums";
-import type { StoneRow } from "../catalog/product.entity";
+import type { Metal, Plating, StoneRow } from "../catalog";
 import { Shipment, ShipmentDocument, TrackingEvent } from "./shipment.entity";
 
 export const shipmentById: LoaderFactory<string, Shipment | null> = (ctx) =>
-  rowLoader((ids) => rowsOf(tenantQuery(ctx, Shipment, "s").andWhere("s.id = ANY(:ids)", { ids })), (s) => s.id);
+  rowLoader((ids) => rowsOf(ctx.db, Shipment, tenantQuery(ctx, Shipment, "s").andWhere("s.id = ANY(:ids)", { ids })), (s) => s.id);
 
 export const shipmentsByOrder: LoaderFactory<string, Shipment[]> = (ctx, projection) =>
   groupLoader(
@@ -38,7 +37,7 @@ export const eventPages: LoaderFactory<PageKey, TrackingEvent[]> = (ctx, project
 
 export const documentsByShipment: LoaderFactory<string, ShipmentDocument[]> = (ctx) =>
   groupLoader(
-    (ids) => rowsOf(ctx.db.createQueryBuilder(ShipmentDocument, "d").where("d.shipmentId = ANY(:ids)", { ids }).orderBy("d.seq")),
+    (ids) => rowsOf(ctx.db, ShipmentDocument, ctx.db.createQueryBuilder(ShipmentDocument, "d").where("d.shipmentId = ANY(:ids)", { ids }).orderBy("d.seq")),
     (d) => d.shipmentId,
   );
 

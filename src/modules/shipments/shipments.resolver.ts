@@ -1,11 +1,12 @@
 import type { GraphQLResolveInfo } from "graphql";
 import { Arg, Args, Ctx, FieldResolver, ID, Info, Mutation, Query, Resolver, Root } from "type-graphql";
-import { Allow, Readers, UserRole } from "../../graphql/access";
+import { Allow } from "../../graphql/access";
+import { Readers, UserRole } from "../../core/access";
 import { ConnectionArgs } from "../../graphql/connection";
-import { loader, type RequestContext } from "../../graphql/context";
+import { loader } from "../../db/loaders";
+import type { RequestContext } from "../../core/context";
 import { CONNECTION_NODES, projectionOf, rowFields } from "../../graphql/projection";
-import { Order } from "../orders";
-import { orderById } from "../orders/orders.loaders";
+import { Order, orderById } from "../orders";
 import {
   AddShipmentDocumentInput,
   AddShipmentDocumentPayload,

@@ -1,6 +1,7 @@
 import { cursorValues, pageSize, paginate, toConnection, type ConnectionArgs, type ConnectionResult, type Ordering } from "../../graphql/connection";
 import { oneOf } from "../../db/rows";
-import { loader, type RequestContext } from "../../graphql/context";
+import { loader } from "../../db/loaders";
+import type { RequestContext } from "../../core/context";
 import { BadUserInputError } from "../../graphql/errors";
 import { fromScaled, money, multiply, sum, toScaled, trimDecimal } from "../../graphql/money";
 import { idOfType } from "../../graphql/node";
@@ -8,14 +9,11 @@ import { Incoterm, minorUnits, type CountryCode, type CurrencyCode } from "../..
 import { Rejected, UserErrorCode, UserErrors, userError, type UserError } from "../../graphql/user-error";
 import * as validate from "../../graphql/validate";
 import { readSyncHorizon, todayUtc } from "../../db/sql";
-import { mutate } from "../../db/transaction";
+import { mutate } from "../../graphql/mutation";
 import { tenantQuery } from "../../db/tenancy";
-import { Metal } from "../catalog/catalog.enums";
-import { containsNaturalDiamond, formatHsCode, karat, stoneDisplayName, WDC_SOW_STATEMENT } from "../catalog/jewelry";
-import { Order, OrderLine, OrderStatus } from "../orders";
-import { followShipments } from "../orders/orders.service";
-import { AIRLINES, formatIataAwb, parseHouseAwb, parseIataAwb, parseTrackingNumber } from "./identifiers";
-import { isValidItn, isValidMrn } from "./identifiers";
+import { Metal, containsNaturalDiamond, formatHsCode, karat, stoneDisplayName, WDC_SOW_STATEMENT } from "../catalog";
+import { Order, OrderLine, OrderStatus, followShipments } from "../orders";
+import { AIRLINES, formatIataAwb, parseHouseAwb, parseIataAwb, parseTrackingNumber, isValidItn, isValidMrn } from "./identifiers";
 import type {
   AddShipmentDocumentInput,
   CreateShipmentInput,
@@ -24,7 +22,7 @@ import type {
   SetTrackingNumberInput,
   ShipmentFilter,
 } from "./shipments.inputs";
-import type { Projection } from "../../graphql/projection";
+import type { Projection } from "../../db/projection";
 import { declarationRowsByShipment, documentsByShipment, eventPages, shipmentsByOrder, type DeclarationRow } from "./shipments.loaders";
 import type {
   AirwayBill,
@@ -67,9 +65,9 @@ export async function listShipments(ctx: RequestContext, args: ConnectionArgs, f
     qb.andWhere("s.updatedAt >= :updatedSince", { updatedSince: filter.updatedSince }).andWhere("s.updatedAt < CAST(:horizon AS timestamptz)", {
       horizon: await readSyncHorizon(ctx.db),
     });
-    return paginate(qb, args, SYNC_ORDER);
+    return paginate(ctx.db, Shipment, qb, args, SYNC_ORDER);
   }
-  return paginate(qb, args, NEWEST);
+  return paginate(ctx.db, Shipment, qb, args, NEWEST);
 }
 
 /** By id, air waybill or tracking number: another distributor's reads exactly like an unknown one. */
@@ -92,11 +90,11 @@ export async function findShipment(
   } else {
     qb.andWhere("s.trackingNumber = :tracking", { tracking: by.trackingNumber!.replace(/\s+/g, "").toUpperCase() });
   }
-  return oneOf(qb.orderBy("s.createdAt"));
+  return oneOf(ctx.db, Shipment, qb.orderBy("s.createdAt"));
 }
 
 export function findShipmentById(ctx: RequestContext, id: string): Promise<Shipment | null> {
-  return oneOf(tenantQuery(ctx, Shipment, "s").andWhere("s.id = :id", { id }));
+  return oneOf(ctx.db, Shipment, tenantQuery(ctx, Shipment, "s").andWhere("s.id = :id", { id }));
 }
 
 export const shipmentsOfOrder = (ctx: RequestContext, order: Order, projection: Projection | null = null): Promise<Shipment[]> =>

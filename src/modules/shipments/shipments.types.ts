@@ -2,8 +2,7 @@ import { Field, Int, ObjectType } from "type-graphql";
 import { Connection } from "../../graphql/connection";
 import { Money } from "../../graphql/money";
 import { CountryCode, DateTimeScalar, DecimalScalar, Incoterm, LocalDateScalar } from "../../graphql/scalars";
-import { Metal, StoneOrigin, StoneType, Treatment } from "../catalog/catalog.enums";
-import { HsCode } from "../catalog/catalog.types";
+import { Metal, StoneOrigin, StoneType, Treatment, HsCode } from "../catalog";
 import { AirwayBillType, DocumentKind, ShipmentStatus } from "./shipment-state";
 import { Shipment } from "./shipment.entity";
 

@@ -1,10 +1,41 @@
 import DataLoader from "dataloader";
 import type { EntityManager, EntityTarget, ObjectLiteral } from "typeorm";
-import { entityColumns, rowsOfSql } from "../db/rows";
+import type { RequestContext } from "../core/context";
+import { tenantOf } from "../core/tenancy";
 import { loaderBatchSize } from "../observability/metrics";
 import type { Projection } from "./projection";
-import type { RequestContext } from "./context";
-import { tenantOf } from "../db/tenancy";
+import { entityColumns, rowsOfSql } from "./rows";
+
+/** Makes a request's loader; one that reads rows selects the columns of `projection` only (all when null). */
+export type LoaderFactory<K, V> = (ctx: RequestContext, projection: Projection | null) => DataLoader<K, V>;
+
+/** Makes a request's loader for one scope, such as one distributor's price list, keyed within it. */
+export type ScopedLoaderFactory<K, V> = (ctx: RequestContext, scope: string) => DataLoader<K, V>;
+
+/**
+ * The request's instance of a loader for a projection, created on first use and dropped with the
+ * request. Rows of different projections are kept apart: a row is never given to a reader that
+ * may read a column it lacks.
+ */
+export function loader<K, V>(ctx: RequestContext, factory: LoaderFactory<K, V>, projection: Projection | null = null): DataLoader<K, V> {
+  return instanceOf(ctx, factory, projection?.key ?? "*", () => factory(ctx, projection));
+}
+
+/** The request's instance of a loader for a scope, created on first use and dropped with the request. */
+export function scopedLoader<K, V>(ctx: RequestContext, factory: ScopedLoaderFactory<K, V>, scope: string): DataLoader<K, V> {
+  return instanceOf(ctx, factory, scope, () => factory(ctx, scope));
+}
+
+function instanceOf<K, V>(ctx: RequestContext, factory: Function, key: string, build: () => DataLoader<K, V>): DataLoader<K, V> {
+  let byKey = ctx.loaders.get(factory);
+  if (!byKey) ctx.loaders.set(factory, (byKey = new Map()));
+  let instance = byKey.get(key);
+  if (!instance) {
+    instance = buildNamed(factory.name || "unnamed", build);
+    byKey.set(key, instance);
+  }
+  return instance as DataLoader<K, V>;
+}
 
 // Bounds the `= ANY($1)` array of one batch.
 export const MAX_BATCH_SIZE = 500;
@@ -13,7 +44,7 @@ export const MAX_BATCH_SIZE = 500;
 // reported under that name.
 let building: string | undefined;
 
-export function buildNamed<T>(name: string, build: () => T): T {
+function buildNamed<T>(name: string, build: () => T): T {
   const outer = building;
   building = name;
   try {
@@ -33,7 +64,7 @@ function measured<K, R>(batch: (keys: readonly K[]) => Promise<R>): (keys: reado
 
 /**
  * What `read` gives for the keys, read in batches of at most MAX_BATCH_SIZE keys (asked at once,
- * so they share a round trip) and merged: for a caller holding a whole list, as a loader would
+ * so they go to PostgreSQL together) and merged: for a caller holding a whole list, as a loader would
  * split it.
  */
 export async function readInBatches<V>(keys: readonly string[], read: (keys: readonly string[]) => Promise<Map<string, V>>): Promise<Map<string, V>> {
@@ -194,7 +225,7 @@ export function childPageLoader<V extends ObjectLiteral>(
         else shapes.set(shape, [key]);
       }
       const pages = new Map<string, V[]>();
-      // One statement per shape, all asked at once: they share a round trip (see db/pipeline.ts).
+      // One statement per shape, all asked at once: they go to PostgreSQL together (see db/data-source.ts).
       await Promise.all(
         [...shapes.values()].map(async (group) => {
           const { after, limit } = group[0];
