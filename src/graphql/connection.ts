@@ -8,7 +8,7 @@ import { projectionFrom, type Projection } from "../db/projection";
 export const DEFAULT_PAGE_SIZE = 20;
 export const MAX_PAGE_SIZE = 100;
 
-@ObjectType({ description: "Where a page sits in its list (Relay cursor connections)." })
+@ObjectType({ simpleResolvers: true, description: "Where a page sits in its list (Relay cursor connections)." })
 export class PageInfo {
   @Field(() => Boolean, { description: "True when more items follow this page; fetch them with `after: endCursor`." })
   hasNextPage: boolean;
@@ -36,7 +36,7 @@ export interface ConnectionResult<T> {
 
 /** The `XConnection` and `XEdge` types of a node type; every list that can grow is one of these. */
 export function Connection<T extends object>(nodeType: ClassType<T>, typeName: string = nodeType.name) {
-  @ObjectType(`${typeName}Edge`, { description: `One ${typeName} in a page, with the cursor that points at it.` })
+  @ObjectType(`${typeName}Edge`, { simpleResolvers: true, description: `One ${typeName} in a page, with the cursor that points at it.` })
   class EdgeType {
     @Field(() => String, { description: "Opaque cursor; pass it as `after` to continue after this item." })
     cursor: string;
@@ -45,7 +45,7 @@ export function Connection<T extends object>(nodeType: ClassType<T>, typeName: s
     node: T;
   }
 
-  @ObjectType(`${typeName}Connection`, { description: `A page of ${typeName} items.` })
+  @ObjectType(`${typeName}Connection`, { simpleResolvers: true, description: `A page of ${typeName} items.` })
   class ConnectionType implements ConnectionResult<T> {
     @Field(() => [EdgeType], { description: "The items of this page with their cursors." })
     edges: EdgeType[];

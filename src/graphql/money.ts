@@ -1,7 +1,7 @@
 import { Field, InputType, ObjectType } from "type-graphql";
 import { CurrencyCode, DecimalScalar, minorUnits } from "./scalars";
 
-@ObjectType({ description: "An exact amount of money in one currency." })
+@ObjectType({ simpleResolvers: true, description: "An exact amount of money in one currency." })
 export class Money {
   @Field(() => DecimalScalar, { description: 'The amount as an exact decimal string, e.g. "1249.50", with the currency\'s decimal places.' })
   amount: string;

@@ -41,7 +41,7 @@ registerEnumType(UserErrorCode, {
   },
 });
 
-@ObjectType({ description: "An expected reason why a mutation did not do what was asked." })
+@ObjectType({ simpleResolvers: true, description: "An expected reason why a mutation did not do what was asked." })
 export class UserError {
   @Field(() => [String], {
     nullable: true,
@@ -57,7 +57,7 @@ export class UserError {
 }
 
 /** Every mutation payload: the result (null on failure) beside `userErrors`. */
-@ObjectType({ description: "Common shape of mutation payloads." })
+@ObjectType({ simpleResolvers: true, description: "Common shape of mutation payloads." })
 export abstract class Payload {
   @Field(() => [UserError], { description: "Why the mutation did nothing; empty on success." })
   userErrors: UserError[] = [];

@@ -11,7 +11,7 @@ export const DistributorConnection = Connection(Distributor);
 export const UserConnection = Connection(User);
 export const ApiClientConnection = Connection(ApiClient);
 
-@ObjectType({ description: "Who is calling: a signed-in user or an ERP API client." })
+@ObjectType({ simpleResolvers: true, description: "Who is calling: a signed-in user or an ERP API client." })
 export class Viewer {
   @Field(() => User, { nullable: true, description: "The signed-in user; null for an API client." })
   user: User | null;
@@ -47,7 +47,7 @@ export class LoginInput {
   password: string;
 }
 
-@ObjectType({ description: "The result of `login`: a bearer access token, or why none was issued." })
+@ObjectType({ simpleResolvers: true, description: "The result of `login`: a bearer access token, or why none was issued." })
 export class LoginPayload extends Payload {
   @Field(() => String, { nullable: true, description: "JWT to send as `Authorization: Bearer <token>`." })
   accessToken?: string | null;
@@ -80,7 +80,7 @@ export class CreateUserInput {
   password: string;
 }
 
-@ObjectType({ description: "The result of `createUser`." })
+@ObjectType({ simpleResolvers: true, description: "The result of `createUser`." })
 export class CreateUserPayload extends Payload {
   @Field(() => User, { nullable: true, description: "The new user." })
   user?: User | null;
@@ -92,13 +92,13 @@ export class UserIdInput {
   id: string;
 }
 
-@ObjectType({ description: "The result of `deactivateUser`." })
+@ObjectType({ simpleResolvers: true, description: "The result of `deactivateUser`." })
 export class DeactivateUserPayload extends Payload {
   @Field(() => User, { nullable: true, description: "The deactivated user." })
   user?: User | null;
 }
 
-@ObjectType({ description: "The result of `reactivateUser`." })
+@ObjectType({ simpleResolvers: true, description: "The result of `reactivateUser`." })
 export class ReactivateUserPayload extends Payload {
   @Field(() => User, { nullable: true, description: "The reactivated user." })
   user?: User | null;
@@ -113,7 +113,7 @@ export class CreateApiClientInput {
   scopes: ApiScope[];
 }
 
-@ObjectType({ description: "The result of `createApiClient`. The secret is shown here once and never again." })
+@ObjectType({ simpleResolvers: true, description: "The result of `createApiClient`. The secret is shown here once and never again." })
 export class CreateApiClientPayload extends Payload {
   @Field(() => ApiClient, { nullable: true, description: "The new client." })
   apiClient?: ApiClient | null;
@@ -128,13 +128,13 @@ export class ApiClientIdInput {
   id: string;
 }
 
-@ObjectType({ description: "The result of `revokeApiClient`." })
+@ObjectType({ simpleResolvers: true, description: "The result of `revokeApiClient`." })
 export class RevokeApiClientPayload extends Payload {
   @Field(() => ApiClient, { nullable: true, description: "The revoked client." })
   apiClient?: ApiClient | null;
 }
 
-@ObjectType({ description: "The result of `rotateApiClientSecret`. The new secret is shown here once; the old one and its tokens stop working." })
+@ObjectType({ simpleResolvers: true, description: "The result of `rotateApiClientSecret`. The new secret is shown here once; the old one and its tokens stop working." })
 export class RotateApiClientSecretPayload extends Payload {
   @Field(() => ApiClient, { nullable: true, description: "The client." })
   apiClient?: ApiClient | null;

@@ -5,6 +5,7 @@ import { Node } from "../../graphql/node";
 import { DateTimeScalar } from "../../graphql/scalars";
 
 @ObjectType({
+  simpleResolvers: true,
   implements: Node,
   description: "A distributor's ERP integration. It obtains tokens at `POST /oauth/token` with its client id and secret.",
 })

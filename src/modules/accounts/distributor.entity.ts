@@ -3,7 +3,7 @@ import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateCol
 import { Node } from "../../graphql/node";
 import { CountryCode, CurrencyCode, DateTimeScalar, Incoterm } from "../../graphql/scalars";
 
-@ObjectType({ implements: Node, description: "A buyer company abroad that orders from the exporter." })
+@ObjectType({ simpleResolvers: true, implements: Node, description: "A buyer company abroad that orders from the exporter." })
 @Entity("distributors")
 export class Distributor extends Node {
   @PrimaryGeneratedColumn("uuid")

@@ -4,7 +4,7 @@ import { UserRole } from "../../core/access";
 import { Node } from "../../graphql/node";
 import { DateTimeScalar } from "../../graphql/scalars";
 
-@ObjectType({ implements: Node, description: "A person who signs in: a distributor's buyer or admin, or exporter staff." })
+@ObjectType({ simpleResolvers: true, implements: Node, description: "A person who signs in: a distributor's buyer or admin, or exporter staff." })
 @Entity("users")
 export class User extends Node {
   @PrimaryGeneratedColumn("uuid")

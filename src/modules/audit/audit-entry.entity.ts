@@ -3,7 +3,7 @@ import { GraphQLJSONObject } from "graphql-scalars";
 import { Column, Entity, PrimaryGeneratedColumn } from "typeorm";
 import { DateTimeScalar } from "../../graphql/scalars";
 
-@ObjectType({ description: "One row written by a staff member, as it was before and after." })
+@ObjectType({ simpleResolvers: true, description: "One row written by a staff member, as it was before and after." })
 @Entity("audit_log")
 export class AuditEntry {
   @PrimaryGeneratedColumn("uuid")

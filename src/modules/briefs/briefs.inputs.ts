@@ -191,7 +191,7 @@ export class AddDesignBriefCommentInput {
 }
 
 function briefPayload(name: string) {
-  @ObjectType(`${name}Payload`, { description: `The result of \`${name[0].toLowerCase()}${name.slice(1)}\`.` })
+  @ObjectType(`${name}Payload`, { simpleResolvers: true, description: `The result of \`${name[0].toLowerCase()}${name.slice(1)}\`.` })
   class BriefPayload extends Payload {
     @Field(() => DesignBrief, { nullable: true, description: "The brief as it is now." })
     designBrief?: DesignBrief | null;
@@ -213,7 +213,7 @@ export interface DesignBriefPayload {
   userErrors: UserError[];
 }
 
-@ObjectType({ description: "The result of `addDesignBriefComment`." })
+@ObjectType({ simpleResolvers: true, description: "The result of `addDesignBriefComment`." })
 export class AddDesignBriefCommentPayload extends Payload {
   @Field(() => DesignBriefComment, { nullable: true, description: "The new message." })
   comment?: DesignBriefComment | null;

@@ -7,7 +7,7 @@ import { DesignBrief } from "./design-brief.entity";
 
 export const DesignBriefConnection = Connection(DesignBrief);
 
-@ObjectType({ description: "A picture or document that shows what the buyer has in mind." })
+@ObjectType({ simpleResolvers: true, description: "A picture or document that shows what the buyer has in mind." })
 export class ReferenceImage {
   @Field(() => String, { description: "https link." })
   url: string;
@@ -16,7 +16,7 @@ export class ReferenceImage {
   contentType: string;
 }
 
-@ObjectType({ description: "A lower unit price from a quantity on." })
+@ObjectType({ simpleResolvers: true, description: "A lower unit price from a quantity on." })
 export class QuantityBreak {
   @Field(() => Int, { description: "From this many units on…" })
   minQuantity: number;
@@ -25,7 +25,7 @@ export class QuantityBreak {
   unitPrice: Money;
 }
 
-@ObjectType({ description: "The exporter's quote for a brief." })
+@ObjectType({ simpleResolvers: true, description: "The exporter's quote for a brief." })
 export class DesignBriefQuote {
   @Field(() => Money, { description: "Unit price for the brief's quantity, before breaks." })
   unitPrice: Money;
@@ -55,7 +55,7 @@ export class DesignBriefQuote {
   quotedAt: Date;
 }
 
-@ObjectType({ description: "A message in a brief's thread." })
+@ObjectType({ simpleResolvers: true, description: "A message in a brief's thread." })
 export class DesignBriefComment {
   @Field(() => String, { description: "Who wrote it." })
   author: string;
@@ -78,7 +78,7 @@ export class DesignBriefComment {
 
 export const DesignBriefCommentConnection = Connection(DesignBriefComment);
 
-@ObjectType({ description: "A change of a brief's status." })
+@ObjectType({ simpleResolvers: true, description: "A change of a brief's status." })
 export class DesignBriefStatusChange {
   @Field(() => BriefStatus, { nullable: true, description: "Status before; null for the creation." })
   from: BriefStatus | null;

@@ -16,7 +16,7 @@ export interface QuantityBreakRow {
   unitPrice: string;
 }
 
-@ObjectType({ implements: Node, description: "A distributor's request for an exclusive piece or line that is not in the catalog yet." })
+@ObjectType({ simpleResolvers: true, implements: Node, description: "A distributor's request for an exclusive piece or line that is not in the catalog yet." })
 @Entity("design_briefs")
 export class DesignBrief extends Node {
   @PrimaryGeneratedColumn("uuid")

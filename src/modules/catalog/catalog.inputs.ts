@@ -166,7 +166,7 @@ export class UpsertProductInput {
   discontinued: boolean;
 }
 
-@ObjectType({ description: "The result of `upsertProduct`." })
+@ObjectType({ simpleResolvers: true, description: "The result of `upsertProduct`." })
 export class UpsertProductPayload extends Payload {
   @Field(() => Product, { nullable: true, description: "The created or updated product." })
   product?: Product | null;
@@ -196,7 +196,7 @@ export class UpsertVariantInput {
   discontinued: boolean;
 }
 
-@ObjectType({ description: "The result of `upsertVariant`." })
+@ObjectType({ simpleResolvers: true, description: "The result of `upsertVariant`." })
 export class UpsertVariantPayload extends Payload {
   @Field(() => Variant, { nullable: true, description: "The created or updated variant." })
   variant?: Variant | null;
@@ -214,7 +214,7 @@ export class AdjustStockInput {
   reason: string;
 }
 
-@ObjectType({ description: "The result of `adjustStock`." })
+@ObjectType({ simpleResolvers: true, description: "The result of `adjustStock`." })
 export class AdjustStockPayload extends Payload {
   @Field(() => Variant, { nullable: true, description: "The variant, with its new availability." })
   variant?: Variant | null;
@@ -235,7 +235,7 @@ export class ScheduleProductionBatchInput {
   description: string;
 }
 
-@ObjectType({ description: "The result of `scheduleProductionBatch`." })
+@ObjectType({ simpleResolvers: true, description: "The result of `scheduleProductionBatch`." })
 export class ScheduleProductionBatchPayload extends Payload {
   @Field(() => Variant, { nullable: true, description: "The variant, whose availability now lists the batch." })
   variant?: Variant | null;
@@ -256,7 +256,7 @@ export class SetPriceInput {
   currency: CurrencyCode;
 }
 
-@ObjectType({ description: "The result of `setPrice`." })
+@ObjectType({ simpleResolvers: true, description: "The result of `setPrice`." })
 export class SetPricePayload extends Payload {
   @Field(() => Variant, { nullable: true, description: "The variant." })
   variant?: Variant | null;

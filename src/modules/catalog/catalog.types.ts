@@ -16,7 +16,7 @@ import { Variant } from "./variant.entity";
 
 export const ProductConnection = Connection(Product);
 
-@ObjectType({ description: "A treatment of a stone and whether it lasts." })
+@ObjectType({ simpleResolvers: true, description: "A treatment of a stone and whether it lasts." })
 export class StoneTreatment {
   @Field(() => Treatment, { description: "The treatment." })
   treatment: Treatment;
@@ -25,7 +25,7 @@ export class StoneTreatment {
   permanent: boolean;
 }
 
-@ObjectType({ description: "Stones of one kind set in a piece." })
+@ObjectType({ simpleResolvers: true, description: "Stones of one kind set in a piece." })
 export class Stone {
   @Field(() => StoneType, { description: "Species or material." })
   type: StoneType;
@@ -49,7 +49,7 @@ export class Stone {
   displayName: string;
 }
 
-@ObjectType({ description: "Surface plating of a piece." })
+@ObjectType({ simpleResolvers: true, description: "Surface plating of a piece." })
 export class PlatingSpec {
   @Field(() => Plating, { description: "Plating metal, or NONE." })
   type: Plating;
@@ -58,7 +58,7 @@ export class PlatingSpec {
   thicknessMicrons: string | null;
 }
 
-@ObjectType({ description: "A Responsible Jewellery Council certification covering the piece." })
+@ObjectType({ simpleResolvers: true, description: "A Responsible Jewellery Council certification covering the piece." })
 export class RjcCertification {
   @Field(() => RjcCertificationType, { description: "Code of Practices or Chain of Custody." })
   type: RjcCertificationType;
@@ -67,7 +67,7 @@ export class RjcCertification {
   certificateNumber: string;
 }
 
-@ObjectType({ description: "Responsible-sourcing facts B2B clients ask about." })
+@ObjectType({ simpleResolvers: true, description: "Responsible-sourcing facts B2B clients ask about." })
 export class Provenance {
   @Field(() => DecimalScalar, { nullable: true, description: "Share of recycled metal, in percent." })
   recycledMetalPercent: string | null;
@@ -85,7 +85,7 @@ export class Provenance {
   systemOfWarrantiesStatement: string | null;
 }
 
-@ObjectType({ description: "What a buyer may ask to change when ordering the style." })
+@ObjectType({ simpleResolvers: true, description: "What a buyer may ask to change when ordering the style." })
 export class CustomizationOptions {
   @Field(() => Boolean, { description: "Sizes other than the standard variants can be made." })
   customSizes: boolean;
@@ -103,7 +103,7 @@ export class CustomizationOptions {
   engravingMaxLength: number;
 }
 
-@ObjectType({ description: "A product image." })
+@ObjectType({ simpleResolvers: true, description: "A product image." })
 export class ProductImage {
   @Field(() => String, { description: "https URL of the image." })
   url: string;
@@ -112,7 +112,7 @@ export class ProductImage {
   altText: string;
 }
 
-@ObjectType({ description: "Harmonized System tariff code." })
+@ObjectType({ simpleResolvers: true, description: "Harmonized System tariff code." })
 export class HsCode {
   @Field(() => String, { description: "Digits only: 6 (international), 8 (EU CN) or 10 (US HTS)." })
   digits: string;
@@ -121,7 +121,7 @@ export class HsCode {
   formatted: string;
 }
 
-@ObjectType({ description: "A scheduled production batch that will add to stock." })
+@ObjectType({ simpleResolvers: true, description: "A scheduled production batch that will add to stock." })
 export class IncomingBatch {
   @Field(() => Int, { description: "Units the batch will produce." })
   quantity: number;
@@ -136,7 +136,7 @@ export class IncomingBatch {
   description: string;
 }
 
-@ObjectType({ description: "How many units can be had now and soon." })
+@ObjectType({ simpleResolvers: true, description: "How many units can be had now and soon." })
 export class Availability {
   @Field(() => Int, { description: "Units on the shelf." })
   onHand: number;
@@ -157,7 +157,7 @@ export class Availability {
   leadTimeDays: number;
 }
 
-@ObjectType({ description: "A part of a lead-time quote: units from one source, ready on one date." })
+@ObjectType({ simpleResolvers: true, description: "A part of a lead-time quote: units from one source, ready on one date." })
 export class LeadTimeAllocation {
   @Field(() => ProductionSource, { description: "Stock, a scheduled batch, or a new run." })
   source: ProductionSource;
@@ -172,7 +172,7 @@ export class LeadTimeAllocation {
   description: string;
 }
 
-@ObjectType({ description: "When a quantity of a variant could ship, if ordered now. A quote reserves nothing." })
+@ObjectType({ simpleResolvers: true, description: "When a quantity of a variant could ship, if ordered now. A quote reserves nothing." })
 export class LeadTimeQuote {
   @Field(() => Variant, { description: "The variant quoted." })
   variant: Variant;

@@ -33,7 +33,7 @@ export interface ImageRow {
 // current whenever stock or variants change, so the list can filter and sort by it.
 export const AVAILABILITY_RANK = ["IN_STOCK", "LOW_STOCK", "MADE_TO_ORDER", "DISCONTINUED"] as const;
 
-@ObjectType({ implements: Node, description: "A jewelry style: one design, made in one or more variants (sizes or lengths)." })
+@ObjectType({ simpleResolvers: true, implements: Node, description: "A jewelry style: one design, made in one or more variants (sizes or lengths)." })
 @Entity("products")
 export class Product extends Node {
   @PrimaryGeneratedColumn("uuid")

@@ -4,7 +4,7 @@ import { Node } from "../../graphql/node";
 import { DateTimeScalar, DecimalScalar } from "../../graphql/scalars";
 import { ringSizeFromCircumference } from "./jewelry";
 
-@ObjectType({ description: "A ring size, stored as inner circumference." })
+@ObjectType({ simpleResolvers: true, description: "A ring size, stored as inner circumference." })
 export class RingSize {
   @Field(() => DecimalScalar, { description: "Inner circumference in millimetres (ISO 8653)." })
   innerCircumferenceMm: string;
@@ -16,7 +16,7 @@ export class RingSize {
   us: string;
 }
 
-@ObjectType({ implements: Node, description: "A product in one size or length: the unit that is stocked, priced and ordered." })
+@ObjectType({ simpleResolvers: true, implements: Node, description: "A product in one size or length: the unit that is stocked, priced and ordered." })
 @Entity("variants")
 export class Variant extends Node {
   @PrimaryGeneratedColumn("uuid")

@@ -41,7 +41,7 @@ registerEnumType(FeedbackIssue, {
   },
 });
 
-@ObjectType({ implements: Node, description: "A buyer's report of how a delivered shipment arrived, and the exporter's response." })
+@ObjectType({ simpleResolvers: true, implements: Node, description: "A buyer's report of how a delivered shipment arrived, and the exporter's response." })
 @Entity("shipment_feedback")
 export class ShipmentFeedback extends Node {
   @PrimaryGeneratedColumn("uuid")

@@ -68,7 +68,7 @@ export class RespondToFeedbackInput {
 }
 
 function feedbackPayload(name: string) {
-  @ObjectType(`${name}Payload`, { description: `The result of \`${name[0].toLowerCase()}${name.slice(1)}\`.` })
+  @ObjectType(`${name}Payload`, { simpleResolvers: true, description: `The result of \`${name[0].toLowerCase()}${name.slice(1)}\`.` })
   class FeedbackPayload extends Payload {
     @Field(() => ShipmentFeedback, { nullable: true, description: "The feedback as it is now." })
     feedback?: ShipmentFeedback | null;
@@ -80,7 +80,7 @@ export const SubmitShipmentFeedbackPayload = feedbackPayload("SubmitShipmentFeed
 export const UpdateShipmentFeedbackPayload = feedbackPayload("UpdateShipmentFeedback");
 export const RespondToFeedbackPayload = feedbackPayload("RespondToFeedback");
 
-@ObjectType({ description: "How often an issue was reported." })
+@ObjectType({ simpleResolvers: true, description: "How often an issue was reported." })
 export class IssueCount {
   @Field(() => FeedbackIssue, { description: "The issue." })
   issue: FeedbackIssue;
@@ -89,7 +89,7 @@ export class IssueCount {
   count: number;
 }
 
-@ObjectType({ description: "Export performance over a range of days (UTC), computed from shipments, orders and feedback." })
+@ObjectType({ simpleResolvers: true, description: "Export performance over a range of days (UTC), computed from shipments, orders and feedback." })
 export class ExportKpis {
   @Field(() => LocalDateScalar, { description: "First day, inclusive." })
   from: string;

@@ -5,7 +5,7 @@ import { DateTimeScalar, Incoterm, LocalDateScalar, type CurrencyCode } from "..
 import type { Plating, StoneType } from "../catalog";
 import { OrderStatus } from "./order-state";
 
-@ObjectType({ implements: Node, description: "A distributor's order." })
+@ObjectType({ simpleResolvers: true, implements: Node, description: "A distributor's order." })
 @Entity("orders")
 export class Order extends Node {
   @PrimaryGeneratedColumn("uuid")

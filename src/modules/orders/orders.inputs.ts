@@ -96,7 +96,7 @@ export class PlaceOrderInput {
   lines: OrderLineInput[];
 }
 
-@ObjectType({ description: "The result of `placeOrder`." })
+@ObjectType({ simpleResolvers: true, description: "The result of `placeOrder`." })
 export class PlaceOrderPayload extends Payload {
   @Field(() => Order, { nullable: true, description: "The new order (or, on a retry, the order the key first placed)." })
   order?: Order | null;
@@ -111,7 +111,7 @@ export class CancelOrderInput {
   reason?: string | null;
 }
 
-@ObjectType({ description: "The result of `cancelOrder`." })
+@ObjectType({ simpleResolvers: true, description: "The result of `cancelOrder`." })
 export class CancelOrderPayload extends Payload {
   @Field(() => Order, { nullable: true, description: "The cancelled order." })
   order?: Order | null;
@@ -129,7 +129,7 @@ export class ReorderInput {
   buyerReference?: string | null;
 }
 
-@ObjectType({ description: "The result of `reorder`." })
+@ObjectType({ simpleResolvers: true, description: "The result of `reorder`." })
 export class ReorderPayload extends Payload {
   @Field(() => Order, { nullable: true, description: "The new order, at today's prices." })
   order?: Order | null;
@@ -144,7 +144,7 @@ export class ConfirmOrderInput {
   note?: string | null;
 }
 
-@ObjectType({ description: "The result of `confirmOrder`." })
+@ObjectType({ simpleResolvers: true, description: "The result of `confirmOrder`." })
 export class ConfirmOrderPayload extends Payload {
   @Field(() => Order, { nullable: true, description: "The confirmed order." })
   order?: Order | null;
@@ -162,7 +162,7 @@ export class AdvanceOrderStatusInput {
   note?: string | null;
 }
 
-@ObjectType({ description: "The result of `advanceOrderStatus`." })
+@ObjectType({ simpleResolvers: true, description: "The result of `advanceOrderStatus`." })
 export class AdvanceOrderStatusPayload extends Payload {
   @Field(() => Order, { nullable: true, description: "The order in its new status." })
   order?: Order | null;

@@ -6,7 +6,7 @@ import { Plating, StoneType } from "../catalog";
 import { OrderStatus } from "./order-state";
 import type { OrderLine } from "./order.entity";
 
-@ObjectType({ description: "What the buyer asked to change on a line." })
+@ObjectType({ simpleResolvers: true, description: "What the buyer asked to change on a line." })
 export class LineCustomization {
   @Field(() => String, { nullable: true, description: "Custom size." })
   size?: string | null;
@@ -24,7 +24,7 @@ export class LineCustomization {
   engraving?: string | null;
 }
 
-@ObjectType({ description: "A line of an order, with the SKU, description and price as they were when it was placed." })
+@ObjectType({ simpleResolvers: true, description: "A line of an order, with the SKU, description and price as they were when it was placed." })
 export class OrderLineView {
   // The row and its order's currency; amounts are made when read, so a response pays only for the
   // fields it asks (and the row need hold only their columns: see LINE_ROWS).
@@ -88,7 +88,7 @@ export class OrderLineView {
   }
 }
 
-@ObjectType({ description: "A change of an order's status." })
+@ObjectType({ simpleResolvers: true, description: "A change of an order's status." })
 export class OrderStatusChangeView {
   @Field(() => OrderStatus, { nullable: true, description: "Status before; null for the placement." })
   from: OrderStatus | null;

@@ -14,7 +14,7 @@ export interface PackageRow {
   heightCm: number;
 }
 
-@ObjectType({ implements: Node, description: "Goods of one order handed to a carrier together." })
+@ObjectType({ simpleResolvers: true, implements: Node, description: "Goods of one order handed to a carrier together." })
 @Entity("shipments")
 export class Shipment extends Node {
   @PrimaryGeneratedColumn("uuid")

@@ -154,7 +154,7 @@ export class AddShipmentDocumentInput {
 }
 
 function shipmentPayload(name: string) {
-  @ObjectType(`${name}Payload`, { description: `The result of \`${name[0].toLowerCase()}${name.slice(1)}\`.` })
+  @ObjectType(`${name}Payload`, { simpleResolvers: true, description: `The result of \`${name[0].toLowerCase()}${name.slice(1)}\`.` })
   class ShipmentPayload extends Payload {
     @Field(() => Shipment, { nullable: true, description: "The shipment as it is now." })
     shipment?: Shipment | null;
@@ -167,7 +167,7 @@ export const SetAirwayBillPayload = shipmentPayload("SetAirwayBill");
 export const SetTrackingNumberPayload = shipmentPayload("SetTrackingNumber");
 export const AddShipmentDocumentPayload = shipmentPayload("AddShipmentDocument");
 
-@ObjectType({ description: "The result of `recordTrackingEvent`." })
+@ObjectType({ simpleResolvers: true, description: "The result of `recordTrackingEvent`." })
 export class RecordTrackingEventPayload extends Payload {
   @Field(() => Shipment, { nullable: true, description: "The shipment, with its status and ETA following the latest event." })
   shipment?: Shipment | null;

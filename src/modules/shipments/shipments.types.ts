@@ -8,7 +8,7 @@ import { Shipment } from "./shipment.entity";
 
 export const ShipmentConnection = Connection(Shipment);
 
-@ObjectType({ description: "An air waybill." })
+@ObjectType({ simpleResolvers: true, description: "An air waybill." })
 export class AirwayBill {
   @Field(() => String, { description: "Display form: `176-12345675` for airline bills, the forwarder's number for house bills." })
   number: string;
@@ -23,7 +23,7 @@ export class AirwayBill {
   masterAirwayBill: string | null;
 }
 
-@ObjectType({ description: "Packages of one size." })
+@ObjectType({ simpleResolvers: true, description: "Packages of one size." })
 export class ShipmentPackage {
   @Field(() => Int, { description: "How many packages like this." })
   count: number;
@@ -44,7 +44,7 @@ export class ShipmentPackage {
   heightCm: number;
 }
 
-@ObjectType({ description: "An order line in a shipment." })
+@ObjectType({ simpleResolvers: true, description: "An order line in a shipment." })
 export class ShipmentLineView {
   @Field(() => Int, { description: "The order line's number." })
   lineNumber: number;
@@ -59,7 +59,7 @@ export class ShipmentLineView {
   quantity: number;
 }
 
-@ObjectType({ description: "A carrier's tracking event. Events are never changed or removed." })
+@ObjectType({ simpleResolvers: true, description: "A carrier's tracking event. Events are never changed or removed." })
 export class TrackingEventView {
   @Field(() => DateTimeScalar, { description: "When it happened." })
   occurredAt: Date;
@@ -88,7 +88,7 @@ export class TrackingEventView {
 
 export const TrackingEventConnection = Connection(TrackingEventView, "TrackingEvent");
 
-@ObjectType({ description: "An export document of a shipment." })
+@ObjectType({ simpleResolvers: true, description: "An export document of a shipment." })
 export class ShipmentDocumentView {
   @Field(() => DocumentKind, { description: "Kind." })
   kind: DocumentKind;
@@ -106,7 +106,7 @@ export class ShipmentDocumentView {
   sha256: string;
 }
 
-@ObjectType({ description: "Goods of one tariff code and origin, as declared to customs." })
+@ObjectType({ simpleResolvers: true, description: "Goods of one tariff code and origin, as declared to customs." })
 export class HsDeclarationLine {
   @Field(() => HsCode, { description: "Tariff code." })
   hsCode: HsCode;
@@ -124,7 +124,7 @@ export class HsDeclarationLine {
   value: Money;
 }
 
-@ObjectType({ description: "Precious metal of one kind and fineness in the shipment." })
+@ObjectType({ simpleResolvers: true, description: "Precious metal of one kind and fineness in the shipment." })
 export class MetalDeclaration {
   @Field(() => Metal, { description: "Metal." })
   metal: Metal;
@@ -139,7 +139,7 @@ export class MetalDeclaration {
   weightGrams: string;
 }
 
-@ObjectType({ description: "Stones of one kind, origin and treatment in the shipment (FTC Jewelry Guides disclosure)." })
+@ObjectType({ simpleResolvers: true, description: "Stones of one kind, origin and treatment in the shipment (FTC Jewelry Guides disclosure)." })
 export class GemstoneDisclosure {
   @Field(() => StoneType, { description: "Stone." })
   type: StoneType;
@@ -160,7 +160,7 @@ export class GemstoneDisclosure {
   totalCarat: string;
 }
 
-@ObjectType({ description: "Cargo insurance of a shipment." })
+@ObjectType({ simpleResolvers: true, description: "Cargo insurance of a shipment." })
 export class InsuranceCover {
   @Field(() => String, { description: "Insurer." })
   insurer: string;
@@ -172,7 +172,7 @@ export class InsuranceCover {
   insuredAmount: Money;
 }
 
-@ObjectType({ description: "The customs declaration, computed by Facet from the order lines and the catalog." })
+@ObjectType({ simpleResolvers: true, description: "The customs declaration, computed by Facet from the order lines and the catalog." })
 export class CustomsDeclaration {
   @Field(() => Incoterm, { description: "Incoterms® 2020 rule of the sale." })
   incoterm: Incoterm;
@@ -199,7 +199,7 @@ export class CustomsDeclaration {
   minimumInsuredAmount: Money | null;
 }
 
-@ObjectType({ description: "One order line as this shipment invoices it." })
+@ObjectType({ simpleResolvers: true, description: "One order line as this shipment invoices it." })
 export class CommercialInvoiceLine {
   @Field(() => Int, { description: "The order line's number." })
   lineNumber: number;
@@ -226,7 +226,7 @@ export class CommercialInvoiceLine {
   lineTotal: Money;
 }
 
-@ObjectType({ description: "The commercial invoice's data for a shipment, computed by Facet from the order lines and the catalog." })
+@ObjectType({ simpleResolvers: true, description: "The commercial invoice's data for a shipment, computed by Facet from the order lines and the catalog." })
 export class CommercialInvoice {
   @Field(() => Incoterm, { description: "Incoterms® 2020 rule of the sale." })
   incoterm: Incoterm;
@@ -241,7 +241,7 @@ export class CommercialInvoice {
   systemOfWarrantiesStatement: string | null;
 }
 
-@ObjectType({ description: "The packing list: what is in the packages, without prices." })
+@ObjectType({ simpleResolvers: true, description: "The packing list: what is in the packages, without prices." })
 export class PackingList {
   @Field(() => [ShipmentPackage], { description: "Packages." })
   packages: ShipmentPackage[];
