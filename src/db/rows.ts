@@ -1,6 +1,6 @@
 import type { EntityManager, EntityMetadata, EntityTarget, ObjectLiteral, SelectQueryBuilder } from "typeorm";
 import type { Projection } from "./projection";
-import { sql } from "./statements";
+import { sqlArrays } from "./statements";
 
 // TypeORM's getMany() turns each raw row into an entity through a generic, metadata-driven
 // transformer; for the pages and loader batches of a GraphQL response (hundreds of rows each)
@@ -9,18 +9,19 @@ import { sql } from "./statements";
 // bigint as strings, date as YYYY-MM-DD, timestamptz as Date, jsonb parsed). So rows are read
 // here as the statement gives them, each copied onto an object with the entity's prototype.
 
-type Mapping = readonly (readonly [rawKey: string, property: string])[];
-type Reader = (raw: Record<string, unknown>) => ObjectLiteral;
+type Mapping = readonly (readonly [column: string, property: string])[];
+type Reader = (values: readonly unknown[]) => ObjectLiteral;
 
 /**
- * Copies a raw row's values (under `rawKey`) to a new object with the entity's prototype (so
- * getters such as Node's global id work; its constructor is not run), one property per column.
+ * Copies a row's values (in the order of `mapping`) to a new object with the entity's prototype
+ * (so getters such as Node's global id work; its constructor is not run), one property per column.
  */
 function readerOf(metadata: EntityMetadata, mapping: Mapping): Reader {
   const prototype = partialPrototype(metadata, new Set(mapping.map(([, property]) => property)));
-  return (raw) => {
+  const properties = mapping.map(([, property]) => property);
+  return (values) => {
     const row = Object.create(prototype) as Record<string, unknown>;
-    for (const [key, property] of mapping) row[property] = raw[key];
+    for (let i = 0; i < properties.length; i++) row[properties[i]] = values[i];
     return row;
   };
 }
@@ -91,7 +92,7 @@ export function entityColumns(metadata: EntityMetadata, projection: Projection |
 /**
  * The entities a statement selects, read without TypeORM's hydration: each row an object with the
  * entity's prototype and its column properties (those of `projection` only, when given). The
- * statement selects every column of `entityColumns()` (with the same projection) under its own name.
+ * statement selects every column of `entityColumns()` (with the same projection), in that order.
  */
 export async function rowsOfSql<T extends ObjectLiteral>(
   db: EntityManager,
@@ -101,7 +102,7 @@ export async function rowsOfSql<T extends ObjectLiteral>(
   projection: Projection | null = null,
 ): Promise<T[]> {
   const { read } = rowReader(db.connection.getMetadata(entity), projection);
-  return (await sql(db, text, parameters)).map(read) as T[];
+  return (await sqlArrays(db, text, parameters)).map(read) as T[];
 }
 
 /**
@@ -118,7 +119,7 @@ export async function rowsOf<T extends ObjectLiteral>(
   const { columns, read } = rowReader(db.connection.getMetadata(entity), projection);
   columns.forEach(([column, property], i) => (i === 0 ? qb.select(`${qb.alias}.${property}`, column) : qb.addSelect(`${qb.alias}.${property}`, column)));
   const [text, parameters] = qb.getQueryAndParameters();
-  return (await sql(db, text, parameters)).map(read) as T[];
+  return (await sqlArrays(db, text, parameters)).map(read) as T[];
 }
 
 /** The first entity such a query selects (as rowsOf reads it), or null. */
