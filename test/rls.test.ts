@@ -8,7 +8,7 @@ import type { Principal, RequestContext } from "../src/core/context";
 import { applyScope, endRequestRunner, requestRunner, RLS_ROLE } from "../src/db/request-scope";
 import { Incoterm } from "../src/graphql/scalars";
 import { Order, OrderStatus } from "../src/modules/orders";
-import { createRequestContext, requestPlugin } from "../src/server/context";
+import { createRequestContext, endRequest } from "../src/server/context";
 import { createDataSource } from "../src/db/data-source";
 import { entities } from "../src/modules/entities";
 import { TenancyLoginDocument } from "./generated/graphql";
@@ -191,7 +191,7 @@ describe("row-level security of every table, under a real signed-in request", ()
       foreign.set(table, new Set(rows.map((r) => canonical(r.key))));
       if (rows[0]) sample.set(table, rows[0].row);
     }
-    apollo = new ApolloServer<ForgetfulContext>({ schema: await buildSchema({ resolvers: [ForgetfulResolver], authChecker, validate: false }), plugins: [requestPlugin()] });
+    apollo = new ApolloServer<ForgetfulContext>({ schema: await buildSchema({ resolvers: [ForgetfulResolver], authChecker, validate: false }) });
     await apollo.start();
   });
   afterAll(() => apollo.stop());
@@ -201,7 +201,7 @@ describe("row-level security of every table, under a real signed-in request", ()
   /** Runs `work` inside a request signed in with `token`, on the request's own connection. */
   async function inRequest<T>(token: string, work: (db: EntityManager) => Promise<T>): Promise<T> {
     const base = await createRequestContext({ config: facet.config, dataSource: facet.dataSource }, { authorization: `Bearer ${token}`, requestId: "rls-test", ip: "127.0.0.1" });
-    const response = await apollo.executeOperation({ query: "{ forgetful }" }, { contextValue: { ...base, work } });
+    const response = await apollo.executeOperation({ query: "{ forgetful }" }, { contextValue: { ...base, work } }).finally(() => endRequest(base));
     if (response.body.kind !== "single") throw new Error("unexpected incremental response");
     const { data, errors } = response.body.singleResult;
     if (errors?.length) throw new Error(JSON.stringify(errors));

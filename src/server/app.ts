@@ -1,7 +1,6 @@
 import { randomUUID } from "node:crypto";
 import http from "node:http";
 import { ApolloServer } from "@apollo/server";
-import { expressMiddleware } from "@as-integrations/express5";
 import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
 import cors from "cors";
@@ -13,7 +12,8 @@ import { ErrorCode, formatError, isInternal } from "../graphql/errors";
 import { LIMITS } from "../graphql/limits";
 import { log } from "../logger";
 import { reportPool, type PoolStats } from "../observability/metrics";
-import { createRequestContext, endRequest, requestPlugin } from "./context";
+import { createRequestContext } from "./context";
+import { graphqlRoute } from "./graphql-route";
 import { compiledExecutor } from "../graphql/executor";
 import { limitsPlugin } from "./limits-plugin";
 import { metricsRouter, observabilityPlugin, observeRequests } from "./observability";
@@ -74,7 +74,6 @@ export async function createServer(config: Config, dataSource: DataSource, optio
       ApolloServerPluginCacheControlDisabled(),
       observabilityPlugin(),
       limitsPlugin(config, rateLimits),
-      requestPlugin(),
     ],
   });
   await apollo.start();
@@ -133,25 +132,19 @@ export async function createServer(config: Config, dataSource: DataSource, optio
       }
       next();
     },
-    expressMiddleware(apollo, {
-      context: async ({ req, res }) => {
-        try {
-          const context = await createRequestContext(
-            { config, dataSource },
-            { authorization: req.headers.authorization, requestId: req.requestId, ip: req.socket.remoteAddress, observation: req.observation },
-          );
-          // A request Apollo refuses after its context is built (a malformed body, say) never
-          // reaches requestPlugin: its connection goes back when the response ends.
-          res.once("close", () => void endRequest(context));
-          return context;
-        } catch (error) {
-          // Refused before GraphQL starts (a bad token): no plugin sees it, so note it here.
-          const code = (error as { extensions?: { code?: unknown } }).extensions?.code;
-          req.observation.errorCode = typeof code === "string" ? code : ErrorCode.INTERNAL_SERVER_ERROR;
-          if (isInternal(error)) log.error("internal error", { error, requestId: req.requestId });
-          throw error;
-        }
-      },
+    graphqlRoute(apollo, async (req) => {
+      try {
+        return await createRequestContext(
+          { config, dataSource },
+          { authorization: req.headers.authorization, requestId: req.requestId, ip: req.socket.remoteAddress, observation: req.observation },
+        );
+      } catch (error) {
+        // Refused before GraphQL starts (a bad token): no plugin sees it, so note it here.
+        const code = (error as { extensions?: { code?: unknown } }).extensions?.code;
+        req.observation.errorCode = typeof code === "string" ? code : ErrorCode.INTERNAL_SERVER_ERROR;
+        if (isInternal(error)) log.error("internal error", { error, requestId: req.requestId });
+        throw error;
+      }
     }),
   );
 

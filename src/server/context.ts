@@ -1,4 +1,3 @@
-import type { ApolloServerPlugin } from "@apollo/server";
 import type { DataSource } from "typeorm";
 import type { Config } from "../config";
 import type { Principal, RequestContext } from "../core/context";
@@ -31,8 +30,7 @@ export interface RequestFacts {
  * The context's `db` is a query runner of the request's own. For a signed-in caller it takes its
  * connection here, to read who the caller is and put the connection in the caller's scope, in one
  * statement (see authenticate); an anonymous request takes one only if it needs the database. It
- * must be given back with endRequest once the response is ready (requestPlugin does; the HTTP
- * layer does too, for a request refused before its operation ran).
+ * must be given back with endRequest once the response is ready (see graphql-route.ts).
  */
 export async function createRequestContext(deps: ContextDeps, request: RequestFacts): Promise<RequestContext> {
   let claims = null;
@@ -71,17 +69,4 @@ export async function createRequestContext(deps: ContextDeps, request: RequestFa
 /** Gives the request's connection back (see endRequestRunner); safe to call more than once. */
 export function endRequest(context: RequestContext): Promise<void> {
   return context.db.queryRunner ? endRequestRunner(context.db.queryRunner) : Promise.resolve();
-}
-
-/** Gives each request's connection back once its response is ready, before it is sent. */
-export function requestPlugin(): ApolloServerPlugin<RequestContext> {
-  return {
-    async requestDidStart() {
-      return {
-        async willSendResponse({ contextValue }) {
-          await endRequest(contextValue);
-        },
-      };
-    },
-  };
 }

@@ -7,7 +7,7 @@ import { loadConfig, type Config } from "../../src/config";
 import { createDataSource } from "../../src/db/data-source";
 import { entities } from "../../src/modules/entities";
 import type { RequestContext } from "../../src/core/context";
-import { createRequestContext } from "../../src/server/context";
+import { createRequestContext, endRequest } from "../../src/server/context";
 import { createServer, type FacetServer } from "../../src/server/app";
 import { newObservation, type RequestObservation } from "../../src/observability/observation";
 
@@ -110,7 +110,9 @@ export async function startFacet(overrides: NodeJS.ProcessEnv = {}): Promise<Tes
       const facts = { authorization: options.token ? `Bearer ${options.token}` : undefined, requestId: "test", ip: "127.0.0.1", observation };
       // As /graphql runs it: the caller read (and the connection scoped) before the operation.
       const context = await createRequestContext({ config, dataSource }, facts);
-      const response = await server.apollo.executeOperation({ query: print(document), variables }, { contextValue: { ...context, ...options.context } });
+      const response = await server.apollo
+        .executeOperation({ query: print(document), variables }, { contextValue: { ...context, ...options.context } })
+        .finally(() => endRequest(context));
       if (response.body.kind !== "single") throw new Error("unexpected incremental response");
       return response.body.singleResult as GraphQLResult<any>;
     },
