@@ -1,4 +1,5 @@
-import { getIntrospectionQuery, parse, type DocumentNode } from "graphql";
+import { ApolloServer } from "@apollo/server";
+import { buildSchema, getIntrospectionQuery, parse, type DocumentNode } from "graphql";
 import { BriefCreateDocument, BriefListDocument } from "./generated/graphql";
 import { briefCompany, type BriefCompany } from "./support/briefs-factories";
 import { errorCodes, ok, startFacet, type TestFacet } from "./support/harness";
@@ -52,5 +53,41 @@ describe("the compiled executor", () => {
     expect((answers[0].data as { __schema: { types: unknown[] } }).__schema.types.length).toBeGreaterThan(50);
     expect(answers[1]).toEqual(answers[0]);
     expect(answers[2]).toEqual(answers[0]);
+  });
+});
+
+describe("Apollo's gateway request context (patches/@apollo+server+5.5.1.patch)", () => {
+  it("keeps the response's HTTP status on a class, not on accessors of each request's own object, and still writes it through", async () => {
+    const schema = buildSchema("type Query { hello: String }");
+    let http: { status?: number } | undefined;
+    const server = new ApolloServer({
+      gateway: {
+        async load() {
+          return {
+            executor: async (requestContext) => {
+              http = requestContext.response!.http as { status?: number };
+              http.status = 203;
+              return { data: { hello: "world" } };
+            },
+          };
+        },
+        onSchemaLoadOrUpdate(callback) {
+          callback({ apiSchema: schema, coreSupergraphSdl: "" });
+          return () => undefined;
+        },
+        async stop() {},
+      },
+    });
+    await server.start();
+    try {
+      const response = await server.executeOperation({ query: "{ hello }" });
+      expect(response.http.status).toBe(203);
+      // Each request's literal with its own accessors had a hidden class of its own, which kept
+      // the whole request alive through the young generation's collections.
+      expect(Object.getOwnPropertyDescriptor(http!, "status")).toBeUndefined();
+      expect(Object.getPrototypeOf(http!).constructor.name).toBe("GatewayResponseHttp");
+    } finally {
+      await server.stop();
+    }
   });
 });
