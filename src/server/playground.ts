@@ -72,7 +72,9 @@ const SCRIPT = `(function () {
       who.textContent = (v.user ? v.user.email + " · " + v.role : v.apiClient.name + " · " + v.scopes.join(" ")) + (v.distributor ? " · " + v.distributor.name : " · staff");
     });
   }
-  function use(t) { if (t) localStorage.setItem(KEY, t); else localStorage.removeItem(KEY); refreshWho(); }
+  // The schema a signed-in caller may introspect: GraphiQL is mounted afresh (its key is the
+  // token) whenever the token changes, so the Docs panel and completion load it again.
+  function use(t) { if (t) localStorage.setItem(KEY, t); else localStorage.removeItem(KEY); refreshWho(); render(); }
   document.getElementById("facet-login").addEventListener("submit", function (e) {
     e.preventDefault();
     var f = e.target;
@@ -95,12 +97,17 @@ const SCRIPT = `(function () {
     if (t && !headers.authorization && !headers.Authorization) headers.authorization = "Bearer " + t;
     return fetch("/graphql", { method: "POST", headers: headers, body: JSON.stringify(params) }).then(function (r) { return r.json(); });
   }
-  ReactDOM.createRoot(document.getElementById("graphiql")).render(
-    React.createElement(GraphiQL, {
-      fetcher: fetcher,
-      defaultQuery: "# Sign in above, then explore. Descriptions are in the Docs panel.\\nquery Viewer {\\n  viewer {\\n    role\\n    user { email name }\\n    distributor { name country currency }\\n  }\\n}\\n",
-    }),
-  );
+  var root = ReactDOM.createRoot(document.getElementById("graphiql"));
+  function render() {
+    root.render(
+      React.createElement(GraphiQL, {
+        key: token() || "anonymous",
+        fetcher: fetcher,
+        defaultQuery: "# Sign in above, then explore. Descriptions are in the Docs panel.\\nquery Viewer {\\n  viewer {\\n    role\\n    user { email name }\\n    distributor { name country currency }\\n  }\\n}\\n",
+      }),
+    );
+  }
+  render();
   refreshWho();
 })();`;
 
