@@ -1,14 +1,13 @@
 import "reflect-metadata";
 import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { printSchema } from "graphql";
-import { buildFacetSchema } from "../src/server/schema";
+import { facetSdl } from "../src/server/schema";
 
 // npm run schema:emit writes schema/schema.graphql; with --check it fails when the file is stale.
 const file = path.resolve(__dirname, "../../schema/schema.graphql");
 
 async function run(): Promise<void> {
-  const sdl = printSchema(await buildFacetSchema()) + "\n";
+  const sdl = await facetSdl();
   if (process.argv.includes("--check")) {
     let committed = "";
     try {

@@ -163,11 +163,11 @@ describe("internal staff notes", () => {
     expect(viaNode).toMatchObject({ __typename: "DesignBrief", id: brief.id });
     expect(viaNode && "comments" in viaNode ? viaNode.comments.nodes.map((c) => c.body) : null).toEqual(["Public one", "Public two", "Public three"]);
 
-    const page = ok(await facet.gql(BriefPageWithRelationsDocument, { filter: { search: brief.reference } }, { token: company.tokens.buyer })).designBriefs.nodes;
+    const page = ok(await facet.gql(BriefPageWithRelationsDocument, { filter: { search: brief.reference } }, { token: company.tokens.buyer })).designBriefs!.nodes;
     expect(page.map((b) => b.comments.nodes.map((c) => c.body))).toEqual([["Public one", "Public two", "Public three"]]);
 
     for (const token of [company.tokens.buyer, company.tokens.client]) {
-      const found = ok(await facet.gql(BriefListDocument, { filter: { search: SECRET } }, { token })).designBriefs.edges;
+      const found = ok(await facet.gql(BriefListDocument, { filter: { search: SECRET } }, { token })).designBriefs!.edges;
       expect(found).toEqual([]);
     }
   });
@@ -180,7 +180,7 @@ describe("internal staff notes", () => {
     const after = ok(await facet.gql(BriefByIdDocument, { id: brief.id }, { token: company.tokens.buyer })).designBrief!;
     expect(timeOf(after.updatedAt)).toBe(timeOf(before.updatedAt));
     const synced = ok(await facet.gql(BriefListDocument, { filter: { updatedSince: new Date(timeOf(before.updatedAt) + 1).toISOString() } }, { token: company.tokens.buyer }));
-    expect(synced.designBriefs.edges).toEqual([]);
+    expect(synced.designBriefs!.edges).toEqual([]);
   });
 
   it("are written by export managers only", async () => {
@@ -227,7 +227,7 @@ describe("roles and scopes", () => {
 
     const read = ok(await facet.gql(BriefHistoryDocument, { id }, { token: tokens.readOnly })).designBrief;
     expect(read).toMatchObject({ id, status: "SUBMITTED", statusHistory: [{ by: "Test ERP" }, { by: "Test ERP" }] });
-    expect(ok(await facet.gql(BriefListDocument, {}, { token: tokens.readOnly })).designBriefs.edges.map((e) => e.node.id)).toContain(id);
+    expect(ok(await facet.gql(BriefListDocument, {}, { token: tokens.readOnly })).designBriefs!.edges.map((e) => e.node.id)).toContain(id);
   });
 
   it("lets an ERP client accept a quote, which places an order, only with orders:write as well", async () => {
@@ -352,10 +352,10 @@ describe("tenancy", () => {
         expect(ok(await facet.gql(BriefNodeDocument, { id: brief.id }, { token })).node).toBeNull();
         expect(ok(await facet.gql(BriefNodesDocument, { ids: [brief.id, UNKNOWN] }, { token })).nodes).toEqual([null, null]);
         expect(await thread(brief.id, token)).toBeNull();
-        expect(ok(await facet.gql(BriefListDocument, { filter: { search: brief.reference } }, { token })).designBriefs.edges).toEqual([]);
+        expect(ok(await facet.gql(BriefListDocument, { filter: { search: brief.reference } }, { token })).designBriefs!.edges).toEqual([]);
       }
-      expect(ok(await facet.gql(BriefListDocument, { filter: { search: "Owner's secret" } }, { token })).designBriefs.edges).toEqual([]);
-      const byStatus = ok(await facet.gql(BriefListDocument, { filter: { status: ["QUOTED", "DRAFT", "ACCEPTED", "DECLINED"] } }, { token })).designBriefs.edges;
+      expect(ok(await facet.gql(BriefListDocument, { filter: { search: "Owner's secret" } }, { token })).designBriefs!.edges).toEqual([]);
+      const byStatus = ok(await facet.gql(BriefListDocument, { filter: { status: ["QUOTED", "DRAFT", "ACCEPTED", "DECLINED"] } }, { token })).designBriefs!.edges;
       expect(byStatus.map((e) => e.node.id)).toEqual([theirs.id]);
       // Nor through the order an accepted brief became.
       const order = (await briefSnapshot(facet.dataSource, accepted.id)).order_id as string;
@@ -399,7 +399,7 @@ describe("loading a page of briefs", () => {
       const cost = async (first: number) => {
         const before = facet.statements.count;
         const result = ok(await facet.gql(BriefPageWithRelationsDocument, { first, filter: { search: prefix } }, { token }));
-        return { statements: facet.statements.count - before, nodes: result.designBriefs.nodes };
+        return { statements: facet.statements.count - before, nodes: result.designBriefs!.nodes };
       };
       const small = await cost(2);
       const large = await cost(21);

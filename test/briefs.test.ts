@@ -397,18 +397,18 @@ describe("designBriefs(first, after, filter)", () => {
   });
 
   const list = (variables: BriefListQueryVariables, token = company.tokens.buyer) => facet.gql(BriefListDocument, variables, { token });
-  const references = (result: Awaited<ReturnType<typeof list>>) => ok(result).designBriefs.edges.map((e) => e.node.reference);
+  const references = (result: Awaited<ReturnType<typeof list>>) => ok(result).designBriefs!.edges.map((e) => e.node.reference);
 
   it("lists the distributor's briefs, most recently active first, page by page", async () => {
     const all = references(await list({}));
     expect(all).toEqual([briefs.withdrawn, briefs.quoted, briefs.submitted, briefs.draft].map((b) => b.reference));
 
     const first = ok(await list({ first: 3 })).designBriefs;
-    expect(first.edges.map((e) => e.node.reference)).toEqual(all.slice(0, 3));
-    expect(first.pageInfo).toMatchObject({ hasNextPage: true, hasPreviousPage: false, endCursor: first.edges[2].cursor, startCursor: first.edges[0].cursor });
-    const second = ok(await list({ first: 3, after: first.pageInfo.endCursor })).designBriefs;
-    expect(second.edges.map((e) => e.node.reference)).toEqual(all.slice(3));
-    expect(second.pageInfo).toMatchObject({ hasNextPage: false, hasPreviousPage: true });
+    expect(first!.edges.map((e) => e.node.reference)).toEqual(all.slice(0, 3));
+    expect(first!.pageInfo).toMatchObject({ hasNextPage: true, hasPreviousPage: false, endCursor: first!.edges[2].cursor, startCursor: first!.edges[0].cursor });
+    const second = ok(await list({ first: 3, after: first!.pageInfo.endCursor })).designBriefs;
+    expect(second!.edges.map((e) => e.node.reference)).toEqual(all.slice(3));
+    expect(second!.pageInfo).toMatchObject({ hasNextPage: false, hasPreviousPage: true });
 
     // A change moves a brief to the top.
     const { updateDesignBrief } = ok(await facet.gql(BriefUpdateDocument, { input: { id: briefs.draft.id, expectedVersion: 1, quantity: 41 } }, { token: company.tokens.buyer }));
@@ -453,7 +453,7 @@ describe("designBriefs(first, after, filter)", () => {
     expect(errorCodes(await list({ first: 0 }))).toEqual(["BAD_USER_INPUT"]);
     expect(errorCodes(await list({ first: 101 }))).toEqual(["BAD_USER_INPUT"]);
     expect(errorCodes(await list({ after: "bm90LWEtY3Vyc29y" }))).toEqual(["BAD_USER_INPUT"]);
-    const recent = ok(await list({ first: 1 })).designBriefs.pageInfo.endCursor!;
+    const recent = ok(await list({ first: 1 })).designBriefs!.pageInfo.endCursor!;
     expect(errorCodes(await list({ after: recent, filter: { updatedSince: "2020-01-01T00:00:00Z" } }))).toEqual(["BAD_USER_INPUT"]);
     expect(errorCodes(await list({ filter: { search: "x".repeat(101) } }))).toEqual(["BAD_USER_INPUT"]);
   });
@@ -475,9 +475,9 @@ describe("designBriefs(first, after, filter)", () => {
     let after: string | null | undefined = undefined;
     for (let page = 0; page < 5; page++) {
       const { designBriefs }: BriefListQuery = ok(await list({ first: 1, after }));
-      seen.push(...designBriefs.edges.map((e) => e.node.reference));
-      if (!designBriefs.pageInfo.hasNextPage) break;
-      after = designBriefs.pageInfo.endCursor;
+      seen.push(...designBriefs!.edges.map((e) => e.node.reference));
+      if (!designBriefs!.pageInfo.hasNextPage) break;
+      after = designBriefs!.pageInfo.endCursor;
     }
     expect(seen).toHaveLength(4);
     expect(new Set(seen)).toEqual(new Set(Object.values(briefs).map((b) => b.reference)));
@@ -545,7 +545,7 @@ describe("the README's design-brief walkthrough", () => {
     const brief = ok(await facet.gql(BriefByIdDocument, { id }, { token: company.tokens.buyer })).designBrief!;
     expect(brief).toMatchObject({ reference, status: "ACCEPTED", version: 5, fineness: 916, quantity: 120, targetUnitPrice: { amount: "650.00", currency: "EUR" } });
     expect(brief.statusHistory.map((h) => h.to)).toEqual(["DRAFT", "SUBMITTED", "IN_REVIEW", "QUOTED", "ACCEPTED"]);
-    const found = ok(await facet.gql(BriefListDocument, { filter: { search: "falcon", status: ["ACCEPTED"] } }, { token: company.tokens.buyer })).designBriefs.edges;
+    const found = ok(await facet.gql(BriefListDocument, { filter: { search: "falcon", status: ["ACCEPTED"] } }, { token: company.tokens.buyer })).designBriefs!.edges;
     expect(found.map((e) => e.node.reference)).toEqual([reference]);
   });
 });
@@ -555,7 +555,7 @@ describe("the demo data", () => {
     for (const email of ["buyer@atelier-paris.example", "buyer@gulf-gold.example", "buyer@maple-jewels.example"]) {
       const buyer = await facet.dataSource.manager.findOneByOrFail(User, { email });
       const { designBriefs } = ok(await facet.gql(BriefOverviewDocument, { first: 100 }, { token: userToken(facet.config, buyer) }));
-      const briefs = designBriefs.nodes;
+      const briefs = designBriefs!.nodes;
       expect(new Set(briefs.map((b) => b.status))).toEqual(new Set(["DRAFT", "SUBMITTED", "IN_REVIEW", "QUOTED", "ACCEPTED", "DECLINED", "WITHDRAWN"]));
       for (const brief of briefs) expect(brief.reference).toMatch(/^DB-\d{4}-\d{4,}$/);
       expect(briefs.some((b) => b.status === "QUOTED" && b.quote?.expired)).toBe(true);

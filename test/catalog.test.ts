@@ -115,7 +115,7 @@ async function productWith(status: Status, spec: ProductSpec): Promise<Product> 
 }
 
 const products = (filter: ProductFilter, orderBy: ProductOrderField = "NAME", first = 20) => asBuyer(CatalogProductsDocument, { first, filter, orderBy });
-const styleCodes = async (filter: ProductFilter, orderBy: ProductOrderField = "NAME") => ok(await products(filter, orderBy)).products.nodes.map((n) => n.styleCode);
+const styleCodes = async (filter: ProductFilter, orderBy: ProductOrderField = "NAME") => ok(await products(filter, orderBy)).products!.nodes.map((n) => n.styleCode);
 
 // ---- filters ------------------------------------------------------------------------------------
 
@@ -213,7 +213,7 @@ describe("products(filter)", () => {
 
   it("agrees with each product's own availability status", async () => {
     const { products: page } = ok(await products({ collection: fx.collection }));
-    const statuses = Object.fromEntries(page.nodes.map((n) => [n.styleCode, n.availability.status]));
+    const statuses = Object.fromEntries(page!.nodes.map((n) => [n.styleCode, n.availability.status]));
     expect(statuses).toEqual({
       [fx.p.goldRing.styleCode]: "IN_STOCK",
       [fx.p.silverNecklace.styleCode]: "LOW_STOCK",
@@ -351,15 +351,15 @@ async function walk(filter: ProductFilter, orderBy: ProductOrderField, first: nu
   let after: string | null = null;
   for (let page = 1; page <= 50; page++) {
     const { products: connection }: CatalogProductsQuery = ok(await asBuyer(CatalogProductsDocument, { first, after, filter, orderBy }));
-    expect(connection.nodes.length).toBeLessThanOrEqual(first);
-    expect(connection.edges.map((e) => e.node.id)).toEqual(connection.nodes.map((n) => n.id));
-    expect(connection.pageInfo.hasPreviousPage).toBe(after !== null);
-    expect(connection.pageInfo.startCursor).toBe(connection.edges[0]?.cursor ?? null);
-    expect(connection.pageInfo.endCursor).toBe(connection.edges.at(-1)?.cursor ?? null);
-    seen.push(...connection.nodes.map((n) => n.styleCode));
-    if (!connection.pageInfo.hasNextPage) return seen;
-    expect(connection.nodes).toHaveLength(first);
-    after = connection.pageInfo.endCursor;
+    expect(connection!.nodes.length).toBeLessThanOrEqual(first);
+    expect(connection!.edges.map((e) => e.node.id)).toEqual(connection!.nodes.map((n) => n.id));
+    expect(connection!.pageInfo.hasPreviousPage).toBe(after !== null);
+    expect(connection!.pageInfo.startCursor).toBe(connection!.edges[0]?.cursor ?? null);
+    expect(connection!.pageInfo.endCursor).toBe(connection!.edges.at(-1)?.cursor ?? null);
+    seen.push(...connection!.nodes.map((n) => n.styleCode));
+    if (!connection!.pageInfo.hasNextPage) return seen;
+    expect(connection!.nodes).toHaveLength(first);
+    after = connection!.pageInfo.endCursor;
     if (between) await between(page);
   }
   throw new Error("more than 50 pages");
@@ -381,7 +381,7 @@ describe("products(orderBy)", () => {
 
   it("orders by name when no order is given", async () => {
     const { products: page } = ok(await asBuyer(CatalogProductsDocument, { filter: { collection: fx.collection } }));
-    expect(page.nodes.map((n) => n.styleCode)).toEqual(await styleCodes({ collection: fx.collection }, "NAME"));
+    expect(page!.nodes.map((n) => n.styleCode)).toEqual(await styleCodes({ collection: fx.collection }, "NAME"));
   });
 
   it("orders by STYLE_CODE", async () => {
@@ -405,7 +405,7 @@ describe("products(orderBy)", () => {
 
   it("refuses a cursor of another order, a forged cursor, and page sizes outside 1 to 100", async () => {
     const { products: page } = ok(await products({ collection: fx.collection }, "NAME", 2));
-    expectBadInput(await asBuyer(CatalogProductsDocument, { first: 2, after: page.pageInfo.endCursor, filter: { collection: fx.collection }, orderBy: "STYLE_CODE" }), "after");
+    expectBadInput(await asBuyer(CatalogProductsDocument, { first: 2, after: page!.pageInfo.endCursor, filter: { collection: fx.collection }, orderBy: "STYLE_CODE" }), "after");
     expectBadInput(await asBuyer(CatalogProductsDocument, { first: 2, after: "not-a-cursor", orderBy: "NAME" }), "after");
     expectBadInput(await asBuyer(CatalogProductsDocument, { first: 0 }), "first");
     expectBadInput(await asBuyer(CatalogProductsDocument, { first: 101 }), "first");
@@ -732,7 +732,7 @@ describe("Variant.price", () => {
   it("keeps prices apart in a list of products too", async () => {
     const { product } = await pricedVariant();
     const filter = { collection: product.collection };
-    const pricesOf = async (token: string) => ok(await as(token, CatalogPageDocument, { filter })).products.nodes.flatMap((n) => n.variants.map((v) => v.price));
+    const pricesOf = async (token: string) => ok(await as(token, CatalogPageDocument, { filter })).products!.nodes.flatMap((n) => n.variants.map((v) => v.price));
     expect(await pricesOf(a.token)).toEqual([{ amount: "1249.50", currency: "EUR" }]);
     expect(await pricesOf(b.token)).toEqual([{ amount: "1399.00", currency: "USD" }]);
     expect(await pricesOf(c.token)).toEqual([null]);
@@ -899,7 +899,7 @@ describe("a page's variants", () => {
     const skus = [stocked.sku, batched.sku, gone.sku];
 
     for (const token of [a.token, b.token, c.token, managerToken]) {
-      const page = ok(await as(token, CatalogPageDocument, { filter: { collection: product.collection } })).products.nodes;
+      const page = ok(await as(token, CatalogPageDocument, { filter: { collection: product.collection } })).products!.nodes;
       const onPage = page.flatMap((n) => n.variants.map((v) => ({ sku: v.sku, price: v.price, availability: v.availability })));
       const alone = [];
       for (const sku of skus) {
@@ -908,7 +908,7 @@ describe("a page's variants", () => {
       }
       expect(onPage).toEqual(alone);
     }
-    const own = ok(await as(a.token, CatalogPageDocument, { filter: { collection: product.collection } })).products.nodes[0].variants;
+    const own = ok(await as(a.token, CatalogPageDocument, { filter: { collection: product.collection } })).products!.nodes[0].variants;
     expect(own.map((v) => [v.price?.amount ?? null, v.availability.status, v.availability.available])).toEqual([
       ["410.50", "IN_STOCK", 7],
       [null, "MADE_TO_ORDER", 0],
@@ -1025,7 +1025,7 @@ describe("leadTimeQuote(variantId, quantity)", () => {
 
   it("quotes exactly the minimum order quantity, and an ERP with catalog:read may ask", async () => {
     const variant = await stocked({ onHand: 50 }, { minimumOrderQuantity: 6 });
-    expect(ok(await quote(variant, 6)).leadTimeQuote.fromStock).toBe(6);
+    expect(ok(await quote(variant, 6)).leadTimeQuote!.fromStock).toBe(6);
     const reader = clientToken(facet.config, (await createApiClient(facet.dataSource, a.distributor, { scopes: [ApiScope.CATALOG_READ] })).client);
     expect(ok(await quote(variant, 100_000, reader)).leadTimeQuote).toMatchObject({ fromStock: 50, toProduce: 99_950 });
   });
@@ -1105,8 +1105,8 @@ describe("a page of products costs a constant number of SQL statements", () => {
     const before = facet.statements.count;
     const { products: page } = ok(await asBuyer(CatalogPageDocument, { first, filter: { collection }, orderBy }));
     const count = facet.statements.count - before;
-    expect(page.nodes).toHaveLength(first);
-    for (const node of page.nodes) {
+    expect(page!.nodes).toHaveLength(first);
+    for (const node of page!.nodes) {
       expect(node.variants).toHaveLength(2);
       for (const v of node.variants) {
         expect(v.price?.currency).toBe("EUR");
@@ -1145,8 +1145,8 @@ describe("a page of products costs a constant number of SQL statements", () => {
   it("answers a page's variants selected twice, under two names, each as asked and as one product alone answers them", async () => {
     const collection = await bulkCatalog(6);
     const { products: page } = ok(await asBuyer(CatalogVariantsTwiceDocument, { first: 6, filter: { collection } }));
-    expect(page.nodes).toHaveLength(6);
-    for (const node of page.nodes) {
+    expect(page!.nodes).toHaveLength(6);
+    for (const node of page!.nodes) {
       const { product: alone } = ok(await asBuyer(CatalogVariantsOneByOneDocument, { styleCode: node.styleCode }));
       expect(node.variants).toEqual(alone!.variants);
       expect(node.skus).toEqual(alone!.variants.map((v) => ({ sku: v.sku })));
@@ -1213,13 +1213,13 @@ describe("the README's catalog query", () => {
   it("runs as written for a demo buyer", async () => {
     // Other tests add gold styles with lab-grown diamonds too, so this checks what holds for any of them.
     const { products: page } = ok(await as(await demoBuyer(), ReadmeGoldLabGrownDocument, {}));
-    expect(page.nodes.length).toBeGreaterThan(0);
-    for (const node of page.nodes) {
+    expect(page!.nodes.length).toBeGreaterThan(0);
+    for (const node of page!.nodes) {
       expect(node.displayName).toMatch(/, \d+K gold with (.+ and )?lab-grown diamond/);
       expect(node.karat).not.toBeNull();
       for (const v of node.variants) expect(v.price === null || v.price.currency === "EUR").toBe(true);
     }
-    const ranks = page.nodes.map((n) => RANK[n.availability.status as Status]);
+    const ranks = page!.nodes.map((n) => RANK[n.availability.status as Status]);
     expect(ranks).toEqual([...ranks].sort((x, y) => x - y));
   });
 

@@ -321,7 +321,7 @@ describe("respondToFeedback", () => {
     const onShipment = ok(await as(t.a.tokens.buyer, FeedbackOfShipmentDocument, { id: shipmentId(shipment) })).shipment!.feedback;
     expect(onShipment).toEqual([payload.feedback]);
     expect(ok(await as(t.a.tokens.buyer, FeedbackNodeDocument, { id: feedback.id })).node).toMatchObject({ response: payload.feedback!.response });
-    const listed = ok(await as(t.a.tokens.buyer, FeedbackListDocument, { first: 100, filter: { unanswered: false } })).shipmentFeedback.edges.map((e) => e.node);
+    const listed = ok(await as(t.a.tokens.buyer, FeedbackListDocument, { first: 100, filter: { unanswered: false } })).shipmentFeedback!.edges.map((e) => e.node);
     expect(listed.find((f) => f.id === feedback.id)).toEqual(payload.feedback);
 
     // A second answer replaces the first.
@@ -386,10 +386,10 @@ describe("shipmentFeedback and reading feedback", () => {
     let after: string | null = null;
     for (let page = 0; page < 20; page++) {
       const { shipmentFeedback }: FeedbackListQuery = ok(await as(token, FeedbackListDocument, { first, after, filter }));
-      ids.push(...shipmentFeedback.edges.map((e) => e.node.id));
-      expect(shipmentFeedback.pageInfo.hasPreviousPage).toBe(after !== null);
-      if (!shipmentFeedback.pageInfo.hasNextPage) return ids;
-      after = shipmentFeedback.pageInfo.endCursor;
+      ids.push(...shipmentFeedback!.edges.map((e) => e.node.id));
+      expect(shipmentFeedback!.pageInfo.hasPreviousPage).toBe(after !== null);
+      if (!shipmentFeedback!.pageInfo.hasNextPage) return ids;
+      after = shipmentFeedback!.pageInfo.endCursor;
     }
     throw new Error("too many pages");
   }
@@ -398,7 +398,7 @@ describe("shipmentFeedback and reading feedback", () => {
     expect(await listAll(a.tokens.buyer)).toEqual(mine.map((f) => f.id));
     expect(await listAll(a.tokens.admin, null, 100)).toEqual(mine.map((f) => f.id));
     const firstPage = ok(await as(a.tokens.buyer, FeedbackListDocument, { first: 2 })).shipmentFeedback;
-    expect(firstPage.pageInfo).toMatchObject({ hasNextPage: true, hasPreviousPage: false, startCursor: firstPage.edges[0].cursor, endCursor: firstPage.edges[1].cursor });
+    expect(firstPage!.pageInfo).toMatchObject({ hasNextPage: true, hasPreviousPage: false, startCursor: firstPage!.edges[0].cursor, endCursor: firstPage!.edges[1].cursor });
   });
 
   it("filters by answered and by condition", async () => {
@@ -421,14 +421,14 @@ describe("shipmentFeedback and reading feedback", () => {
     expect(ok(await as(a.tokens.buyer, FeedbackNodeDocument, { id: foreign })).node).toBeNull();
     expect(ok(await as(a.tokens.buyer, FeedbackOfShipmentDocument, { id: shipmentId(foreignShipment) })).shipment).toBeNull();
     // A's shipments carry only A's reports.
-    const page = ok(await as(a.tokens.buyer, FeedbackShipmentsPageDocument, { first: 100 })).shipments.nodes;
+    const page = ok(await as(a.tokens.buyer, FeedbackShipmentsPageDocument, { first: 100 })).shipments!.nodes;
     const shown = page.flatMap((s) => s.feedback.map((f) => f.id));
     expect(shown.sort()).toEqual(mine.map((f) => f.id).sort());
   });
 
   it("lets support read every distributor's feedback", async () => {
     // Newest first across every distributor: this block's reports are on the first page.
-    const all = ok(await as(t.staff.support, FeedbackListDocument, { first: 100, filter: { condition: ["PRISTINE", "MINOR_ISSUES", "DAMAGED"] } })).shipmentFeedback.edges.map((e) => e.node.id);
+    const all = ok(await as(t.staff.support, FeedbackListDocument, { first: 100, filter: { condition: ["PRISTINE", "MINOR_ISSUES", "DAMAGED"] } })).shipmentFeedback!.edges.map((e) => e.node.id);
     expect(all).toEqual(expect.arrayContaining([...mine.map((f) => f.id), foreign]));
     expect(ok(await as(t.staff.support, FeedbackNodeDocument, { id: foreign })).node).toMatchObject({ id: foreign, rating: 4 });
     expect(ok(await as(t.staff.support, FeedbackOfShipmentDocument, { id: shipmentId(foreignShipment) })).shipment!.feedback.map((f) => f.id)).toEqual([foreign]);
@@ -443,7 +443,7 @@ describe("shipmentFeedback and reading feedback", () => {
   it("loads the feedback of a page of shipments in a constant number of statements", async () => {
     const count = async (first: number) => {
       facet.statements.count = 0;
-      const page = ok(await as(a.tokens.buyer, FeedbackShipmentsPageDocument, { first })).shipments.nodes;
+      const page = ok(await as(a.tokens.buyer, FeedbackShipmentsPageDocument, { first })).shipments!.nodes;
       expect(page).toHaveLength(first);
       return facet.statements.count;
     };

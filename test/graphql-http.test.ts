@@ -3,7 +3,7 @@ import { startFacet, type TestFacet } from "./support/harness";
 
 // The GraphQL-over-HTTP conformance audits of graphql-http, over real HTTP. They send anonymous
 // requests, some of them introspecting (`__type`), so they run against the test configuration,
-// where introspection is open; in production introspection is for signed-in staff only.
+// where introspection is open; in production it is for signed-in callers only.
 let facet: TestFacet;
 beforeAll(async () => {
   facet = await startFacet();

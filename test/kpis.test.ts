@@ -165,15 +165,15 @@ describe("exportKpis", () => {
   it("counts by UTC day at both ends of the range", async () => {
     const day = async (date: string) => ok(await ours(date, date)).exportKpis;
     // 31 March: S4 at 23:59:59.999Z and S9 at 23:00Z (01:00 in Paris on 1 April).
-    expect((await day("2025-03-31")).shipmentsDelivered).toBe(2);
+    expect((await day("2025-03-31"))!.shipmentsDelivered).toBe(2);
     // 1 April: S5 at 00:00Z and S7 at 03:30Z (22:30 in New York on 31 March).
-    expect((await day("2025-04-01")).shipmentsDelivered).toBe(2);
+    expect((await day("2025-04-01"))!.shipmentsDelivered).toBe(2);
     // 1 March: S6 at 00:00Z only; S8 (01:30 in Athens) belongs to 28 February.
-    expect((await day("2025-03-01")).shipmentsDelivered).toBe(1);
-    expect((await day("2025-02-28")).shipmentsDelivered).toBe(1);
+    expect((await day("2025-03-01"))!.shipmentsDelivered).toBe(1);
+    expect((await day("2025-02-28"))!.shipmentsDelivered).toBe(1);
     // S7 shipped on 31 March UTC (30 March in New York) and S5 on 29 March.
     const lastDay = await day("2025-03-31");
-    expect(lastDay.shippedValue).toEqual([{ amount: "80.00", currency: "EUR" }]);
+    expect(lastDay!.shippedValue).toEqual([{ amount: "80.00", currency: "EUR" }]);
     expect(lastDay).toMatchObject({ leadTimePromiseKeptRate: "0.0000", averageShipDelayDays: "1.00", averageOrderToShipDays: "11.04" });
     // S9's report, sent at 01:30 in Paris on 1 April, is a 31 March report.
     expect(lastDay).toMatchObject({ feedbackCount: 1, averageRating: "4.00", issueCounts: issues({ LATE: 1 }) });
@@ -203,9 +203,9 @@ describe("exportKpis", () => {
     expect(ok(await ours("2025-03-01", "2025-03-31", tokens.support)).exportKpis).toEqual(MARCH);
     const all = ok(await kpis(tokens.manager, { from: "2025-03-01", to: "2025-03-31" })).exportKpis;
     // Everyone's March holds ours and the other distributor's shipment.
-    expect(all.shipmentsDelivered).toBeGreaterThanOrEqual(MARCH.shipmentsDelivered + 1);
-    expect(all.feedbackCount).toBeGreaterThanOrEqual(MARCH.feedbackCount + 1);
-    const usd = all.shippedValue.find((m) => m.currency === "USD")!;
+    expect(all!.shipmentsDelivered).toBeGreaterThanOrEqual(MARCH.shipmentsDelivered + 1);
+    expect(all!.feedbackCount).toBeGreaterThanOrEqual(MARCH.feedbackCount + 1);
+    const usd = all!.shippedValue.find((m) => m.currency === "USD")!;
     expect(Number(usd.amount)).toBeGreaterThanOrEqual(3499.99 + 7777);
   });
 

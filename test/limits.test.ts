@@ -1,11 +1,13 @@
-import { UserRole } from "../src/core/access";
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { ApiScope, UserRole } from "../src/core/access";
 import { toGlobalId } from "../src/graphql/node";
 import { Incoterm } from "../src/graphql/scalars";
 import { Order, OrderStatus } from "../src/modules/orders";
 import { LIMITS, measureOperation } from "../src/graphql/limits";
 import { MemoryRateLimitStore, RedisRateLimitStore } from "../src/server/rate-limit";
 import { getIntrospectionQuery, parse, type OperationDefinitionNode } from "graphql";
-import { createDistributor, createUser, userToken } from "./support/factories";
+import { clientToken, createApiClient, createDistributor, createUser, userToken } from "./support/factories";
 import { startFacet, type TestFacet } from "./support/harness";
 import { buildFacetSchema } from "../src/server/schema";
 
@@ -86,7 +88,7 @@ describe("abuse limits over HTTP", () => {
     const tokens = `{ viewer { ${"a ".repeat(LIMITS.maxTokens)} } }`;
     const r = await post(facet, tokens, token);
     expect(r.status).toBe(400);
-    expect(r.body.errors![0].extensions.code).toBe("BAD_USER_INPUT");
+    expect(r.body.errors![0].extensions.code).toBe("GRAPHQL_PARSE_FAILED");
   });
 
   it("refuses nodes(ids:) with more than 100 ids before running it", async () => {
@@ -128,13 +130,13 @@ describe("abuse limits over HTTP", () => {
   it("refuses a request body over BODY_LIMIT with 413, in GraphQL's error shape", async () => {
     const r = await post(facet, "query($s: String) { order(number: $s) { id } }", token, { s: "x".repeat(150_000) });
     expect(r.status).toBe(413);
-    expect(r.body).toEqual({ errors: [{ message: "Request body is larger than 100kb", extensions: { code: "BAD_USER_INPUT" } }] });
+    expect(r.body).toEqual({ errors: [{ message: "Request body is larger than 100kb", extensions: { code: "BAD_REQUEST" } }] });
   });
 
   it("refuses a request body that is not JSON with 400", async () => {
     const r = await fetch(await facet.url("/graphql"), { method: "POST", headers: { "content-type": "application/json" }, body: '{"query": "{ viewer' });
     expect(r.status).toBe(400);
-    expect(await r.json()).toEqual({ errors: [{ message: "Request body is not valid JSON", extensions: { code: "BAD_USER_INPUT" } }] });
+    expect(await r.json()).toEqual({ errors: [{ message: "Request body is not valid JSON", extensions: { code: "BAD_REQUEST" } }] });
   });
 
   it("refuses HTTP batching: an array of operations is one bad request", async () => {
@@ -144,7 +146,7 @@ describe("abuse limits over HTTP", () => {
       body: JSON.stringify([{ query: "{ viewer { role } }" }, { query: "{ viewer { role } }" }]),
     });
     expect(r.status).toBe(400);
-    expect(await r.json()).toEqual({ errors: [{ message: "Operation batching disabled.", extensions: { code: "BAD_USER_INPUT" } }] });
+    expect(await r.json()).toEqual({ errors: [{ message: "Operation batching disabled.", extensions: { code: "BAD_REQUEST" } }] });
   });
 
   it("refuses CSRF-able simple requests: no content type, text/plain, forms, and GET without a preflight header", async () => {
@@ -161,7 +163,7 @@ describe("abuse limits over HTTP", () => {
       expect(r.status).toBe(400);
       const { errors } = (await r.json()) as { errors: { message: string; extensions: { code: string } }[] };
       expect(errors[0].message).toMatch(/Cross-Site Request Forgery/);
-      expect(errors[0].extensions.code).toBe("BAD_USER_INPUT");
+      expect(errors[0].extensions.code).toBe("BAD_REQUEST");
     }
     // A header a browser cannot send cross-site without a CORS preflight lets the query through.
     const preflighted = await fetch(`${url}?query=%7B__typename%7D`, { headers: { "apollo-require-preflight": "true" } });
@@ -175,7 +177,7 @@ describe("abuse limits over HTTP", () => {
     const r = await fetch(`${url}?query=${mutation}`, { headers: { "apollo-require-preflight": "true" } });
     expect(r.status).toBe(405);
     expect(r.headers.get("allow")).toBe("POST");
-    expect(await r.json()).toEqual({ errors: [{ message: "GET requests only support query operations, not mutation operations", extensions: { code: "BAD_USER_INPUT" } }] });
+    expect(await r.json()).toEqual({ errors: [{ message: "GET requests only support query operations, not mutation operations", extensions: { code: "BAD_REQUEST" } }] });
   });
 
   it("reports the remaining budget in every response", async () => {
@@ -305,13 +307,33 @@ describe("production posture", () => {
   });
   afterAll(() => facet.stop());
 
-  it("lets only authenticated staff introspect", async () => {
+  it("lets any signed-in caller introspect, and no anonymous one", async () => {
     const introspect = "{ __schema { queryType { name } } }";
-    expect((await post(facet, introspect)).body.errors![0].extensions.code).toBe("UNAUTHENTICATED");
-    const buyer = userToken(facet.config, await createUser(facet.dataSource, { distributor: await createDistributor(facet.dataSource) }));
-    expect((await post(facet, introspect, buyer)).body.errors![0].extensions.code).toBe("FORBIDDEN");
+    const anonymous = await post(facet, introspect);
+    expect(anonymous.status).toBe(401);
+    expect(anonymous.body.errors![0].extensions.code).toBe("UNAUTHENTICATED");
+    const distributor = await createDistributor(facet.dataSource);
+    const buyer = userToken(facet.config, await createUser(facet.dataSource, { distributor }));
+    const client = clientToken(facet.config, (await createApiClient(facet.dataSource, distributor, { scopes: [ApiScope.ORDERS_READ] })).client);
     const support = userToken(facet.config, await createUser(facet.dataSource, { role: UserRole.SUPPORT }));
-    expect((await post(facet, introspect, support)).body.data).toEqual({ __schema: { queryType: { name: "Query" } } });
+    for (const token of [buyer, client, support]) {
+      const r = await post(facet, introspect, token);
+      expect([r.status, r.body.data]).toEqual([200, { __schema: { queryType: { name: "Query" } } }]);
+    }
+  });
+
+  it("serves the SDL at GET /schema.graphql to any signed-in caller, as schema/schema.graphql holds it", async () => {
+    const url = await facet.url("/schema.graphql");
+    const anonymous = await fetch(url);
+    expect(anonymous.status).toBe(401);
+    expect(anonymous.headers.get("www-authenticate")).toBe('Bearer realm="facet"');
+    expect(((await anonymous.json()) as { errors: { extensions: { code: string } }[] }).errors[0].extensions.code).toBe("UNAUTHENTICATED");
+    expect((await fetch(url, { headers: { authorization: "Bearer not.a.token" } })).status).toBe(401);
+    const buyer = userToken(facet.config, await createUser(facet.dataSource, { distributor: await createDistributor(facet.dataSource) }));
+    const sdl = await fetch(url, { headers: { authorization: `Bearer ${buyer}` } });
+    expect(sdl.status).toBe(200);
+    expect(sdl.headers.get("content-type")).toBe("text/plain; charset=utf-8");
+    expect(await sdl.text()).toBe(readFileSync(path.join(__dirname, "../schema/schema.graphql"), "utf8"));
   });
 
   it("hides field suggestions", async () => {

@@ -64,7 +64,7 @@ describe("node(id:) for API clients", () => {
       expect(ok(await facet.gql(NodesDocument, { ids: [id] }, { token: outsider })).nodes).toEqual([null]);
     }
     const reader = await atelierClient(open ? [ApiScope.CATALOG_READ] : granted);
-    const [found] = ok(await facet.gql(NodesDocument, { ids: [id] }, { token: reader })).nodes;
+    const [found] = ok(await facet.gql(NodesDocument, { ids: [id] }, { token: reader })).nodes!;
     // Accounts types stay narrowed by their service (an API client sees itself, not its colleagues').
     if (typeName !== "ApiClient" && typeName !== "User") expect(found).toEqual({ __typename: typeName, id });
   });

@@ -159,7 +159,7 @@ describe("POST /oauth/token", () => {
     const { status, body } = await withBasic(client.clientId, secret, { scope: "orders:read catalog:read" });
     expect(status).toBe(200);
     expect(body.scope).toBe("orders:read catalog:read");
-    expect(ok((await clientViewer(body.access_token!)).body).viewer.scopes).toEqual(["CATALOG_READ", "ORDERS_READ"]);
+    expect(ok((await clientViewer(body.access_token!)).body).viewer!.scopes).toEqual(["CATALOG_READ", "ORDERS_READ"]);
   });
 
   it("requires grant_type", async () => {

@@ -82,7 +82,7 @@ describe("placing concurrently", () => {
   it("50 orders sent at once for a variant with 10 available reserve exactly 10; the rest are made to order", async () => {
     const t = await tenant(facet.dataSource, facet.config);
     const item = await sellable(facet.dataSource, { product: { standardLeadTimeDays: 10 }, variant: { onHand: 12, reserved: 2 }, prices: [[t.distributor, "10.00"]] });
-    const fromShelf = ok(await facet.gql(OrderLeadTimeQuoteDocument, { variantId: item.id, quantity: 1 }, { token: t.buyer.token })).leadTimeQuote.estimatedShipDate;
+    const fromShelf = ok(await facet.gql(OrderLeadTimeQuoteDocument, { variantId: item.id, quantity: 1 }, { token: t.buyer.token })).leadTimeQuote!.estimatedShipDate;
     const quantities = Array.from({ length: 50 }, (_, i) => (i % 3) + 1); // 100 units asked for
     const payloads = await Promise.all(
       quantities.map((quantity, i) => placeOverHttp(i % 5 === 0 ? t.erp : t.buyer.token, orderInput([line(item.id, quantity)]))),
@@ -105,8 +105,8 @@ describe("placing concurrently", () => {
 
     // Made to order ships when a new run would: the lead-time quote now that stock is gone.
     const newRun = ok(await facet.gql(OrderLeadTimeQuoteDocument, { variantId: item.id, quantity: 1 }, { token: t.buyer.token })).leadTimeQuote;
-    expect(newRun.fromStock).toBe(0);
-    for (const l of lines) expect(l.estimatedShipDate).toBe(l.madeToOrder > 0 ? newRun.estimatedShipDate : fromShelf);
+    expect(newRun!.fromStock).toBe(0);
+    for (const l of lines) expect(l.estimatedShipDate).toBe(l.madeToOrder > 0 ? newRun!.estimatedShipDate : fromShelf);
 
     const numbers = payloads.map((p) => p.order!.number);
     expect(new Set(numbers).size).toBe(50);
@@ -298,14 +298,14 @@ describe("syncing by updatedSince", () => {
       for (;;) {
         const page: OrderListQuery["orders"] = ok(await post(OrderListDocument, { first: 3, after, filter: { updatedSince: since } }, t.erpWith("orders:read"))).orders;
         pages++;
-        for (const { node } of page.edges) {
+        for (const { node } of page!.edges) {
           const at = new Date(node.updatedAt).getTime();
           const known = copy.get(node.id);
           if (!known || known.updatedAt <= at) copy.set(node.id, { status: node.status, updatedAt: at });
           last = node.updatedAt;
         }
-        if (!page.pageInfo.hasNextPage) break;
-        after = page.pageInfo.endCursor;
+        if (!page!.pageInfo.hasNextPage) break;
+        after = page!.pageInfo.endCursor;
       }
       if (last) since = last;
     }

@@ -76,7 +76,7 @@ async function list(token: string, variables: OrderListQueryVariables) {
   return ok(await facet.gql(OrderListDocument, variables, { token })).orders;
 }
 async function numbers(token: string, filter: OrderFilter, orderBy?: OrderOrderField): Promise<string[]> {
-  return (await list(token, { first: 100, filter, orderBy })).edges.map((e) => e.node.number);
+  return (await list(token, { first: 100, filter, orderBy }))!.edges.map((e) => e.node.number);
 }
 const newestFirst = (made: Made[]) => [...made].reverse().map((o) => o.number);
 
@@ -92,15 +92,15 @@ describe("orders", () => {
 
   it("pages with cursors, and refuses a cursor of another order or a page size out of range", async () => {
     const first = await list(a.buyer.token, { first: 2 });
-    expect(first.edges.map((e) => e.node.number)).toEqual(newestFirst(ours).slice(0, 2));
-    expect(first.pageInfo).toMatchObject({ hasNextPage: true, hasPreviousPage: false });
-    const second = await list(a.buyer.token, { first: 2, after: first.pageInfo.endCursor });
-    expect(second.edges.map((e) => e.node.number)).toEqual(newestFirst(ours).slice(2, 4));
-    const third = await list(a.buyer.token, { first: 2, after: second.pageInfo.endCursor });
-    expect(third.edges.map((e) => e.node.number)).toEqual(newestFirst(ours).slice(4));
-    expect(third.pageInfo).toMatchObject({ hasNextPage: false, hasPreviousPage: true });
+    expect(first!.edges.map((e) => e.node.number)).toEqual(newestFirst(ours).slice(0, 2));
+    expect(first!.pageInfo).toMatchObject({ hasNextPage: true, hasPreviousPage: false });
+    const second = await list(a.buyer.token, { first: 2, after: first!.pageInfo.endCursor });
+    expect(second!.edges.map((e) => e.node.number)).toEqual(newestFirst(ours).slice(2, 4));
+    const third = await list(a.buyer.token, { first: 2, after: second!.pageInfo.endCursor });
+    expect(third!.edges.map((e) => e.node.number)).toEqual(newestFirst(ours).slice(4));
+    expect(third!.pageInfo).toMatchObject({ hasNextPage: false, hasPreviousPage: true });
 
-    const wrongOrder = await facet.gql(OrderListDocument, { first: 2, after: first.pageInfo.endCursor, orderBy: "UPDATED" }, { token: a.buyer.token });
+    const wrongOrder = await facet.gql(OrderListDocument, { first: 2, after: first!.pageInfo.endCursor, orderBy: "UPDATED" }, { token: a.buyer.token });
     expect(errorCodes(wrongOrder)).toEqual(["BAD_USER_INPUT"]);
     for (const size of [0, 101]) expect(errorCodes(await facet.gql(OrderListDocument, { first: size }, { token: a.buyer.token }))).toEqual(["BAD_USER_INPUT"]);
   });
@@ -123,8 +123,8 @@ describe("orders", () => {
     // The two confirmed orders changed last; placements came before them.
     expect(changed).toEqual([ours[1].number, ours[3].number]);
     const rows = (
-      await whenSynced(() => list(a.buyer.token, { first: 100, filter: { updatedSince: "2000-01-01T00:00:00Z" } }), (page) => page.edges.length >= ours.length)
-    ).edges.map((e) => new Date(e.node.updatedAt).getTime());
+      await whenSynced(() => list(a.buyer.token, { first: 100, filter: { updatedSince: "2000-01-01T00:00:00Z" } }), (page) => page!.edges.length >= ours.length)
+    )!.edges.map((e) => new Date(e.node.updatedAt).getTime());
     expect(rows).toHaveLength(ours.length);
     expect([...rows].sort((x, y) => x - y)).toEqual(rows);
     // NEWEST can still be asked for explicitly.
@@ -231,8 +231,8 @@ describe("an order page", () => {
       const before = facet.statements.count;
       const { orders } = ok(await facet.gql(OrderListDeepDocument, { first }, { token: c.buyer.token }));
       const statements = facet.statements.count - before;
-      expect(orders.nodes).toHaveLength(first);
-      for (const o of orders.nodes) {
+      expect(orders!.nodes).toHaveLength(first);
+      for (const o of orders!.nodes) {
         expect(o.lines).toHaveLength(2);
         expect(o.lines.every((l) => l.variant !== null)).toBe(true);
         expect(o.statusHistory.length).toBeGreaterThanOrEqual(1);

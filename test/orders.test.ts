@@ -112,10 +112,10 @@ describe("placeOrder", () => {
 
     const order = await placed(a.buyer.token, orderInput([line(item.id, 20), line(shelf.id, 3)]));
     expect(order.lines.map((l) => [l.fromStock, l.madeToOrder, l.estimatedShipDate])).toEqual([
-      [8, 12, quote.estimatedShipDate],
-      [3, 0, shelfQuote.estimatedShipDate],
+      [8, 12, quote!.estimatedShipDate],
+      [3, 0, shelfQuote!.estimatedShipDate],
     ]);
-    expect(order.estimatedShipDate).toBe(quote.estimatedShipDate);
+    expect(order.estimatedShipDate).toBe(quote!.estimatedShipDate);
     expect(await stockOf(facet.dataSource, item.variant)).toEqual({ onHand: 10, reserved: 10 });
     expect(await stockOf(facet.dataSource, shelf.variant)).toEqual({ onHand: 5, reserved: 3 });
     const [{ allocated }] = await sql(`SELECT allocated FROM production_batches WHERE id = $1`, [batch.id]);

@@ -39,7 +39,7 @@ describe("an order page", () => {
   it("selects the orders' and lines' columns that the response reads, and answers as in full", async () => {
     let skus: unknown;
     const statements = await recorded(async () => {
-      skus = ok(await facet.gql(ProjectionOrderSkusDocument, { first: 5 }, { token: buyer.buyer.token })).orders.nodes;
+      skus = ok(await facet.gql(ProjectionOrderSkusDocument, { first: 5 }, { token: buyer.buyer.token })).orders!.nodes;
     });
     const [orders] = statements.get("orders")!;
     expect(orders).toContain('"o"."number"');
@@ -52,7 +52,7 @@ describe("an order page", () => {
 
     let full: { number: string; lines: { sku: string; quantity: number; madeToOrder: number; customization: { engraving?: string | null } }[] }[] = [];
     const fullStatements = await recorded(async () => {
-      full = ok(await facet.gql(ProjectionOrderLinesInFullDocument, { first: 5 }, { token: buyer.buyer.token })).orders.nodes;
+      full = ok(await facet.gql(ProjectionOrderLinesInFullDocument, { first: 5 }, { token: buyer.buyer.token })).orders!.nodes;
     });
     for (const read of ["description", "customization", "line_total", "from_stock"]) expect(fullStatements.get("order_lines")![0]).toContain(read);
     expect(fullStatements.get("orders")![0]).toContain("buyer_reference");
@@ -69,7 +69,7 @@ describe("a catalog page", () => {
     await createVariant(facet.dataSource, product, { onHand: 4 });
     let nodes: unknown;
     const statements = await recorded(async () => {
-      nodes = ok(await facet.gql(ProjectionCatalogPageDocument, { search: styleCode }, { token: buyer.buyer.token })).products.nodes;
+      nodes = ok(await facet.gql(ProjectionCatalogPageDocument, { search: styleCode }, { token: buyer.buyer.token })).products!.nodes;
     });
     expect(nodes).toEqual([{ styleCode, variants: [{ sku: expect.any(String), availability: { available: 4, status: "DISCONTINUED", leadTimeDays: 17 } }] }]);
     const products = statements.get("products")!;

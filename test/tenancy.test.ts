@@ -734,7 +734,8 @@ for (const mode of ["through Facet", "tenant filter alone"] as const) {
           if (c.kind === "staff") {
             const got = answer(await run(mode, c.call(world), token));
             const codes = got.errors.map((e) => e.extensions?.code);
-            if (JSON.stringify(codes) !== '["FORBIDDEN"]' || got.data !== null) failures.push(`${who}: expected FORBIDDEN and no data, got ${JSON.stringify(got)}`);
+            const empty = got.data === null || Object.values(got.data as object).every((value) => value === null);
+            if (JSON.stringify(codes) !== '["FORBIDDEN"]' || !empty) failures.push(`${who}: expected FORBIDDEN and no data, got ${JSON.stringify(got)}`);
           } else if (c.kind === "own") {
             for (const one of c.calls(world)) {
               const leaks = leaksIn(answer(await run(mode, one, token)));

@@ -3,8 +3,15 @@ import type { GraphQLFormattedError } from "graphql";
 import { GraphQLError } from "graphql";
 import { NotSignedIn } from "../core/errors";
 
-// The closed set of top-level error codes clients may branch on (DESIGN.md §6).
+// The closed set of top-level error codes clients may branch on: Apollo Server's own, where it
+// has one for the failure, and Facet's.
 export const ErrorCode = {
+  GRAPHQL_PARSE_FAILED: "GRAPHQL_PARSE_FAILED",
+  GRAPHQL_VALIDATION_FAILED: "GRAPHQL_VALIDATION_FAILED",
+  BAD_REQUEST: "BAD_REQUEST",
+  PERSISTED_QUERY_NOT_FOUND: "PERSISTED_QUERY_NOT_FOUND",
+  PERSISTED_QUERY_NOT_SUPPORTED: "PERSISTED_QUERY_NOT_SUPPORTED",
+  OPERATION_RESOLUTION_FAILURE: "OPERATION_RESOLUTION_FAILURE",
   UNAUTHENTICATED: "UNAUTHENTICATED",
   FORBIDDEN: "FORBIDDEN",
   BAD_USER_INPUT: "BAD_USER_INPUT",
@@ -15,16 +22,6 @@ export const ErrorCode = {
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
 const PUBLIC_CODES = new Set<string>(Object.values(ErrorCode));
-
-// Codes that graphql-js, Apollo Server or type-graphql use for a request the client got wrong.
-const CLIENT_FAULT_CODES = new Set([
-  "GRAPHQL_PARSE_FAILED",
-  "GRAPHQL_VALIDATION_FAILED",
-  "BAD_REQUEST",
-  "OPERATION_RESOLUTION_FAILURE",
-  "PERSISTED_QUERY_NOT_FOUND",
-  "PERSISTED_QUERY_NOT_SUPPORTED",
-]);
 
 export const INTERNAL_ERROR_MESSAGE = "Internal server error";
 
@@ -45,6 +42,13 @@ export class ForbiddenError extends GraphQLError {
   }
 }
 
+/** A request GraphQL cannot serve as sent (a subscription over HTTP, say): HTTP 400. */
+export class BadRequestError extends GraphQLError {
+  constructor(message: string) {
+    super(message, { extensions: { code: ErrorCode.BAD_REQUEST, http: { status: 400 } } });
+  }
+}
+
 /** A bad argument of a query or of a non-mutation field; `argument` names it. */
 export class BadUserInputError extends GraphQLError {
   constructor(argument: string, message: string) {
@@ -56,7 +60,6 @@ function publicCode(code: unknown): ErrorCode | undefined {
   if (typeof code !== "string") return undefined;
   if (PUBLIC_CODES.has(code)) return code as ErrorCode;
   if (code === "UNAUTHORIZED") return ErrorCode.FORBIDDEN; // type-graphql's name for a missing role
-  if (CLIENT_FAULT_CODES.has(code)) return ErrorCode.BAD_USER_INPUT;
   return undefined;
 }
 

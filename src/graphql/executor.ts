@@ -29,7 +29,10 @@ export function compiledExecutor(schema: GraphQLSchema): Gateway {
   return {
     async load() {
       return {
-        executor: async ({ document, operationName, queryHash, context, request }): Promise<ExecutionResult> => {
+        executor: async ({ document, queryHash, context, request }): Promise<ExecutionResult> => {
+          // The name the client asked for, not the one Apollo resolved: when no operation of the
+          // document has it (or the document has several and it names none), graphql-js says so.
+          const operationName = request.operationName ?? undefined;
           const key = `${queryHash}:${operationName ?? ""}`;
           const interpreted = () => execute({ schema, document, operationName, contextValue: context, variableValues: request.variables });
           let entry = seen.get(key);
@@ -38,7 +41,7 @@ export function compiledExecutor(schema: GraphQLSchema): Gateway {
             return interpreted();
           }
           if (entry === "once") {
-            const compiled = compileQuery(schema, document, operationName ?? undefined);
+            const compiled = compileQuery(schema, document, operationName);
             if (!isCompiledQuery(compiled)) return compiled;
             entry = compiled;
           }

@@ -16,7 +16,7 @@ export class NodeResolver {
   }
 
   @Allow(SIGNED_IN)
-  @Query(() => [Node], { nullable: "items", description: `Refetches up to ${MAX_NODE_IDS} objects by global id, in the order given; null for each one that does not exist or is not visible to you.` })
+  @Query(() => [Node], { nullable: "itemsAndList", description: `Refetches up to ${MAX_NODE_IDS} objects by global id, in the order given; null for each one that does not exist or is not visible to you.` })
   nodes(@Ctx() ctx: RequestContext, @Arg("ids", () => [ID], { description: `At most ${MAX_NODE_IDS} global ids.` }) ids: string[]): Promise<(Node | null)[]> {
     if (ids.length > MAX_NODE_IDS) throw new BadUserInputError("ids", `\`ids\` may hold at most ${MAX_NODE_IDS} ids, got ${ids.length}`);
     return Promise.all(ids.map((id) => fetchNode(ctx, id)));

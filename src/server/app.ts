@@ -8,11 +8,11 @@ import express, { type NextFunction, type Request, type Response } from "express
 import type { DataSource } from "typeorm";
 import type { Config } from "../config";
 import type { RequestContext } from "../core/context";
-import { ErrorCode, formatError, isInternal } from "../graphql/errors";
+import { AuthenticationError, ErrorCode, formatError, isInternal } from "../graphql/errors";
 import { LIMITS } from "../graphql/limits";
 import { log } from "../logger";
 import { reportPool, type PoolStats } from "../observability/metrics";
-import { createRequestContext } from "./context";
+import { createRequestContext, endRequest } from "./context";
 import { graphqlRoute } from "./graphql-route";
 import { compiledExecutor } from "../graphql/executor";
 import { limitsPlugin } from "./limits-plugin";
@@ -20,7 +20,7 @@ import { metricsRouter, observabilityPlugin, observeRequests } from "./observabi
 import { oauthRouter } from "./oauth";
 import { playgroundRouter } from "./playground";
 import { createRateLimitStore, type RateLimitStore } from "./rate-limit";
-import { buildFacetSchema } from "./schema";
+import { buildFacetSchema, facetSdl } from "./schema";
 
 export interface FacetServer {
   /** Answers one HTTP request: what httpServer listens with. */
@@ -59,7 +59,7 @@ export async function createServer(config: Config, dataSource: DataSource, optio
     gateway: compiledExecutor(await buildFacetSchema()),
     formatError,
     includeStacktraceInErrorResponses: false,
-    // Introspection is decided per request: staff only in production (see limitsPlugin).
+    // Introspection is decided per request: signed-in callers only in production (see limitsPlugin).
     introspection: true,
     parseOptions: { maxTokens: LIMITS.maxTokens },
     hideSchemaDetailsFromClientErrors: config.env === "production",
@@ -119,6 +119,28 @@ export async function createServer(config: Config, dataSource: DataSource, optio
     res.status(ready ? 200 : 503).json({ status: ready ? "ready" : "not ready", checks });
   });
   app.use(oauthRouter(config, dataSource, rateLimits));
+
+  // The SDL, for a distributor's developers to run codegen against: any signed-in caller may have
+  // it, as they may introspect; anonymous callers may not.
+  const sdl = await facetSdl();
+  app.get("/schema.graphql", async (req, res, next) => {
+    const facts = { authorization: req.headers.authorization, requestId: req.requestId, ip: req.socket.remoteAddress, observation: req.observation };
+    let refused: AuthenticationError | undefined;
+    try {
+      const context = await createRequestContext({ config, dataSource }, facts);
+      await endRequest(context);
+      if (!context.principal) refused = new AuthenticationError();
+    } catch (error) {
+      if (!(error instanceof AuthenticationError)) return next(error);
+      refused = error;
+    }
+    if (refused) {
+      req.observation.errorCode = ErrorCode.UNAUTHENTICATED;
+      res.setHeader("WWW-Authenticate", 'Bearer realm="facet"');
+      return sendGraphQLError(res, 401, ErrorCode.UNAUTHENTICATED, refused.message);
+    }
+    res.type("text/plain; charset=utf-8").setHeader("Cache-Control", "no-store").send(sdl);
+  });
   app.use(playgroundRouter());
 
   app.use(
@@ -157,7 +179,7 @@ export async function createServer(config: Config, dataSource: DataSource, optio
     const { status: given, type } = (error ?? {}) as { status?: unknown; type?: unknown };
     const status = typeof given === "number" && given >= 400 && given < 500 ? given : 500;
     if (status === 500) log.error("unhandled HTTP error", { error, requestId: req.requestId });
-    const code = status === 500 ? ErrorCode.INTERNAL_SERVER_ERROR : ErrorCode.BAD_USER_INPUT;
+    const code = status === 500 ? ErrorCode.INTERNAL_SERVER_ERROR : ErrorCode.BAD_REQUEST;
     req.observation.errorCode = code;
     if (res.headersSent) {
       res.destroy();

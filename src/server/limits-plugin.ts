@@ -1,8 +1,8 @@
 import type { ApolloServerPlugin } from "@apollo/server";
 import { GraphQLError } from "graphql";
 import type { Config } from "../config";
-import { isStaff, type RequestContext } from "../core/context";
-import { AuthenticationError, ErrorCode, ForbiddenError } from "../graphql/errors";
+import type { RequestContext } from "../core/context";
+import { AuthenticationError, BadRequestError, ErrorCode } from "../graphql/errors";
 import { enforceLimits, measureOperation, refuseNulCharacters } from "../graphql/limits";
 import { rateLimitRejections } from "../observability/metrics";
 import type { RateLimitStore } from "./rate-limit";
@@ -21,10 +21,10 @@ export function rateLimited(retryAfterSeconds: number, message: string): GraphQL
 }
 
 /**
- * Before an operation runs: refuses introspection to everyone but staff in production, refuses
- * operations beyond the limits or with a NUL character in a string, and charges the operation's
- * cost to the caller's bucket. The budget left is reported in `extensions.rateLimit` of every
- * response.
+ * Before an operation runs: refuses subscriptions, introspection by anonymous callers in
+ * production, operations beyond the limits and strings with a NUL character, and charges the
+ * operation's cost to the caller's bucket. The budget left is reported in `extensions.rateLimit`
+ * of every response.
  */
 export function limitsPlugin(config: Config, store: RateLimitStore): ApolloServerPlugin<RequestContext> {
   return {
@@ -34,10 +34,13 @@ export function limitsPlugin(config: Config, store: RateLimitStore): ApolloServe
         async didResolveOperation({ schema, document, operation, request, contextValue }) {
           if (!operation) return;
           const principal = contextValue.principal;
-          const shape = measureOperation(schema, document, operation, request.variables ?? {});
-          if (shape.introspection && config.env === "production" && !isStaff(principal)) {
-            throw principal ? new ForbiddenError("Introspection is for the exporter's staff") : new AuthenticationError();
+          if (operation.operation === "subscription") {
+            throw new BadRequestError("Facet serves no subscriptions: ask again with a query (the answers carry `updatedAt` for incremental sync)");
           }
+          const shape = measureOperation(schema, document, operation, request.variables ?? {});
+          // In production the schema is for those who signed in: a distributor's developers run
+          // codegen against it; strangers learn nothing of it.
+          if (shape.introspection && config.env === "production" && !principal) throw new AuthenticationError();
           enforceLimits(shape);
           refuseNulCharacters(document, request.variables ?? {});
           const cost = shape.cost + (operation.operation === "mutation" ? MUTATION_SURCHARGE : 0);

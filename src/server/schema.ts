@@ -1,4 +1,4 @@
-import { lexicographicSortSchema, type GraphQLSchema } from "graphql";
+import { lexicographicSortSchema, printSchema, type GraphQLSchema } from "graphql";
 import { buildSchema } from "type-graphql";
 import { authChecker } from "../graphql/access";
 import { NodeResolver } from "../graphql/node.resolver";
@@ -18,4 +18,9 @@ export function buildFacetSchema(): Promise<GraphQLSchema> {
     emitSchemaFile: false,
   }).then(lexicographicSortSchema);
   return built;
+}
+
+/** The schema's SDL, as schema/schema.graphql holds it and GET /schema.graphql answers it. */
+export async function facetSdl(): Promise<string> {
+  return printSchema(await buildFacetSchema()) + "\n";
 }

@@ -1825,7 +1825,7 @@ export type LoginMutation = { login: { accessToken: string | null, tokenType: st
 export type ViewerQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type ViewerQuery = { viewer: { role: Role | null, scopes: Array<ApiScope>, user: { id: string, email: string } | null, apiClient: { id: string, clientId: string } | null, distributor: { id: string, code: string, name: string, country: CountryCode, currency: CurrencyCode, defaultIncoterm: Incoterm } | null } };
+export type ViewerQuery = { viewer: { role: Role | null, scopes: Array<ApiScope>, user: { id: string, email: string } | null, apiClient: { id: string, clientId: string } | null, distributor: { id: string, code: string, name: string, country: CountryCode, currency: CurrencyCode, defaultIncoterm: Incoterm } | null } | null };
 
 export type DistributorsQueryVariables = Exact<{
   first?: number | null | undefined;
@@ -1834,7 +1834,7 @@ export type DistributorsQueryVariables = Exact<{
 }>;
 
 
-export type DistributorsQuery = { distributors: { edges: Array<{ cursor: string, node: { id: string, code: string, name: string, country: CountryCode } }>, pageInfo: { hasNextPage: boolean, hasPreviousPage: boolean, startCursor: string | null, endCursor: string | null } } };
+export type DistributorsQuery = { distributors: { edges: Array<{ cursor: string, node: { id: string, code: string, name: string, country: CountryCode } }>, pageInfo: { hasNextPage: boolean, hasPreviousPage: boolean, startCursor: string | null, endCursor: string | null } } | null };
 
 export type DistributorMembersQueryVariables = Exact<{
   id: string;
@@ -1880,7 +1880,7 @@ export type NodesQuery = { nodes: Array<
     | { __typename: 'ShipmentFeedback', id: string }
     | { __typename: 'User', id: string }
     | { __typename: 'Variant', id: string }
-   | null> };
+   | null> | null };
 
 export type CreateUserMutationVariables = Exact<{
   input: CreateUserInput;
@@ -1927,12 +1927,12 @@ export type RotateApiClientSecretMutation = { rotateApiClientSecret: { clientSec
 export type ViewerPersonQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type ViewerPersonQuery = { viewer: { role: Role | null, scopes: Array<ApiScope>, user: { id: string, email: string, name: string, role: Role, active: boolean, distributor: { id: string } | null } | null, apiClient: { id: string, clientId: string, name: string, scopes: Array<ApiScope>, active: boolean, distributor: { id: string } } | null, distributor: { id: string, code: string } | null } };
+export type ViewerPersonQuery = { viewer: { role: Role | null, scopes: Array<ApiScope>, user: { id: string, email: string, name: string, role: Role, active: boolean, distributor: { id: string } | null } | null, apiClient: { id: string, clientId: string, name: string, scopes: Array<ApiScope>, active: boolean, distributor: { id: string } } | null, distributor: { id: string, code: string } | null } | null };
 
 export type ViewerMembersQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type ViewerMembersQuery = { viewer: { distributor: { id: string, users: { nodes: Array<{ id: string, email: string }> } | null, apiClients: { nodes: Array<{ id: string, clientId: string }> } | null } | null } };
+export type ViewerMembersQuery = { viewer: { distributor: { id: string, users: { nodes: Array<{ id: string, email: string }> } | null, apiClients: { nodes: Array<{ id: string, clientId: string }> } | null } | null } | null };
 
 export type DistributorApiClientsQueryVariables = Exact<{
   id: string;
@@ -1972,7 +1972,7 @@ export type AuditLogQueryVariables = Exact<{
 }>;
 
 
-export type AuditLogQuery = { auditLog: { nodes: Array<{ actorName: string, requestId: string | null, tableName: string, rowKey: string, action: string, before: unknown, after: unknown, at: string }> } };
+export type AuditLogQuery = { auditLog: { nodes: Array<{ actorName: string, requestId: string | null, tableName: string, rowKey: string, action: string, before: unknown, after: unknown, at: string }> } | null };
 
 export type AuditAdjustStockMutationVariables = Exact<{
   input: AdjustStockInput;
@@ -2099,7 +2099,7 @@ export type BriefListQueryVariables = Exact<{
 }>;
 
 
-export type BriefListQuery = { designBriefs: { edges: Array<{ cursor: string, node: { id: string, reference: string, title: string, status: DesignBriefStatus, updatedAt: string } }>, pageInfo: { hasNextPage: boolean, hasPreviousPage: boolean, startCursor: string | null, endCursor: string | null } } };
+export type BriefListQuery = { designBriefs: { edges: Array<{ cursor: string, node: { id: string, reference: string, title: string, status: DesignBriefStatus, updatedAt: string } }>, pageInfo: { hasNextPage: boolean, hasPreviousPage: boolean, startCursor: string | null, endCursor: string | null } } | null };
 
 export type BriefPageWithRelationsQueryVariables = Exact<{
   first?: number | null | undefined;
@@ -2107,7 +2107,7 @@ export type BriefPageWithRelationsQueryVariables = Exact<{
 }>;
 
 
-export type BriefPageWithRelationsQuery = { designBriefs: { nodes: Array<{ id: string, reference: string, quote: { validUntil: string, unitPrice: { amount: string } } | null, comments: { nodes: Array<{ body: string, internal: boolean }>, pageInfo: { hasNextPage: boolean } }, statusHistory: Array<{ to: DesignBriefStatus, by: string }>, order: { number: string } | null, distributor: { id: string } }> } };
+export type BriefPageWithRelationsQuery = { designBriefs: { nodes: Array<{ id: string, reference: string, quote: { validUntil: string, unitPrice: { amount: string } } | null, comments: { nodes: Array<{ body: string, internal: boolean }>, pageInfo: { hasNextPage: boolean } }, statusHistory: Array<{ to: DesignBriefStatus, by: string }>, order: { number: string } | null, distributor: { id: string } }> } | null };
 
 export type BriefNodeQueryVariables = Exact<{
   id: string;
@@ -2141,7 +2141,7 @@ export type BriefNodesQuery = { nodes: Array<
     | { __typename: 'ShipmentFeedback', id: string }
     | { __typename: 'User', id: string }
     | { __typename: 'Variant', id: string }
-   | null> };
+   | null> | null };
 
 export type BriefOfOrderQueryVariables = Exact<{
   id: string;
@@ -2158,7 +2158,7 @@ export type BriefOverviewQueryVariables = Exact<{
 }>;
 
 
-export type BriefOverviewQuery = { designBriefs: { nodes: Array<{ reference: string, status: DesignBriefStatus, quote: { validUntil: string, expired: boolean } | null, comments: { nodes: Array<{ fromExporter: boolean }> }, order: { number: string, status: OrderStatus } | null }> } };
+export type BriefOverviewQuery = { designBriefs: { nodes: Array<{ reference: string, status: DesignBriefStatus, quote: { validUntil: string, expired: boolean } | null, comments: { nodes: Array<{ fromExporter: boolean }> }, order: { number: string, status: OrderStatus } | null }> } | null };
 
 export type BriefHistoryQueryVariables = Exact<{
   id: string;
@@ -2238,7 +2238,7 @@ export type CatalogProductsQueryVariables = Exact<{
 }>;
 
 
-export type CatalogProductsQuery = { products: { edges: Array<{ cursor: string, node: { id: string, styleCode: string } }>, nodes: Array<{ id: string, styleCode: string, name: string, availability: { status: AvailabilityStatus } }>, pageInfo: { hasNextPage: boolean, hasPreviousPage: boolean, startCursor: string | null, endCursor: string | null } } };
+export type CatalogProductsQuery = { products: { edges: Array<{ cursor: string, node: { id: string, styleCode: string } }>, nodes: Array<{ id: string, styleCode: string, name: string, availability: { status: AvailabilityStatus } }>, pageInfo: { hasNextPage: boolean, hasPreviousPage: boolean, startCursor: string | null, endCursor: string | null } } | null };
 
 export type CatalogPageQueryVariables = Exact<{
   first?: number | null | undefined;
@@ -2248,7 +2248,7 @@ export type CatalogPageQueryVariables = Exact<{
 }>;
 
 
-export type CatalogPageQuery = { products: { nodes: Array<{ id: string, styleCode: string, displayName: string, karat: number | null, availability: { onHand: number, reserved: number, available: number, status: AvailabilityStatus, leadTimeDays: number, incoming: Array<{ quantity: number, unallocated: number, readyDate: string, description: string }> }, variants: Array<{ id: string, sku: string, price: { amount: string, currency: CurrencyCode } | null, availability: { onHand: number, reserved: number, available: number, status: AvailabilityStatus, leadTimeDays: number, incoming: Array<{ quantity: number, unallocated: number, readyDate: string, description: string }> } }> }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+export type CatalogPageQuery = { products: { nodes: Array<{ id: string, styleCode: string, displayName: string, karat: number | null, availability: { onHand: number, reserved: number, available: number, status: AvailabilityStatus, leadTimeDays: number, incoming: Array<{ quantity: number, unallocated: number, readyDate: string, description: string }> }, variants: Array<{ id: string, sku: string, price: { amount: string, currency: CurrencyCode } | null, availability: { onHand: number, reserved: number, available: number, status: AvailabilityStatus, leadTimeDays: number, incoming: Array<{ quantity: number, unallocated: number, readyDate: string, description: string }> } }> }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } | null };
 
 export type CatalogProductQueryVariables = Exact<{
   id?: string | null | undefined;
@@ -2297,12 +2297,12 @@ export type CatalogLeadTimeQuoteQueryVariables = Exact<{
 }>;
 
 
-export type CatalogLeadTimeQuoteQuery = { leadTimeQuote: { quantity: number, fromStock: number, toProduce: number, estimatedShipDate: string, leadTimeDays: number, basis: string, quotedAt: string, variant: { id: string, sku: string }, allocations: Array<{ source: ProductionSource, quantity: number, readyDate: string, description: string }> } };
+export type CatalogLeadTimeQuoteQuery = { leadTimeQuote: { quantity: number, fromStock: number, toProduce: number, estimatedShipDate: string, leadTimeDays: number, basis: string, quotedAt: string, variant: { id: string, sku: string }, allocations: Array<{ source: ProductionSource, quantity: number, readyDate: string, description: string }> } | null };
 
 export type ReadmeGoldLabGrownQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type ReadmeGoldLabGrownQuery = { products: { nodes: Array<{ styleCode: string, displayName: string, karat: number | null, hsCode: { formatted: string }, stones: Array<{ displayName: string, count: number, totalCarat: string, treatments: Array<{ treatment: Treatment, permanent: boolean }> }>, provenance: { recycledMetalPercent: string | null, systemOfWarrantiesStatement: string | null, rjcCertification: { type: RjcCertificationType, certificateNumber: string } | null }, availability: { status: AvailabilityStatus, available: number, leadTimeDays: number }, variants: Array<{ id: string, sku: string, ringSize: { iso: string, us: string } | null, price: { amount: string, currency: CurrencyCode } | null, availability: { onHand: number, reserved: number, available: number, status: AvailabilityStatus, incoming: Array<{ readyDate: string, unallocated: number, description: string }> } }> }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+export type ReadmeGoldLabGrownQuery = { products: { nodes: Array<{ styleCode: string, displayName: string, karat: number | null, hsCode: { formatted: string }, stones: Array<{ displayName: string, count: number, totalCarat: string, treatments: Array<{ treatment: Treatment, permanent: boolean }> }>, provenance: { recycledMetalPercent: string | null, systemOfWarrantiesStatement: string | null, rjcCertification: { type: RjcCertificationType, certificateNumber: string } | null }, availability: { status: AvailabilityStatus, available: number, leadTimeDays: number }, variants: Array<{ id: string, sku: string, ringSize: { iso: string, us: string } | null, price: { amount: string, currency: CurrencyCode } | null, availability: { onHand: number, reserved: number, available: number, status: AvailabilityStatus, incoming: Array<{ readyDate: string, unallocated: number, description: string }> } }> }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } | null };
 
 export type CatalogVariantAheadFieldsFragment = { sku: string, price: { amount: string } | null, availability: { available: number, incoming: Array<{ readyDate: string }> } };
 
@@ -2312,7 +2312,7 @@ export type CatalogVariantsTwiceQueryVariables = Exact<{
 }>;
 
 
-export type CatalogVariantsTwiceQuery = { products: { nodes: Array<{ styleCode: string, skus: Array<{ sku: string }>, variants: Array<{ sku: string, price: { amount: string } | null, availability: { available: number, incoming: Array<{ readyDate: string }> } }> }> } };
+export type CatalogVariantsTwiceQuery = { products: { nodes: Array<{ styleCode: string, skus: Array<{ sku: string }>, variants: Array<{ sku: string, price: { amount: string } | null, availability: { available: number, incoming: Array<{ readyDate: string }> } }> }> } | null };
 
 export type CatalogVariantsOneByOneQueryVariables = Exact<{
   styleCode: string;
@@ -2351,7 +2351,7 @@ export type FeedbackListQueryVariables = Exact<{
 }>;
 
 
-export type FeedbackListQuery = { shipmentFeedback: { edges: Array<{ cursor: string, node: { id: string, rating: number, condition: ArrivalCondition, issues: Array<FeedbackIssue>, affectedLineNumbers: Array<number>, comment: string | null, authorName: string, response: string | null, respondedByName: string | null, respondedAt: string | null, editable: boolean, createdAt: string, updatedAt: string, shipment: { id: string } } }>, pageInfo: { hasNextPage: boolean, hasPreviousPage: boolean, startCursor: string | null, endCursor: string | null } } };
+export type FeedbackListQuery = { shipmentFeedback: { edges: Array<{ cursor: string, node: { id: string, rating: number, condition: ArrivalCondition, issues: Array<FeedbackIssue>, affectedLineNumbers: Array<number>, comment: string | null, authorName: string, response: string | null, respondedByName: string | null, respondedAt: string | null, editable: boolean, createdAt: string, updatedAt: string, shipment: { id: string } } }>, pageInfo: { hasNextPage: boolean, hasPreviousPage: boolean, startCursor: string | null, endCursor: string | null } } | null };
 
 export type FeedbackNodeQueryVariables = Exact<{
   id: string;
@@ -2382,7 +2382,7 @@ export type FeedbackShipmentsPageQueryVariables = Exact<{
 }>;
 
 
-export type FeedbackShipmentsPageQuery = { shipments: { nodes: Array<{ id: string, feedback: Array<{ id: string, rating: number, response: string | null }> }> } };
+export type FeedbackShipmentsPageQuery = { shipments: { nodes: Array<{ id: string, feedback: Array<{ id: string, rating: number, response: string | null }> }> } | null };
 
 export type FeedbackKpisQueryVariables = Exact<{
   from: string;
@@ -2391,7 +2391,7 @@ export type FeedbackKpisQueryVariables = Exact<{
 }>;
 
 
-export type FeedbackKpisQuery = { exportKpis: { from: string, to: string, shipmentsDelivered: number, onTimeDeliveryRate: string, averageOrderToShipDays: string, leadTimePromiseKeptRate: string, averageShipDelayDays: string, averageRating: string, feedbackCount: number, documentationErrorShare: string, issueCounts: Array<{ issue: FeedbackIssue, count: number }>, shippedValue: Array<{ amount: string, currency: CurrencyCode }> } };
+export type FeedbackKpisQuery = { exportKpis: { from: string, to: string, shipmentsDelivered: number, onTimeDeliveryRate: string, averageOrderToShipDays: string, leadTimePromiseKeptRate: string, averageShipDelayDays: string, averageRating: string, feedbackCount: number, documentationErrorShare: string, issueCounts: Array<{ issue: FeedbackIssue, count: number }>, shippedValue: Array<{ amount: string, currency: CurrencyCode }> } | null };
 
 export type NodeAccessShipmentOrderQueryVariables = Exact<{
   id: string;
@@ -2403,12 +2403,12 @@ export type NodeAccessShipmentOrderQuery = { shipment: { id: string, order: { nu
 export type ViewerRoleQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type ViewerRoleQuery = { viewer: { role: Role | null } };
+export type ViewerRoleQuery = { viewer: { role: Role | null } | null };
 
 export type ClientViewerQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type ClientViewerQuery = { viewer: { scopes: Array<ApiScope>, apiClient: { clientId: string } | null, distributor: { code: string } | null } };
+export type ClientViewerQuery = { viewer: { scopes: Array<ApiScope>, apiClient: { clientId: string } | null, distributor: { code: string } | null } | null };
 
 export type OrderFieldsFragment = { id: string, number: string, status: OrderStatus, buyerReference: string, currency: CurrencyCode, incoterm: Incoterm, requestedShipDate: string | null, estimatedShipDate: string, placedAt: string, updatedAt: string, lineCount: number, total: { amount: string, currency: CurrencyCode }, lines: Array<{ lineNumber: number, sku: string, description: string, quantity: number, fromStock: number, madeToOrder: number, estimatedShipDate: string, unitPrice: { amount: string, currency: CurrencyCode }, lineTotal: { amount: string, currency: CurrencyCode }, customization: { size: string | null, plating: Plating | null, stone: StoneType | null, branding: string | null, engraving: string | null }, variant: { id: string, sku: string } | null }>, statusHistory: Array<{ from: OrderStatus | null, to: OrderStatus, at: string, by: string, note: string | null }> };
 
@@ -2510,7 +2510,7 @@ export type OrderListQueryVariables = Exact<{
 }>;
 
 
-export type OrderListQuery = { orders: { edges: Array<{ cursor: string, node: { id: string, number: string, status: OrderStatus, buyerReference: string, placedAt: string, updatedAt: string } }>, pageInfo: { hasNextPage: boolean, hasPreviousPage: boolean, startCursor: string | null, endCursor: string | null } } };
+export type OrderListQuery = { orders: { edges: Array<{ cursor: string, node: { id: string, number: string, status: OrderStatus, buyerReference: string, placedAt: string, updatedAt: string } }>, pageInfo: { hasNextPage: boolean, hasPreviousPage: boolean, startCursor: string | null, endCursor: string | null } } | null };
 
 export type OrderListDeepQueryVariables = Exact<{
   first?: number | null | undefined;
@@ -2518,7 +2518,7 @@ export type OrderListDeepQueryVariables = Exact<{
 }>;
 
 
-export type OrderListDeepQuery = { orders: { nodes: Array<{ id: string, number: string, status: OrderStatus, buyerReference: string, currency: CurrencyCode, incoterm: Incoterm, requestedShipDate: string | null, estimatedShipDate: string, placedAt: string, updatedAt: string, lineCount: number, distributor: { id: string, name: string }, designBrief: { id: string, reference: string } | null, shipments: Array<{ id: string, status: ShipmentStatus, trackingNumber: string | null }> | null, total: { amount: string, currency: CurrencyCode }, lines: Array<{ lineNumber: number, sku: string, description: string, quantity: number, fromStock: number, madeToOrder: number, estimatedShipDate: string, unitPrice: { amount: string, currency: CurrencyCode }, lineTotal: { amount: string, currency: CurrencyCode }, customization: { size: string | null, plating: Plating | null, stone: StoneType | null, branding: string | null, engraving: string | null }, variant: { id: string, sku: string } | null }>, statusHistory: Array<{ from: OrderStatus | null, to: OrderStatus, at: string, by: string, note: string | null }> }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+export type OrderListDeepQuery = { orders: { nodes: Array<{ id: string, number: string, status: OrderStatus, buyerReference: string, currency: CurrencyCode, incoterm: Incoterm, requestedShipDate: string | null, estimatedShipDate: string, placedAt: string, updatedAt: string, lineCount: number, distributor: { id: string, name: string }, designBrief: { id: string, reference: string } | null, shipments: Array<{ id: string, status: ShipmentStatus, trackingNumber: string | null }> | null, total: { amount: string, currency: CurrencyCode }, lines: Array<{ lineNumber: number, sku: string, description: string, quantity: number, fromStock: number, madeToOrder: number, estimatedShipDate: string, unitPrice: { amount: string, currency: CurrencyCode }, lineTotal: { amount: string, currency: CurrencyCode }, customization: { size: string | null, plating: Plating | null, stone: StoneType | null, branding: string | null, engraving: string | null }, variant: { id: string, sku: string } | null }>, statusHistory: Array<{ from: OrderStatus | null, to: OrderStatus, at: string, by: string, note: string | null }> }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } | null };
 
 export type OrderVariantStockQueryVariables = Exact<{
   id: string;
@@ -2533,7 +2533,7 @@ export type OrderLeadTimeQuoteQueryVariables = Exact<{
 }>;
 
 
-export type OrderLeadTimeQuoteQuery = { leadTimeQuote: { fromStock: number, toProduce: number, estimatedShipDate: string } };
+export type OrderLeadTimeQuoteQuery = { leadTimeQuote: { fromStock: number, toProduce: number, estimatedShipDate: string } | null };
 
 export type OrderBriefCreateMutationVariables = Exact<{
   input: CreateDesignBriefInput;
@@ -2576,28 +2576,28 @@ export type ProductsByNameQueryVariables = Exact<{
 }>;
 
 
-export type ProductsByNameQuery = { products: { edges: Array<{ cursor: string, node: { id: string } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+export type ProductsByNameQuery = { products: { edges: Array<{ cursor: string, node: { id: string } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } | null };
 
 export type ProjectionOrderSkusQueryVariables = Exact<{
   first?: number | null | undefined;
 }>;
 
 
-export type ProjectionOrderSkusQuery = { orders: { nodes: Array<{ number: string, lines: Array<{ sku: string, unitPrice: { amount: string, currency: CurrencyCode } }> }> } };
+export type ProjectionOrderSkusQuery = { orders: { nodes: Array<{ number: string, lines: Array<{ sku: string, unitPrice: { amount: string, currency: CurrencyCode } }> }> } | null };
 
 export type ProjectionOrderLinesInFullQueryVariables = Exact<{
   first?: number | null | undefined;
 }>;
 
 
-export type ProjectionOrderLinesInFullQuery = { orders: { nodes: Array<{ number: string, buyerReference: string, lines: Array<{ sku: string, description: string, quantity: number, madeToOrder: number, lineTotal: { amount: string }, customization: { engraving: string | null } }> }> } };
+export type ProjectionOrderLinesInFullQuery = { orders: { nodes: Array<{ number: string, buyerReference: string, lines: Array<{ sku: string, description: string, quantity: number, madeToOrder: number, lineTotal: { amount: string }, customization: { engraving: string | null } }> }> } | null };
 
 export type ProjectionCatalogPageQueryVariables = Exact<{
   search: string;
 }>;
 
 
-export type ProjectionCatalogPageQuery = { products: { nodes: Array<{ styleCode: string, variants: Array<{ sku: string, availability: { available: number, status: AvailabilityStatus, leadTimeDays: number } }> }> } };
+export type ProjectionCatalogPageQuery = { products: { nodes: Array<{ styleCode: string, variants: Array<{ sku: string, availability: { available: number, status: AvailabilityStatus, leadTimeDays: number } }> }> } | null };
 
 export type ShipUserErrorsFragment = { field: Array<string> | null, message: string, code: UserErrorCode };
 
@@ -2722,7 +2722,7 @@ export type ShipListQueryVariables = Exact<{
 }>;
 
 
-export type ShipListQuery = { shipments: { edges: Array<{ cursor: string, node: { id: string, status: ShipmentStatus, updatedAt: string, createdAt: string } }>, pageInfo: { hasNextPage: boolean, hasPreviousPage: boolean, endCursor: string | null } } };
+export type ShipListQuery = { shipments: { edges: Array<{ cursor: string, node: { id: string, status: ShipmentStatus, updatedAt: string, createdAt: string } }>, pageInfo: { hasNextPage: boolean, hasPreviousPage: boolean, endCursor: string | null } } | null };
 
 export type ShipEventsQueryVariables = Exact<{
   id: string;
@@ -2752,7 +2752,7 @@ export type ShipPortalPageQueryVariables = Exact<{
 }>;
 
 
-export type ShipPortalPageQuery = { shipments: { nodes: Array<{ id: string, status: ShipmentStatus, carrier: Carrier, trackingNumber: string | null, trackingUrl: string | null, estimatedDeliveryAt: string | null, airwayBill: { number: string, type: AirwayBillType, airline: string | null } | null, order: { number: string, status: OrderStatus } | null, events: { nodes: Array<{ occurredAt: string, status: ShipmentStatus, location: string | null, description: string, carrierCode: string | null }> }, documents: Array<{ kind: ShipmentDocumentKind, number: string, url: string, sha256: string }>, customsDeclaration: { systemOfWarrantiesStatement: string | null, invoiceTotal: { amount: string, currency: CurrencyCode }, hsLines: Array<{ countryOfOrigin: CountryCode, quantity: number, netWeightGrams: string, hsCode: { formatted: string }, value: { amount: string } }>, metalDeclarations: Array<{ metal: Metal, fineness: number | null, karat: number | null, weightGrams: string }>, gemstoneDisclosures: Array<{ displayName: string, count: number, totalCarat: string, treatments: Array<Treatment> }>, insurance: { insurer: string, policyNumber: string, insuredAmount: { amount: string, currency: CurrencyCode } } | null }, packingList: { packageCount: number, totalNetWeightKg: string, totalGrossWeightKg: string, lines: Array<{ sku: string, quantity: number }> } }> } };
+export type ShipPortalPageQuery = { shipments: { nodes: Array<{ id: string, status: ShipmentStatus, carrier: Carrier, trackingNumber: string | null, trackingUrl: string | null, estimatedDeliveryAt: string | null, airwayBill: { number: string, type: AirwayBillType, airline: string | null } | null, order: { number: string, status: OrderStatus } | null, events: { nodes: Array<{ occurredAt: string, status: ShipmentStatus, location: string | null, description: string, carrierCode: string | null }> }, documents: Array<{ kind: ShipmentDocumentKind, number: string, url: string, sha256: string }>, customsDeclaration: { systemOfWarrantiesStatement: string | null, invoiceTotal: { amount: string, currency: CurrencyCode }, hsLines: Array<{ countryOfOrigin: CountryCode, quantity: number, netWeightGrams: string, hsCode: { formatted: string }, value: { amount: string } }>, metalDeclarations: Array<{ metal: Metal, fineness: number | null, karat: number | null, weightGrams: string }>, gemstoneDisclosures: Array<{ displayName: string, count: number, totalCarat: string, treatments: Array<Treatment> }>, insurance: { insurer: string, policyNumber: string, insuredAmount: { amount: string, currency: CurrencyCode } } | null }, packingList: { packageCount: number, totalNetWeightKg: string, totalGrossWeightKg: string, lines: Array<{ sku: string, quantity: number }> } }> } | null };
 
 export type ShipReadmeTrackQueryVariables = Exact<{
   airwayBill: string;
@@ -2784,12 +2784,12 @@ export type TenancyPageInfoFragment = { hasNextPage: boolean, hasPreviousPage: b
 export type TenancyViewerQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type TenancyViewerQuery = { viewer: { role: Role | null, scopes: Array<ApiScope>, user: { id: string, email: string, name: string, role: Role, active: boolean, userDistributor: { id: string, name: string } | null } | null, apiClient: { id: string, clientId: string, name: string, scopes: Array<ApiScope>, active: boolean, distributor: { id: string, name: string } } | null, distributor: { id: string, code: string, name: string, country: CountryCode, currency: CurrencyCode } | null } };
+export type TenancyViewerQuery = { viewer: { role: Role | null, scopes: Array<ApiScope>, user: { id: string, email: string, name: string, role: Role, active: boolean, userDistributor: { id: string, name: string } | null } | null, apiClient: { id: string, clientId: string, name: string, scopes: Array<ApiScope>, active: boolean, distributor: { id: string, name: string } } | null, distributor: { id: string, code: string, name: string, country: CountryCode, currency: CurrencyCode } | null } | null };
 
 export type TenancyViewerMembersQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type TenancyViewerMembersQuery = { viewer: { distributor: { id: string, users: { nodes: Array<{ id: string, email: string, name: string, role: Role, active: boolean, userDistributor: { id: string, name: string } | null }> } | null, apiClients: { nodes: Array<{ id: string, clientId: string, name: string, scopes: Array<ApiScope>, active: boolean, distributor: { id: string, name: string } }> } | null } | null } };
+export type TenancyViewerMembersQuery = { viewer: { distributor: { id: string, users: { nodes: Array<{ id: string, email: string, name: string, role: Role, active: boolean, userDistributor: { id: string, name: string } | null }> } | null, apiClients: { nodes: Array<{ id: string, clientId: string, name: string, scopes: Array<ApiScope>, active: boolean, distributor: { id: string, name: string } }> } | null } | null } | null };
 
 export type TenancyNodeQueryVariables = Exact<{
   id: string;
@@ -2825,21 +2825,21 @@ export type TenancyNodesQuery = { nodes: Array<
     | { __typename: 'ShipmentFeedback', id: string, rating: number, condition: ArrivalCondition, issues: Array<FeedbackIssue>, comment: string | null, authorName: string, response: string | null, shipment: { id: string, trackingNumber: string | null } }
     | { __typename: 'User', id: string, email: string, name: string, role: Role, active: boolean, userDistributor: { id: string, name: string } | null }
     | { __typename: 'Variant', id: string, sku: string, price: { amount: string, currency: CurrencyCode } | null, ownPrice: { amount: string, currency: CurrencyCode } | null }
-   | null> };
+   | null> | null };
 
 export type TenancyDistributorsQueryVariables = Exact<{
   filter?: DistributorFilter | null | undefined;
 }>;
 
 
-export type TenancyDistributorsQuery = { distributors: { nodes: Array<{ id: string, code: string, name: string, country: CountryCode, currency: CurrencyCode }> } };
+export type TenancyDistributorsQuery = { distributors: { nodes: Array<{ id: string, code: string, name: string, country: CountryCode, currency: CurrencyCode }> } | null };
 
 export type TenancyAuditLogQueryVariables = Exact<{
   filter?: AuditLogFilter | null | undefined;
 }>;
 
 
-export type TenancyAuditLogQuery = { auditLog: { nodes: Array<{ tableName: string, rowKey: string, action: string, before: unknown, after: unknown }> } };
+export type TenancyAuditLogQuery = { auditLog: { nodes: Array<{ tableName: string, rowKey: string, action: string, before: unknown, after: unknown }> } | null };
 
 export type TenancyOrderByIdQueryVariables = Exact<{
   id: string;
@@ -2862,7 +2862,7 @@ export type TenancyOrdersQueryVariables = Exact<{
 }>;
 
 
-export type TenancyOrdersQuery = { orders: { edges: Array<{ cursor: string, node: { id: string, number: string, buyerReference: string, incoterm: Incoterm, estimatedShipDate: string, orderStatus: OrderStatus, total: { amount: string, currency: CurrencyCode }, lines: Array<{ lineNumber: number, sku: string, description: string, quantity: number, unitPrice: { amount: string, currency: CurrencyCode } }>, statusHistory: Array<{ from: OrderStatus | null, to: OrderStatus, by: string, note: string | null }>, distributor: { id: string, name: string }, designBrief: { id: string, reference: string } | null, shipments: Array<{ id: string, trackingNumber: string | null, airwayBill: { number: string } | null }> | null } }>, pageInfo: { hasNextPage: boolean, hasPreviousPage: boolean, startCursor: string | null, endCursor: string | null } } };
+export type TenancyOrdersQuery = { orders: { edges: Array<{ cursor: string, node: { id: string, number: string, buyerReference: string, incoterm: Incoterm, estimatedShipDate: string, orderStatus: OrderStatus, total: { amount: string, currency: CurrencyCode }, lines: Array<{ lineNumber: number, sku: string, description: string, quantity: number, unitPrice: { amount: string, currency: CurrencyCode } }>, statusHistory: Array<{ from: OrderStatus | null, to: OrderStatus, by: string, note: string | null }>, distributor: { id: string, name: string }, designBrief: { id: string, reference: string } | null, shipments: Array<{ id: string, trackingNumber: string | null, airwayBill: { number: string } | null }> | null } }>, pageInfo: { hasNextPage: boolean, hasPreviousPage: boolean, startCursor: string | null, endCursor: string | null } } | null };
 
 export type TenancyBriefByIdQueryVariables = Exact<{
   id: string;
@@ -2883,7 +2883,7 @@ export type TenancyBriefsQueryVariables = Exact<{
 }>;
 
 
-export type TenancyBriefsQuery = { designBriefs: { nodes: Array<{ id: string, reference: string, version: number, title: string, description: string, quantity: number, briefStatus: DesignBriefStatus, quote: { validUntil: string, note: string | null, unitPrice: { amount: string, currency: CurrencyCode } } | null, comments: { nodes: Array<{ author: string, body: string, internal: boolean }> }, briefHistory: Array<{ from: DesignBriefStatus | null, to: DesignBriefStatus, by: string, note: string | null }>, distributor: { id: string, name: string }, briefOrder: { id: string, number: string } | null }>, pageInfo: { hasNextPage: boolean, hasPreviousPage: boolean, startCursor: string | null, endCursor: string | null } } };
+export type TenancyBriefsQuery = { designBriefs: { nodes: Array<{ id: string, reference: string, version: number, title: string, description: string, quantity: number, briefStatus: DesignBriefStatus, quote: { validUntil: string, note: string | null, unitPrice: { amount: string, currency: CurrencyCode } } | null, comments: { nodes: Array<{ author: string, body: string, internal: boolean }> }, briefHistory: Array<{ from: DesignBriefStatus | null, to: DesignBriefStatus, by: string, note: string | null }>, distributor: { id: string, name: string }, briefOrder: { id: string, number: string } | null }>, pageInfo: { hasNextPage: boolean, hasPreviousPage: boolean, startCursor: string | null, endCursor: string | null } } | null };
 
 export type TenancyShipmentByIdQueryVariables = Exact<{
   id: string;
@@ -2911,14 +2911,14 @@ export type TenancyShipmentsQueryVariables = Exact<{
 }>;
 
 
-export type TenancyShipmentsQuery = { shipments: { nodes: Array<{ id: string, status: ShipmentStatus, carrier: Carrier, trackingNumber: string | null, trackingUrl: string | null, airwayBill: { number: string, type: AirwayBillType, masterAirwayBill: string | null } | null, order: { id: string, number: string } | null, events: { nodes: Array<{ status: ShipmentStatus, description: string, location: string | null }> }, documents: Array<{ kind: ShipmentDocumentKind, number: string, url: string }>, customsDeclaration: { invoiceTotal: { amount: string, currency: CurrencyCode } }, packingList: { packageCount: number, lines: Array<{ sku: string, quantity: number }> }, feedback: Array<{ id: string, rating: number, comment: string | null, response: string | null }> }>, pageInfo: { hasNextPage: boolean, hasPreviousPage: boolean, startCursor: string | null, endCursor: string | null } } };
+export type TenancyShipmentsQuery = { shipments: { nodes: Array<{ id: string, status: ShipmentStatus, carrier: Carrier, trackingNumber: string | null, trackingUrl: string | null, airwayBill: { number: string, type: AirwayBillType, masterAirwayBill: string | null } | null, order: { id: string, number: string } | null, events: { nodes: Array<{ status: ShipmentStatus, description: string, location: string | null }> }, documents: Array<{ kind: ShipmentDocumentKind, number: string, url: string }>, customsDeclaration: { invoiceTotal: { amount: string, currency: CurrencyCode } }, packingList: { packageCount: number, lines: Array<{ sku: string, quantity: number }> }, feedback: Array<{ id: string, rating: number, comment: string | null, response: string | null }> }>, pageInfo: { hasNextPage: boolean, hasPreviousPage: boolean, startCursor: string | null, endCursor: string | null } } | null };
 
 export type TenancyShipmentFeedbackQueryVariables = Exact<{
   filter?: ShipmentFeedbackFilter | null | undefined;
 }>;
 
 
-export type TenancyShipmentFeedbackQuery = { shipmentFeedback: { nodes: Array<{ id: string, rating: number, condition: ArrivalCondition, issues: Array<FeedbackIssue>, comment: string | null, authorName: string, response: string | null, shipment: { id: string, trackingNumber: string | null } }>, pageInfo: { hasNextPage: boolean, hasPreviousPage: boolean, startCursor: string | null, endCursor: string | null } } };
+export type TenancyShipmentFeedbackQuery = { shipmentFeedback: { nodes: Array<{ id: string, rating: number, condition: ArrivalCondition, issues: Array<FeedbackIssue>, comment: string | null, authorName: string, response: string | null, shipment: { id: string, trackingNumber: string | null } }>, pageInfo: { hasNextPage: boolean, hasPreviousPage: boolean, startCursor: string | null, endCursor: string | null } } | null };
 
 export type TenancyExportKpisQueryVariables = Exact<{
   from: string;
@@ -2927,7 +2927,7 @@ export type TenancyExportKpisQueryVariables = Exact<{
 }>;
 
 
-export type TenancyExportKpisQuery = { exportKpis: { shipmentsDelivered: number, onTimeDeliveryRate: string, averageRating: string, feedbackCount: number, issueCounts: Array<{ issue: FeedbackIssue, count: number }>, shippedValue: Array<{ amount: string, currency: CurrencyCode }> } };
+export type TenancyExportKpisQuery = { exportKpis: { shipmentsDelivered: number, onTimeDeliveryRate: string, averageRating: string, feedbackCount: number, issueCounts: Array<{ issue: FeedbackIssue, count: number }>, shippedValue: Array<{ amount: string, currency: CurrencyCode }> } | null };
 
 export type TenancyProductQueryVariables = Exact<{
   styleCode: string;
@@ -2943,7 +2943,7 @@ export type TenancyProductsQueryVariables = Exact<{
 }>;
 
 
-export type TenancyProductsQuery = { products: { nodes: Array<{ id: string, styleCode: string, variants: Array<{ id: string, sku: string, price: { amount: string, currency: CurrencyCode } | null, ownPrice: { amount: string, currency: CurrencyCode } | null }> }> } };
+export type TenancyProductsQuery = { products: { nodes: Array<{ id: string, styleCode: string, variants: Array<{ id: string, sku: string, price: { amount: string, currency: CurrencyCode } | null, ownPrice: { amount: string, currency: CurrencyCode } | null }> }> } | null };
 
 export type TenancyVariantQueryVariables = Exact<{
   sku: string;
@@ -2960,7 +2960,7 @@ export type TenancyLeadTimeQuoteQueryVariables = Exact<{
 }>;
 
 
-export type TenancyLeadTimeQuoteQuery = { leadTimeQuote: { fromStock: number, toProduce: number, variant: { id: string, sku: string, price: { amount: string, currency: CurrencyCode } | null, ownPrice: { amount: string, currency: CurrencyCode } | null } } };
+export type TenancyLeadTimeQuoteQuery = { leadTimeQuote: { fromStock: number, toProduce: number, variant: { id: string, sku: string, price: { amount: string, currency: CurrencyCode } | null, ownPrice: { amount: string, currency: CurrencyCode } | null } } | null };
 
 export type TenancyLoginMutationVariables = Exact<{
   input: LoginInput;

@@ -13,6 +13,9 @@ export const ApiClientConnection = Connection(ApiClient);
 
 @ObjectType({ simpleResolvers: true, description: "Who is calling: a signed-in user or an ERP API client." })
 export class Viewer {
+  @Field(() => ID, { description: "Opaque id of the caller, stable across requests: one per user or API client." })
+  id: string;
+
   @Field(() => User, { nullable: true, description: "The signed-in user; null for an API client." })
   user: User | null;
 

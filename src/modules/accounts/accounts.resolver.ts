@@ -39,7 +39,7 @@ export class AuthResolver {
   }
 
   @Allow(SIGNED_IN)
-  @Query(() => Viewer, { description: "Who is calling: the user or API client behind the access token." })
+  @Query(() => Viewer, { nullable: true, description: "Who is calling: the user or API client behind the access token." })
   viewer(@Ctx() ctx: RequestContext): Promise<Viewer> {
     return accounts.viewer(ctx);
   }
@@ -48,7 +48,7 @@ export class AuthResolver {
 @Resolver(() => Distributor)
 export class DistributorResolver {
   @Allow(...Roles.STAFF)
-  @Query(() => DistributorConnection, { description: "Every distributor, by name. Exporter staff only." })
+  @Query(() => DistributorConnection, { nullable: true, description: "Every distributor, by name. Exporter staff only." })
   distributors(
     @Ctx() ctx: RequestContext,
     @Args(() => ConnectionArgs) args: ConnectionArgs,

@@ -4,7 +4,7 @@ import { paginate, type ConnectionArgs, type ConnectionResult, type Ordering } f
 import { isStaff, type RequestContext } from "../../core/context";
 import { loader } from "../../db/loaders";
 import { ForbiddenError } from "../../graphql/errors";
-import { idOfType } from "../../graphql/node";
+import { idOfType, toGlobalId } from "../../graphql/node";
 import { Rejected, UserErrorCode, UserErrors, userError } from "../../graphql/user-error";
 import * as validate from "../../graphql/validate";
 import { mutate } from "../../graphql/mutation";
@@ -49,11 +49,15 @@ const clientsByCreation: Ordering<ApiClient> = {
 
 export async function viewer(ctx: RequestContext): Promise<Viewer> {
   const principal = ctx.principal!;
-  const distributor = principal.distributorId ? await loader(ctx, distributorById).load(principal.distributorId) : null;
+  // The caller's own id: a client's normalised cache keeps one Viewer per account.
+  const id = toGlobalId("Viewer", principal.id);
+  const distributor = principal.distributorId ? loader(ctx, distributorById).load(principal.distributorId) : null;
   if (principal.kind === "user") {
-    return { user: await loader(ctx, userById).load(principal.id), apiClient: null, distributor, role: principal.role, scopes: [] };
+    const [user, itsDistributor] = await Promise.all([loader(ctx, userById).load(principal.id), distributor]);
+    return { id, user, apiClient: null, distributor: itsDistributor, role: principal.role, scopes: [] };
   }
-  return { user: null, apiClient: await loader(ctx, apiClientById).load(principal.id), distributor, role: null, scopes: [...principal.scopes] };
+  const [apiClient, itsDistributor] = await Promise.all([loader(ctx, apiClientById).load(principal.id), distributor]);
+  return { id, user: null, apiClient, distributor: itsDistributor, role: null, scopes: [...principal.scopes] };
 }
 
 export function findDistributor(ctx: RequestContext, id: string): Promise<Distributor | null> {

@@ -26,7 +26,7 @@ const NEWEST: Ordering<AuditEntry> = { name: "newest", keys: [{ sql: "a.seq", di
 @Resolver(() => AuditEntry)
 export class AuditResolver {
   @Allow(...Roles.STAFF)
-  @Query(() => AuditEntryConnection, { description: "Every write by exporter staff, newest first, with the row before and after. Staff only." })
+  @Query(() => AuditEntryConnection, { nullable: true, description: "Every write by exporter staff, newest first, with the row before and after. Staff only." })
   auditLog(
     @Ctx() ctx: RequestContext,
     @Args(() => ConnectionArgs) args: ConnectionArgs,

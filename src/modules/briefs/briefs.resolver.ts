@@ -36,7 +36,8 @@ import {
 } from "./briefs.inputs";
 import { briefById } from "./briefs.loaders";
 import * as briefs from "./briefs.service";
-import { DesignBriefCommentConnection, DesignBriefConnection, DesignBriefQuote, DesignBriefStatusChange, ReferenceImage } from "./briefs.types";
+import { DesignBriefComment, DesignBriefCommentConnection, DesignBriefConnection, DesignBriefQuote, DesignBriefStatusChange, ReferenceImage } from "./briefs.types";
+import { toGlobalId } from "../../graphql/node";
 import { DesignBrief } from "./design-brief.entity";
 
 const BRIEF_WRITERS = [UserRole.BUYER, UserRole.DISTRIBUTOR_ADMIN, ApiScope.BRIEFS_WRITE] as const;
@@ -45,6 +46,7 @@ const BRIEF_WRITERS = [UserRole.BUYER, UserRole.DISTRIBUTOR_ADMIN, ApiScope.BRIE
 export class DesignBriefResolver {
   @Allow(...Readers.BRIEFS)
   @Query(() => DesignBriefConnection, {
+    nullable: true,
     description: "Your distributor's design briefs (staff: everyone's), most recently active first; with `filter.updatedSince`, in update order for sync.",
   })
   designBriefs(
@@ -187,5 +189,13 @@ export class OrderDesignBriefResolver {
   @FieldResolver(() => DesignBrief, { nullable: true, description: "The design brief the order came from, if any. API clients need `briefs:read`." })
   designBrief(@Ctx() ctx: RequestContext, @Root() order: Order): Promise<DesignBrief | null> | null {
     return order.designBriefId ? loader(ctx, briefById).load(order.designBriefId) : null;
+  }
+}
+
+@Resolver(() => DesignBriefComment)
+export class DesignBriefCommentResolver {
+  @FieldResolver(() => ID, { description: "Opaque id of the message, stable across requests." })
+  id(@Root() comment: DesignBriefComment): string {
+    return toGlobalId("DesignBriefComment", comment.id);
   }
 }

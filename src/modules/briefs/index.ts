@@ -1,13 +1,13 @@
 import { Readers } from "../../core/access";
 import { registerNode } from "../../graphql/node";
-import { DesignBriefResolver, OrderDesignBriefResolver } from "./briefs.resolver";
+import { DesignBriefCommentResolver, DesignBriefResolver, OrderDesignBriefResolver } from "./briefs.resolver";
 import { findBriefById } from "./briefs.service";
 import { DesignBrief, DesignBriefCommentRow, DesignBriefQuoteRow, DesignBriefStatusChangeRow } from "./design-brief.entity";
 
 registerNode(DesignBrief, "DesignBrief", Readers.BRIEFS, findBriefById);
 
 export const briefsEntities = [DesignBrief, DesignBriefQuoteRow, DesignBriefCommentRow, DesignBriefStatusChangeRow];
-export const briefsResolvers = [DesignBriefResolver, OrderDesignBriefResolver] as const;
+export const briefsResolvers = [DesignBriefResolver, OrderDesignBriefResolver, DesignBriefCommentResolver] as const;
 
 export { DesignBrief };
 export { BriefStatus } from "./brief-state";

@@ -63,12 +63,12 @@ function variantFieldsAhead(selection: Pick<GraphQLResolveInfo, "fieldNodes" | "
 @Resolver(() => Product)
 export class ProductResolver {
   @Allow(...Readers.CATALOG)
-  @Query(() => ProductConnection, { description: "The catalog's styles, filtered and ordered." })
+  @Query(() => ProductConnection, { nullable: true, description: "The catalog's styles, filtered and ordered." })
   products(
     @Ctx() ctx: RequestContext,
     @Args(() => ConnectionArgs) args: ConnectionArgs,
     @Arg("filter", () => ProductFilter, { nullable: true, description: "Narrows the list." }) filter: ProductFilter | undefined,
-    @Arg("orderBy", () => ProductOrderField, { defaultValue: ProductOrderField.NAME, description: "The order of the list." }) orderBy: ProductOrderField,
+    @Arg("orderBy", () => ProductOrderField, { nullable: true, description: "NAME by default." }) orderBy: ProductOrderField | null | undefined,
     @Info() info: GraphQLResolveInfo,
   ) {
     // What the page's fields ask of its variants is loaded with the page (see loadVariantsAhead).
@@ -77,7 +77,7 @@ export class ProductResolver {
       ...(variants ? [{ projection: projectionOf(variants, VARIANT_ROWS), ahead: variantFieldsAhead(variants) }] : []),
       ...(selectionOf(info, "availability", CONNECTION_NODES) ? [catalog.VARIANTS_FOR_AVAILABILITY] : []),
     ];
-    return catalog.listProducts(ctx, args, filter, orderBy, projectionOf(info, PRODUCT_ROWS, CONNECTION_NODES), wanted);
+    return catalog.listProducts(ctx, args, filter, orderBy ?? ProductOrderField.NAME, projectionOf(info, PRODUCT_ROWS, CONNECTION_NODES), wanted);
   }
 
   @Allow(...Readers.CATALOG)
@@ -161,6 +161,7 @@ export class VariantResolver {
 
   @Allow(...Readers.CATALOG)
   @Query(() => LeadTimeQuote, {
+    nullable: true,
     description: "When a quantity of a variant could ship if ordered now: from stock, scheduled batches, or a new run. Reserves nothing.",
   })
   leadTimeQuote(

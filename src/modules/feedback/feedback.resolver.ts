@@ -26,7 +26,7 @@ const FEEDBACK_WRITERS = [UserRole.BUYER, UserRole.DISTRIBUTOR_ADMIN, ApiScope.F
 @Resolver(() => ShipmentFeedback)
 export class ShipmentFeedbackResolver {
   @Allow(...Readers.SHIPMENTS)
-  @Query(() => ShipmentFeedbackConnection, { description: "Feedback on your distributor's shipments (staff: everyone's), newest first." })
+  @Query(() => ShipmentFeedbackConnection, { nullable: true, description: "Feedback on your distributor's shipments (staff: everyone's), newest first." })
   shipmentFeedback(
     @Ctx() ctx: RequestContext,
     @Args(() => ConnectionArgs) args: ConnectionArgs,
@@ -64,7 +64,7 @@ export class ShipmentFeedbackResolver {
   }
 
   @Allow(...Roles.STAFF, UserRole.DISTRIBUTOR_ADMIN)
-  @Query(() => ExportKpis, { description: "Export KPIs over a range of UTC days. Staff: all distributors or one; a distributor admin: its own company." })
+  @Query(() => ExportKpis, { nullable: true, description: "Export KPIs over a range of UTC days. Staff: all distributors or one; a distributor admin: its own company." })
   exportKpis(
     @Ctx() ctx: RequestContext,
     @Arg("from", () => LocalDateScalar, { description: "First day, inclusive." }) from: string,

@@ -53,7 +53,7 @@ const ORDER_WRITERS = [UserRole.BUYER, UserRole.DISTRIBUTOR_ADMIN, ApiScope.ORDE
 @Resolver(() => Order)
 export class OrderResolver {
   @Allow(...Readers.ORDERS)
-  @Query(() => OrderConnection, { description: "Your distributor's orders (staff: every distributor's), newest first unless asked otherwise." })
+  @Query(() => OrderConnection, { nullable: true, description: "Your distributor's orders (staff: every distributor's), newest first unless asked otherwise." })
   orders(
     @Ctx() ctx: RequestContext,
     @Args(() => ConnectionArgs) args: ConnectionArgs,

@@ -1,4 +1,5 @@
-import { Field, Int, ObjectType } from "type-graphql";
+import { Field, ID, Int, ObjectType } from "type-graphql";
+import { toGlobalId } from "../../graphql/node";
 import { Money, money } from "../../graphql/money";
 import type { CurrencyCode } from "../../graphql/scalars";
 import { DateTimeScalar, LocalDateScalar } from "../../graphql/scalars";
@@ -32,6 +33,11 @@ export class OrderLineView {
     private readonly line: OrderLine,
     private readonly currency: CurrencyCode,
   ) {}
+
+  @Field(() => ID, { name: "id", description: "Opaque id of the line, stable across requests." })
+  get globalId(): string {
+    return toGlobalId("OrderLine", this.line.id);
+  }
 
   @Field(() => Int, { description: "Position in the order, from 1." })
   get lineNumber(): number {

@@ -21,7 +21,8 @@ import {
   ShipmentFilter,
 } from "./shipments.inputs";
 import * as shipments from "./shipments.service";
-import { AirwayBill, CommercialInvoice, CustomsDeclaration, PackingList, ShipmentConnection, ShipmentDocumentView, TrackingEventConnection } from "./shipments.types";
+import { AirwayBill, CommercialInvoice, CustomsDeclaration, PackingList, ShipmentConnection, ShipmentDocumentView, TrackingEventConnection, TrackingEventView } from "./shipments.types";
+import { toGlobalId } from "../../graphql/node";
 import { Shipment, TrackingEvent } from "./shipment.entity";
 
 // What each field of a shipment and of a tracking event reads of its row, beyond a column of its
@@ -41,7 +42,7 @@ export const EVENT_ROWS = rowFields(TrackingEvent, { always: ["id", "shipmentId"
 @Resolver(() => Shipment)
 export class ShipmentResolver {
   @Allow(...Readers.SHIPMENTS)
-  @Query(() => ShipmentConnection, { description: "Your distributor's shipments (staff: everyone's), newest first; with `filter.updatedSince`, in update order for sync." })
+  @Query(() => ShipmentConnection, { nullable: true, description: "Your distributor's shipments (staff: everyone's), newest first; with `filter.updatedSince`, in update order for sync." })
   shipments(
     @Ctx() ctx: RequestContext,
     @Args(() => ConnectionArgs) args: ConnectionArgs,
@@ -144,5 +145,13 @@ export class OrderShipmentsResolver {
   })
   shipments(@Ctx() ctx: RequestContext, @Root() order: Order, @Info() info: GraphQLResolveInfo): Promise<Shipment[]> {
     return shipments.shipmentsOfOrder(ctx, order, projectionOf(info, SHIPMENT_ROWS));
+  }
+}
+
+@Resolver(() => TrackingEventView)
+export class TrackingEventResolver {
+  @FieldResolver(() => ID, { description: "Opaque id of the event, stable across requests." })
+  id(@Root() event: TrackingEventView): string {
+    return toGlobalId("TrackingEvent", event.id);
   }
 }
