@@ -32,7 +32,7 @@ import type {
 } from "./orders.inputs";
 import { OrderOrderField } from "./orders.inputs";
 import { historyByOrder, linesByOrder } from "./orders.loaders";
-import { OrderLineView, type OrderStatusChangeView } from "./orders.types";
+import { OrderLineOf, type OrderLineView, type OrderStatusChangeView } from "./orders.types";
 import { IdempotencyKey, Order, OrderLine, OrderStatusChange, type BatchAllocation, type LineCustomization } from "./order.entity";
 import { canAdvance, canCancel, OrderStatus } from "./order-state";
 
@@ -102,7 +102,7 @@ export const totalOf = (order: Order): Money => money(order.total, order.currenc
 
 export async function linesOf(ctx: RequestContext, order: Order, projection: Projection | null = null): Promise<OrderLineView[]> {
   const lines = await loader(ctx, linesByOrder, projection).load(order.id);
-  return lines.map((line) => new OrderLineView(line, order.currency));
+  return lines.map((line) => new OrderLineOf(line, order.currency));
 }
 
 export async function historyOf(ctx: RequestContext, order: Order): Promise<OrderStatusChangeView[]> {

@@ -26,65 +26,98 @@ export class LineCustomization {
 }
 
 @ObjectType({ simpleResolvers: true, description: "A line of an order, with the SKU, description and price as they were when it was placed." })
-export class OrderLineView {
-  // The row and its order's currency; amounts are made when read, so a response pays only for the
-  // fields it asks (and the row need hold only their columns: see LINE_ROWS).
+export abstract class OrderLineView {
+  // Fields without resolvers: the executor reads each property of a line (see OrderLineOf).
+  @Field(() => ID, { description: "Opaque id of the line, stable across requests." })
+  abstract readonly id: string;
+
+  @Field(() => Int, { description: "Position in the order, from 1." })
+  abstract readonly lineNumber: number;
+
+  @Field(() => String, { description: "SKU at placement." })
+  abstract readonly sku: string;
+
+  @Field(() => String, { description: "Description at placement." })
+  abstract readonly description: string;
+
+  @Field(() => Int, { description: "Units ordered." })
+  abstract readonly quantity: number;
+
+  @Field(() => Money, { description: "Unit price from the distributor's price list at placement." })
+  abstract readonly unitPrice: Money;
+
+  @Field(() => Money, { description: "Quantity × unit price, exact." })
+  abstract readonly lineTotal: Money;
+
+  @Field(() => Int, { description: "Units reserved from stock." })
+  abstract readonly fromStock: number;
+
+  @Field(() => Int, { description: "Units to be made (in a scheduled batch or a new run)." })
+  abstract readonly madeToOrder: number;
+
+  @Field(() => LocalDateScalar, { description: "When the line is expected to ship." })
+  abstract readonly estimatedShipDate: string;
+
+  @Field(() => LineCustomization, { description: "Requested changes; all fields null for the standard piece." })
+  abstract readonly customization: LineCustomization;
+
+  /** The catalog variant ordered; null for a design brief's exclusive piece. */
+  abstract readonly variantId: string | null;
+}
+
+/**
+ * An order line as the API shows it: the row and its order's currency, each field read from the
+ * row when the response asks for it, so a response pays only for the fields it reads (and the
+ * row need hold only their columns: see LINE_ROWS).
+ */
+export class OrderLineOf extends OrderLineView {
   constructor(
     private readonly line: OrderLine,
     private readonly currency: CurrencyCode,
-  ) {}
+  ) {
+    super();
+  }
 
-  @Field(() => ID, { name: "id", description: "Opaque id of the line, stable across requests." })
-  get globalId(): string {
+  get id(): string {
     return toGlobalId("OrderLine", this.line.id);
   }
 
-  @Field(() => Int, { description: "Position in the order, from 1." })
   get lineNumber(): number {
     return this.line.lineNumber;
   }
 
-  @Field(() => String, { description: "SKU at placement." })
   get sku(): string {
     return this.line.sku;
   }
 
-  @Field(() => String, { description: "Description at placement." })
   get description(): string {
     return this.line.description;
   }
 
-  @Field(() => Int, { description: "Units ordered." })
   get quantity(): number {
     return this.line.quantity;
   }
 
-  @Field(() => Money, { description: "Unit price from the distributor's price list at placement." })
   get unitPrice(): Money {
     return money(this.line.unitPrice, this.currency);
   }
 
-  @Field(() => Money, { description: "Quantity × unit price, exact." })
   get lineTotal(): Money {
     return money(this.line.lineTotal, this.currency);
   }
 
-  @Field(() => Int, { description: "Units reserved from stock." })
   get fromStock(): number {
     return this.line.fromStock;
   }
 
-  @Field(() => Int, { description: "Units to be made (in a scheduled batch or a new run)." })
   get madeToOrder(): number {
     return this.line.quantity - this.line.fromStock;
   }
 
-  @Field(() => LocalDateScalar, { description: "When the line is expected to ship." })
   get estimatedShipDate(): string {
     return this.line.estimatedShipDate;
   }
 
-  @Field(() => LineCustomization, { description: "Requested changes; all fields null for the standard piece." })
   get customization(): LineCustomization {
     return this.line.customization;
   }
