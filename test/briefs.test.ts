@@ -484,11 +484,11 @@ describe("designBriefs(first, after, filter)", () => {
   });
 });
 
-describe("the README's design-brief walkthrough", () => {
-  // The operations of README.md's "Design briefs" section, run as written: only the elided ids
+describe("the API guide's design-brief walkthrough", () => {
+  // The operations of docs/api.md's "Design briefs" section, run as written: only the elided ids
   // are filled in, and the dates move forward together if the earliest has passed.
-  const readme = readFileSync(join(__dirname, "..", "README.md"), "utf8");
-  const section = readme.split("### Design briefs: from sketch to order")[1].split("\n### ")[0];
+  const guide = readFileSync(join(__dirname, "..", "docs", "api.md"), "utf8");
+  const section = guide.split("## Design briefs: from sketch to order")[1].split("\n## ")[0];
   const operations = [...section.matchAll(/```graphql\n([\s\S]*?)```/g)]
     .flatMap((block) => parse(block[1]).definitions)
     .filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION)
@@ -524,12 +524,12 @@ describe("the README's design-brief walkthrough", () => {
       if (root === "createDesignBrief") id = data[root].designBrief.id;
     }
 
-    // What the README says each step answers.
+    // What the guide says each step answers.
     const reference = results.createDesignBrief.designBrief.reference;
     expect(results.createDesignBrief.designBrief).toEqual({ id, reference: expect.stringMatching(REFERENCE), status: "DRAFT", version: 1 });
     expect(results.submitDesignBrief.designBrief).toEqual({ status: "SUBMITTED", version: 2 });
     expect(results.startDesignBriefReview.designBrief).toEqual({ status: "IN_REVIEW" });
-    expect(results.addDesignBriefComment.comment).toEqual({ author: company.users.manager.name, createdAt: expect.anything() });
+    expect(results.addDesignBriefComment.comment).toEqual({ id: expect.any(String), author: company.users.manager.name, createdAt: expect.anything() });
     expect(results.quoteDesignBrief.designBrief).toEqual({ status: "QUOTED", quote: { applicableUnitPrice: { amount: "690.00", currency: "EUR" }, validUntil: expect.any(String) } });
     expect(results.acceptDesignBriefQuote.designBrief).toEqual({
       status: "ACCEPTED",

@@ -35,7 +35,7 @@ beforeAll(async () => {
   managerToken = userToken(facet.config, manager);
 });
 afterAll(async () => {
-  // Frees the DOMAIN.md GTIN vectors for a later run on the same database.
+  // Frees the GTIN vectors of docs/domain.md ("GTINs") for a later run on the same database.
   await facet.dataSource.query(`UPDATE variants SET gtin = NULL WHERE sku LIKE $1`, [`${RUN}-%`]);
   await facet.stop();
 });

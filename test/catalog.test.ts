@@ -651,7 +651,7 @@ describe("product(id | styleCode) and variant(id | sku)", () => {
     expect(ok(await asBuyer(CatalogProductDocument, { id: productId(product) })).product).toMatchObject({ karat: null, displayName });
   });
 
-  // FTC Jewelry Guides (DOMAIN.md §4.3): "lab-grown" or "simulated" stands immediately before the stone name.
+  // FTC Jewelry Guides (docs/domain.md, "Stones: disclosure (FTC Jewelry Guides)"): "lab-grown" or "simulated" stands immediately before the stone name.
   it.each([
     ["a lab-grown diamond", [stone(StoneType.DIAMOND, StoneOrigin.LAB_GROWN)], "Solitaire, 18K gold with lab-grown diamond", ["lab-grown diamond"]],
     ["a natural diamond", [stone(StoneType.DIAMOND, StoneOrigin.NATURAL)], "Solitaire, 18K gold with diamond", ["diamond"]],
@@ -1205,9 +1205,9 @@ describe("indexes behind the product list", () => {
   });
 });
 
-// ---- the README's example ----------------------------------------------------------------------
+// ---- the API guide's example -------------------------------------------------------------------
 
-describe("the README's catalog query", () => {
+describe("the API guide's catalog query", () => {
   const demoBuyer = async () => userToken(facet.config, await facet.dataSource.manager.findOneByOrFail(User, { email: "buyer@atelier-paris.example" }));
 
   it("runs as written for a demo buyer", async () => {

@@ -75,7 +75,10 @@ const sumOf = (amounts: string[]) => amounts.reduce((acc, a) => acc + toScaled(a
 const bySku = (lines: { sku: string; quantity: number }[]) =>
   Object.entries(lines.reduce<Record<string, number>>((acc, l) => ({ ...acc, [l.sku]: (acc[l.sku] ?? 0) + l.quantity }), {})).sort();
 
-/** What must hold for any shipment's export pack (DOMAIN.md §3.1, §3.2, §3.4, §4.4). */
+/**
+ * What must hold for any shipment's export pack (docs/domain.md: "The customs declaration and export pack",
+ * "Incoterms and insurance cover", "The System of Warranties statement").
+ */
 function expectInvariants(pack: Pack) {
   const { customsDeclaration: declaration, commercialInvoice: invoice, packingList } = pack;
   const currency = invoice.total.currency;

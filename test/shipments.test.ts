@@ -52,7 +52,7 @@ import { dateFromToday } from "./support/catalog-factories";
 let facet: TestFacet;
 let tenants: Awaited<ReturnType<typeof twoTenants>>;
 let a: { buyer: string; manager: string };
-// Distributors this file made: their shipments give the DOMAIN.md numbers back at the end.
+// Distributors this file made: their shipments give the numbers of docs/domain.md back at the end.
 const distributorIds: string[] = [];
 
 beforeAll(async () => {
@@ -62,7 +62,7 @@ beforeAll(async () => {
   a = { buyer: tenants.a.tokens.buyer, manager: tenants.staff.manager };
 });
 afterAll(async () => {
-  // The DOMAIN.md vectors are fixed numbers and air waybills and tracking numbers are unique:
+  // The vectors of docs/domain.md are fixed numbers and air waybills and tracking numbers are unique:
   // free them for the next run on this database.
   await facet.dataSource.query(
     `UPDATE shipments SET awb_number = NULL, awb_type = NULL, master_awb_number = NULL, tracking_number = NULL, tracking_url = NULL
@@ -270,7 +270,7 @@ describe("createShipment", () => {
 describe("setAirwayBill", () => {
   const setAwb = (input: SetAirwayBillInput) => asManager(ShipSetAirwayBillDocument, { input }).then((r) => ok(r).setAirwayBill);
 
-  // DOMAIN.md §1.1 vectors
+  // docs/domain.md, "Air waybills": its vectors
   it.each([
     ["17612345675", "MASTER", "176-12345675", "Emirates"],
     ["020-81140743", "MASTER", "020-81140743", "Lufthansa Cargo"],
@@ -364,7 +364,7 @@ describe("setTrackingNumber", () => {
   const setTracking = (shipmentId: string, trackingNumber: string) =>
     asManager(ShipSetTrackingNumberDocument, { input: { shipmentId, trackingNumber } }).then((r) => ok(r).setTrackingNumber);
 
-  // DOMAIN.md §2.3 and its source's test numbers
+  // docs/domain.md, "Carrier tracking numbers": its vectors, the sample numbers of its source
   it.each([
     ["DHL_EXPRESS", "3318 8100 25", "3318810025", "https://www.dhl.com/en/express/tracking.html?AWB=3318810025&brand=DHL"],
     ["DHL_EXPRESS", "JJD0099999999", "JJD0099999999", "https://www.dhl.com/en/express/tracking.html?AWB=JJD0099999999&brand=DHL"],
@@ -466,7 +466,7 @@ describe("addShipmentDocument", () => {
     ["an issue date in the future", { issueDate: dateFromToday(2) }, "issueDate", "OUT_OF_RANGE"],
     ["a blank number", { number: " " }, "number", "REQUIRED"],
     ["a number of 61 characters", { number: "N".repeat(61) }, "number", "TOO_LONG"],
-    // DOMAIN.md §3.4 vectors
+    // docs/domain.md, "Export declaration numbers": its vectors
     ["an ITN of 13 digits", { kind: "EXPORT_DECLARATION", number: "X2019030836690" }, "number", "INVALID"],
     ["an ITN with the wrong letter", { kind: "EXPORT_DECLARATION", number: "Y20190308366903" }, "number", "INVALID"],
     ["an ITN dated month 13", { kind: "EXPORT_DECLARATION", number: "X20191308366903" }, "number", "INVALID"],
@@ -683,7 +683,7 @@ describe("shipments(first, after, filter)", () => {
 });
 
 describe("reads", () => {
-  it("tracks a shipment by air waybill with the README's query", async () => {
+  it("tracks a shipment by air waybill with the API guide's query", async () => {
     const [shipment] = await shipmentsOfA(1);
     const awb = freshAwb();
     await asManager(ShipSetAirwayBillDocument, { input: { shipmentId: shipment.id, number: awb, type: "MASTER" } });
@@ -708,9 +708,9 @@ describe("reads", () => {
     expect(tracked!.trackingUrl).toMatch(/^https:\/\/www\.dhl\.com\//);
   });
 
-  it("has README examples for shipments that the schema accepts", () => {
-    const readme = readFileSync(path.join(__dirname, "..", "README.md"), "utf8");
-    const section = readme.slice(readme.indexOf("### Shipments:"), readme.indexOf("### Shipment feedback"));
+  it("has API guide examples for shipments that the schema accepts", () => {
+    const guide = readFileSync(path.join(__dirname, "..", "docs", "api.md"), "utf8");
+    const section = guide.slice(guide.indexOf("## Shipments:"), guide.indexOf("## Shipment feedback"));
     const blocks = [...section.matchAll(/```graphql\n([\s\S]*?)```/g)].map((m) => m[1]);
     expect(blocks.length).toBeGreaterThanOrEqual(2);
     const schema = buildSchema(readFileSync(path.join(__dirname, "..", "schema", "schema.graphql"), "utf8"));

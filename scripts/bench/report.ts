@@ -78,7 +78,7 @@ export function formatReport(info: RunInfo, measurements: Measurement[]): string
       (info.rounds > 1 ? ` in ${info.rounds} slices, ${compare ? "each server's" : "Facet's and the ceiling's"} in turn` : "") +
       `; ${info.cpus}; Node ${info.node}; PostgreSQL ${info.postgres}.` +
       (info.facet.nodeOptions ? ` ${info.facet.label} ran with \`${info.facet.nodeOptions}\`.` : "") +
-      (compare ? ` ${compare.label} is the build in \`${compare.directory}\`${compare.nodeOptions ? `, run with \`${compare.nodeOptions}\`` : ""}.` : "") +
+      (compare ? ` ${compare.label} is another build, measured in turn with it${compare.nodeOptions ? `, run with \`${compare.nodeOptions}\`` : ""}.` : "") +
       ` ${compare ? "Each Facet" : "Facet"} ran ${info.workers === 1 ? "one process" : `${info.workers} workers (WEB_CONCURRENCY) with rate limits in Redis; its CPU and RSS are summed over them`}, the ceiling one process.`,
     `Dataset: ${d.distributors} distributors, ${d.products} styles, ${d.variants} variants, ${d.orders} orders with ${d.orderLines} lines, ${d.shipments} shipments with ${d.trackingEvents} tracking events` +
       (info.seedSeconds === null ? " (reused)." : ` (seeded in ${info.seedSeconds.toFixed(0)} s).`),

@@ -30,7 +30,7 @@ export interface DataSourceOptions {
   applicationName?: string;
   /**
    * Whether a connection prepares its parameterized statements by name (default true; never on the
-   * embedded database). Off for a pooler in transaction mode that does not track them.
+   * embedded database). Off for a pooler that does not track them (see docs/operations.md).
    */
   preparedStatements?: boolean;
   /** Sees every statement; tests use it to count SQL per request. */

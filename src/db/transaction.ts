@@ -5,7 +5,7 @@ export type IsolationLevel = "READ COMMITTED" | "REPEATABLE READ" | "SERIALIZABL
 
 /**
  * Runs `work` in one transaction with a context whose `db` is the transaction; anything thrown
- * rolls it back. Inside an open transaction (a signed-in request's) the work runs in a
+ * rolls it back. Inside a transaction already open on the connection, the work runs in a
  * savepoint, so it still rolls back alone.
  */
 export async function withTransaction<T>(

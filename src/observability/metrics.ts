@@ -1,7 +1,7 @@
 import cluster from "node:cluster";
 import { AggregatorRegistry, collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
 
-// Facet's Prometheus metrics, served at GET /metrics (see server/metrics.ts). Label values come
+// Facet's Prometheus metrics, served at GET /metrics (see server/observability.ts). Label values come
 // from closed sets, or are bounded (operation names), so a client cannot blow up the series.
 
 export const registry = new Registry();

@@ -52,8 +52,8 @@ async function seedAccounts(db: EntityManager): Promise<void> {
 }
 
 /**
- * Loads the demo data of DESIGN.md §7 once. Returns false when it is already there. Never runs
- * in production: its credentials are published.
+ * Loads the demo data (with the logins the README lists) once. Returns false when it is already
+ * there. Never runs in production: its credentials are published.
  */
 export async function seedDemoData(dataSource: DataSource, env: string): Promise<boolean> {
   if (env === "production") throw new Error("Refusing to seed demo data with NODE_ENV=production");

@@ -13,7 +13,7 @@ import {
   type StoneSpec,
 } from "./jewelry";
 
-// DOMAIN.md §5.4
+// docs/domain.md, "GTINs"
 const VALID_GTINS = ["4006381333931", "6291041500213", "1234567890128", "036000291452", "12345670", "14006381333938"];
 const withWrongCheckDigit = (gtin: string) => gtin.slice(0, -1) + String((Number(gtin.at(-1)) + 1) % 10);
 

@@ -1,6 +1,6 @@
 import { Metal, StoneOrigin, StoneType, Treatment } from "./catalog.enums";
 
-// Finenesses in parts per thousand that Facet accepts per metal (DESIGN.md §4, DOMAIN.md §4.2).
+// Finenesses in parts per thousand that Facet accepts per metal (docs/domain.md, "Precious metals: fineness and karat").
 export const ALLOWED_FINENESS: Record<Metal, readonly number[]> = {
   [Metal.GOLD]: [375, 417, 585, 750, 916, 999],
   [Metal.SILVER]: [800, 925, 950, 999],
@@ -114,7 +114,7 @@ export const WDC_SOW_STATEMENT =
 
 /**
  * A ring's ISO 8653 / EU size (the inner circumference in whole millimetres) and its nearest
- * US/Canada size: circumference ≈ 36.5 + 2.55 × size (DOMAIN.md §5.1), to the nearest quarter.
+ * US/Canada size: circumference ≈ 36.5 + 2.55 × size (docs/domain.md, "Ring sizes and chain lengths"), to the nearest quarter.
  */
 export function ringSizeFromCircumference(mm: number): { iso: string; us: string } {
   const us = Math.max(0, Math.round(((mm - 36.5) / 2.55) * 4) / 4);

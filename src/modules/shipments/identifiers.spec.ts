@@ -1,6 +1,6 @@
 import { AIRLINES, TrackingCarrier, formatIataAwb, isValidItn, isValidMrn, parseHouseAwb, parseIataAwb, parseTrackingNumber } from "./identifiers";
 
-// DOMAIN.md §1.1
+// docs/domain.md, "Air waybills"
 describe("parseIataAwb", () => {
   it.each([
     ["176-12345675", "17612345675", "Emirates prefix; 1234567 mod 7 = 5"],
@@ -30,7 +30,7 @@ describe("parseIataAwb", () => {
     expect(formatIataAwb("05700000000")).toBe("057-00000000");
   });
 
-  it("names the airline of the prefixes DOMAIN.md lists", () => {
+  it("names the airline of the prefixes docs/domain.md lists", () => {
     expect(AIRLINES["176"]).toBe("Emirates");
     expect(AIRLINES["020"]).toMatch(/^Lufthansa/);
     expect(AIRLINES["160"]).toBe("Cathay Pacific");
@@ -39,7 +39,7 @@ describe("parseIataAwb", () => {
   });
 });
 
-// DOMAIN.md §1.2: forwarder-numbered, letters and digits, at most 12.
+// docs/domain.md, "House air waybills": forwarder-numbered, letters and digits, at most 12.
 describe("parseHouseAwb", () => {
   it.each([
     ["HAWB12345", "HAWB12345"],
@@ -54,7 +54,7 @@ describe("parseHouseAwb", () => {
   });
 });
 
-// DOMAIN.md §2.3 and its source's test numbers (tracking_number_data couriers/*.json).
+// docs/domain.md, "Carrier tracking numbers", and the sample numbers of the courier definitions it cites.
 describe("parseTrackingNumber", () => {
   const valid: [TrackingCarrier, string, string][] = [
     [TrackingCarrier.DHL_EXPRESS, "3318810025", "waybill, mod 7"],
@@ -127,7 +127,7 @@ describe("parseTrackingNumber", () => {
   });
 });
 
-// DOMAIN.md §3.4
+// docs/domain.md, "Export declaration numbers"
 describe("export declaration numbers", () => {
   it.each([["X20190308366903", true], ["X2019030836690", false], ["Y20190308366903", false], ["X20191308366903", false], ["X20230229000001", false], ["X20240229000001", true]])(
     "ITN %s is valid: %s",

@@ -1,7 +1,8 @@
 // Air waybill, courier tracking and export declaration numbers: formats and check characters
-// (DOMAIN.md §1, §2.3, §3.4). Pure functions; numbers are always strings.
+// (docs/domain.md: "Air waybills", "Carrier tracking numbers", "Export declaration numbers").
+// Pure functions; numbers are always strings.
 
-/** IATA airline prefixes Facet names (DOMAIN.md §1.1); reference data, kept up to date by hand. */
+/** IATA airline prefixes Facet names (docs/domain.md, "Airline prefixes"); reference data, kept up to date by hand. */
 export const AIRLINES: Record<string, string> = {
   "001": "American Airlines",
   "006": "Delta Air Lines",
