@@ -12,7 +12,7 @@ const privateParts = [
   { regex: "^type-graphql/.+", message: "type-graphql's internal files: import from `type-graphql`." },
 ];
 
-const graphqlPackages = [{ regex: "^(graphql|type-graphql|graphql-scalars|@apollo/.*|express|cors)$", message: "This layer knows nothing of GraphQL or HTTP." }];
+const graphqlPackages = [{ regex: "^(graphql|type-graphql|graphql-scalars|@apollo/.*|@as-integrations/.*|fastify|@fastify/.*)$", message: "This layer knows nothing of GraphQL or HTTP." }];
 const upward = (layers, message) => [{ regex: `^(\\.\\./)+(${layers})(/|$)`, message }];
 
 const restrict = (patterns) => ({ "no-restricted-imports": ["error", { patterns: [...privateParts, ...patterns] }] });

@@ -26,7 +26,9 @@ export interface Config {
   metricsToken: string | undefined;
   jwt: JwtKeys & { issuer: string; audience: string; accessTokenTtlSeconds: number };
   corsOrigins: string[];
+  /** The largest GraphQL request body, as configured ("100kb") and in bytes. */
   bodyLimit: string;
+  bodyLimitBytes: number;
   shutdownGraceMs: number;
   /** How long readiness reports 503 before the listener closes, so load balancers stop sending. */
   shutdownDelayMs: number;
@@ -52,6 +54,17 @@ function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number
     throw new ConfigError(`${name} must be an integer between ${min} and ${max}, got "${raw}"`);
   }
   return value;
+}
+
+const SIZE_UNITS: Record<string, number> = { b: 1, kb: 1024, mb: 1024 * 1024 };
+
+/** A size such as "100kb" or "1mb" (b, kb, mb; 1kb is 1024 bytes), and its bytes. */
+function size(env: NodeJS.ProcessEnv, name: string, fallback: string): [text: string, bytes: number] {
+  const text = (env[name] || fallback).trim();
+  const match = /^(\d{1,9})\s*(b|kb|mb)?$/i.exec(text);
+  const bytes = match ? Number(match[1]) * SIZE_UNITS[(match[2] ?? "b").toLowerCase()] : NaN;
+  if (!match || bytes < 1 || bytes > 64 * 1024 * 1024) throw new ConfigError(`${name} must be a size such as 100kb or 1mb, at most 64mb, got "${text}"`);
+  return [text, bytes];
 }
 
 function bool(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {
@@ -124,6 +137,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError("NODE_ENV=production requires DATABASE_URL: the embedded database is for development only");
   }
   const dataDir = path.resolve(env.DATA_DIR || ".data");
+  const [bodyLimit, bodyLimitBytes] = size(env, "BODY_LIMIT", "100kb");
   const workers = int(env, "WEB_CONCURRENCY", 1, 1, 64);
   // Workers share nothing but the port: the embedded database lives in one process, and buckets
   // kept in memory would give each worker a budget of its own.
@@ -157,7 +171,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       .split(",")
       .map((origin) => origin.trim())
       .filter(Boolean),
-    bodyLimit: env.BODY_LIMIT || "100kb",
+    bodyLimit,
+    bodyLimitBytes,
     shutdownGraceMs: int(env, "SHUTDOWN_GRACE_MS", 10_000, 0, 120_000),
     shutdownDelayMs: int(env, "SHUTDOWN_DELAY_MS", 0, 0, 60_000),
     logLevel: logLevel as Config["logLevel"],

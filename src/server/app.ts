@@ -1,29 +1,31 @@
 import { randomUUID } from "node:crypto";
-import http from "node:http";
+import type http from "node:http";
+import type { AddressInfo } from "node:net";
 import { ApolloServer } from "@apollo/server";
 import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
-import cors from "cors";
-import express, { type NextFunction, type Request, type Response } from "express";
+import { fastifyApolloHandler } from "@as-integrations/fastify";
+import fastifyCors from "@fastify/cors";
+import fastifyFormbody from "@fastify/formbody";
+import Fastify, { type FastifyError, type FastifyReply, type FastifyRequest, type RouteHandlerMethod } from "fastify";
 import type { DataSource } from "typeorm";
 import type { Config } from "../config";
 import type { RequestContext } from "../core/context";
+import { compiledExecutor } from "../graphql/executor";
 import { AuthenticationError, ErrorCode, formatError, isInternal } from "../graphql/errors";
 import { LIMITS } from "../graphql/limits";
 import { log } from "../logger";
 import { reportPool, type PoolStats } from "../observability/metrics";
-import { createRequestContext, endRequest } from "./context";
-import { graphqlRoute } from "./graphql-route";
-import { compiledExecutor } from "../graphql/executor";
+import { createRequestContext, endRequest, type RequestFacts } from "./context";
 import { limitsPlugin } from "./limits-plugin";
-import { metricsRouter, observabilityPlugin, observeRequests } from "./observability";
-import { oauthRouter } from "./oauth";
-import { playgroundRouter } from "./playground";
+import { endObservation, metricsRoutes, observabilityPlugin, startObservation } from "./observability";
+import { oauthRoutes } from "./oauth";
+import { playgroundRoutes } from "./playground";
 import { createRateLimitStore, type RateLimitStore } from "./rate-limit";
 import { buildFacetSchema, facetSdl } from "./schema";
 
 export interface FacetServer {
-  /** Answers one HTTP request: what httpServer listens with. */
+  /** Answers one HTTP request, as the listening server does (once it listens). */
   handle: http.RequestListener;
   httpServer: http.Server;
   apollo: ApolloServer<RequestContext>;
@@ -40,18 +42,34 @@ declare module "http" {
   }
 }
 
-/** An error answered to a client in GraphQL's shape, as Apollo answers its own. */
-export function sendGraphQLError(res: Response, status: number, code: string, message: string): void {
-  res.status(status).json({ errors: [{ message, extensions: { code } }] });
+declare module "fastify" {
+  interface FastifyRequest {
+    /** The GraphQL request's context, once built: given back (see endRequest) before the answer is sent. */
+    facetContext: RequestContext | null;
+  }
 }
 
+/** An error answered to a client in GraphQL's shape, as Apollo answers its own. */
+function sendGraphQLError(reply: FastifyReply, status: number, code: string, message: string): FastifyReply {
+  return reply.code(status).send({ errors: [{ message, extensions: { code } }] });
+}
+
+const factsOf = (request: FastifyRequest): RequestFacts => ({
+  authorization: request.headers.authorization,
+  requestId: request.raw.requestId,
+  ip: request.ip,
+  observation: request.raw.observation,
+});
+
 /**
- * Facet's HTTP server: one Express app for every route. CORS, body limits, security headers, the
- * request id and the shape of errors are set here, once.
+ * Facet's HTTP server: one Fastify app for every route. The request id, security headers, CORS,
+ * body limits and the shape of errors are set here, once. /graphql is Apollo Server's Fastify
+ * integration; its request's database connection goes back to the pool before the answer is
+ * sent (the route's onSend hook), whatever Apollo made of the request.
  */
 export async function createServer(config: Config, dataSource: DataSource, options: { rateLimitStore?: RateLimitStore } = {}): Promise<FacetServer> {
-  const app = express();
-  const httpServer = http.createServer(app);
+  // Paths match in any case and with or without a trailing slash, as clients write them.
+  const app = Fastify({ bodyLimit: config.bodyLimitBytes, return503OnClosing: true, routerOptions: { caseSensitive: false, ignoreTrailingSlash: true } });
   const rateLimits = options.rateLimitStore ?? (await createRateLimitStore(config.redisUrl));
   let shuttingDown = false;
 
@@ -67,7 +85,7 @@ export async function createServer(config: Config, dataSource: DataSource, optio
     allowBatchedHttpRequests: false,
     stopOnTerminationSignals: false,
     plugins: [
-      ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: config.shutdownGraceMs }),
+      ApolloServerPluginDrainHttpServer({ httpServer: app.server, stopGracePeriodMillis: config.shutdownGraceMs }),
       ApolloServerPluginLandingPageDisabled(),
       // Facet gives no cache hints (every answer is private to its caller); left on, Apollo's
       // cache-control plugin wraps every field resolver to work out a policy nobody reads.
@@ -77,36 +95,34 @@ export async function createServer(config: Config, dataSource: DataSource, optio
     ],
   });
   await apollo.start();
-
-  app.disable("x-powered-by");
-  // Express would hash every response body for an ETag that none of these routes' clients sends back.
-  app.disable("etag");
   reportPool(() => (dataSource.driver as unknown as { master?: PoolStats }).master);
 
   // Every request gets its id (a client's, when it is a plain one) and its observation.
-  app.use((req, res, next) => {
-    const incoming = req.headers["x-request-id"];
-    req.requestId = typeof incoming === "string" && REQUEST_ID.test(incoming) ? incoming : randomUUID();
-    res.setHeader("X-Request-Id", req.requestId);
-    res.setHeader("X-Content-Type-Options", "nosniff");
-    observeRequests(req, res);
-    next();
+  app.addHook("onRequest", async (request, reply) => {
+    const incoming = request.headers["x-request-id"];
+    request.raw.requestId = typeof incoming === "string" && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+    reply.header("X-Request-Id", request.raw.requestId).header("X-Content-Type-Options", "nosniff");
+    startObservation(request.raw);
   });
-  app.use(
-    cors({
-      origin: config.corsOrigins.includes("*") ? true : config.corsOrigins,
-      methods: ["GET", "POST"],
-      allowedHeaders: ["content-type", "authorization", "apollo-require-preflight", "x-apollo-operation-name", "x-request-id"],
-      exposedHeaders: ["x-request-id"],
-      maxAge: 600,
-    }),
-  );
+  // Its log line and metrics once it is answered, or its client has gone before that.
+  app.addHook("onResponse", async (request, reply) => endObservation(request.raw, reply.raw));
+  app.addHook("onRequestAbort", async (request) => endObservation(request.raw, null));
+  await app.register(fastifyCors, {
+    origin: config.corsOrigins.includes("*") ? true : config.corsOrigins,
+    methods: ["GET", "POST"],
+    allowedHeaders: ["content-type", "authorization", "apollo-require-preflight", "x-apollo-operation-name", "x-request-id"],
+    exposedHeaders: ["x-request-id"],
+    maxAge: 600,
+  });
+  // Forms for /oauth/token; any other body is handed on as text, for its route to judge (Apollo
+  // refuses a GraphQL request a browser could send cross-site, whatever its content type).
+  await app.register(fastifyFormbody);
+  app.addContentTypeParser("*", { parseAs: "string" }, (_request, body, done) => done(null, body));
+  app.decorateRequest("facetContext", null);
 
-  app.use(metricsRouter(config));
-  app.get("/healthz", (_req, res) => {
-    res.json({ status: "ok" });
-  });
-  app.get("/readyz", async (_req, res) => {
+  metricsRoutes(app, config);
+  app.get("/healthz", async () => ({ status: "ok" }));
+  app.get("/readyz", async (_request, reply) => {
     const checks: Record<string, string> = { shutdown: shuttingDown ? "in progress" : "no" };
     try {
       await dataSource.query("SELECT 1");
@@ -116,95 +132,100 @@ export async function createServer(config: Config, dataSource: DataSource, optio
       checks.database = "unreachable";
     }
     const ready = !shuttingDown && checks.database === "reachable" && checks.migrations === "applied";
-    res.status(ready ? 200 : 503).json({ status: ready ? "ready" : "not ready", checks });
+    return reply.code(ready ? 200 : 503).send({ status: ready ? "ready" : "not ready", checks });
   });
-  app.use(oauthRouter(config, dataSource, rateLimits));
+  oauthRoutes(app, config, dataSource, rateLimits);
+  playgroundRoutes(app);
 
   // The SDL, for a distributor's developers to run codegen against: any signed-in caller may have
   // it, as they may introspect; anonymous callers may not.
   const sdl = await facetSdl();
-  app.get("/schema.graphql", async (req, res, next) => {
-    const facts = { authorization: req.headers.authorization, requestId: req.requestId, ip: req.socket.remoteAddress, observation: req.observation };
+  app.get("/schema.graphql", async (request, reply) => {
     let refused: AuthenticationError | undefined;
     try {
-      const context = await createRequestContext({ config, dataSource }, facts);
+      const context = await createRequestContext({ config, dataSource }, factsOf(request));
       await endRequest(context);
       if (!context.principal) refused = new AuthenticationError();
     } catch (error) {
-      if (!(error instanceof AuthenticationError)) return next(error);
+      if (!(error instanceof AuthenticationError)) throw error;
       refused = error;
     }
     if (refused) {
-      req.observation.errorCode = ErrorCode.UNAUTHENTICATED;
-      res.setHeader("WWW-Authenticate", 'Bearer realm="facet"');
-      return sendGraphQLError(res, 401, ErrorCode.UNAUTHENTICATED, refused.message);
+      request.raw.observation.errorCode = ErrorCode.UNAUTHENTICATED;
+      reply.header("WWW-Authenticate", 'Bearer realm="facet"');
+      return sendGraphQLError(reply, 401, ErrorCode.UNAUTHENTICATED, refused.message);
     }
-    res.type("text/plain; charset=utf-8").setHeader("Cache-Control", "no-store").send(sdl);
+    return reply.header("Cache-Control", "no-store").type("text/plain; charset=utf-8").send(sdl);
   });
-  app.use(playgroundRouter());
 
-  app.use(
-    "/graphql",
-    express.json({ limit: config.bodyLimit }),
-    (req, res, next) => {
-      const query = req.method === "GET" ? req.query.query : (req.body as { query?: unknown } | undefined)?.query;
+  app.route({
+    method: ["GET", "POST"],
+    url: "/graphql",
+    preHandler: async (request, reply) => {
+      const query = request.method === "GET" ? (request.query as { query?: unknown }).query : (request.body as { query?: unknown } | undefined)?.query;
       if (typeof query === "string" && query.length > LIMITS.maxQueryLength) {
-        req.observation.errorCode = ErrorCode.QUERY_TOO_COMPLEX;
-        return sendGraphQLError(res, 400, ErrorCode.QUERY_TOO_COMPLEX, `The query is ${query.length} characters long; at most ${LIMITS.maxQueryLength} are allowed`);
+        request.raw.observation.errorCode = ErrorCode.QUERY_TOO_COMPLEX;
+        return sendGraphQLError(reply, 400, ErrorCode.QUERY_TOO_COMPLEX, `The query is ${query.length} characters long; at most ${LIMITS.maxQueryLength} are allowed`);
       }
-      next();
     },
-    graphqlRoute(apollo, async (req) => {
-      try {
-        return await createRequestContext(
-          { config, dataSource },
-          { authorization: req.headers.authorization, requestId: req.requestId, ip: req.socket.remoteAddress, observation: req.observation },
-        );
-      } catch (error) {
-        // Refused before GraphQL starts (a bad token): no plugin sees it, so note it here.
-        const code = (error as { extensions?: { code?: unknown } }).extensions?.code;
-        req.observation.errorCode = typeof code === "string" ? code : ErrorCode.INTERNAL_SERVER_ERROR;
-        if (isInternal(error)) log.error("internal error", { error, requestId: req.requestId });
-        throw error;
-      }
-    }),
-  );
-
-  app.use((_req, res) => {
-    res.status(404).json({ error: "not_found" });
+    // (The integration types its handler for a route of its own shape; the route is the same.)
+    handler: fastifyApolloHandler(apollo, {
+      context: async (request) => {
+        try {
+          return (request.facetContext = await createRequestContext({ config, dataSource }, factsOf(request)));
+        } catch (error) {
+          // Refused before GraphQL starts (a bad token): no plugin sees it, so note it here.
+          const code = (error as { extensions?: { code?: unknown } }).extensions?.code;
+          request.raw.observation.errorCode = typeof code === "string" ? code : ErrorCode.INTERNAL_SERVER_ERROR;
+          if (isInternal(error)) log.error("internal error", { error, requestId: request.raw.requestId });
+          throw error;
+        }
+      },
+    }) as unknown as RouteHandlerMethod,
+    // The connection goes back before the answer is written, also when Apollo refused the request
+    // after its context was built (a body without a query, a GET mutation), which no plugin sees.
+    onSend: async (request, _reply, payload) => {
+      if (request.facetContext) await endRequest(request.facetContext);
+      return payload;
+    },
   });
+
+  app.setNotFoundHandler(async (_request, reply) => reply.code(404).send({ error: "not_found" }));
   // Failures outside GraphQL (a body that is not JSON or too large, a failure of the server itself):
   // in GraphQL's error shape, without a stack.
-  app.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {
-    const { status: given, type } = (error ?? {}) as { status?: unknown; type?: unknown };
+  app.setErrorHandler(async (error: FastifyError, request, reply) => {
+    const given = error.statusCode;
     const status = typeof given === "number" && given >= 400 && given < 500 ? given : 500;
-    if (status === 500) log.error("unhandled HTTP error", { error, requestId: req.requestId });
+    if (status === 500) log.error("unhandled HTTP error", { error, requestId: request.raw.requestId });
     const code = status === 500 ? ErrorCode.INTERNAL_SERVER_ERROR : ErrorCode.BAD_REQUEST;
-    req.observation.errorCode = code;
-    if (res.headersSent) {
-      res.destroy();
-      return;
-    }
-    const message = type === "entity.too.large" ? `Request body is larger than ${config.bodyLimit}` : status === 500 ? "Internal server error" : "Request body is not valid JSON";
-    sendGraphQLError(res, status, code, message);
+    request.raw.observation.errorCode = code;
+    const message =
+      error.code === "FST_ERR_CTP_BODY_TOO_LARGE"
+        ? `Request body is larger than ${config.bodyLimit}`
+        : status === 500
+          ? "Internal server error"
+          : error.code === "FST_ERR_CTP_INVALID_JSON_BODY" || error.code === "FST_ERR_CTP_EMPTY_JSON_BODY" || error instanceof SyntaxError
+            ? "Request body is not valid JSON"
+            : error.message;
+    return sendGraphQLError(reply, status, code, message);
   });
 
+  await app.ready();
   return {
-    handle: app,
-    httpServer,
+    handle: (req, res) => app.routing(req, res),
+    httpServer: app.server,
     apollo,
-    listen: (port, host) =>
-      new Promise((resolve, reject) => {
-        httpServer.once("error", reject);
-        httpServer.listen(port, host, () => resolve((httpServer.address() as { port: number }).port));
-      }),
+    async listen(port, host) {
+      await app.listen({ port, host });
+      return (app.server.address() as AddressInfo).port;
+    },
     async stop() {
       shuttingDown = true;
       // Still serving, but not ready: a load balancer polling /readyz takes Facet out of rotation
       // before the listener closes.
-      if (config.shutdownDelayMs > 0 && httpServer.listening) await new Promise((resolve) => setTimeout(resolve, config.shutdownDelayMs));
+      if (config.shutdownDelayMs > 0 && app.server.listening) await new Promise((resolve) => setTimeout(resolve, config.shutdownDelayMs));
       await apollo.stop();
-      if (httpServer.listening) await new Promise<void>((resolve) => httpServer.close(() => resolve()));
+      await app.close();
       await rateLimits.close();
     },
   };

@@ -30,7 +30,7 @@ export interface RequestFacts {
  * The context's `db` is a query runner of the request's own. For a signed-in caller it takes its
  * connection here, to read who the caller is and put the connection in the caller's scope, in one
  * statement (see authenticate); an anonymous request takes one only if it needs the database. It
- * must be given back with endRequest once the response is ready (see graphql-route.ts).
+ * must be given back with endRequest once the response is ready (see the /graphql route in app.ts).
  */
 export async function createRequestContext(deps: ContextDeps, request: RequestFacts): Promise<RequestContext> {
   let claims = null;

@@ -1,4 +1,4 @@
-import express, { type Request, type Response } from "express";
+import type { FastifyInstance, FastifyReply } from "fastify";
 import type { DataSource } from "typeorm";
 import type { Config } from "../config";
 import { withRequestRunner } from "../db/request-scope";
@@ -13,9 +13,9 @@ const TOKEN_REQUEST_COST = 20;
 
 type OAuthError = "invalid_request" | "invalid_client" | "invalid_grant" | "unsupported_grant_type" | "invalid_scope";
 
-function fail(res: Response, status: number, error: OAuthError, description: string, basicChallenge = false): void {
-  if (basicChallenge) res.setHeader("WWW-Authenticate", 'Basic realm="facet", charset="UTF-8"');
-  res.status(status).json({ error, error_description: description });
+function fail(reply: FastifyReply, status: number, error: OAuthError, description: string, basicChallenge = false): FastifyReply {
+  if (basicChallenge) reply.header("WWW-Authenticate", 'Basic realm="facet", charset="UTF-8"');
+  return reply.code(status).send({ error, error_description: description });
 }
 
 // RFC 6749 §2.3.1: client id and secret are form-urlencoded before they go into HTTP Basic.
@@ -38,50 +38,42 @@ const field = (body: Record<string, unknown>, name: string): string | undefined 
   typeof body[name] === "string" ? (body[name] as string) : undefined;
 
 /** `POST /oauth/token`: the OAuth 2.0 client credentials grant for ERP API clients. */
-export function oauthRouter(config: Config, dataSource: DataSource, rateLimits: RateLimitStore): express.Router {
-  const router = express.Router();
-  router.post(
-    "/oauth/token",
-    express.urlencoded({ extended: false, limit: "10kb" }),
-    express.json({ limit: "10kb" }),
-    async (req: Request, res: Response) => {
-      res.setHeader("Cache-Control", "no-store");
-      res.setHeader("Pragma", "no-cache");
-      const take = await rateLimits.take(`oauth-ip:${req.ip ?? "unknown"}`, TOKEN_REQUEST_COST, config.rateLimit.anonymous);
+export function oauthRoutes(app: FastifyInstance, config: Config, dataSource: DataSource, rateLimits: RateLimitStore): void {
+  app.post("/oauth/token", { bodyLimit: 10 * 1024 }, async (request, reply) => {
+      const req = request.raw;
+      reply.header("Cache-Control", "no-store").header("Pragma", "no-cache");
+      const take = await rateLimits.take(`oauth-ip:${request.ip ?? "unknown"}`, TOKEN_REQUEST_COST, config.rateLimit.anonymous);
       if (!take.allowed) {
         rateLimitRejections.inc({ principal: "anonymous", endpoint: "oauth" });
-        res.setHeader("Retry-After", String(take.retryAfterSeconds));
-        res.status(429).json({ error: "rate_limited", error_description: `Too many token requests; retry in ${take.retryAfterSeconds} s` });
-        return;
+        reply.header("Retry-After", String(take.retryAfterSeconds));
+        return reply.code(429).send({ error: "rate_limited", error_description: `Too many token requests; retry in ${take.retryAfterSeconds} s` });
       }
-      const body = (req.body ?? {}) as Record<string, unknown>;
+      const body = (typeof request.body === "object" && request.body !== null ? request.body : {}) as Record<string, unknown>;
       const grantType = field(body, "grant_type");
-      if (!grantType) return fail(res, 400, "invalid_request", "grant_type is required");
-      if (grantType !== "client_credentials") return fail(res, 400, "unsupported_grant_type", "Only grant_type=client_credentials is supported");
+      if (!grantType) return fail(reply, 400, "invalid_request", "grant_type is required");
+      if (grantType !== "client_credentials") return fail(reply, 400, "unsupported_grant_type", "Only grant_type=client_credentials is supported");
 
       const basic = basicCredentials(req.headers.authorization);
-      if (basic === "malformed") return fail(res, 401, "invalid_client", "Malformed HTTP Basic credentials", true);
+      if (basic === "malformed") return fail(reply, 401, "invalid_client", "Malformed HTTP Basic credentials", true);
       const bodyId = field(body, "client_id");
       const bodySecret = field(body, "client_secret");
       if (basic && (bodyId !== undefined || bodySecret !== undefined)) {
-        return fail(res, 400, "invalid_request", "Authenticate with HTTP Basic or with client_id and client_secret, not both");
+        return fail(reply, 400, "invalid_request", "Authenticate with HTTP Basic or with client_id and client_secret, not both");
       }
       const credentials = basic ?? (bodyId !== undefined && bodySecret !== undefined ? { clientId: bodyId, clientSecret: bodySecret } : null);
-      if (!credentials) return fail(res, 401, "invalid_client", "Client authentication is required", true);
+      if (!credentials) return fail(reply, 401, "invalid_client", "Client authentication is required", true);
 
       try {
         const result = await withRequestRunner(dataSource, req.observation, (db) => clientCredentials(db, config, { ...credentials, scope: field(body, "scope") }));
         if (!result.ok) {
           return result.error === "invalid_client"
-            ? fail(res, 401, "invalid_client", result.description, Boolean(basic))
-            : fail(res, 400, result.error, result.description);
+            ? fail(reply, 401, "invalid_client", result.description, Boolean(basic))
+            : fail(reply, 400, result.error, result.description);
         }
-        res.status(200).json({ access_token: result.accessToken, token_type: "Bearer", expires_in: result.expiresIn, scope: result.scope });
+        return reply.code(200).send({ access_token: result.accessToken, token_type: "Bearer", expires_in: result.expiresIn, scope: result.scope });
       } catch (error) {
         log.error("token endpoint failed", { error, requestId: req.requestId });
-        res.status(500).json({ error: "server_error", error_description: "Internal server error" });
+        return reply.code(500).send({ error: "server_error", error_description: "Internal server error" });
       }
-    },
-  );
-  return router;
+  });
 }

@@ -3,7 +3,7 @@ import type { ApolloServerPlugin } from "@apollo/server";
 import { unwrapResolverError } from "@apollo/server/errors";
 import type { GraphQLError } from "graphql";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { Router } from "express";
+import type { FastifyInstance } from "fastify";
 import type { Config } from "../config";
 import type { RequestContext } from "../core/context";
 import { log } from "../logger";
@@ -17,47 +17,55 @@ declare module "http" {
   }
 }
 
-/** GraphQL's paths: /graphql and below it, in any case, as Express routes them. */
+/** GraphQL's path, in any case and with or without a trailing slash, as the router matches it. */
 const GRAPHQL_PATH = /^\/graphql(\/|$)/i;
 
 // Probes and scrapes arrive every few seconds; their lines would drown the rest.
 const QUIET_PATHS = new Set(["/healthz", "/readyz", "/metrics"]);
 
+// An answer that fails to reach a client that has gone can end a request a second time.
+const ended = new WeakSet<RequestObservation>();
+
+/** Starts the request's observation: what it did is noted there as it runs. */
+export function startObservation(req: IncomingMessage): void {
+  req.observation = newObservation(req.requestId);
+}
+
 /**
- * Starts the request's observation and, when the response is done, writes its one log line
- * (request id, operation, principal kind, duration, SQL statements, error code; never headers,
- * variables or bodies) and, for GraphQL, its metrics.
+ * Once the response is sent, or its client has gone before it was (`res` null), writes the
+ * request's one log line (request id, operation, principal kind, duration, SQL statements, error
+ * code; never headers, variables or bodies) and, for GraphQL, its metrics. Called once per request.
  */
-export function observeRequests(req: IncomingMessage, res: ServerResponse): void {
-  const observation = newObservation(req.requestId);
-  req.observation = observation;
-  // Read now: routers rewrite req.url while they handle it.
+export function endObservation(req: IncomingMessage, res: ServerResponse | null): void {
+  const observation = req.observation;
+  if (ended.has(observation)) return;
+  ended.add(observation);
+  const seconds = elapsedSeconds(observation);
   const path = (req.url ?? "/").split("?")[0];
-  // "close" also comes for a client that went away before the answer was complete.
-  res.once("close", () => {
-    const seconds = elapsedSeconds(observation);
-    // A request whose client left is logged, not measured: its work may still be under way.
-    if (GRAPHQL_PATH.test(path) && req.method !== "OPTIONS" && res.writableFinished) {
-      const operation = operationLabel(observation.operation);
-      requestDuration.observe({ operation, outcome: observation.errorCode ?? (res.statusCode < 400 ? "ok" : `HTTP_${res.statusCode}`) }, seconds);
-      statementsPerRequest.observe({ operation }, observation.statements);
-    }
-    log.request(
-      {
-        requestId: observation.requestId,
-        method: req.method ?? "GET",
-        path,
-        status: res.statusCode,
-        durationMs: Math.round(seconds * 100_000) / 100,
-        operation: observation.operation,
-        principal: observation.principal,
-        statements: observation.statements,
-        errorCode: observation.errorCode,
-        ...(res.writableFinished ? {} : { aborted: true as const }),
-      },
-      QUIET_PATHS.has(path),
-    );
-  });
+  const finished = res !== null && res.writableFinished;
+  // 499, as proxies log a request whose client closed the connection before the answer.
+  const status = res?.statusCode ?? 499;
+  // A request whose client left is logged, not measured: its work may still be under way.
+  if (GRAPHQL_PATH.test(path) && req.method !== "OPTIONS" && finished) {
+    const operation = operationLabel(observation.operation);
+    requestDuration.observe({ operation, outcome: observation.errorCode ?? (status < 400 ? "ok" : `HTTP_${status}`) }, seconds);
+    statementsPerRequest.observe({ operation }, observation.statements);
+  }
+  log.request(
+    {
+      requestId: observation.requestId,
+      method: req.method ?? "GET",
+      path,
+      status,
+      durationMs: Math.round(seconds * 100_000) / 100,
+      operation: observation.operation,
+      principal: observation.principal,
+      statements: observation.statements,
+      errorCode: observation.errorCode,
+      ...(finished ? {} : { aborted: true as const }),
+    },
+    QUIET_PATHS.has(path),
+  );
 }
 
 /**
@@ -101,27 +109,21 @@ const digest = (value: string) => createHash("sha256").update(value).digest();
  * GET /metrics in the Prometheus text format, for whoever holds METRICS_TOKEN (a bearer token).
  * Without METRICS_TOKEN the route does not exist.
  */
-export function metricsRouter(config: Config): Router {
-  const router = Router();
-  if (!config.metricsToken) return router;
+export function metricsRoutes(app: FastifyInstance, config: Config): void {
+  if (!config.metricsToken) return;
   const expected = digest(`Bearer ${config.metricsToken}`);
-  router.get("/metrics", async (req, res) => {
-    const given = req.headers.authorization;
+  app.get("/metrics", async (request, reply) => {
+    const given = request.headers.authorization;
     if (!given || !timingSafeEqual(digest(given.trim()), expected)) {
-      res.setHeader("WWW-Authenticate", 'Bearer realm="facet-metrics"');
-      res.status(401).json({ error: "unauthorized" });
-      return;
+      return reply.header("WWW-Authenticate", 'Bearer realm="facet-metrics"').code(401).send({ error: "unauthorized" });
     }
     let text: string;
     try {
       text = await metricsText();
     } catch (error) {
       log.error("metrics unavailable", { error });
-      res.status(503).json({ error: "metrics unavailable" });
-      return;
+      return reply.code(503).send({ error: "metrics unavailable" });
     }
-    res.setHeader("Content-Type", registry.contentType);
-    res.send(text);
+    return reply.type(registry.contentType).send(text);
   });
-  return router;
 }

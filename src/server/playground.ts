@@ -1,5 +1,6 @@
+import { readFileSync } from "node:fs";
 import path from "node:path";
-import express from "express";
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 
 // The GraphQL IDE for support staff: GraphiQL served entirely from local packages (no CDN), so it
 // works offline and under a strict Content-Security-Policy.
@@ -123,17 +124,19 @@ const CSP = [
   "frame-ancestors 'none'",
 ].join("; ");
 
-export function playgroundRouter(): express.Router {
-  const router = express.Router();
-  const send = (type: string, body: string) => (_req: express.Request, res: express.Response) => {
-    res.setHeader("Content-Security-Policy", CSP);
-    res.type(type).send(body);
-  };
-  router.get("/playground", send("html", PAGE));
-  router.get("/playground/assets/playground.js", send("js", SCRIPT));
-  router.get("/playground/assets/playground.css", send("css", CSS));
+const TYPES: Record<string, string> = { html: "text/html; charset=utf-8", js: "application/javascript; charset=utf-8", css: "text/css; charset=utf-8" };
+
+export function playgroundRoutes(app: FastifyInstance): void {
+  const page = (type: string, body: string) => async (_request: FastifyRequest, reply: FastifyReply) =>
+    reply.header("Content-Security-Policy", CSP).type(TYPES[type]).send(body);
+  app.get("/playground", page("html", PAGE));
+  app.get("/playground/assets/playground.js", page("js", SCRIPT));
+  app.get("/playground/assets/playground.css", page("css", CSS));
   for (const [name, file] of Object.entries(vendor)) {
-    router.get(`/playground/assets/${name}`, (_req, res) => res.sendFile(file, { maxAge: "1d" }));
+    let content: Buffer | undefined; // read on first request, kept: the packages do not change while Facet runs
+    app.get(`/playground/assets/${name}`, async (_request, reply) => {
+      content ??= readFileSync(file);
+      return reply.header("Cache-Control", "public, max-age=86400").type(TYPES[name.endsWith(".css") ? "css" : "js"]).send(content);
+    });
   }
-  return router;
 }
