@@ -100,6 +100,15 @@ describe("loadConfig outside production", () => {
     expect(() => loadConfig({ DATA_DIR: dataDir, [name]: value })).toThrow(message);
   });
 
+  it("reads BODY_LIMIT as a size in bytes, kilobytes or megabytes, and refuses anything else", () => {
+    expect(loadConfig({ DATA_DIR: dataDir })).toMatchObject({ bodyLimit: "100kb", bodyLimitBytes: 100 * 1024 });
+    expect(loadConfig({ DATA_DIR: dataDir, BODY_LIMIT: "1mb" }).bodyLimitBytes).toBe(1024 * 1024);
+    expect(loadConfig({ DATA_DIR: dataDir, BODY_LIMIT: "2048" }).bodyLimitBytes).toBe(2048);
+    for (const value of ["lots", "10gb", "100 kB extra", "0", "65mb"]) {
+      expect(() => loadConfig({ DATA_DIR: dataDir, BODY_LIMIT: value })).toThrow(/BODY_LIMIT must be a size such as 100kb or 1mb/);
+    }
+  });
+
   it("runs workers only on a real PostgreSQL and with rate limits shared in Redis", () => {
     const db = { DATABASE_URL: "postgres://localhost/facet" };
     const redis = { REDIS_URL: "redis://localhost:6379" };
