@@ -38,6 +38,34 @@ export interface Config {
   rateLimit: {
     principal: { capacity: number; restorePerSecond: number };
     anonymous: { capacity: number; restorePerSecond: number };
+    /** Shared by all of a distributor's users and API clients, beside each one's own bucket. */
+    distributor: { capacity: number; restorePerSecond: number };
+  };
+  /**
+   * Which proxies' X-Forwarded-For names the client: false (none, the TCP peer is the client), a
+   * number of hops, or the proxies' addresses and CIDR ranges.
+   */
+  trustProxy: false | number | string[];
+  /** The largest GraphQL answer, as configured ("10mb") and in bytes. */
+  responseLimit: string;
+  responseLimitBytes: number;
+  http: {
+    /** How long a client may take to send its request headers. */
+    headersTimeoutMs: number;
+    /** How long a client may take to send its whole request. */
+    requestTimeoutMs: number;
+    /** How long an idle keep-alive connection is kept. */
+    keepAliveTimeoutMs: number;
+    /** Open connections one process accepts; more are refused at once. */
+    maxConnections: number;
+  };
+  reservations: {
+    /** The share (percent) of a variant's available stock one PENDING order may reserve. */
+    maxSharePercent: number;
+    /** The units of one variant one PENDING order may reserve. */
+    maxUnits: number;
+    /** Minutes a PENDING order keeps its reservations unless the exporter confirms it. */
+    pendingTtlMinutes: number;
   };
 }
 
@@ -65,6 +93,25 @@ function size(env: NodeJS.ProcessEnv, name: string, fallback: string): [text: st
   const bytes = match ? Number(match[1]) * SIZE_UNITS[(match[2] ?? "b").toLowerCase()] : NaN;
   if (!match || bytes < 1 || bytes > 64 * 1024 * 1024) throw new ConfigError(`${name} must be a size such as 100kb or 1mb, at most 64mb, got "${text}"`);
   return [text, bytes];
+}
+
+const ADDRESS = /^(\d{1,3}(\.\d{1,3}){3}|[0-9a-f:]+)(\/\d{1,3})?$/i;
+
+/** TRUST_PROXY: unset or "false" (no proxy), a number of hops, or comma-separated addresses and CIDRs. */
+function trustProxy(env: NodeJS.ProcessEnv): Config["trustProxy"] {
+  const raw = (env.TRUST_PROXY ?? "").trim();
+  if (raw === "" || raw.toLowerCase() === "false") return false;
+  if (/^\d+$/.test(raw)) {
+    const hops = Number(raw);
+    if (hops < 1 || hops > 10) throw new ConfigError(`TRUST_PROXY as a number of hops must be between 1 and 10, got "${raw}"`);
+    return hops;
+  }
+  const entries = raw.split(",").map((entry) => entry.trim()).filter(Boolean);
+  const bad = entries.find((entry) => !ADDRESS.test(entry));
+  if (bad !== undefined || entries.length === 0) {
+    throw new ConfigError(`TRUST_PROXY must be a number of hops or proxy addresses and CIDRs separated by commas, got "${bad ?? raw}"`);
+  }
+  return entries;
 }
 
 function bool(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {
@@ -138,6 +185,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   const dataDir = path.resolve(env.DATA_DIR || ".data");
   const [bodyLimit, bodyLimitBytes] = size(env, "BODY_LIMIT", "100kb");
+  const [responseLimit, responseLimitBytes] = size(env, "RESPONSE_LIMIT", "10mb");
   const workers = int(env, "WEB_CONCURRENCY", 1, 1, 64);
   // Workers share nothing but the port: the embedded database lives in one process, and buckets
   // kept in memory would give each worker a budget of its own.
@@ -173,6 +221,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       .filter(Boolean),
     bodyLimit,
     bodyLimitBytes,
+    responseLimit,
+    responseLimitBytes,
+    trustProxy: trustProxy(env),
+    http: {
+      headersTimeoutMs: int(env, "HEADERS_TIMEOUT_MS", 10_000, 1000, 120_000),
+      requestTimeoutMs: int(env, "REQUEST_TIMEOUT_MS", 30_000, 1000, 600_000),
+      keepAliveTimeoutMs: int(env, "KEEP_ALIVE_TIMEOUT_MS", 5000, 1000, 120_000),
+      maxConnections: int(env, "MAX_CONNECTIONS", 1000, 10, 100_000),
+    },
+    reservations: {
+      maxSharePercent: int(env, "RESERVATION_MAX_SHARE_PERCENT", 50, 1, 100),
+      maxUnits: int(env, "RESERVATION_MAX_UNITS", 500, 1, 1_000_000),
+      pendingTtlMinutes: int(env, "PENDING_ORDER_TTL_MINUTES", 2880, 5, 525_600),
+    },
     shutdownGraceMs: int(env, "SHUTDOWN_GRACE_MS", 10_000, 0, 120_000),
     shutdownDelayMs: int(env, "SHUTDOWN_DELAY_MS", 0, 0, 60_000),
     logLevel: logLevel as Config["logLevel"],
@@ -185,6 +247,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       anonymous: {
         capacity: int(env, "RATE_LIMIT_ANONYMOUS_POINTS", 2000, 10, 1_000_000),
         restorePerSecond: int(env, "RATE_LIMIT_ANONYMOUS_RESTORE_PER_SECOND", 20, 1, 100_000),
+      },
+      distributor: {
+        capacity: int(env, "RATE_LIMIT_DISTRIBUTOR_POINTS", 60_000, 100, 100_000_000),
+        restorePerSecond: int(env, "RATE_LIMIT_DISTRIBUTOR_RESTORE_PER_SECOND", 3000, 1, 10_000_000),
       },
     },
   };
