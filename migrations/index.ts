@@ -14,6 +14,7 @@ import { ChildRowsNameDistributor1795001000000 } from "./1795001000000-child-row
 import { TenantPoliciesEstimable1795001100000 } from "./1795001100000-tenant-policies-estimable";
 import { PrincipalConfirmation1795001200000 } from "./1795001200000-principal-confirmation";
 import { DropPrincipalConfirmation1795001300000 } from "./1795001300000-drop-principal-confirmation";
+import { SignInSources1795001400000 } from "./1795001400000-sign-in-sources";
 
 // In order of application. A landed migration is never edited: add a new one.
 export const migrations = [
@@ -33,4 +34,5 @@ export const migrations = [
   TenantPoliciesEstimable1795001100000,
   PrincipalConfirmation1795001200000,
   DropPrincipalConfirmation1795001300000,
+  SignInSources1795001400000,
 ];

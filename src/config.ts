@@ -191,6 +191,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   // kept in memory would give each worker a budget of its own.
   if (workers > 1 && !databaseUrl) throw new ConfigError("WEB_CONCURRENCY above 1 requires DATABASE_URL: the embedded database serves one process");
   if (workers > 1 && !env.REDIS_URL) throw new ConfigError("WEB_CONCURRENCY above 1 requires REDIS_URL, so that the workers share one set of rate limits");
+  const headersTimeoutMs = int(env, "HEADERS_TIMEOUT_MS", 10_000, 1000, 120_000);
+  const requestTimeoutMs = int(env, "REQUEST_TIMEOUT_MS", 30_000, 1000, 600_000);
+  if (headersTimeoutMs > requestTimeoutMs) throw new ConfigError(`HEADERS_TIMEOUT_MS (${headersTimeoutMs}) may not exceed REQUEST_TIMEOUT_MS (${requestTimeoutMs})`);
   const logLevel = env.LOG_LEVEL ?? (nodeEnv === "test" ? "warn" : "info");
   if (!["debug", "info", "warn", "error"].includes(logLevel)) {
     throw new ConfigError(`LOG_LEVEL must be debug, info, warn or error, got "${logLevel}"`);
@@ -225,8 +228,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     responseLimitBytes,
     trustProxy: trustProxy(env),
     http: {
-      headersTimeoutMs: int(env, "HEADERS_TIMEOUT_MS", 10_000, 1000, 120_000),
-      requestTimeoutMs: int(env, "REQUEST_TIMEOUT_MS", 30_000, 1000, 600_000),
+      headersTimeoutMs,
+      requestTimeoutMs,
       keepAliveTimeoutMs: int(env, "KEEP_ALIVE_TIMEOUT_MS", 5000, 1000, 120_000),
       maxConnections: int(env, "MAX_CONNECTIONS", 1000, 10, 100_000),
     },

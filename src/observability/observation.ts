@@ -8,6 +8,8 @@
  */
 export interface RequestObservation {
   requestId: string;
+  /** The client's own X-Request-Id, when it sent a plain one: logged beside the server's. */
+  clientRequestId?: string;
   startedAt: bigint;
   /** The GraphQL operation name; null for an unnamed operation or a request that is not GraphQL. */
   operation: string | null;

@@ -49,6 +49,9 @@ declare module "fastify" {
   }
 }
 
+/** Trusts the nearest `hops` addresses of X-Forwarded-For (the proxies in front) and no more. */
+const trustHops = (hops: number) => (_address: string, hop: number) => hop < hops;
+
 /** An error answered to a client in GraphQL's shape, as Apollo answers its own. */
 function sendGraphQLError(reply: FastifyReply, status: number, code: string, message: string): FastifyReply {
   return reply.code(status).send({ errors: [{ message, extensions: { code } }] });
@@ -69,7 +72,20 @@ const factsOf = (request: FastifyRequest): RequestFacts => ({
  */
 export async function createServer(config: Config, dataSource: DataSource, options: { rateLimitStore?: RateLimitStore } = {}): Promise<FacetServer> {
   // Paths match in any case and with or without a trailing slash, as clients write them.
-  const app = Fastify({ bodyLimit: config.bodyLimitBytes, return503OnClosing: true, routerOptions: { caseSensitive: false, ignoreTrailingSlash: true } });
+  const app = Fastify({
+    bodyLimit: config.bodyLimitBytes,
+    return503OnClosing: true,
+    routerOptions: { caseSensitive: false, ignoreTrailingSlash: true },
+    // The client's address (rate limits, sign-in sources) is the TCP peer's unless trusted proxies say otherwise.
+    // A number of hops trusts that many proxies in front, whoever they are: Facet must then be
+    // reachable only through them (see TRUST_PROXY in the README).
+    trustProxy: typeof config.trustProxy === "number" ? trustHops(config.trustProxy) : config.trustProxy,
+    // A client that sends slowly, or keeps a connection idle, cannot hold one for long.
+    requestTimeout: config.http.requestTimeoutMs,
+    keepAliveTimeout: config.http.keepAliveTimeoutMs,
+  });
+  (app.server as http.Server).headersTimeout = config.http.headersTimeoutMs;
+  app.server.maxConnections = config.http.maxConnections;
   const rateLimits = options.rateLimitStore ?? (await createRateLimitStore(config.redisUrl));
   let shuttingDown = false;
 
@@ -97,12 +113,14 @@ export async function createServer(config: Config, dataSource: DataSource, optio
   await apollo.start();
   reportPool(() => (dataSource.driver as unknown as { master?: PoolStats }).master);
 
-  // Every request gets its id (a client's, when it is a plain one) and its observation.
+  // Every request gets an id of the server's own, and its observation, which keeps a client's id
+  // (a plain one) beside it. No answer is cached: each is its caller's, and may carry a token.
   app.addHook("onRequest", async (request, reply) => {
-    const incoming = request.headers["x-request-id"];
-    request.raw.requestId = typeof incoming === "string" && REQUEST_ID.test(incoming) ? incoming : randomUUID();
-    reply.header("X-Request-Id", request.raw.requestId).header("X-Content-Type-Options", "nosniff");
+    request.raw.requestId = randomUUID();
+    reply.header("X-Request-Id", request.raw.requestId).header("X-Content-Type-Options", "nosniff").header("Cache-Control", "no-store");
     startObservation(request.raw);
+    const incoming = request.headers["x-request-id"];
+    if (typeof incoming === "string" && REQUEST_ID.test(incoming)) request.raw.observation.clientRequestId = incoming;
   });
   // Its log line and metrics once it is answered, or its client has gone before that.
   app.addHook("onResponse", async (request, reply) => endObservation(request.raw, reply.raw));
@@ -184,8 +202,16 @@ export async function createServer(config: Config, dataSource: DataSource, optio
     }) as unknown as RouteHandlerMethod,
     // The connection goes back before the answer is written, also when Apollo refused the request
     // after its context was built (a body without a query, a GET mutation), which no plugin sees.
-    onSend: async (request, _reply, payload) => {
+    // An answer larger than RESPONSE_LIMIT is not sent: the cost limits keep real queries far below.
+    onSend: async (request, reply, payload) => {
       if (request.facetContext) await endRequest(request.facetContext);
+      reply.header("Cache-Control", "no-store").header("X-Content-Type-Options", "nosniff");
+      if (typeof payload === "string" && payload.length > config.responseLimitBytes / 4 && Buffer.byteLength(payload) > config.responseLimitBytes) {
+        request.raw.observation.errorCode = ErrorCode.QUERY_TOO_COMPLEX;
+        reply.code(400).type("application/json; charset=utf-8");
+        const message = `The answer is ${Buffer.byteLength(payload)} bytes, more than the ${config.responseLimit} allowed: ask for smaller pages (first) or fewer fields`;
+        return JSON.stringify({ errors: [{ message, extensions: { code: ErrorCode.QUERY_TOO_COMPLEX } }] });
+      }
       return payload;
     },
   });

@@ -1,14 +1,21 @@
 import type { ApolloServerPlugin } from "@apollo/server";
-import { GraphQLError } from "graphql";
+import { GraphQLError, Kind, type DocumentNode, type OperationDefinitionNode, type SelectionSetNode } from "graphql";
 import type { Config } from "../config";
-import type { RequestContext } from "../core/context";
+import type { Principal, RequestContext } from "../core/context";
 import { AuthenticationError, BadRequestError, ErrorCode } from "../graphql/errors";
 import { enforceLimits, measureOperation, refuseNulCharacters } from "../graphql/limits";
 import { rateLimitRejections } from "../observability/metrics";
-import type { RateLimitStore } from "./rate-limit";
+import type { Bucket, RateLimitStore } from "./rate-limit";
 
 // A mutation writes, and writes cost more than reads (as GitHub's 5 points for a mutation).
 const MUTATION_SURCHARGE = 10;
+// A sign-in checks a password, tens of milliseconds of CPU: each one (each alias) costs this much,
+// so an address's bucket allows a handful at once and one every few seconds after.
+export const LOGIN_COST = 100;
+// What a refused request (invalid, too complex, not allowed) costs instead of what it asked for.
+export const REFUSED_COST = 5;
+
+const INTROSPECTION_FIELDS = new Set(["__schema", "__type", "__typename"]);
 
 export function rateLimited(retryAfterSeconds: number, message: string): GraphQLError {
   return new GraphQLError(message, {
@@ -20,45 +27,112 @@ export function rateLimited(retryAfterSeconds: number, message: string): GraphQL
   });
 }
 
+/** The names of an operation's root fields, through its fragments. */
+function rootFields(document: DocumentNode, operation: OperationDefinitionNode): string[] {
+  const fragments = new Map(document.definitions.flatMap((d) => (d.kind === Kind.FRAGMENT_DEFINITION ? [[d.name.value, d.selectionSet] as const] : [])));
+  const names: string[] = [];
+  const seen = new Set<string>();
+  const collect = (set: SelectionSetNode) => {
+    for (const selection of set.selections) {
+      if (selection.kind === Kind.FIELD) names.push(selection.name.value);
+      else if (selection.kind === Kind.INLINE_FRAGMENT) collect(selection.selectionSet);
+      else if (!seen.has(selection.name.value)) {
+        seen.add(selection.name.value);
+        const fragment = fragments.get(selection.name.value);
+        if (fragment) collect(fragment);
+      }
+    }
+  };
+  collect(operation.selectionSet);
+  return names;
+}
+
 /**
- * Before an operation runs: refuses subscriptions, introspection by anonymous callers in
- * production, operations beyond the limits and strings with a NUL character, and charges the
- * operation's cost to the caller's bucket. The budget left is reported in `extensions.rateLimit`
- * of every response.
+ * What a caller not signed in may do: sign in, and nothing else; outside production also read
+ * the schema (the playground does before anyone signs in). A document that signs in does only
+ * that, so no write can follow a sign-in in the same request.
+ */
+function refuseOutOfScope(config: Config, principal: Principal | null, operation: OperationDefinitionNode, fields: string[]): void {
+  const signsIn = fields.includes("login");
+  if (signsIn && (operation.operation !== "mutation" || fields.some((f) => f !== "login" && f !== "__typename"))) {
+    throw new BadRequestError("`login` is sent alone: send other operations in a request of their own, with the access token it returns");
+  }
+  if (principal || signsIn) return;
+  // `{ __typename }` tells nothing (load balancers and uptime checks send it). In production the
+  // schema is for those who signed in: a distributor's developers run codegen against it;
+  // strangers learn nothing of it.
+  const allowed = config.env === "production" ? new Set(["__typename"]) : INTROSPECTION_FIELDS;
+  if (operation.operation !== "query" || !fields.every((f) => allowed.has(f))) throw new AuthenticationError();
+}
+
+/** The buckets a request pays from: the caller's own and its distributor's, or its address's. */
+function bucketsOf(config: Config, context: RequestContext): Bucket[] {
+  const principal = context.principal;
+  if (!principal) return [{ key: `ip:${context.ip ?? "unknown"}`, budget: config.rateLimit.anonymous }];
+  const own = { key: `${principal.kind}:${principal.id}`, budget: config.rateLimit.principal };
+  return principal.distributorId ? [own, { key: `distributor:${principal.distributorId}`, budget: config.rateLimit.distributor }] : [own];
+}
+
+// graphql-js suggests names in some errors ("Did you mean …?"), which tell a stranger the schema.
+const SUGGESTION = / ?Did you mean [^?]*\?/g;
+
+/**
+ * Before an operation runs: refuses subscriptions, anything but sign-in from a caller not signed
+ * in, operations beyond the limits and strings with a NUL character, and charges the operation's
+ * cost to the caller's buckets (a refused one costs REFUSED_COST). The binding bucket's budget is
+ * reported in `extensions.rateLimit` of every response. In production no error suggests names.
  */
 export function limitsPlugin(config: Config, store: RateLimitStore): ApolloServerPlugin<RequestContext> {
   return {
-    async requestDidStart() {
+    async requestDidStart({ contextValue }) {
       let report: { cost: number; limit: number; remaining: number; restoreRate: number } | undefined;
+      let charged = false;
+      // A refusal is charged, but its answer carries only the reason it was refused.
+      const charge = async (cost: number, reported = true) => {
+        charged = true;
+        const take = await store.takeAll(bucketsOf(config, contextValue), cost);
+        if (reported) report = { cost, limit: take.bucket.budget.capacity, remaining: take.remaining, restoreRate: take.bucket.budget.restorePerSecond };
+        return take;
+      };
       return {
-        async didResolveOperation({ schema, document, operation, request, contextValue }) {
+        async didResolveOperation({ schema, document, operation, request }) {
           if (!operation) return;
-          const principal = contextValue.principal;
-          if (operation.operation === "subscription") {
-            throw new BadRequestError("Facet serves no subscriptions: ask again with a query (the answers carry `updatedAt` for incremental sync)");
+          let cost: number;
+          try {
+            if (operation.operation === "subscription") {
+              throw new BadRequestError("Facet serves no subscriptions: ask again with a query (the answers carry `updatedAt` for incremental sync)");
+            }
+            const fields = rootFields(document, operation);
+            refuseOutOfScope(config, contextValue.principal, operation, fields);
+            const shape = measureOperation(schema, document, operation, request.variables ?? {});
+            enforceLimits(shape);
+            refuseNulCharacters(document, request.variables ?? {});
+            const logins = fields.filter((f) => f === "login").length;
+            cost = shape.cost + (operation.operation === "mutation" ? MUTATION_SURCHARGE : 0) + logins * LOGIN_COST;
+          } catch (error) {
+            await charge(REFUSED_COST, false);
+            throw error;
           }
-          const shape = measureOperation(schema, document, operation, request.variables ?? {});
-          // In production the schema is for those who signed in: a distributor's developers run
-          // codegen against it; strangers learn nothing of it.
-          if (shape.introspection && config.env === "production" && !principal) throw new AuthenticationError();
-          enforceLimits(shape);
-          refuseNulCharacters(document, request.variables ?? {});
-          const cost = shape.cost + (operation.operation === "mutation" ? MUTATION_SURCHARGE : 0);
-          const budget = principal ? config.rateLimit.principal : config.rateLimit.anonymous;
-          const key = principal ? `${principal.kind}:${principal.id}` : `ip:${contextValue.ip ?? "unknown"}`;
-          const take = await store.take(key, cost, budget);
-          report = { cost, limit: budget.capacity, remaining: take.remaining, restoreRate: budget.restorePerSecond };
+          const take = await charge(cost);
           if (!take.allowed) {
-            rateLimitRejections.inc({ principal: principal?.kind ?? "anonymous", endpoint: "graphql" });
+            rateLimitRejections.inc({ principal: contextValue.principal?.kind ?? "anonymous", endpoint: "graphql" });
+            const whose = take.bucket.key.startsWith("distributor:") ? "your distributor's shared budget" : "your budget";
             throw rateLimited(
               take.retryAfterSeconds,
-              `Rate limit: this request costs ${cost} points and ${take.remaining} are left; retry in ${take.retryAfterSeconds} s`,
+              `Rate limit: this request costs ${cost} points and ${take.remaining} are left in ${whose}; retry in ${take.retryAfterSeconds} s`,
             );
           }
         },
+        async didEncounterErrors({ operation }) {
+          // Refused before an operation was resolved (unparsable, invalid): a refusal's cost.
+          if (!charged && !operation) await charge(REFUSED_COST, false);
+        },
         async willSendResponse({ response }) {
-          if (report && response.body.kind === "single") {
-            response.body.singleResult.extensions = { ...response.body.singleResult.extensions, rateLimit: report };
+          if (response.body.kind !== "single") return;
+          const result = response.body.singleResult;
+          if (report) result.extensions = { ...result.extensions, rateLimit: report };
+          if (config.env === "production" && result.errors) {
+            result.errors = result.errors.map((e) => (e.message.includes("Did you mean") ? { ...e, message: e.message.replace(SUGGESTION, "") } : e));
           }
         },
       };

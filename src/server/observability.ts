@@ -54,6 +54,7 @@ export function endObservation(req: IncomingMessage, res: ServerResponse | null)
   log.request(
     {
       requestId: observation.requestId,
+      ...(observation.clientRequestId ? { clientRequestId: observation.clientRequestId } : {}),
       method: req.method ?? "GET",
       path,
       status,

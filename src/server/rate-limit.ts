@@ -18,9 +18,32 @@ export interface Take {
   retryAfterSeconds: number;
 }
 
+export interface Bucket {
+  key: string;
+  budget: Budget;
+}
+
+/** What taking from several buckets did: as Take, for the bucket that binds (the fullest refusal, else the emptiest). */
+export interface TakeAll extends Take {
+  bucket: Bucket;
+}
+
 export interface RateLimitStore {
   take(key: string, cost: number, budget: Budget): Promise<Take>;
+  /** Takes the cost from every bucket, or from none when one of them cannot cover it. */
+  takeAll(buckets: readonly Bucket[], cost: number): Promise<TakeAll>;
   close(): Promise<void>;
+}
+
+/** The bucket that decides: the refusal that waits longest, else the one with fewest points left. */
+function binding(buckets: readonly Bucket[], takes: readonly Take[]): TakeAll {
+  let at = 0;
+  for (let i = 1; i < takes.length; i++) {
+    const [best, next] = [takes[at], takes[i]];
+    const worse = next.allowed === best.allowed ? (next.allowed ? next.remaining < best.remaining : next.retryAfterSeconds > best.retryAfterSeconds) : !next.allowed;
+    if (worse) at = i;
+  }
+  return { ...takes[at], bucket: buckets[at] };
 }
 
 function refill(tokens: number, updatedMs: number, nowMs: number, budget: Budget): number {
@@ -41,37 +64,56 @@ export class MemoryRateLimitStore implements RateLimitStore {
   constructor(private readonly maxKeys = 100_000) {}
 
   async take(key: string, cost: number, budget: Budget, nowMs = Date.now()): Promise<Take> {
-    const bucket = this.buckets.get(key);
-    const available = bucket ? refill(bucket.tokens, bucket.updatedMs, nowMs, budget) : budget.capacity;
-    const result = decide(available, cost, budget);
-    this.buckets.delete(key);
-    // Maps iterate in insertion order: re-inserting keeps the least recently used first.
-    this.buckets.set(key, { tokens: result.allowed ? available - cost : available, updatedMs: nowMs });
-    if (this.buckets.size > this.maxKeys) this.buckets.delete(this.buckets.keys().next().value!);
-    return result;
+    const { bucket: _bucket, ...take } = await this.takeAll([{ key, budget }], cost, nowMs);
+    return take;
+  }
+
+  async takeAll(buckets: readonly Bucket[], cost: number, nowMs = Date.now()): Promise<TakeAll> {
+    const available = buckets.map(({ key, budget }) => {
+      const bucket = this.buckets.get(key);
+      return bucket ? refill(bucket.tokens, bucket.updatedMs, nowMs, budget) : budget.capacity;
+    });
+    const takes = buckets.map(({ budget }, i) => decide(available[i], cost, budget));
+    const allowed = takes.every((t) => t.allowed);
+    buckets.forEach(({ key }, i) => {
+      this.buckets.delete(key);
+      // Maps iterate in insertion order: re-inserting keeps the least recently used first.
+      this.buckets.set(key, { tokens: allowed ? available[i] - cost : available[i], updatedMs: nowMs });
+      if (this.buckets.size > this.maxKeys) this.buckets.delete(this.buckets.keys().next().value!);
+    });
+    // A bucket that could pay is not charged when another refuses: report it as it stands.
+    return binding(buckets, allowed ? takes : takes.map((t, i) => (t.allowed ? { ...t, remaining: Math.floor(available[i]) } : t)));
   }
 
   async close(): Promise<void> {}
 }
 
-// The same bucket arithmetic, atomically in Redis, so that the limit holds across instances.
+// The same bucket arithmetic, atomically in Redis, so that the limits hold across instances: every
+// bucket (KEYS[i], with capacity and rate in ARGV) pays the cost, or none does.
 const TAKE_SCRIPT = `
-local bucket = redis.call('HMGET', KEYS[1], 'tokens', 'updated')
-local capacity = tonumber(ARGV[2])
-local rate = tonumber(ARGV[3])
-local now = tonumber(ARGV[4])
-local tokens = tonumber(bucket[1]) or capacity
-local updated = tonumber(bucket[2]) or now
-local available = math.min(capacity, tokens + ((now - updated) / 1000) * rate)
 local cost = tonumber(ARGV[1])
-local allowed = 0
-if available >= cost then
-  available = available - cost
-  allowed = 1
+local now = tonumber(ARGV[2])
+local available = {}
+local allowed = 1
+for i, key in ipairs(KEYS) do
+  local bucket = redis.call('HMGET', key, 'tokens', 'updated')
+  local capacity = tonumber(ARGV[1 + 2 * i])
+  local rate = tonumber(ARGV[2 + 2 * i])
+  local tokens = tonumber(bucket[1]) or capacity
+  local updated = tonumber(bucket[2]) or now
+  available[i] = math.min(capacity, tokens + ((now - updated) / 1000) * rate)
+  if available[i] < cost then allowed = 0 end
 end
-redis.call('HSET', KEYS[1], 'tokens', tostring(available), 'updated', tostring(now))
-redis.call('PEXPIRE', KEYS[1], math.ceil(capacity / rate * 1000) + 1000)
-return { allowed, tostring(available) }`;
+local result = { allowed }
+for i, key in ipairs(KEYS) do
+  local capacity = tonumber(ARGV[1 + 2 * i])
+  local rate = tonumber(ARGV[2 + 2 * i])
+  if allowed == 1 then available[i] = available[i] - cost end
+  redis.call('HSET', key, 'tokens', tostring(available[i]), 'updated', tostring(now))
+  redis.call('PEXPIRE', key, math.ceil(capacity / rate * 1000) + 1000)
+  result[i + 1] = tostring(available[i])
+end
+return result`;
 
 export class RedisRateLimitStore implements RateLimitStore {
   private constructor(private readonly client: RedisClientType) {}
@@ -84,12 +126,23 @@ export class RedisRateLimitStore implements RateLimitStore {
   }
 
   async take(key: string, cost: number, budget: Budget): Promise<Take> {
-    const [allowed, available] = (await this.client.eval(TAKE_SCRIPT, {
-      keys: [`facet:rate:${key}`],
-      arguments: [String(cost), String(budget.capacity), String(budget.restorePerSecond), String(Date.now())],
-    })) as [number, string];
-    if (allowed === 1) return { allowed: true, remaining: Math.floor(Number(available)), retryAfterSeconds: 0 };
-    return decide(Number(available), cost, budget);
+    const { bucket: _bucket, ...take } = await this.takeAll([{ key, budget }], cost);
+    return take;
+  }
+
+  async takeAll(buckets: readonly Bucket[], cost: number): Promise<TakeAll> {
+    const [allowed, ...available] = (await this.client.eval(TAKE_SCRIPT, {
+      keys: buckets.map(({ key }) => `facet:rate:${key}`),
+      arguments: [String(cost), String(Date.now()), ...buckets.flatMap(({ budget }) => [String(budget.capacity), String(budget.restorePerSecond)])],
+    })) as [number, ...string[]];
+    const takes = buckets.map(({ budget }, i): Take =>
+      allowed === 1
+        ? { allowed: true, remaining: Math.floor(Number(available[i])), retryAfterSeconds: 0 }
+        : Number(available[i]) >= cost
+          ? { allowed: true, remaining: Math.floor(Number(available[i])), retryAfterSeconds: 0 }
+          : decide(Number(available[i]), cost, budget),
+    );
+    return binding(buckets, takes);
   }
 
   async close(): Promise<void> {

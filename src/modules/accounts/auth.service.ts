@@ -3,42 +3,34 @@ import type { Config } from "../../config";
 import { ALL_SCOPES, Roles, type ApiScope, type UserRole } from "../../core/access";
 import type { Principal, RequestContext } from "../../core/context";
 import { UserErrorCode, UserErrors } from "../../graphql/user-error";
-import { applyScope, markScoped, scopeSettings, systemScope } from "../../db/request-scope";
+import { applyScope, markScoped, scopeSettings, withRequestRunner } from "../../db/request-scope";
 import { sql } from "../../db/statements";
 import { signAccessToken, type TokenClaims } from "./access-token";
 import type { LoginInput, LoginPayload } from "./accounts.inputs";
 import { ApiClient } from "./api-client.entity";
-import { LoginAttempt } from "./login-attempt.entity";
 import { DEMO_ERP_SECRET, DEMO_PASSWORD } from "./demo-credentials";
 import { dummySecretHash, verifySecret } from "./secrets";
+import { Busy, InFlight, PER_ACCOUNT, PER_SOURCE, signInSlots, Slots, sourceOf } from "./sign-in-limits";
 import { User } from "./user.entity";
 
-// After this many failures in a row for one email, sign-in is locked for LOCK_BASE_MINUTES, doubling
-// with every further failure up to a day. A success clears the count; an hour without failures
-// starts it afresh.
+// Failed sign-ins are counted per email and source (see sign-in-limits.ts): after FREE_ATTEMPTS
+// failures in a row from one source, that source is locked out of the email for LOCK_BASE_MINUTES,
+// doubling with every further failure up to a day. Failures from every source together lock at
+// ACCOUNT_FREE_ATTEMPTS, but only sources the account has never signed in from: a stranger can
+// neither lock the owner out nor guess on for long. An attempt is counted before its password is
+// checked, in one transaction that locks the counters, so concurrent guesses cannot race past them;
+// a success takes its count back. A success clears its source's count; an hour without failures
+// starts a count afresh.
 export const FREE_ATTEMPTS = 5;
+export const ACCOUNT_FREE_ATTEMPTS = 20;
 const LOCK_BASE_MINUTES = 15;
+const KNOWN_SOURCE_DAYS = 90;
 const MAX_PASSWORD_LENGTH = 1024;
+const MAX_EMAIL_LENGTH = 254;
 
-async function lockedUntil(db: EntityManager, email: string): Promise<Date | null> {
-  const attempt = await db.findOneBy(LoginAttempt, { email });
-  return attempt?.lockedUntil && attempt.lockedUntil > new Date() ? attempt.lockedUntil : null;
-}
-
-async function recordFailure(db: EntityManager, email: string): Promise<void> {
-  await db.query(
-    `INSERT INTO login_attempts AS a (email, failures, last_failure_at, locked_until)
-     VALUES ($1, 1, now(), NULL)
-     ON CONFLICT (email) DO UPDATE SET
-       failures = CASE WHEN a.last_failure_at < now() - interval '1 hour' THEN 1 ELSE a.failures + 1 END,
-       last_failure_at = now(),
-       locked_until = CASE
-         WHEN a.last_failure_at >= now() - interval '1 hour' AND a.failures + 1 >= $2
-         THEN now() + least(interval '1 day', make_interval(mins => $3 * power(2, a.failures + 1 - $2)::int))
-       END`,
-    [email, FREE_ATTEMPTS, LOCK_BASE_MINUTES],
-  );
-}
+const inFlight = new InFlight();
+// One secret checked at a time per process: a sign-in flood keeps one core busy at most.
+const hashing = new Slots(1, 64);
 
 function tooManyAttempts(until: Date): LoginPayload {
   const minutes = Math.max(1, Math.ceil((until.getTime() - Date.now()) / 60_000));
@@ -47,44 +39,127 @@ function tooManyAttempts(until: Date): LoginPayload {
   };
 }
 
+const busy = (): LoginPayload => ({
+  userErrors: new UserErrors().add(null, "Another sign-in for this email or from this address is in progress; try again in a few seconds", UserErrorCode.TOO_MANY_ATTEMPTS).list,
+});
+
+const invalidCredentials = (): LoginPayload => ({
+  userErrors: new UserErrors().add(null, "Email or password is incorrect", UserErrorCode.INVALID_CREDENTIALS).list,
+});
+
+interface Counter {
+  source: string;
+  failures: number;
+  recent: boolean;
+  locked_until: Date | null;
+  locked: boolean;
+  known: boolean;
+}
+
+interface Account {
+  id: string;
+  role: UserRole;
+  distributor_id: string | null;
+  password_hash: string;
+  active: boolean;
+  token_version: number;
+}
+
+export type Attempt = { locked: Date } | { account: Account | null };
+
+const lockInterval = (failures: number, free: number) =>
+  `now() + least(interval '1 day', make_interval(mins => ${LOCK_BASE_MINUTES} * power(2, ${failures - free})::int))`;
+
+/**
+ * Counts a sign-in attempt for the email from the source before its password is checked, unless a
+ * counter locks it out; returns the lock, or the account to check the password against.
+ */
+export async function reserveAttempt(db: EntityManager, email: string, source: string): Promise<Attempt> {
+  return db.transaction(async (tx) => {
+    await tx.query(`INSERT INTO login_attempts (email, source, failures, last_failure_at) VALUES ($1, $2, 0, now()), ($1, '*', 0, now()) ON CONFLICT DO NOTHING`, [email, source]);
+    const counters: Counter[] = await tx.query(
+      `SELECT a.source, a.failures, a.last_failure_at > now() - interval '1 hour' AS recent, a.locked_until, a.locked_until > now() AS locked,
+         EXISTS (SELECT 1 FROM sign_in_sources s JOIN users u ON u.id = s.user_id
+                 WHERE u.email = $1 AND s.source = $2 AND s.last_sign_in_at > now() - make_interval(days => $3)) AS known
+       FROM login_attempts a WHERE a.email = $1 AND a.source IN ($2, '*') ORDER BY a.source FOR UPDATE OF a`,
+      [email, source, KNOWN_SOURCE_DAYS],
+    );
+    const mine = counters.find((c) => c.source === source)!;
+    const all = counters.find((c) => c.source === "*")!;
+    if (mine.locked) return { locked: mine.locked_until! };
+    if (all.locked && !mine.known) return { locked: all.locked_until! };
+    const count = (c: Counter) => (c.recent ? c.failures + 1 : 1);
+    const set = (c: Counter, free: number) =>
+      tx.query(`UPDATE login_attempts SET failures = $3, last_failure_at = now(), locked_until = ${count(c) >= free ? lockInterval(count(c), free) : "NULL"} WHERE email = $1 AND source = $2`, [
+        email,
+        c.source,
+        count(c),
+      ]);
+    await set(mine, FREE_ATTEMPTS);
+    await set(all, ACCOUNT_FREE_ATTEMPTS);
+    const [account] = await tx.query(`SELECT id, role, distributor_id, password_hash, active, token_version FROM users WHERE email = $1`, [email]);
+    return { account: (account as Account | undefined) ?? null };
+  });
+}
+
+/** After a successful sign-in: its source's count cleared, its attempt taken back from the email's, and the source remembered. */
+async function recordSuccess(db: EntityManager, account: Account, email: string, source: string): Promise<void> {
+  await db.query(
+    `WITH cleared AS (DELETE FROM login_attempts WHERE email = $1 AND source = $2),
+          taken_back AS (UPDATE login_attempts SET failures = greatest(failures - 1, 0) WHERE email = $1 AND source = '*'),
+          remembered AS (
+            INSERT INTO sign_in_sources (user_id, source, last_sign_in_at) VALUES ($3, $2, now())
+            ON CONFLICT (user_id, source) DO UPDATE SET last_sign_in_at = now())
+     UPDATE users SET last_login_at = now() WHERE id = $3`,
+    [email, source, account.id],
+  );
+}
+
 export async function login(ctx: RequestContext, input: LoginInput): Promise<LoginPayload> {
   const errors = new UserErrors();
   const email = (input.email ?? "").trim().toLowerCase();
   if (!email) errors.add(["input", "email"], "Email is required", UserErrorCode.REQUIRED);
   if (!input.password) errors.add(["input", "password"], "Password is required", UserErrorCode.REQUIRED);
   if (errors.any) return { userErrors: errors.list };
+  // No account has such an email or password: answered as a wrong password, after as long.
+  if (email.length > MAX_EMAIL_LENGTH || input.password.length > MAX_PASSWORD_LENGTH) {
+    await hashing.run(async () => verifySecret("x", await dummySecretHash())).catch(() => undefined);
+    return invalidCredentials();
+  }
 
-  await systemScope(ctx.db);
+  const source = sourceOf(ctx.ip);
+  const keys = [`source:${source}`, `email:${email}`];
+  if (!inFlight.tryEnter([[keys[0], PER_SOURCE], [keys[1], PER_ACCOUNT]])) return busy();
   try {
-    return await checkCredentials(ctx, email, input.password);
+    return await checkCredentials(ctx, email, input.password, source);
+  } catch (error) {
+    if (error instanceof Busy) return busy();
+    throw error;
   } finally {
-    // Back to the caller's scope: the new user's on success, the old caller's otherwise.
-    if (ctx.principal) await applyScope(ctx.db, ctx.principal, ctx.requestId);
+    inFlight.leave(keys);
   }
 }
 
-async function checkCredentials(ctx: RequestContext, email: string, password: string): Promise<LoginPayload> {
-  const until = await lockedUntil(ctx.db, email);
-  if (until) return tooManyAttempts(until);
+async function checkCredentials(ctx: RequestContext, email: string, password: string, source: string): Promise<LoginPayload> {
+  // Each step on a connection of its own, given back before the password is checked.
+  const slots = signInSlots(ctx.config.dbPoolSize);
+  const bookkeeping = <T>(work: (db: EntityManager) => Promise<T>) => slots.run(() => withRequestRunner(ctx.dataSource, ctx.observation, work));
 
-  const user = email.length <= 254 ? await ctx.db.findOneBy(User, { email }) : null;
-  const usable =
-    user !== null &&
-    user.active &&
-    password.length <= MAX_PASSWORD_LENGTH &&
-    !(ctx.config.env === "production" && password === DEMO_PASSWORD);
+  const attempt = await bookkeeping((db) => reserveAttempt(db, email, source));
+  if ("locked" in attempt) return tooManyAttempts(attempt.locked);
+  const account = attempt.account;
+  const usable = account !== null && account.active && !(ctx.config.env === "production" && password === DEMO_PASSWORD);
   // Without a usable account, still spend the time of a hash check: response time must not tell.
-  const matches = usable ? await verifySecret(password, user.passwordHash) : (await verifySecret("x", await dummySecretHash()), false);
-  if (!matches || !user) {
-    await recordFailure(ctx.db, email);
-    return { userErrors: new UserErrors().add(null, "Email or password is incorrect", UserErrorCode.INVALID_CREDENTIALS).list };
-  }
+  const matches = await hashing.run(async () => (usable ? verifySecret(password, account.password_hash) : (await verifySecret("x", await dummySecretHash()), false)));
+  if (!matches || !account) return invalidCredentials();
 
-  await ctx.db.delete(LoginAttempt, { email });
-  await ctx.db.update(User, { id: user.id }, { lastLoginAt: () => "now()" });
+  await bookkeeping((db) => recordSuccess(db, account, email, source));
   // The rest of this response (the payload's user and what hangs off it) is read as the new user.
-  ctx.principal = { kind: "user", id: user.id, role: user.role, distributorId: user.distributorId };
-  const { token, expiresIn, expiresAt } = signAccessToken(ctx.config, { typ: "user", sub: user.id, tv: user.tokenVersion });
+  const principal: Principal = { kind: "user", id: account.id, role: account.role, distributorId: account.distributor_id };
+  ctx.principal = principal;
+  await applyScope(ctx.db, principal, ctx.requestId);
+  const user = await ctx.db.findOneByOrFail(User, { id: account.id });
+  const { token, expiresIn, expiresAt } = signAccessToken(ctx.config, { typ: "user", sub: account.id, tv: account.token_version });
   return { accessToken: token, tokenType: "Bearer", expiresIn, expiresAt, user, userErrors: [] };
 }
 
