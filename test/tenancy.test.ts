@@ -549,7 +549,12 @@ let withoutRls: ApolloServer<RequestContext>;
 
 beforeAll(async () => {
   // The matrix sends many requests per principal; the budget is not what is tested here.
-  facet = await startFacet({ RATE_LIMIT_POINTS: "10000000", RATE_LIMIT_RESTORE_PER_SECOND: "1000000" });
+  facet = await startFacet({
+    RATE_LIMIT_POINTS: "10000000",
+    RATE_LIMIT_RESTORE_PER_SECOND: "1000000",
+    RATE_LIMIT_DISTRIBUTOR_POINTS: "10000000",
+    RATE_LIMIT_DISTRIBUTOR_RESTORE_PER_SECOND: "1000000",
+  });
   schema = await buildFacetSchema();
   // Other test files share the database: a broad question asked from this moment on sees B's
   // rows on its first page, however many rows those files wrote before.

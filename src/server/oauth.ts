@@ -1,7 +1,6 @@
 import type { FastifyInstance, FastifyReply } from "fastify";
 import type { DataSource } from "typeorm";
 import type { Config } from "../config";
-import { withRequestRunner } from "../db/request-scope";
 import { clientCredentials } from "../modules/accounts";
 import { log } from "../logger";
 import { rateLimitRejections } from "../observability/metrics";
@@ -64,7 +63,7 @@ export function oauthRoutes(app: FastifyInstance, config: Config, dataSource: Da
       if (!credentials) return fail(reply, 401, "invalid_client", "Client authentication is required", true);
 
       try {
-        const result = await withRequestRunner(dataSource, req.observation, (db) => clientCredentials(db, config, { ...credentials, scope: field(body, "scope") }));
+        const result = await clientCredentials(dataSource, req.observation, config, { ...credentials, scope: field(body, "scope") });
         if (!result.ok) {
           return result.error === "invalid_client"
             ? fail(reply, 401, "invalid_client", result.description, Boolean(basic))

@@ -1,8 +1,9 @@
-import type { EntityManager } from "typeorm";
+import type { DataSource, EntityManager } from "typeorm";
 import type { Config } from "../../config";
 import { ALL_SCOPES, Roles, type ApiScope, type UserRole } from "../../core/access";
 import type { Principal, RequestContext } from "../../core/context";
 import { UserErrorCode, UserErrors } from "../../graphql/user-error";
+import type { RequestObservation } from "../../observability/observation";
 import { applyScope, markScoped, scopeSettings, withRequestRunner } from "../../db/request-scope";
 import { sql } from "../../db/statements";
 import { signAccessToken, type TokenClaims } from "./access-token";
@@ -167,19 +168,25 @@ export type ClientCredentialsResult =
   | { ok: true; accessToken: string; expiresIn: number; scope: string }
   | { ok: false; error: "invalid_client" | "invalid_scope"; description: string };
 
-/** OAuth 2.0 client credentials grant (RFC 6749 §4.4) for ERP API clients. */
+/**
+ * OAuth 2.0 client credentials grant (RFC 6749 §4.4) for ERP API clients. As with sign-in, the
+ * secret is checked with no database connection held, and the bookkeeping takes its connections
+ * from the few that sign-in may use.
+ */
 export async function clientCredentials(
-  db: EntityManager,
+  dataSource: DataSource,
+  observation: RequestObservation | undefined,
   config: Config,
   request: { clientId: string; clientSecret: string; scope: string | undefined },
 ): Promise<ClientCredentialsResult> {
-  const client = request.clientId.length <= 64 ? await db.findOneBy(ApiClient, { clientId: request.clientId }) : null;
+  const bookkeeping = <T>(work: (db: EntityManager) => Promise<T>) => signInSlots(config.dbPoolSize).run(() => withRequestRunner(dataSource, observation, work));
+  const client = request.clientId.length <= 64 ? await bookkeeping((db) => db.findOneBy(ApiClient, { clientId: request.clientId })) : null;
   const usable =
     client !== null &&
     client.revokedAt === null &&
     request.clientSecret.length <= MAX_PASSWORD_LENGTH &&
     !(config.env === "production" && request.clientSecret === DEMO_ERP_SECRET);
-  const matches = usable ? await verifySecret(request.clientSecret, client.secretHash) : (await verifySecret("x", await dummySecretHash()), false);
+  const matches = await hashing.run(async () => (usable ? verifySecret(request.clientSecret, client.secretHash) : (await verifySecret("x", await dummySecretHash()), false)));
   if (!matches || !client) {
     return { ok: false, error: "invalid_client", description: "Client authentication failed" };
   }
@@ -194,7 +201,7 @@ export async function clientCredentials(
     scopes = requested as ApiScope[];
   }
 
-  await db.update(ApiClient, { id: client.id }, { lastUsedAt: () => "now()" });
+  await bookkeeping((db) => db.update(ApiClient, { id: client.id }, { lastUsedAt: () => "now()" }));
   const scope = scopes.join(" ");
   const { token, expiresIn } = signAccessToken(config, { typ: "client", sub: client.id, scope, sv: client.secretVersion });
   return { ok: true, accessToken: token, expiresIn, scope };
