@@ -15,6 +15,7 @@ import { TenantPoliciesEstimable1795001100000 } from "./1795001100000-tenant-pol
 import { PrincipalConfirmation1795001200000 } from "./1795001200000-principal-confirmation";
 import { DropPrincipalConfirmation1795001300000 } from "./1795001300000-drop-principal-confirmation";
 import { SignInSources1795001400000 } from "./1795001400000-sign-in-sources";
+import { PendingOrdersExpiry1795001500000 } from "./1795001500000-pending-orders-expiry";
 
 // In order of application. A landed migration is never edited: add a new one.
 export const migrations = [
@@ -35,4 +36,5 @@ export const migrations = [
   PrincipalConfirmation1795001200000,
   DropPrincipalConfirmation1795001300000,
   SignInSources1795001400000,
+  PendingOrdersExpiry1795001500000,
 ];

@@ -5,6 +5,7 @@ import { migrate, openDatabase } from "./db/database";
 import { entities } from "./modules/entities";
 import { log, setLogLevel } from "./logger";
 import { DEMO_ERP_CLIENT_ID, DEMO_ERP_SECRET, DEMO_PASSWORD } from "./modules/accounts/demo-credentials";
+import { startReservationSweeper } from "./modules/orders";
 import { DEMO_LOGINS, seedDemoData } from "./seed/demo";
 import { createServer } from "./server/app";
 import { runPrimary } from "./server/cluster";
@@ -22,6 +23,8 @@ async function main(): Promise<void> {
 
   const server = await createServer(config, database.dataSource);
   const port = await server.listen(config.port, config.host);
+  // Each process sweeps expired PENDING orders; sweeps on several processes take disjoint orders.
+  const stopSweeper = startReservationSweeper(database.dataSource, config);
   const base = `http://localhost:${port}`;
   log.info("Facet is listening", { graphql: `${base}/graphql`, playground: `${base}/playground`, oauthToken: `${base}/oauth/token` });
 
@@ -46,6 +49,7 @@ async function main(): Promise<void> {
     log.info("shutting down", { signal });
     try {
       await server.stop();
+      await stopSweeper();
       await database.close();
       process.exit(0);
     } catch (error) {

@@ -28,7 +28,9 @@ let facet: TestFacet;
 let people: Awaited<ReturnType<typeof staff>>;
 
 beforeAll(async () => {
-  facet = await startFacet();
+  // Stock is split here between what a line takes from the shelf and what is made to order; the
+  // share one order may reserve is tested in reservations.test.ts.
+  facet = await startFacet({ RESERVATION_MAX_SHARE_PERCENT: "100" });
   people = await staff(facet.dataSource, facet.config);
   await facet.url(); // listen once, before requests race to start the server
 });

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { DataSource } from "typeorm";
 import type { Config } from "../../src/config";
 import { ALL_SCOPES, type ApiScope, UserRole } from "../../src/core/access";
-import { toGlobalId } from "../../src/graphql/node";
+import { fromGlobalId, toGlobalId } from "../../src/graphql/node";
 import { User, type Distributor } from "../../src/modules/accounts";
 import type { Product } from "../../src/modules/catalog/product.entity";
 import type { Variant } from "../../src/modules/catalog/variant.entity";
@@ -65,6 +65,13 @@ export function orderInput(lines: OrderLineInput[], overrides: Partial<PlaceOrde
 }
 
 export const orderGlobalId = (id: string) => toGlobalId("Order", id);
+
+/** The database id behind an order's global id. */
+export function rawOrderId(globalId: string): string {
+  const decoded = fromGlobalId(globalId);
+  if (decoded?.typeName !== "Order") throw new Error(`not an order's id: ${globalId}`);
+  return decoded.id;
+}
 
 /** The stock row of a variant as it is in the database. */
 export async function stockOf(ds: DataSource, variant: Variant): Promise<{ onHand: number; reserved: number }> {

@@ -50,7 +50,7 @@ import {
   stoneDisplayName,
   WDC_SOW_STATEMENT,
 } from "./jewelry";
-import { quoteLeadTime } from "./lead-time";
+import { quoteLeadTime, reservableFromStock } from "./lead-time";
 import { AVAILABILITY_RANK, Product, type StoneRow } from "./product.entity";
 import { ProductionBatch, StockLevel, StockMovement, VariantPrice } from "./stock.entity";
 import { Variant } from "./variant.entity";
@@ -387,9 +387,10 @@ export async function leadTimeQuote(ctx: RequestContext, variantGlobalId: string
     throw new BadUserInputError("quantity", `quantity ${quantity} is below the minimum order quantity of ${product.minimumOrderQuantity}`);
   }
   const { stock, batches } = await loader(ctx, supplyByVariant).load(variant.id);
-  const available = Math.max(0, (stock?.onHand ?? 0) - (stock?.reserved ?? 0));
+  // As placeOrder will: one order takes at most its share of the stock, the rest is made to order.
+  const available = reservableFromStock(Math.max(0, (stock?.onHand ?? 0) - (stock?.reserved ?? 0)), ctx.config.reservations);
   if ((variant.discontinued || product.discontinued) && quantity > available) {
-    throw new BadUserInputError("quantity", `This variant is discontinued: only ${available} can be had, from stock`);
+    throw new BadUserInputError("quantity", `This variant is discontinued: one order can have only ${available}, from stock`);
   }
   const quote = quoteLeadTime({
     today: todayUtc(),

@@ -20,5 +20,5 @@ export { variantById } from "./catalog.loaders";
 export { checkFineness, stonesOf, validStones } from "./catalog.service";
 export { HsCode, Stone } from "./catalog.types";
 export { WDC_SOW_STATEMENT, containsNaturalDiamond, displayName, formatHsCode, karat, stoneDisplayName } from "./jewelry";
-export { quoteLeadTime } from "./lead-time";
+export { quoteLeadTime, reservableFromStock, type ReservationLimits } from "./lead-time";
 export type { StoneRow } from "./product.entity";

@@ -101,3 +101,23 @@ export function quoteLeadTime(input: {
     basis: `${parts}${detail ? `: ${detail}` : ""}; ships ${estimatedShipDate}`,
   };
 }
+
+/** How much of a variant's stock one PENDING order may hold (RESERVATION_MAX_SHARE_PERCENT, RESERVATION_MAX_UNITS). */
+export interface ReservationLimits {
+  maxSharePercent: number;
+  maxUnits: number;
+}
+
+/**
+ * The units of a variant one PENDING order may take from stock, given what is available when it
+ * is placed (on hand − reserved): at most `maxSharePercent` percent of it, rounded down, and at
+ * most `maxUnits`. While anything is available, at least one unit: the last piece on the shelf
+ * can still be sold from stock. What a line asks beyond this is made to order, like any quantity
+ * stock does not cover, so one order cannot take a variant's whole stock out of reach of every
+ * other buyer while it waits for the exporter's confirmation.
+ */
+export function reservableFromStock(available: number, limits: ReservationLimits): number {
+  if (available <= 0) return 0;
+  const share = Math.floor((available * limits.maxSharePercent) / 100);
+  return Math.min(limits.maxUnits, Math.max(1, share));
+}

@@ -13,3 +13,4 @@ export { Order, OrderLine, OrderStatusChange };
 export { OrderStatus } from "./order-state";
 export { orderById } from "./orders.loaders";
 export { followShipments, placeDesignBriefOrder } from "./orders.service";
+export { expirePendingOrders, startReservationSweeper } from "./expiry";

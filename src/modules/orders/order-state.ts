@@ -15,14 +15,17 @@ registerEnumType(OrderStatus, {
   name: "OrderStatus",
   description: "Where an order stands.",
   valuesConfig: {
-    PENDING: { description: "Placed; awaiting the exporter's confirmation. Stock is reserved." },
+    PENDING: {
+      description:
+        "Placed; awaiting the exporter's confirmation. Stock is reserved, up to a share of each variant's available stock per order; unconfirmed for too long (two days by default), the order expires and is cancelled.",
+    },
     CONFIRMED: { description: "Accepted by the exporter." },
     IN_PRODUCTION: { description: "Made-to-order pieces are being made." },
     QUALITY_CHECK: { description: "Checked against the buyer's specification (size, plating, stones, branding)." },
     PACKED: { description: "Packed and labelled, with certificates; waiting for the carrier." },
     SHIPPED: { description: "Every line has shipped." },
     DELIVERED: { description: "Every shipment has been delivered." },
-    CANCELLED: { description: "Cancelled; its reservations were released." },
+    CANCELLED: { description: "Cancelled, by the buyer, the exporter or an expiry; its reservations were released." },
   },
 });
 

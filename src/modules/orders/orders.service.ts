@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { oneOf } from "../../db/rows";
-import { Brackets } from "typeorm";
+import { Brackets, In } from "typeorm";
 import { paginate, type ConnectionArgs, type ConnectionResult, type Ordering } from "../../graphql/connection";
 import { loader } from "../../db/loaders";
 import type { RequestContext } from "../../core/context";
@@ -14,8 +14,8 @@ import * as validate from "../../graphql/validate";
 import { likePattern, readSyncHorizon, SQL_TODAY_UTC, todayUtc } from "../../db/sql";
 import { mutate } from "../../graphql/mutation";
 import { tenantQuery } from "../../db/tenancy";
-import { actorOf, Distributor } from "../accounts";
-import { Product, Variant, VariantPrice, displayName, quoteLeadTime } from "../catalog";
+import { actorOf, Distributor, type Actor } from "../accounts";
+import { Product, Variant, VariantPrice, displayName, quoteLeadTime, reservableFromStock } from "../catalog";
 import type {
   AdvanceOrderStatusInput,
   AdvanceOrderStatusPayload,
@@ -226,7 +226,10 @@ type AttachKey = (orderId: string) => Promise<void>;
  * instead of deadlocking), and each line takes what stock covers, then free batch capacity, then
  * a new run — the lead-time quote's rule. Every placement of a variant waits for that lock until
  * the one holding it commits, so as little as possible happens between the two. Size, plating or
- * stone changes cannot come off the shelf, so such lines are always made.
+ * stone changes cannot come off the shelf, so such lines are always made. One order takes from a
+ * variant's stock at most its reservable share (see reservableFromStock), over all its lines of
+ * that variant; the rest of a line is made to order, with the lead time that brings, except for a
+ * discontinued piece, which is not made again: that line is refused.
  */
 async function place(
   tx: RequestContext,
@@ -291,11 +294,14 @@ async function place(
   await attach(order.id);
 
   const stock = new Map<string, number>();
+  // What this order may still take from each variant's stock: a share of what is available now.
+  const reservable = new Map<string, number>();
   for (const row of (await tx.db.query(
     `SELECT variant_id, on_hand - reserved AS available FROM stock_levels WHERE variant_id = ANY($1) ORDER BY variant_id FOR UPDATE`,
     [variantIds],
   )) as { variant_id: string; available: number }[]) {
     stock.set(row.variant_id, row.available);
+    reservable.set(row.variant_id, reservableFromStock(row.available, tx.config.reservations));
   }
   const batches = (await tx.db.query(
     `SELECT id, variant_id, quantity - allocated AS free, ready_date, description FROM production_batches
@@ -307,9 +313,15 @@ async function place(
   const allocatedByBatch = new Map<string, number>();
   const lines = priced.map(({ line, variant, product, unitPrice, lineTotal }, i) => {
     const custom = Boolean(line.customization.size || line.customization.plating || line.customization.stone);
-    const available = custom ? 0 : (stock.get(variant.id) ?? 0);
+    const inStock = custom ? 0 : Math.max(stock.get(variant.id) ?? 0, 0);
+    const available = Math.min(inStock, reservable.get(variant.id) ?? 0);
     if ((variant.discontinued || product.discontinued) && (custom || line.quantity > available)) {
-      errors.add(paths.line(i, "quantity"), `${variant.sku} is discontinued: only ${available} can be had, from stock`, UserErrorCode.INVALID_STATE);
+      // A discontinued piece is not made again: what one order may not take from stock is refused.
+      const message =
+        available < inStock
+          ? `${variant.sku} is discontinued: one order may take at most ${available} of the ${inStock} in stock, not ${line.quantity}`
+          : `${variant.sku} is discontinued: only ${available} can be had, from stock`;
+      errors.add(paths.line(i, "quantity"), message, UserErrorCode.INVALID_STATE);
     }
     const quote = quoteLeadTime({
       today,
@@ -323,6 +335,7 @@ async function place(
       standardLeadTimeDays: product.standardLeadTimeDays,
     });
     stock.set(variant.id, (stock.get(variant.id) ?? 0) - quote.fromStock);
+    reservable.set(variant.id, (reservable.get(variant.id) ?? 0) - quote.fromStock);
     reservedByVariant.set(variant.id, (reservedByVariant.get(variant.id) ?? 0) + quote.fromStock);
     const batchAllocations: BatchAllocation[] = quote.allocations.filter((a) => a.batchId).map((a) => ({ batchId: a.batchId!, quantity: a.quantity }));
     for (const a of batchAllocations) allocatedByBatch.set(a.batchId, (allocatedByBatch.get(a.batchId) ?? 0) + a.quantity);
@@ -564,19 +577,73 @@ async function lockOrder(tx: RequestContext, globalId: string): Promise<Order> {
   return order;
 }
 
+/**
+ * Moves orders the transaction has locked to `to` and writes each one's history entry, by `actor`:
+ * the caller, or the system for a change no one asked for (an expiry).
+ */
+async function recordChanges(tx: RequestContext, orders: readonly Pick<Order, "id" | "status">[], to: OrderStatus, note: string | null, actor: Actor): Promise<void> {
+  if (orders.length === 0) return;
+  await tx.db.update(Order, { id: In(orders.map((o) => o.id)) }, { status: to, updatedAt: () => "now()" });
+  await tx.db.insert(
+    OrderStatusChange,
+    orders.map((order) => ({
+      orderId: order.id,
+      fromStatus: order.status,
+      toStatus: to,
+      changedByUserId: actor.userId,
+      changedByApiClientId: actor.apiClientId,
+      changedByName: actor.name,
+      note,
+    })),
+  );
+}
+
 async function recordChange(tx: RequestContext, order: Order, to: OrderStatus, note: string | null): Promise<Order> {
-  const actor = await actorOf(tx);
-  await tx.db.update(Order, { id: order.id }, { status: to, updatedAt: () => "now()" });
-  await tx.db.insert(OrderStatusChange, {
-    orderId: order.id,
-    fromStatus: order.status,
-    toStatus: to,
-    changedByUserId: actor.userId,
-    changedByApiClientId: actor.apiClientId,
-    changedByName: actor.name,
-    note,
-  });
+  await recordChanges(tx, [order], to, note, await actorOf(tx));
   return tx.db.findOneByOrFail(Order, { id: order.id });
+}
+
+/**
+ * Gives back what orders hold: the stock their lines reserved and the batch capacity they were
+ * allotted. Rows are locked in the order placement locks them (stock by variant, then batches by
+ * id): an UPDATE … FROM unnest() locks in whatever order its plan visits, and a release and a
+ * placement that lock the same rows in opposite orders deadlock.
+ */
+async function releaseReservations(tx: RequestContext, orderIds: readonly string[]): Promise<void> {
+  const lines = await tx.db.findBy(OrderLine, { orderId: In([...orderIds]) });
+  const release = new Map<string, number>();
+  const unallocate = new Map<string, number>();
+  for (const line of lines) {
+    if (line.variantId && line.fromStock > 0) release.set(line.variantId, (release.get(line.variantId) ?? 0) + line.fromStock);
+    for (const a of line.batchAllocations) unallocate.set(a.batchId, (unallocate.get(a.batchId) ?? 0) + a.quantity);
+  }
+  if (release.size) {
+    const variantIds = [...release.keys()].sort();
+    await tx.db.query(`SELECT 1 FROM stock_levels WHERE variant_id = ANY($1) ORDER BY variant_id FOR UPDATE`, [variantIds]);
+    await tx.db.query(
+      `UPDATE stock_levels s SET reserved = s.reserved - d.quantity, updated_at = now()
+       FROM unnest($1::uuid[], $2::int[]) AS d(variant_id, quantity) WHERE s.variant_id = d.variant_id`,
+      [variantIds, variantIds.map((v) => release.get(v)!)],
+    );
+  }
+  if (unallocate.size) {
+    const batchIds = [...unallocate.keys()].sort();
+    await tx.db.query(`SELECT 1 FROM production_batches WHERE id = ANY($1) ORDER BY id FOR UPDATE`, [batchIds]);
+    await tx.db.query(
+      `UPDATE production_batches b SET allocated = GREATEST(b.allocated - d.quantity, 0)
+       FROM unnest($1::uuid[], $2::int[]) AS d(id, quantity) WHERE b.id = d.id`,
+      [batchIds, batchIds.map((b) => unallocate.get(b)!)],
+    );
+  }
+}
+
+/**
+ * Cancels orders the transaction has locked and may cancel: releases what they hold and records
+ * the change. A buyer's cancellation and the expiry of unconfirmed orders both go this way.
+ */
+export async function cancelLockedOrders(tx: RequestContext, orders: readonly Pick<Order, "id" | "status">[], note: string | null, actor: Actor): Promise<void> {
+  await releaseReservations(tx, orders.map((o) => o.id));
+  await recordChanges(tx, orders, OrderStatus.CANCELLED, note, actor);
 }
 
 function validNote(errors: UserErrors, path: string[], note: string | null | undefined): string | null {
@@ -592,34 +659,8 @@ export async function cancelOrder(ctx: RequestContext, input: CancelOrderInput):
     if (!canCancel(order.status)) {
       throw new Rejected(userError(["input", "id"], `An order that is ${order.status} can no longer be cancelled`, UserErrorCode.INVALID_STATE));
     }
-    const lines = await tx.db.findBy(OrderLine, { orderId: order.id });
-    const release = new Map<string, number>();
-    const unallocate = new Map<string, number>();
-    for (const line of lines) {
-      if (line.variantId && line.fromStock > 0) release.set(line.variantId, (release.get(line.variantId) ?? 0) + line.fromStock);
-      for (const a of line.batchAllocations) unallocate.set(a.batchId, (unallocate.get(a.batchId) ?? 0) + a.quantity);
-    }
-    // Rows are locked in the order placement locks them (stock by variant, then batches by id):
-    // an UPDATE … FROM unnest() locks in whatever order its plan visits, and a cancellation and a
-    // placement that lock the same rows in opposite orders deadlock.
-    if (release.size) {
-      const variantIds = [...release.keys()].sort();
-      await tx.db.query(`SELECT 1 FROM stock_levels WHERE variant_id = ANY($1) ORDER BY variant_id FOR UPDATE`, [variantIds]);
-      await tx.db.query(
-        `UPDATE stock_levels s SET reserved = s.reserved - d.quantity, updated_at = now()
-         FROM unnest($1::uuid[], $2::int[]) AS d(variant_id, quantity) WHERE s.variant_id = d.variant_id`,
-        [variantIds, variantIds.map((v) => release.get(v)!)],
-      );
-    }
-    if (unallocate.size) {
-      await tx.db.query(`SELECT 1 FROM production_batches WHERE id = ANY($1) ORDER BY id FOR UPDATE`, [[...unallocate.keys()]]);
-      await tx.db.query(
-        `UPDATE production_batches b SET allocated = GREATEST(b.allocated - d.quantity, 0)
-         FROM unnest($1::uuid[], $2::int[]) AS d(id, quantity) WHERE b.id = d.id`,
-        [[...unallocate.keys()], [...unallocate.values()]],
-      );
-    }
-    return { order: await recordChange(tx, order, OrderStatus.CANCELLED, reason), userErrors: [] };
+    await cancelLockedOrders(tx, [order], reason, await actorOf(tx));
+    return { order: await tx.db.findOneByOrFail(Order, { id: order.id }), userErrors: [] };
   });
 }
 
