@@ -1,7 +1,7 @@
-import { isObjectType, type GraphQLField, type GraphQLObjectType, type GraphQLResolveInfo, type GraphQLSchema } from "graphql";
+import { buildSchema, isObjectType, type GraphQLField, type GraphQLObjectType, type GraphQLResolveInfo, type GraphQLSchema } from "graphql";
 import { getMetadataStorage } from "type-graphql";
-import { Allow } from "../src/graphql/access";
-import { ALL_SCOPES, ANYONE, Roles, SIGNED_IN, UserRole, type ApiScope } from "../src/core/access";
+import { Allow, domainCrossings, type Crossing } from "../src/graphql/access";
+import { ALL_SCOPES, ANYONE, ApiScope, Readers, Roles, ruleWithin, SIGNED_IN, UserRole, type AccessRule } from "../src/core/access";
 import type { Principal, RequestContext } from "../src/core/context";
 import { buildFacetSchema } from "../src/server/schema";
 import { testConfig } from "./support/harness";
@@ -129,6 +129,94 @@ describe("the schema walk", () => {
     expect(undeclared).toEqual([]);
     // A class-wide @Authorized would apply rules that no field shows.
     expect((getMetadataStorage() as unknown as { authorizedResolver: unknown[] }).authorizedResolver).toEqual([]);
+  });
+});
+
+// A field that leads into another domain's type checks that type's readers: the domain's object
+// types name them once (registerNode), and the walk below works out, from the built schema, who
+// may reach each type by any path. A field through which anyone outside the readers of the type
+// it returns could reach it must carry a rule within those readers, and be nullable, so that a
+// refused caller gets null there with a FORBIDDEN error and the rest of the response stands.
+
+/** What is wrong with a crossing, or null when it is checked as the type it returns is. */
+function crossingProblem(c: Crossing): string | null {
+  const outsiders = c.reach.filter((rule) => !ruleWithin([rule], c.readers));
+  if (c.access === undefined) return `no rule: ${outsiders.join(", ")} would read ${c.returns} through it`;
+  if (!ruleWithin(c.access, c.readers)) return `its rule ${JSON.stringify(c.access)} lets in callers ${c.returns}'s readers leave out`;
+  if (!c.nullable) return "not nullable: a refusal would null its parent";
+  return null;
+}
+
+describe("fields that cross into another domain", () => {
+  it("carry a rule within the readers of the type they return, and are nullable", () => {
+    const crossings = domainCrossings(schema).filter((c) => !c.answer);
+    expect(crossings.map((c) => c.field)).toEqual(
+      expect.arrayContaining(["OrderLineView.variant", "Order.shipments", "Order.designBrief", "Shipment.order", "DesignBrief.order", "ShipmentFeedback.shipment"]),
+    );
+    expect(crossings.map((c) => [c.field, crossingProblem(c)]).filter(([, problem]) => problem !== null)).toEqual([]);
+  });
+
+  it("gate an order line's variant with the catalog's readers", () => {
+    const variant = schema.getType("OrderLineView") as GraphQLObjectType;
+    expect(accessOf(variant.getFields().variant)).toEqual(Readers.CATALOG);
+  });
+
+  it("leave only mutations' answers unchecked: each shows its writer the object it wrote", () => {
+    // A client that may write a domain but not read it (orders:write, briefs:write,
+    // feedback:write) reads back what it wrote; the fields of that object that lead further
+    // are checked like any other (an order's lines' variants, a report's shipment).
+    const answers = domainCrossings(schema)
+      .filter((c) => c.answer)
+      .map((c) => `${c.field} → ${c.returns}`)
+      .sort();
+    expect(answers).toEqual([
+      "AcceptDesignBriefQuotePayload.designBrief → DesignBrief",
+      "AddDesignBriefCommentPayload.designBrief → DesignBrief",
+      "CancelOrderPayload.order → Order",
+      "CreateDesignBriefPayload.designBrief → DesignBrief",
+      "DeclineDesignBriefQuotePayload.designBrief → DesignBrief",
+      "PlaceOrderPayload.order → Order",
+      "ReorderPayload.order → Order",
+      "RequestDesignBriefRevisionPayload.designBrief → DesignBrief",
+      "SubmitDesignBriefPayload.designBrief → DesignBrief",
+      "SubmitShipmentFeedbackPayload.feedback → ShipmentFeedback",
+      "UpdateDesignBriefPayload.designBrief → DesignBrief",
+      "UpdateShipmentFeedbackPayload.feedback → ShipmentFeedback",
+      "WithdrawDesignBriefPayload.designBrief → DesignBrief",
+    ]);
+  });
+
+  it("finds a crossing without its rule however it is reached: directly, through a view type, or past a mutation's answer", () => {
+    const toy = buildSchema(`
+      type Query { order: Order, view: OrderView }
+      type Mutation { report: ReportPayload }
+      type Order { number: String, variant: Variant, lines: [OrderLineView!]! }
+      type OrderLineView { variant: Variant, gated: Variant }
+      type OrderView { order: Order }
+      type Variant { sku: String, product: Product! }
+      type Product { name: String }
+      type ReportPayload { report: Report }
+      type Report { order: Order }
+    `);
+    const rules: Record<string, readonly AccessRule[]> = { Order: Readers.ORDERS, Variant: Readers.CATALOG, Product: Readers.CATALOG, Report: Readers.SHIPMENTS };
+    const setAccess = (type: string, field: string, access: readonly string[]) => {
+      (toy.getType(type) as GraphQLObjectType).getFields()[field].extensions = { access };
+    };
+    setAccess("Query", "order", Readers.ORDERS);
+    setAccess("Query", "view", Readers.ORDERS);
+    setAccess("Mutation", "report", [ApiScope.FEEDBACK_WRITE]);
+    setAccess("OrderLineView", "gated", Readers.CATALOG);
+    const found = domainCrossings(toy, (name) => rules[name]);
+    expect(found.map((c) => [c.field, c.answer, crossingProblem(c) === null]).sort()).toEqual([
+      // Reaching Order past the answer, a feedback:write client would read it and the variants.
+      ["Order.variant", false, false],
+      ["OrderLineView.gated", false, true],
+      ["OrderLineView.variant", false, false],
+      ["Report.order", false, false],
+      ["ReportPayload.report", true, false],
+      // Product is reached from Variant by orders:read callers through the ungated fields.
+      ["Variant.product", false, false],
+    ]);
   });
 });
 

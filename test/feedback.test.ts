@@ -212,7 +212,10 @@ describe("submitShipmentFeedback", () => {
 
     const writer = await createApiClient(facet.dataSource, t.a.distributor, { scopes: [ApiScope.FEEDBACK_WRITE] });
     const writerToken = clientToken(facet.config, writer.client);
-    const payload = ok(await submit(writerToken, good(shipment))).submitShipmentFeedback;
+    // Reporting needs only feedback:write; reading the shipment it is about needs shipments:read.
+    const submitted = await submit(writerToken, good(shipment));
+    expect(submitted.errors!.map((e) => [e.path, e.extensions?.code])).toEqual([[["submitShipmentFeedback", "feedback", "shipment"], "FORBIDDEN"]]);
+    const payload = submitted.data!.submitShipmentFeedback;
     expect(payload.userErrors).toEqual([]);
     expect(payload.feedback).toMatchObject({ authorName: writer.client.name, rating: 3 });
     const [row] = await rowsOf(shipment);
@@ -221,7 +224,7 @@ describe("submitShipmentFeedback", () => {
     expect(ok(await submit(t.a.tokens.buyer, good(shipment))).submitShipmentFeedback.userErrors).toEqual([]);
     expect(fieldsAndCodes(ok(await submit(writerToken, good(shipment))).submitShipmentFeedback)).toEqual([[["input", "shipmentId"], "TAKEN"]]);
     // It edits its own report too.
-    const edited = ok(await update(writerToken, { id: payload.feedback!.id, rating: 2, condition: "MINOR_ISSUES", issues: ["LATE"] })).updateShipmentFeedback;
+    const edited = (await update(writerToken, { id: payload.feedback!.id, rating: 2, condition: "MINOR_ISSUES", issues: ["LATE"] })).data!.updateShipmentFeedback;
     expect(edited.userErrors).toEqual([]);
     expect(edited.feedback).toMatchObject({ rating: 2, issues: ["LATE"], comment: null });
   });

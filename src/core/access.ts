@@ -40,7 +40,10 @@ export const Roles = {
 /**
  * Who may read each domain: every person, and API clients holding the domain's read scope. The
  * root queries, the object fields that cross into another domain and `node(id:)` all apply the
- * same list, so no path reads more than the domain's own queries allow.
+ * same list, so no path reads more than the domain's own queries allow. Each domain's object
+ * types name their list once, when they are registered as nodes (`registerNode`); a test walks
+ * the schema (graphql/access.ts, `domainCrossings`) and fails on a field that reaches one of them
+ * from elsewhere without a rule within that list.
  */
 export const Readers = {
   CATALOG: [...Roles.ALL, ApiScope.CATALOG_READ],
@@ -48,6 +51,19 @@ export const Readers = {
   BRIEFS: [...Roles.ALL, ApiScope.BRIEFS_READ],
   SHIPMENTS: [...Roles.ALL, ApiScope.SHIPMENTS_READ],
 } as const;
+
+/**
+ * Whether every caller `rules` lets in is one `readers` lets in too: a field that reaches another
+ * domain's objects must not let in anyone that domain's own readers leave out. A caller passes a
+ * list when it names the caller's role or one of its scopes, so a list that names nothing the
+ * other does not is within it.
+ */
+export function ruleWithin(rules: readonly string[], readers: readonly string[]): boolean {
+  if (readers.includes(ANYONE)) return true;
+  if (rules.includes(ANYONE)) return false;
+  if (readers.includes(SIGNED_IN)) return true;
+  return rules.every((rule) => rule !== SIGNED_IN && readers.includes(rule));
+}
 
 /** Whether the caller passes the rules; throws NotSignedIn for an anonymous caller unless ANYONE is allowed. */
 export function permits(context: RequestContext, rules: readonly string[]): boolean {

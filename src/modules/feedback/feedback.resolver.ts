@@ -35,7 +35,12 @@ export class ShipmentFeedbackResolver {
     return feedback.listFeedback(ctx, args, filter);
   }
 
-  @FieldResolver(() => Shipment, { description: "The shipment reported on." })
+  // A client that may only report (feedback:write) reads its report back, but not the shipment.
+  @Allow(...Readers.SHIPMENTS)
+  @FieldResolver(() => Shipment, {
+    nullable: true,
+    description: "The shipment reported on. API clients need `shipments:read`: without it this is null, with a FORBIDDEN error.",
+  })
   async shipment(@Ctx() ctx: RequestContext, @Root() report: ShipmentFeedback): Promise<Shipment> {
     return (await loader(ctx, shipmentById).load(report.shipmentId))!;
   }

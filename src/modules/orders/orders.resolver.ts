@@ -132,7 +132,14 @@ export class OrderResolver {
 
 @Resolver(() => OrderLineView)
 export class OrderLineResolver {
-  @FieldResolver(() => Variant, { nullable: true, description: "The variant ordered, as it is in the catalog now; null for a design brief's exclusive piece." })
+  // The variant is catalog data (its price list, its availability): an ERP client reading orders
+  // reads it only with catalog:read, as at the root.
+  @Allow(...Readers.CATALOG)
+  @FieldResolver(() => Variant, {
+    nullable: true,
+    description:
+      "The variant ordered, as it is in the catalog now; null for a design brief's exclusive piece. API clients need `catalog:read`: without it this is null, with a FORBIDDEN error.",
+  })
   variant(@Ctx() ctx: RequestContext, @Root() line: OrderLineView): Promise<Variant | null> | null {
     return line.variantId ? loader(ctx, variantById).load(line.variantId) : null;
   }
