@@ -233,7 +233,7 @@ describe("createUser", () => {
     for (const taken of [a.buyer.email, a.buyer.email.toUpperCase(), b.buyer.email, staff.email]) {
       const { createUser: payload } = ok(await facet.gql(CreateUserDocument, { input: input({ email: taken }) }, { token: a.tokens.admin }));
       expect(payload.user).toBeNull();
-      expect(payload.userErrors).toEqual([{ field: ["input", "email"], code: "TAKEN", message: "A user with this email already exists" }]);
+      expect(payload.userErrors).toEqual([{ field: ["input", "email"], code: "TAKEN", message: "This email cannot be given to a new user; use another address" }]);
       expect(await usersWithEmail(taken)).toBe(1);
     }
     // The refusal rolled back only itself: the admin's request goes on normally.

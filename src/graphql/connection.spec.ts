@@ -1,4 +1,4 @@
-import { cursorValues, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, pageSize, toConnection, type Ordering, type PageInfo } from "./connection";
+import { cursorValues, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, pageSize, toConnection, type Ordering, type PageInfo, type SortKeyType } from "./connection";
 
 interface Row {
   id: string;
@@ -17,7 +17,7 @@ const row = (n: number): Row => ({
   createdAt: new Date(Date.UTC(2026, 0, 1, 0, 0, 0, n)),
 });
 
-const badCursor = { extensions: { code: "BAD_USER_INPUT", argument: "after" } };
+const badCursor = { extensions: { code: "BAD_USER_INPUT", argument: "after", http: { status: 400 } } };
 const encode = (value: unknown) => Buffer.from(JSON.stringify(value), "utf8").toString("base64url");
 const decode = (cursor: string) => JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")) as { k: unknown[] } & Record<string, unknown>;
 
@@ -88,5 +88,43 @@ describe("cursorValues", () => {
       expect(() => cursorValues(encode({ ...real, k }), byName)).toThrow(expect.objectContaining(badCursor));
     }
     expect(cursorValues(encode(real), byName)).toEqual(["Row 1", row(1).id]);
+  });
+});
+
+describe("cursorValues, against values a client made up", () => {
+  const cursorOf = (ordering: Ordering<Row>) => toConnection([row(1)], 1, false, ordering).edges[0].cursor;
+  const real = (ordering: Ordering<Row>) => decode(cursorOf(ordering)) as { o: string; k: unknown[] };
+  const typed = (type: SortKeyType): Ordering<Row> => ({ name: `typed-${type}`, keys: [{ sql: "x.key", direction: "ASC", value: (r) => r.name, type }], id: "x.id" });
+  const withKey = (ordering: Ordering<Row>, key: unknown) => encode({ o: real(ordering).o, k: [key, row(1).id] });
+
+  it("refuses a NUL character in any value, which PostgreSQL cannot take", () => {
+    expect(() => cursorValues(withKey(byName, "Row\u00001"), byName)).toThrow(expect.objectContaining(badCursor));
+  });
+
+  it("refuses what encodeCursor never writes: other members, other spacing, another base64 of the same bytes", () => {
+    const { o, k } = real(byName);
+    const text = JSON.stringify({ o, k });
+    for (const forged of [
+      encode({ o, k, extra: 1 }),
+      encode({ k, o }),
+      Buffer.from(text.replace(",", ", "), "utf8").toString("base64url"),
+      Buffer.from(JSON.stringify({ o, k: [1.0, k[1]] }).replace("[1,", "[1.0,"), "utf8").toString("base64url"),
+    ]) {
+      expect(() => cursorValues(forged, byName)).toThrow(expect.objectContaining(badCursor));
+    }
+    expect(cursorValues(Buffer.from(text, "utf8").toString("base64url"), byName)).toEqual(k);
+  });
+
+  it.each([
+    ["timestamp", ["0000-01-01T00:00:00.000Z", "2026-13-45T99:00:00.000Z", "+010000-01-01T00:00:00.000Z", "-000001-01-01T00:00:00.000Z", "1", "2026-01-01", "2026-01-01T00:00:00Z", 12], ["0001-01-01T00:00:00.000Z", "9999-12-31T23:59:59.999Z"]],
+    ["date", ["0000-01-01", "2026-02-30", "+010000-01-01", 20260101], ["0001-01-01", "2026-02-28"]],
+    ["smallint", [32768, -32769, "99999999999", 1.5, 1e300], [32767, -32768]],
+    ["integer", [2 ** 31, "9999999999", 1.5], [-2147483648, 2147483647]],
+    ["bigint", ["9223372036854775808", "99999999999999999999999", "-9223372036854775809", 1e25, "1e3", "0x10"], ["9223372036854775807", "1"]],
+    ["uuid", ["not-a-uuid", "ABCDEF00-0000-4000-8000-000000000001"], [row(2).id, "abcdef00-0000-4000-8000-000000000001"]],
+  ] as const)("refuses a %s key beyond what its column holds, and takes one as Facet writes it", (type, refused, taken) => {
+    const ordering = typed(type);
+    for (const value of refused) expect(() => cursorValues(withKey(ordering, value), ordering)).toThrow(expect.objectContaining(badCursor));
+    for (const value of taken) expect(cursorValues(withKey(ordering, value), ordering)).toEqual([value, row(1).id]);
   });
 });

@@ -75,12 +75,21 @@ export class ConnectionArgs {
 
 type KeyValue = string | number;
 
+/**
+ * What a sort key's values are, so that a cursor's values are checked before they reach SQL.
+ * `paginate` reads it from the column when the key is one ("alias.property"); a key of a page read
+ * some other way (by `cursorValues`) names it.
+ */
+export type SortKeyType = "timestamp" | "date" | "smallint" | "integer" | "bigint" | "numeric" | "text" | "uuid";
+
 export interface SortKey<T> {
   /** SQL over the query's alias; must never be NULL (wrap nullable columns in COALESCE). */
   sql: string;
   direction: "ASC" | "DESC";
   /** The same value read from a loaded row, to build its cursor. */
   value: (row: T) => KeyValue | Date;
+  /** What the values are, when `sql` is not a column of the paginated entity or the page is not read by `paginate`. */
+  type?: SortKeyType;
 }
 
 /**
@@ -110,17 +119,26 @@ function orderingTag(ordering: Ordering<any>): string {
   return tag;
 }
 
-const invalidCursor = () => new BadUserInputError("after", "`after` is not a cursor of this list in this order");
+// HTTP 400: a cursor that is not one Facet wrote is made up, and must not reach SQL.
+const invalidCursor = (argument = "after") => new BadUserInputError(argument, `\`${argument}\` is not a cursor of this list in this order`, { status: 400 });
 
 function encodeCursor(ordering: Ordering<any>, values: KeyValue[]): string {
   return Buffer.from(JSON.stringify({ o: orderingTag(ordering), k: values }), "utf8").toString("base64url");
 }
 
+/**
+ * The values of a cursor, only when it is exactly what encodeCursor writes for this ordering:
+ * canonical base64url of UTF-8, the same JSON text (no other member, spacing or number form),
+ * one value per key and the row id last. What a client makes up is refused here, as bad input,
+ * rather than reaching SQL.
+ */
 function decodeCursor(cursor: string, ordering: Ordering<unknown>): KeyValue[] {
-  if (cursor.length > 1000 || !/^[A-Za-z0-9_-]+$/.test(cursor)) throw invalidCursor();
+  if (typeof cursor !== "string" || cursor.length > 1000 || !/^[A-Za-z0-9_-]+$/.test(cursor)) throw invalidCursor();
+  const text = Buffer.from(cursor, "base64url").toString("utf8");
+  if (Buffer.from(text, "utf8").toString("base64url") !== cursor) throw invalidCursor();
   let parsed: unknown;
   try {
-    parsed = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
+    parsed = JSON.parse(text);
   } catch {
     throw invalidCursor();
   }
@@ -129,38 +147,95 @@ function decodeCursor(cursor: string, ordering: Ordering<unknown>): KeyValue[] {
     o !== orderingTag(ordering) ||
     !Array.isArray(k) ||
     k.length !== ordering.keys.length + 1 ||
-    !k.every((v) => typeof v === "string" || (typeof v === "number" && Number.isFinite(v))) ||
-    !UUID.test(String(k.at(-1)))
+    !k.every((v) => (typeof v === "string" && !v.includes("\u0000")) || (typeof v === "number" && Number.isFinite(v))) ||
+    JSON.stringify({ o, k }) !== text ||
+    !fitsType("uuid", k.at(-1))
   ) {
     throw invalidCursor();
   }
   return k as KeyValue[];
 }
 
-const TIMESTAMP_TYPES = new Set(["timestamptz", "timestamp", "timestamp with time zone", "timestamp without time zone"]);
-const INTEGER_TYPES = new Set(["smallint", "integer", "int", "int2", "int4", "int8", "bigint"]);
-const TEXT_TYPES = new Set(["varchar", "character varying", "text", "char", "character", "citext"]);
+const ISO_TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
+const INTEGER_LIMITS = { smallint: 2n ** 15n, integer: 2n ** 31n, bigint: 2n ** 63n };
+const NUMERIC = /^-?\d{1,30}(\.\d{1,30})?$/;
 
 /**
- * Whether a cursor value can be what the key's column holds, for keys that are a plain column
- * ("alias.property"): a forged value is refused here instead of failing as SQL.
+ * Whether a cursor value is one Facet writes for a key of this type: times as Date.toISOString()
+ * writes them, in the years PostgreSQL holds (1 to 9999 in four digits); dates as YYYY-MM-DD;
+ * whole numbers within the column's range; text within the column's length.
  */
-function fitsColumn(metadata: EntityMetadata, alias: string, sql: string, value: KeyValue): boolean {
+function fitsType(type: SortKeyType | undefined, value: unknown, length?: number): boolean {
+  switch (type) {
+    case undefined:
+      return typeof value === "string" || (typeof value === "number" && Number.isFinite(value));
+    case "uuid":
+      return typeof value === "string" && UUID.test(value);
+    case "timestamp":
+      return typeof value === "string" && ISO_TIMESTAMP.test(value) && !value.startsWith("0000") && !Number.isNaN(Date.parse(value)) && new Date(value).toISOString() === value;
+    case "date":
+      return typeof value === "string" && ISO_DATE.test(value) && !value.startsWith("0000") && !Number.isNaN(Date.parse(value)) && new Date(value).toISOString().startsWith(value);
+    case "smallint":
+    case "integer":
+    case "bigint": {
+      const digits = typeof value === "number" ? (Number.isSafeInteger(value) ? String(value) : "") : typeof value === "string" ? value : "";
+      if (!/^-?\d{1,19}$/.test(digits)) return false;
+      const n = BigInt(digits);
+      return n >= -INTEGER_LIMITS[type] && n < INTEGER_LIMITS[type];
+    }
+    case "numeric":
+      return typeof value === "string" ? NUMERIC.test(value) : typeof value === "number" && Number.isFinite(value);
+    case "text":
+      return typeof value === "string" && (length === undefined || value.length <= length);
+  }
+}
+
+const COLUMN_TYPES: Record<string, SortKeyType> = {
+  uuid: "uuid",
+  timestamptz: "timestamp",
+  timestamp: "timestamp",
+  "timestamp with time zone": "timestamp",
+  "timestamp without time zone": "timestamp",
+  date: "date",
+  smallint: "smallint",
+  int2: "smallint",
+  integer: "integer",
+  int: "integer",
+  int4: "integer",
+  number: "integer",
+  bigint: "bigint",
+  int8: "bigint",
+  numeric: "numeric",
+  decimal: "numeric",
+  varchar: "text",
+  "character varying": "text",
+  text: "text",
+  char: "text",
+  character: "text",
+  citext: "text",
+  string: "text",
+};
+
+/** The type and length of a key that is a plain column of the entity ("alias.property"), if it is one. */
+function columnOf(metadata: EntityMetadata, alias: string, sql: string): { type?: SortKeyType; length?: number } {
   const match = /^(\w+)\.(\w+)$/.exec(sql);
   const column = match && match[1] === alias ? metadata.findColumnWithPropertyName(match[2]) : undefined;
-  if (!column) return true;
-  const type = typeof column.type === "function" ? column.type.name.toLowerCase() : String(column.type).toLowerCase();
-  if (type === "uuid") return typeof value === "string" && UUID.test(value);
-  if (TIMESTAMP_TYPES.has(type) || type === "date") {
-    // Cursors carry timestamps as Date.toISOString() writes them, and dates as YYYY-MM-DD.
-    if (typeof value !== "string" || Number.isNaN(Date.parse(value))) return false;
-    const iso = new Date(value).toISOString();
-    return type === "date" ? /^\d{4}-\d{2}-\d{2}$/.test(value) && iso.startsWith(value) : iso === value;
-  }
-  if (INTEGER_TYPES.has(type) || type === "number") return typeof value === "number" ? Number.isInteger(value) : /^-?\d{1,19}$/.test(value);
-  if (type === "numeric" || type === "decimal") return typeof value === "number" || /^-?\d{1,30}(\.\d{1,30})?$/.test(value);
-  if (TEXT_TYPES.has(type) || type === "string") return typeof value === "string";
-  return true;
+  if (!column) return {};
+  const name = typeof column.type === "function" ? column.type.name.toLowerCase() : String(column.type).toLowerCase();
+  const length = Number(column.length);
+  return { type: COLUMN_TYPES[name], length: Number.isInteger(length) && length > 0 ? length : undefined };
+}
+
+/** The cursor's values, each checked against what its key holds. */
+function checkedValues(after: string, ordering: Ordering<unknown>, columns: readonly { type?: SortKeyType; length?: number }[] = []): KeyValue[] {
+  const values = decodeCursor(after, ordering);
+  const fits = ordering.keys.every((key, i) => {
+    const column = columns[i] ?? {};
+    return fitsType(key.type ?? column.type, values[i], column.length);
+  });
+  if (!fits) throw invalidCursor();
+  return values;
 }
 
 export function pageSize(first: number | null | undefined): number {
@@ -171,9 +246,9 @@ export function pageSize(first: number | null | undefined): number {
   return size;
 }
 
-/** The sort-key values an `after` cursor points at, checked against the ordering. */
+/** The sort-key values an `after` cursor points at, checked against the ordering and its keys' types. */
 export function cursorValues<T>(after: string, ordering: Ordering<T>): KeyValue[] {
-  return decodeCursor(after, ordering as Ordering<unknown>);
+  return checkedValues(after, ordering as Ordering<unknown>);
 }
 
 const cursorOf = <T extends { id: string }>(ordering: Ordering<T>, node: T): string =>
@@ -259,9 +334,12 @@ export async function paginate<T extends ObjectLiteral & { id: string }>(
   const keys = [...ordering.keys.map((k) => ({ sql: k.sql, direction: k.direction })), { sql: ordering.id, direction: "ASC" as const }];
 
   if (args.after) {
-    const values = cursorValues(args.after, ordering);
     const metadata = db.connection.getMetadata(entity);
-    if (!values.every((value, i) => fitsColumn(metadata, qb.alias, keys[i].sql, value))) throw invalidCursor();
+    const values = checkedValues(
+      args.after,
+      ordering as Ordering<unknown>,
+      ordering.keys.map((key) => columnOf(metadata, qb.alias, key.sql)),
+    );
     qb.andWhere(
       new Brackets((or) => {
         keys.forEach((key, i) => {

@@ -1,9 +1,28 @@
 import type { ApolloServerOptionsWithGateway } from "@apollo/server";
-import { execute, printSchema, type ExecutionResult, type GraphQLSchema } from "graphql";
+import { execute, GraphQLError, printSchema, type DocumentNode, type ExecutionResult, type GraphQLSchema, type Source, type SourceLocation } from "graphql";
 import { compileQuery, isCompiledQuery, type CompiledQuery } from "graphql-jit";
 import type { RequestContext } from "../core/context";
 
 type Gateway = ApolloServerOptionsWithGateway<RequestContext>["gateway"];
+
+/** The offset in the source of a line and column (both from 1), as GraphQLError takes its positions. */
+function offsetOf(source: Source, { line, column }: SourceLocation): number {
+  let offset = 0;
+  for (let l = 1; l < line; l++) offset = source.body.indexOf("\n", offset) + 1;
+  return offset + column - 1;
+}
+
+function asGraphQLError(error: GraphQLError, document: DocumentNode): GraphQLError {
+  if (error instanceof GraphQLError && error.extensions) return error;
+  const source = document.loc?.source;
+  return new GraphQLError(error.message, {
+    source,
+    positions: source && error.locations ? error.locations.map((l) => offsetOf(source, l)) : undefined,
+    path: error.path,
+    originalError: error.originalError ?? undefined,
+    extensions: error.extensions ?? undefined,
+  });
+}
 
 /** Documents kept compiled (the least recently used go first). */
 const MAX_COMPILED = 200;
@@ -50,7 +69,10 @@ export function compiledExecutor(schema: GraphQLSchema): Gateway {
           // graphql-jit refuses variables that graphql-js accepts (an omitted input field that is
           // non-null but has a default); it does so before executing anything, so graphql-js then
           // coerces them as the specification says, or names the error.
-          return "data" in result ? result : interpreted();
+          if (!("data" in result)) return interpreted();
+          // graphql-jit reports what a resolver threw in an error of its own making, without the
+          // extensions graphql-js gives every error; Apollo and formatError need graphql-js's.
+          return result.errors ? { ...result, errors: result.errors.map((e) => asGraphQLError(e, document)) } : result;
         },
       };
     },

@@ -5,11 +5,25 @@ import { COUNTRIES, CURRENCIES } from "./iso-codes";
 
 const dateTime = GraphQLDateTime.toConfig();
 
+// The years a date or time may have on input: what PostgreSQL's date and timestamptz hold (no
+// year 0, which RFC 3339 allows), written in four digits as ISO 8601 and Date.toISOString do
+// without a sign. A time's year is its year in UTC, as it is stored.
+export const MIN_YEAR = 1;
+export const MAX_YEAR = 9999;
+
+function withinYears(date: Date, value: unknown): Date {
+  const year = date.getUTCFullYear();
+  if (year < MIN_YEAR || year > MAX_YEAR) {
+    throw new GraphQLError(`DateTime must fall in the years ${MIN_YEAR} to ${MAX_YEAR} (in UTC), got ${JSON.stringify(value)}`);
+  }
+  return date;
+}
+
 /**
  * graphql-scalars' DateTime, answered as its RFC 3339 string (UTC, milliseconds) rather than as
  * the Date that JSON.stringify would turn into the same string: a Date's toJSON takes the
  * serializer off its fast path, and cost an order history of 50 orders more than half of its
- * serialization time.
+ * serialization time. On input it takes the years 1 to 9999 only.
  */
 export const DateTimeScalar = new GraphQLScalarType({
   ...dateTime,
@@ -17,9 +31,16 @@ export const DateTimeScalar = new GraphQLScalarType({
     const serialized = value instanceof Date && !Number.isNaN(value.getTime()) ? value : dateTime.serialize(value);
     return serialized instanceof Date ? serialized.toISOString() : serialized;
   },
+  parseValue: (value) => withinYears(dateTime.parseValue!(value) as Date, value),
+  parseLiteral: (ast, variables) => withinYears(dateTime.parseLiteral!(ast, variables) as Date, ast.kind === Kind.STRING ? ast.value : undefined),
 });
 
-const DECIMAL = /^-?(0|[1-9]\d{0,17})(\.\d{1,8})?$/;
+// At most 14 digits before the point: what the widest decimal columns (numeric(18,4), money) hold.
+// Up to 8 after it, so that an amount with too many decimals for its currency or column is
+// answered by the mutation's own check, naming the field.
+const MAX_INTEGER_DIGITS = 14;
+const MAX_FRACTION_DIGITS = 8;
+const DECIMAL = new RegExp(`^-?(0|[1-9]\\d{0,${MAX_INTEGER_DIGITS - 1}})(\\.\\d{1,${MAX_FRACTION_DIGITS}})?$`);
 
 function stringLiteral(ast: ValueNode, scalar: string): string {
   if (ast.kind !== Kind.STRING) throw new GraphQLError(`${scalar} must be given as a string`);
@@ -29,14 +50,16 @@ function stringLiteral(ast: ValueNode, scalar: string): string {
 function parseDecimal(value: unknown): string {
   // Numbers are refused on purpose: a JSON number may already have lost precision as a float.
   if (typeof value !== "string" || !DECIMAL.test(value)) {
-    throw new GraphQLError(`Decimal must be a string such as "1249.50" (up to 18 digits and 8 decimals), got ${JSON.stringify(value)}`);
+    throw new GraphQLError(
+      `Decimal must be a string such as "1249.50" (up to ${MAX_INTEGER_DIGITS} digits before the point and ${MAX_FRACTION_DIGITS} after it), got ${JSON.stringify(value)}`,
+    );
   }
   return value;
 }
 
 export const DecimalScalar = new GraphQLScalarType<string, string>({
   name: "Decimal",
-  description: 'An exact decimal number written as a string, e.g. "1249.50". Never a float.',
+  description: 'An exact decimal number written as a string, e.g. "1249.50". Never a float. On input, at most 14 digits before the point and 8 after it.',
   serialize: (value) => String(value),
   parseValue: parseDecimal,
   parseLiteral: (ast) => parseDecimal(stringLiteral(ast, "Decimal")),
@@ -45,7 +68,10 @@ export const DecimalScalar = new GraphQLScalarType<string, string>({
 function parseLocalDate(value: unknown): string {
   if (typeof value === "string" && /^\d{4}-\d{2}-\d{2}$/.test(value)) {
     const date = new Date(`${value}T00:00:00Z`);
-    if (!Number.isNaN(date.getTime()) && date.toISOString().startsWith(value)) return value;
+    if (!Number.isNaN(date.getTime()) && date.toISOString().startsWith(value)) {
+      if (date.getUTCFullYear() >= MIN_YEAR) return value;
+      throw new GraphQLError(`Date must fall in the years ${MIN_YEAR} to ${MAX_YEAR}, got ${JSON.stringify(value)}`);
+    }
   }
   throw new GraphQLError(`Date must be a calendar date written YYYY-MM-DD, got ${JSON.stringify(value)}`);
 }
@@ -53,7 +79,7 @@ function parseLocalDate(value: unknown): string {
 /** Calendar dates travel as "YYYY-MM-DD" strings end to end (see the pg type parser in db/). */
 export const LocalDateScalar = new GraphQLScalarType<string, string>({
   name: "Date",
-  description: "A calendar date without time or zone, ISO 8601: YYYY-MM-DD.",
+  description: "A calendar date without time or zone, ISO 8601: YYYY-MM-DD, in the years 0001 to 9999.",
   serialize: (value) => (value instanceof Date ? value.toISOString().slice(0, 10) : String(value)),
   parseValue: parseLocalDate,
   parseLiteral: (ast) => parseLocalDate(stringLiteral(ast, "Date")),

@@ -2,7 +2,8 @@ import type { DataSource } from "typeorm";
 import type { Config } from "../config";
 import type { Principal, RequestContext } from "../core/context";
 import { endRequestRunner, requestRunner } from "../db/request-scope";
-import { AuthenticationError } from "../graphql/errors";
+import { AuthenticationError, dataException, isPoolExhausted, RefusedValueError, ServiceUnavailableError } from "../graphql/errors";
+import { log } from "../logger";
 import { authenticate, verifyAccessToken } from "../modules/accounts";
 import type { RequestObservation } from "../observability/observation";
 
@@ -47,7 +48,7 @@ export async function createRequestContext(deps: ContextDeps, request: RequestFa
       principal = await authenticate(runner.manager, claims, request.requestId);
     } catch (error) {
       await endRequestRunner(runner);
-      throw error;
+      throw clientFacing(error, request.requestId);
     }
     if (!principal) {
       await endRequestRunner(runner);
@@ -64,6 +65,25 @@ export async function createRequestContext(deps: ContextDeps, request: RequestFa
     ip: request.ip,
     observation: request.observation,
   };
+}
+
+/**
+ * What a failure to read the caller is answered with. Apollo Server answers an error of the
+ * context function with the status in its `extensions.http`, and 500 without one, before any
+ * plugin or formatError sees it: so a pool that gave no connection in time becomes 503 with
+ * Retry-After here, and a value the database refused 400; anything else stays an internal error.
+ */
+function clientFacing(error: unknown, requestId: string): unknown {
+  if (isPoolExhausted(error)) {
+    log.warn("no database connection came free in time", { requestId });
+    return new ServiceUnavailableError();
+  }
+  const sqlState = dataException(error);
+  if (sqlState) {
+    log.warn("bad value refused by the database", { sqlState, error, requestId });
+    return new RefusedValueError(sqlState);
+  }
+  return error;
 }
 
 /** Gives the request's connection back (see endRequestRunner); safe to call more than once. */

@@ -9,7 +9,7 @@ import type { RequestContext } from "../core/context";
 import { log } from "../logger";
 import { metricsText, operationLabel, registry, requestDuration, statementsPerRequest } from "../observability/metrics";
 import { elapsedSeconds, newObservation, type RequestObservation } from "../observability/observation";
-import { isInternal } from "../graphql/errors";
+import { isInternal, recordHttpStatus } from "../graphql/errors";
 
 declare module "http" {
   interface IncomingMessage {
@@ -71,8 +71,8 @@ export function endObservation(req: IncomingMessage, res: ServerResponse | null)
 
 /**
  * Tells the observation what GraphQL made of the request: the operation, the caller, the
- * outcome; and logs each internal error in full under the request's id (the client is told only
- * that there was one, see formatError).
+ * outcome; logs each internal error in full under the request's id (the client is told only
+ * that there was one, see formatError); and gives the other errors their HTTP status.
  */
 export function observabilityPlugin(): ApolloServerPlugin<RequestContext> {
   return {
@@ -81,6 +81,8 @@ export function observabilityPlugin(): ApolloServerPlugin<RequestContext> {
         async didEncounterErrors({ errors }: { errors: readonly GraphQLError[] }) {
           for (const error of errors) {
             if (isInternal(error)) log.error("internal error", { error: unwrapResolverError(error), path: error.path, requestId: contextValue.requestId });
+            // A client's bad value (400) or a moment's overload (503), before Apollo picks the status.
+            else recordHttpStatus(error);
           }
         },
       };

@@ -64,7 +64,16 @@ export function findDistributor(ctx: RequestContext, id: string): Promise<Distri
   return loader(ctx, distributorById).load(id);
 }
 
-export function findUser(ctx: RequestContext, id: string): Promise<User | null> {
+/**
+ * A user by id, for `node(id:)`, under the rule of `Distributor.users`: the distributor's admins
+ * (of their own distributor: the loader keeps to the caller's tenancy) and exporter staff; and
+ * every user reads their own account, as `viewer.user` shows it. Anyone else finds nothing, as
+ * for an id that does not exist.
+ */
+export async function findUser(ctx: RequestContext, id: string): Promise<User | null> {
+  const p = ctx.principal;
+  const self = p?.kind === "user" && p.id === id;
+  if (!self && !isStaff(p) && !(p?.kind === "user" && p.role === UserRole.DISTRIBUTOR_ADMIN)) return null;
   return loader(ctx, userById).load(id);
 }
 
@@ -130,6 +139,14 @@ function validScopes(errors: UserErrors, scopes: ApiScope[] | null | undefined):
   return unique;
 }
 
+// An email is one account across Facet, so an email that is taken cannot be given to a new user,
+// and saying so tells an admin that the address has an account. Facet tells no more than that:
+// one answer, word for word, and the same statements, whether the address belongs to one of the
+// admin's colleagues, to another distributor's user or to the exporter's staff, so the answer
+// never reveals another distributor's people or staff. Telling nothing at all would take an
+// invitation sent to the address, which Facet does not have.
+const EMAIL_UNAVAILABLE = "This email cannot be given to a new user; use another address";
+
 export async function createUser(ctx: RequestContext, input: CreateUserInput): Promise<CreateUserPayload> {
   const distributorId = adminDistributor(ctx);
   const errors = new UserErrors();
@@ -149,13 +166,21 @@ export async function createUser(ctx: RequestContext, input: CreateUserInput): P
 
   const passwordHash = await hashSecret(password);
   return mutate(ctx, async (tx) => {
-    // The unique index is the real guard; this check gives the common case a readable error.
-    if (await tx.db.existsBy(User, { email })) {
-      throw new Rejected(userError(["input", "email"], "A user with this email already exists", UserErrorCode.TAKEN));
-    }
-    const user = await tx.db.save(tx.db.create(User, { distributorId, email, name, role: input.role, passwordHash, active: true }));
-    return { user, userErrors: [] };
-  }, { unique: { users_email_key: { field: ["input", "email"], message: "A user with this email already exists" } } });
+    // One statement whoever holds the email: it inserts, or does nothing when the email is taken
+    // (the unique index decides, also against a concurrent writer and rows row-level security
+    // hides from the admin), so neither the answer nor the statements sent tell whose it is.
+    const inserted = await tx.db
+      .createQueryBuilder()
+      .insert()
+      .into(User)
+      .values({ distributorId, email, name, role: input.role, passwordHash, active: true })
+      .orIgnore()
+      .returning(["id"])
+      .execute();
+    const id = (inserted.raw as { id?: string }[])[0]?.id;
+    if (!id) throw new Rejected(userError(["input", "email"], EMAIL_UNAVAILABLE, UserErrorCode.TAKEN));
+    return { user: (await tx.db.findOneBy(User, { id }))!, userErrors: [] };
+  }, { unique: { users_email_key: { field: ["input", "email"], message: EMAIL_UNAVAILABLE } } });
 }
 
 async function ownUser(ctx: RequestContext, globalId: string): Promise<User | null> {

@@ -18,6 +18,7 @@ export const accountsResolvers = [AuthResolver, DistributorResolver, UserResolve
 
 export { actorOf, type Actor } from "./actor";
 export { authenticate, clientCredentials } from "./auth.service";
+export { Busy as SignInBusy } from "./sign-in-limits";
 export { verifyAccessToken } from "./access-token";
 export { hashSecret } from "./secrets";
 export { ApiClient, Distributor, User };

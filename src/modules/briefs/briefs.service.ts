@@ -50,7 +50,7 @@ const CONTENT_TYPES = ["image/jpeg", "image/png", "image/webp", "image/gif", "im
 
 const RECENT_FIRST: Ordering<DesignBrief> = { name: "recent", keys: [{ sql: "b.updatedAt", direction: "DESC", value: (b) => b.updatedAt }], id: "b.id" };
 const SYNC_ORDER: Ordering<DesignBrief> = { name: "updated", keys: [{ sql: "b.updatedAt", direction: "ASC", value: (b) => b.updatedAt }], id: "b.id" };
-const THREAD_ORDER: Ordering<DesignBriefComment> = { name: "thread", keys: [{ sql: "c.seq", direction: "ASC", value: (c) => c.seq }], id: "c.id" };
+const THREAD_ORDER: Ordering<DesignBriefComment> = { name: "thread", keys: [{ sql: "c.seq", direction: "ASC", value: (c) => c.seq, type: "bigint" }], id: "c.id" };
 
 
 /**

@@ -8,6 +8,7 @@ import { FeedbackIssue } from "./feedback.entity";
 import type { ExportKpis } from "./feedback.inputs";
 
 const MAX_RANGE_DAYS = 731;
+const LAST_DAY = "9999-12-31";
 
 // Every figure in one statement. Days are UTC days: the range is [from 00:00Z, to + 1 day 00:00Z).
 // Each figure counts what happened in the range: shipments delivered in it (on-time rate,
@@ -74,6 +75,8 @@ function scope(ctx: RequestContext, distributorGlobalId: string | null | undefin
 
 export async function exportKpis(ctx: RequestContext, from: string, to: string, distributorGlobalId?: string | null): Promise<ExportKpis> {
   if (to < from) throw new BadUserInputError("to", "`to` must not be before `from`");
+  // The range ends at the start of the day after `to`, which must be a day PostgreSQL holds.
+  if (to >= LAST_DAY) throw new BadUserInputError("to", `\`to\` must be before ${LAST_DAY}`);
   if ((Date.parse(to) - Date.parse(from)) / 86_400_000 > MAX_RANGE_DAYS) throw new BadUserInputError("to", `The range may span at most ${MAX_RANGE_DAYS} days`);
   const distributorId = scope(ctx, distributorGlobalId);
   const [row] = (await ctx.db.query(KPI_SQL, [`${from}T00:00:00Z`, `${nextDay(to)}T00:00:00Z`, distributorId])) as Record<string, unknown>[];

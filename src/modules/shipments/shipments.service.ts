@@ -51,8 +51,8 @@ const SYNC_ORDER: Ordering<Shipment> = { name: "updated", keys: [{ sql: "s.updat
 const EVENT_ORDER: Ordering<TrackingEventView> = {
   name: "events-by-time",
   keys: [
-    { sql: "e.occurredAt", direction: "DESC", value: (e) => e.occurredAt },
-    { sql: "e.seq", direction: "DESC", value: (e) => e.seq },
+    { sql: "e.occurredAt", direction: "DESC", value: (e) => e.occurredAt, type: "timestamp" },
+    { sql: "e.seq", direction: "DESC", value: (e) => e.seq, type: "bigint" },
   ],
   id: "e.id",
 };
