@@ -162,6 +162,28 @@ describe("placeOrder", () => {
     expect(order.statusHistory[0].by).toBe("Test ERP");
   });
 
+  it("refuses a ship date beyond two years and control characters in a customization, naming them", async () => {
+    const item = await sellable(facet.dataSource, {
+      product: { customizationOptions: { customSizes: true, branding: true, engravingMaxLength: 12 } },
+      variant: { onHand: 5 },
+      prices: [[a.distributor, "10.00"]],
+    });
+    const late = await place(a.buyer.token, orderInput([line(item.id, 1)], { requestedShipDate: "9999-12-31" }));
+    expect(late.order).toBeNull();
+    expect(late.userErrors.map((e) => [e.field, e.code])).toEqual([[["input", "requestedShipDate"], "OUT_OF_RANGE"]]);
+    const refused = await place(
+      a.buyer.token,
+      orderInput([line(item.id, 1, { engraving: "A\u0007J" }), line(item.id, 1, { size: "EU\u000155" }), line(item.id, 1, { branding: "Mai\u007fson" })]),
+    );
+    expect(refused.order).toBeNull();
+    expect(refused.userErrors.map((e) => [e.field, e.code])).toEqual([
+      [["input", "lines", "0", "customization", "engraving"], "INVALID"],
+      [["input", "lines", "1", "customization", "size"], "INVALID"],
+      [["input", "lines", "2", "customization", "branding"], "INVALID"],
+    ]);
+    expect(await stockOf(facet.dataSource, item.variant)).toEqual({ onHand: 5, reserved: 0 });
+  });
+
   it("accepts 500 lines", async () => {
     const item = await sellable(facet.dataSource, { variant: { onHand: 1000 }, prices: [[a.distributor, "1.25"]] });
     const order = await placed(a.buyer.token, orderInput(Array.from({ length: 500 }, () => line(item.id, 1))));

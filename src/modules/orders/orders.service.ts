@@ -187,11 +187,18 @@ function lineDescription(product: Product, variant: Variant, c: LineCustomizatio
   return parts.filter(Boolean).join(", ").slice(0, 400);
 }
 
+/** The latest ship date an order may ask for: two years from today. */
+function latestRequestableShipDate(): string {
+  const d = new Date(`${todayUtc()}T00:00:00Z`);
+  d.setUTCFullYear(d.getUTCFullYear() + 2);
+  return d.toISOString().slice(0, 10);
+}
+
 function checkCustomization(errors: UserErrors, path: (field: string) => (string | number)[], product: Product, c: LineCustomization): void {
   const offered = product.customizationOptions ?? {};
   if (c.size !== undefined) {
     if (!offered.customSizes) errors.add(path("size"), `${product.styleCode} is not made in custom sizes`, UserErrorCode.NOT_OFFERED);
-    else if (c.size.length > 20) errors.add(path("size"), "Size must be at most 20 characters", UserErrorCode.TOO_LONG);
+    else validate.text(errors, path("size"), c.size, { max: 20, label: "Size" });
   }
   if (c.plating !== undefined && !(offered.platings ?? []).includes(c.plating)) {
     errors.add(path("plating"), `${product.styleCode} is not offered with ${c.plating} plating`, UserErrorCode.NOT_OFFERED);
@@ -201,12 +208,12 @@ function checkCustomization(errors: UserErrors, path: (field: string) => (string
   }
   if (c.branding !== undefined) {
     if (!offered.branding) errors.add(path("branding"), `${product.styleCode} is not offered with branding`, UserErrorCode.NOT_OFFERED);
-    else if (c.branding.length > 60) errors.add(path("branding"), "Branding must be at most 60 characters", UserErrorCode.TOO_LONG);
+    else validate.text(errors, path("branding"), c.branding, { max: 60, label: "Branding" });
   }
   if (c.engraving !== undefined) {
     const max = offered.engravingMaxLength ?? 0;
     if (max === 0) errors.add(path("engraving"), `${product.styleCode} is not offered with engraving`, UserErrorCode.NOT_OFFERED);
-    else if (c.engraving.length > max) errors.add(path("engraving"), `Engraving must be at most ${max} characters`, UserErrorCode.TOO_LONG);
+    else validate.text(errors, path("engraving"), c.engraving, { max, label: "Engraving" });
   }
 }
 
@@ -511,6 +518,8 @@ export async function placeOrder(ctx: RequestContext, input: PlaceOrderInput): P
   if (lines.length > MAX_LINES) errors.add(["input", "lines"], `An order may have at most ${MAX_LINES} lines`, UserErrorCode.TOO_LONG);
   if (input.requestedShipDate && input.requestedShipDate < todayUtc()) {
     errors.add(["input", "requestedShipDate"], `Requested ship date must be today (${todayUtc()}) or later`, UserErrorCode.OUT_OF_RANGE);
+  } else if (input.requestedShipDate && input.requestedShipDate > latestRequestableShipDate()) {
+    errors.add(["input", "requestedShipDate"], `Requested ship date must be within two years, by ${latestRequestableShipDate()}`, UserErrorCode.OUT_OF_RANGE);
   }
   const requests: LineRequest[] = [];
   if (lines.length <= MAX_LINES) {
