@@ -1,12 +1,26 @@
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { ApiScope, UserRole } from "../src/core/access";
 import { toGlobalId } from "../src/graphql/node";
 import { Incoterm } from "../src/graphql/scalars";
 import { Order, OrderStatus } from "../src/modules/orders";
-import { LIMITS, measureOperation } from "../src/graphql/limits";
+import { enforceLimits, LIMITS, LIST_SIZES, measureOperation } from "../src/graphql/limits";
 import { MemoryRateLimitStore, RedisRateLimitStore } from "../src/server/rate-limit";
-import { getIntrospectionQuery, parse, type OperationDefinitionNode } from "graphql";
+import {
+  getIntrospectionQuery,
+  getNamedType,
+  getNullableType,
+  isCompositeType,
+  isInterfaceType,
+  isListType,
+  isObjectType,
+  Kind,
+  parse,
+  print,
+  type GraphQLField,
+  type OperationDefinitionNode,
+} from "graphql";
+import { W1_ORDER_HISTORY } from "../scripts/bench/workloads";
 import { clientToken, createApiClient, createDistributor, createUser, userToken } from "./support/factories";
 import { startFacet, type TestFacet } from "./support/harness";
 import { buildFacetSchema } from "../src/server/schema";
@@ -25,16 +39,19 @@ const shape = async (query: string, variables: Record<string, unknown> = {}) => 
   return measureOperation(await buildFacetSchema(), document, document.definitions.find((d) => d.kind === "OperationDefinition") as OperationDefinitionNode, variables);
 };
 
+const VARIANTS = LIST_SIZES["Product.variants"].size;
+
 describe("measuring an operation", () => {
   it("multiplies what a connection selects by its page size, and counts depth, aliases and directives", async () => {
     expect(await shape("{ viewer { role } }")).toMatchObject({ cost: 1, depth: 2, aliases: 0 });
-    // products 1 + 10 × (nodes 1 + variants 1) = 21
-    expect(await shape("{ products(first: 10) { nodes { variants { sku } } } }")).toMatchObject({ cost: 21, depth: 4 });
+    // products 1 + 10 × (a product 1 + its variants, each 1)
+    expect(await shape("{ products(first: 10) { nodes { variants { sku } } } }")).toMatchObject({ cost: 1 + 10 * (1 + VARIANTS), depth: 4 });
     expect((await shape("query($n: Int) { products(first: $n) { nodes { name } } }", { n: 50 })).cost).toBe(51);
     // A connection without `first` returns the default page of 20.
     expect((await shape("{ products { nodes { name } } }")).cost).toBe(21);
-    expect((await shape('{ nodes(ids: ["a", "b", "c"]) { id } }')).cost).toBe(1);
-    expect((await shape('{ nodes(ids: ["a", "b", "c"]) { ... on Product { variants { sku } } } }')).cost).toBe(4);
+    // One object per id.
+    expect((await shape('{ nodes(ids: ["a", "b", "c"]) { id } }')).cost).toBe(3);
+    expect((await shape('{ nodes(ids: ["a", "b", "c"]) { ... on Product { variants { sku } } } }')).cost).toBe(3 * (1 + VARIANTS));
     expect(await shape("{ a: viewer { role } b: viewer { role @include(if: true) } }")).toMatchObject({ aliases: 2, directives: 1 });
     expect(await shape("fragment F on Viewer { user { email } } { viewer { ...F } }")).toMatchObject({ cost: 2, depth: 3 });
     expect((await shape("{ __schema { types { name } } }")).introspection).toBe(true);
@@ -45,6 +62,87 @@ describe("measuring an operation", () => {
     expect((await shape("{ __schema { queryType { name } } products { nodes { variants { sku } } } }")).depth).toBe(4);
     expect((await shape('{ nodes(ids: ["a", "b", "c"]) { id } }')).ids).toBe(3);
     expect((await shape("query($ids: [ID!]!) { nodes(ids: $ids) { id } }", { ids: Array(250).fill("a") })).ids).toBe(250);
+  });
+});
+
+describe("pricing what a query really costs", () => {
+  it("measures a fragment bomb once per fragment: the selections visited grow with the document, not 2^n", async () => {
+    // Each fragment spreads the next one twice: walked naively, 2^24 spreads.
+    const levels = 24;
+    const fragments = Array.from({ length: levels }, (_, i) => `fragment F${i} on Query{...F${i + 1} ...F${i + 1}}`);
+    const bomb = `{...F0} ${fragments.join(" ")} fragment F${levels} on Query{__typename}`;
+    expect(bomb.length).toBeLessThan(1024);
+    const measured = await shape(bomb);
+    expect(measured.visited).toBeLessThanOrEqual(2 * (levels + 1) + 1);
+    // Execution collects a fragment spread twice in one selection set once: it costs what one
+    // `__typename` costs.
+    expect(measured.cost).toBe(1);
+  });
+
+  it("takes `first` from a variable's default when the variable is not sent", async () => {
+    expect((await shape("query($n: Int = 100) { products(first: $n) { nodes { name } } }")).cost).toBe(101);
+    expect((await shape("query($n: Int = 100) { products(first: $n) { nodes { name } } }", { n: 10 })).cost).toBe(11);
+  });
+
+  it("prices nodes(ids:) per id, aliases included", async () => {
+    const ids = Array.from({ length: 100 }, (_, i) => toGlobalId("Order", `00000000-0000-4000-8000-${String(i).padStart(12, "0")}`));
+    expect((await shape("query($ids: [ID!]!) { nodes(ids: $ids) { id } }", { ids })).cost).toBe(100);
+    const aliased = `query($ids: [ID!]!) { ${Array.from({ length: 30 }, (_, i) => `n${i}: nodes(ids: $ids) { id }`).join(" ")} }`;
+    expect((await shape(aliased, { ids })).cost).toBe(3000);
+  });
+
+  it("prices real clients' queries within the limits: every operation of docs/api.md and of the test suite, at their largest pages", async () => {
+    // A buyer's order history page (50 orders with lines, shipments and their last events)
+    // prices every line of every order, and stays well under the limit.
+    const history = await shape(W1_ORDER_HISTORY);
+    expect(history.cost).toBeGreaterThan(50 * LIST_SIZES["Order.lines"].size);
+    expect(history.cost).toBeLessThan(LIMITS.maxCost / 10);
+    const schema = await buildFacetSchema();
+    const sources = readdirSync(path.join(__dirname, "graphql")).map((file) => readFileSync(path.join(__dirname, "graphql", file), "utf8"));
+    const api = readFileSync(path.join(__dirname, "../docs/api.md"), "utf8");
+    sources.push(...[...api.matchAll(/```graphql\n([\s\S]*?)```/g)].map((m) => m[1]));
+    const refused: string[] = [];
+    let measured = 0;
+    for (const source of sources) {
+      const document = parse(source);
+      for (const operation of document.definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION)) {
+        // `first` at its largest; `ids` unknown, so at their largest too.
+        try {
+          enforceLimits(measureOperation(schema, document, operation, { first: 100 }));
+        } catch (error) {
+          refused.push(`${operation.name?.value ?? print(operation).slice(0, 60)}: ${(error as Error).message}`);
+        }
+        measured++;
+      }
+    }
+    expect(refused).toEqual([]);
+    expect(measured).toBeGreaterThan(100);
+  });
+
+  it("declares the size of every plain list of objects in the schema", async () => {
+    const schema = await buildFacetSchema();
+    const lists: string[] = [];
+    const missing: string[] = [];
+    for (const type of Object.values(schema.getTypeMap())) {
+      if (type.name.startsWith("__") || !(isObjectType(type) || isInterfaceType(type))) continue;
+      const connection = type.name.endsWith("Connection") && "pageInfo" in type.getFields();
+      for (const field of Object.values(type.getFields()) as GraphQLField<unknown, unknown>[]) {
+        if (!isListType(getNullableType(field.type)) || !isCompositeType(getNamedType(field.type))) continue;
+        // A connection's items are priced by its page (`first`).
+        if (connection && (field.name === "nodes" || field.name === "edges")) continue;
+        const key = `${type.name}.${field.name}`;
+        lists.push(key);
+        const declared = LIST_SIZES[key] ?? LIST_SIZES[`*.${field.name}`];
+        if (!declared || !(declared.size > 0) || !declared.reason) missing.push(key);
+        // The one entry for every type's field of a name applies to user errors alone.
+        if (!LIST_SIZES[key] && LIST_SIZES[`*.${field.name}`]) expect([key, getNamedType(field.type).name]).toEqual([key, "UserError"]);
+      }
+    }
+    expect(missing).toEqual([]);
+    expect(lists.length).toBeGreaterThan(25);
+    // And no entry names a list the schema does not have.
+    const stale = Object.keys(LIST_SIZES).filter((key) => !key.startsWith("*.") && !lists.includes(key));
+    expect(stale).toEqual([]);
   });
 });
 
@@ -191,7 +289,7 @@ describe("abuse limits over HTTP", () => {
 describe("rate limits", () => {
   let facet: TestFacet;
   beforeAll(async () => {
-    facet = await startFacet({ RATE_LIMIT_POINTS: "200", RATE_LIMIT_RESTORE_PER_SECOND: "1", RATE_LIMIT_ANONYMOUS_POINTS: "40", RATE_LIMIT_ANONYMOUS_RESTORE_PER_SECOND: "1" });
+    facet = await startFacet({ RATE_LIMIT_POINTS: "200", RATE_LIMIT_RESTORE_PER_SECOND: "1", RATE_LIMIT_ANONYMOUS_POINTS: "400", RATE_LIMIT_ANONYMOUS_RESTORE_PER_SECOND: "1" });
   });
   afterAll(() => facet.stop());
 
@@ -199,7 +297,10 @@ describe("rate limits", () => {
     const distributor = await createDistributor(facet.dataSource);
     const a = userToken(facet.config, await createUser(facet.dataSource, { distributor, role: UserRole.DISTRIBUTOR_ADMIN }));
     const b = userToken(facet.config, await createUser(facet.dataSource, { distributor, role: UserRole.DISTRIBUTOR_ADMIN }));
-    // viewer 1 + distributor 1 + users (1 + 40 × (nodes 1 + distributor 1)) = 83: two pass, the third does not.
+    // Forty people, so that the answer holds what the query may cost (a query is charged what it
+    // returned): viewer 1 + distributor 1 + users (1 + 40 × (nodes 1 + distributor 1)) = 83. Two
+    // pass, the third does not.
+    for (let i = 0; i < 38; i++) await createUser(facet.dataSource, { distributor });
     const query = "{ viewer { distributor { users(first: 40) { nodes { distributor { name } } } } } }";
     expect((await post(facet, query, a)).status).toBe(200);
     expect((await post(facet, query, a)).status).toBe(200);
@@ -215,22 +316,22 @@ describe("rate limits", () => {
   it("limits sign-in attempts per IP address, aliases included", async () => {
     const login = (n: number) =>
       `mutation { ${Array.from({ length: n }, (_, i) => `${i ? `l${i}: ` : ""}login(input: { email: "nobody${i}@test.example", password: "x" }) { accessToken }`).join(" ")} }`;
-    // 14 logins + 10 for the mutation = 24 points of the 40: every aliased login is charged.
-    const burst = await post(facet, login(14));
-    expect(burst.status).toBe(200);
-    expect(burst.body.extensions!.rateLimit).toMatchObject({ cost: 24, remaining: 16 });
-    // 31 logins cost 41, more than the whole bucket: refused before any of them runs, however
-    // much the bucket refilled while the first burst checked its passwords.
-    const refused = await post(facet, login(31));
-    expect(refused.status).toBe(429);
-    expect(refused.body.errors![0].extensions.code).toBe("RATE_LIMITED");
+    // Each login costs 100 points, however many aliases carry them: one fits the 400 of an
+    // address, four never can, and are refused before any of them runs.
+    const single = await post(facet, login(1));
+    expect(single.status).toBe(200);
+    expect(single.body.extensions!.rateLimit).toMatchObject({ requestedCost: 111, limit: 400 });
+    const refused = await post(facet, login(4));
+    expect(refused.status).toBe(400);
+    expect(refused.body.errors![0]).toMatchObject({ extensions: { code: "QUERY_TOO_COMPLEX" }, message: expect.stringMatching(/more than the whole budget of 400/) });
     expect(refused.body.data).toBeUndefined();
   });
 
   it("limits token requests per IP address", async () => {
     const url = await facet.url("/oauth/token");
     const statuses: number[] = [];
-    for (let i = 0; i < 4; i++) {
+    // 20 points each, from a bucket of 400.
+    for (let i = 0; i < 22; i++) {
       const r = await fetch(url, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: "grant_type=client_credentials&client_id=x&client_secret=y" });
       statuses.push(r.status);
     }
@@ -336,6 +437,20 @@ describe("production posture", () => {
     expect(await sdl.text()).toBe(readFileSync(path.join(__dirname, "../schema/schema.graphql"), "utf8"));
   });
 
+  it("refuses aliased pages of products whose variants' products list their variants again", async () => {
+    const buyer = userToken(facet.config, await createUser(facet.dataSource, { distributor: await createDistributor(facet.dataSource) }));
+    const page = "products(first: 100) { nodes { styleCode variants { sku product { variants { sku price { amount currency } } } } } }";
+    const query = `{ ${Array.from({ length: 18 }, (_, i) => `p${i}: ${page}`).join(" ")} }`;
+    const r = await post(facet, query, buyer);
+    expect(r.status).toBe(400);
+    expect(r.body.data).toBeUndefined();
+    expect(r.body.errors).toHaveLength(1);
+    expect(r.body.errors![0].extensions.code).toBe("QUERY_TOO_COMPLEX");
+    expect(r.body.errors![0].message).toMatch(new RegExp(`^The query may cost \\d+ points; at most ${LIMITS.maxCost} are allowed`));
+    // One such page alone passes: what is refused is the multiplication.
+    expect((await post(facet, `{ ${page} }`, buyer)).status).toBe(200);
+  });
+
   it("hides field suggestions", async () => {
     const buyer = userToken(facet.config, await createUser(facet.dataSource, { distributor: await createDistributor(facet.dataSource) }));
     const r = await post(facet, "{ viewe { role } }", buyer);
@@ -412,7 +527,8 @@ describe("production posture", () => {
       expect(Number(r.length)).toBe(Buffer.byteLength(r.text));
     }
     const get = await ask(`/graphql?query=${encodeURIComponent("{ __typename }")}`, { headers: { "apollo-require-preflight": "true", "x-request-id": "get-1" } });
-    expect(get).toMatchObject({ status: 200, body: { data: { __typename: "Query" } }, requestId: "get-1" });
+    // (The response's id is the server's own; the client's is logged beside it.)
+    expect(get).toMatchObject({ status: 200, body: { data: { __typename: "Query" } }, requestId: expect.stringMatching(/^[0-9a-f-]{36}$/) });
     expect(await ask("/graphqlx")).toMatchObject({ status: 404, body: { error: "not_found" }, requestId: expect.stringMatching(/^[0-9a-f-]{36}$/) });
   });
 

@@ -1,26 +1,35 @@
 import {
   BREAK,
   getNamedType,
+  getNullableType,
   GraphQLError,
-  isObjectType,
+  isAbstractType,
+  isCompositeType,
   isInterfaceType,
+  isListType,
+  isObjectType,
   Kind,
+  SchemaMetaFieldDef,
+  TypeMetaFieldDef,
+  valueFromASTUntyped,
+  visit,
+  type DirectiveNode,
+  type DocumentNode,
+  type FieldNode,
+  type FragmentDefinitionNode,
+  type GraphQLField,
   type GraphQLNamedType,
   type GraphQLSchema,
-  type DocumentNode,
-  type FragmentDefinitionNode,
   type OperationDefinitionNode,
   type SelectionSetNode,
-  type ValueNode,
-  visit,
 } from "graphql";
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from "./connection";
 import { ErrorCode } from "./errors";
 import { MAX_NODE_IDS } from "./node.resolver";
 
 // Bounds on what one request may ask for. Real clients stay far below them: a buyer's order
-// history page (50 orders with lines, shipments and their last events) costs about 2,000 and
-// nests 6 deep.
+// history page (50 orders with lines, shipments and their last three events) costs about 4,100
+// and nests 6 deep.
 export const LIMITS = {
   maxDepth: 12,
   maxCost: 50_000,
@@ -28,10 +37,68 @@ export const LIMITS = {
   maxDirectives: 30,
   maxTokens: 4_000,
   maxQueryLength: 20_000,
+  /** Selections the measurement visits, each fragment once: more and the operation is refused. */
+  maxSelections: 5_000,
 };
 
+export interface ListSize {
+  /** The most objects the list holds (or, where nothing bounds it, the most it is assumed to hold). */
+  size: number;
+  /** The list holds one object per item of this argument (at most `size`). */
+  perItemOf?: string;
+  /** Why the list is no longer than `size`. */
+  reason: string;
+}
+
+/**
+ * The size of every plain list of objects in the schema, by "Type.field" ("*.field" for every
+ * type's field of that name). A connection is priced by its page instead (`first`), so its
+ * `nodes` and `edges` are not listed here; introspection reads the schema in memory and counts
+ * each of its lists as one. A test walks the schema and fails on a list of objects missing here.
+ * Where the data's own bound is far above what a page of real data holds, the size is the
+ * assumed one, and the reason says so: the response-size limit bounds what is left.
+ */
+export const LIST_SIZES: Readonly<Record<string, ListSize>> = {
+  "Query.nodes": { size: MAX_NODE_IDS, perItemOf: "ids", reason: "one object (or null) per id given; more than MAX_NODE_IDS are refused" },
+  "*.userErrors": { size: 5, reason: "one per bad field of the input, built in memory: assumed 5 (UserErrors lists every bad field, few in practice)" },
+  "LoginPayload.userErrors": { size: 1, reason: "a sign-in answers one error, never saying which part was wrong" },
+  "Availability.incoming": { size: 3, reason: "batches still to come for the variant (a style merges its variants'); unbounded: the data schedules at most 3 ahead, assumed 3" },
+  "CommercialInvoice.lines": { size: 25, reason: "one per line shipped: at most the order's lines (see Order.lines)" },
+  "CustomsDeclaration.gemstoneDisclosures": { size: 10, reason: "one per stone type, origin and treatments among the lines shipped: assumed 10" },
+  "CustomsDeclaration.hsLines": { size: 10, reason: "one per HS code and country of origin among the lines shipped: a handful of chapter 71 codes, assumed 10" },
+  "CustomsDeclaration.metalDeclarations": { size: 17, reason: "one per metal and fineness: the 17 pairs ALLOWED_FINENESS permits (gold 6, silver 4, platinum 3, palladium 2, brass, steel)" },
+  "DesignBrief.referenceImages": { size: 20, reason: "the briefs service allows at most MAX_IMAGES (20) reference images" },
+  "DesignBrief.statusHistory": { size: 20, reason: "one per status change; a brief returns to review after each declined quote: assumed 20" },
+  "DesignBrief.stones": { size: 5, reason: "validStones allows MAX_STONE_LINES (20); pieces hold few (the catalog at most 3): assumed 5" },
+  "DesignBriefQuote.quantityBreaks": { size: 10, reason: "the briefs service allows at most MAX_BREAKS (10) quantity breaks" },
+  "ExportKpis.issueCounts": { size: 7, reason: "one per FeedbackIssue value (7)" },
+  "ExportKpis.shippedValue": { size: 10, reason: "one per currency shipped in the range, each distributor's contract currency: assumed 10 for staff's all-distributor figures" },
+  "LeadTimeQuote.allocations": { size: 5, reason: "stock, then each batch with free capacity (see Availability.incoming), then a new run" },
+  "Order.lines": {
+    size: 25,
+    reason: "the orders service allows MAX_LINES (500); the data holds at most 3: assumed 25, as 500 would price a page of 50 orders beyond a caller's budget",
+  },
+  "Order.shipments": { size: 5, reason: "each shipment takes some units of a PACKED order; unbounded: the data ships an order in one, assumed 5" },
+  "Order.statusHistory": { size: 8, reason: "one entry per status reached: statuses only move forward, and there are 8" },
+  "PackingList.lines": { size: 25, reason: "one per line shipped: at most the order's lines (see Order.lines)" },
+  "PackingList.packages": { size: 50, reason: "the shipments service allows at most MAX_PACKAGES (50) package sizes" },
+  "Product.images": { size: 20, reason: "the catalog service allows at most MAX_IMAGES (20) images" },
+  "Product.stones": { size: 5, reason: "validStones allows MAX_STONE_LINES (20); the catalog's styles hold at most 3: assumed 5" },
+  "Product.variants": { size: 6, reason: "one per size or length of the style; unbounded: the catalog holds at most 6 (a ring's sizes 48 to 58)" },
+  "Shipment.documents": { size: 10, reason: "one per document kind (8) and number: assumed 10" },
+  "Shipment.feedback": { size: 5, reason: "one per person or API client of the distributor (unique per author): assumed 5" },
+  "Stone.treatments": { size: 3, reason: "a set of the 12 Treatment values other than NONE; a stone discloses one or two: assumed 3" },
+};
+
+/** The size of a list that LIST_SIZES does not name (the schema test keeps every list named). */
+const UNDECLARED_LIST_SIZE = MAX_PAGE_SIZE;
+
 export interface OperationShape {
-  /** Fields the operation may resolve, with every list taken at its requested (or default) size. */
+  /**
+   * What the operation may resolve: each object it may return costs 1, a list multiplies what it
+   * selects by its size (a connection's page, `nodes(ids:)`' ids, a plain list's LIST_SIZES
+   * entry), with arguments as the operation will run them; scalars are free.
+   */
   cost: number;
   depth: number;
   aliases: number;
@@ -39,33 +106,42 @@ export interface OperationShape {
   introspection: boolean;
   /** The longest `ids` list given to a field, as to `nodes(ids:)`. */
   ids: number;
+  /** Selections the measurement visited, each fragment's once; more than LIMITS.maxSelections stops it. */
+  visited: number;
 }
 
-function intValue(node: ValueNode | undefined, variables: Record<string, unknown>): number | undefined {
-  if (!node) return undefined;
-  if (node.kind === Kind.INT) return Number(node.value);
-  if (node.kind === Kind.VARIABLE) {
-    const v = variables[node.name.value];
-    return typeof v === "number" ? v : undefined;
-  }
-  return undefined;
+/** What a selection set adds: its cost, what its connection multiplies by the page, its depth. */
+interface Measure {
+  cost: number;
+  /** On a connection: the cost of one item of its `nodes` and `edges`, which its page multiplies. */
+  perItem: number;
+  depth: number;
 }
 
-function listLength(node: ValueNode | undefined, variables: Record<string, unknown>): number | undefined {
-  if (!node) return undefined;
-  if (node.kind === Kind.LIST) return node.values.length;
-  if (node.kind === Kind.VARIABLE) {
-    const v = variables[node.name.value];
-    return Array.isArray(v) ? v.length : undefined;
-  }
-  return undefined;
-}
+const NOTHING: Measure = { cost: 0, perItem: 0, depth: 0 };
+
+// Every sum and product saturates, so a document that multiplies without end (a fragment bomb)
+// gets a large, finite cost rather than Infinity or NaN.
+const MAX_COST = Number.MAX_SAFE_INTEGER;
+const add = (a: number, b: number) => Math.min(a + b, MAX_COST);
+const times = (a: number, b: number) => (a === 0 || b === 0 ? 0 : Math.min(a * b, MAX_COST));
+
+// How deep the walk goes, fields and fragments together, before it stops: far beyond maxDepth,
+// and shallow enough that a chain of fragments cannot exhaust the stack.
+const MAX_NESTING = 500;
+
+const isConnection = (type: GraphQLNamedType): boolean => isObjectType(type) && type.name.endsWith("Connection") && "pageInfo" in type.getFields();
 
 /**
  * Measures an operation before it runs, in the spirit of GitHub's node limit and Shopify's
- * calculated cost: each object field costs 1 (scalars are free), and a connection multiplies
- * what it selects by the page it may return (`first`, or the default), as `nodes(ids:)` does by
- * its ids.
+ * calculated cost. Each object a field may return costs 1 and scalars are free; a connection
+ * multiplies what its `nodes` or `edges` select by the page it may return, `nodes(ids:)` by its
+ * ids and every other list by its size in LIST_SIZES. Arguments are taken as the operation will
+ * run: literals, variables sent, the variables' defaults, and the schema's defaults.
+ *
+ * The walk is linear in the document: each fragment is measured once and reused wherever it is
+ * spread, a fragment spread twice in one selection set counts once (as execution merges it), and
+ * the walk stops after LIMITS.maxSelections selections.
  */
 export function measureOperation(
   schema: GraphQLSchema,
@@ -75,68 +151,162 @@ export function measureOperation(
 ): OperationShape {
   const fragments = new Map<string, FragmentDefinitionNode>();
   for (const def of document.definitions) if (def.kind === Kind.FRAGMENT_DEFINITION) fragments.set(def.name.value, def);
+  // The values the operation runs with: the variables' defaults, overlaid by those sent (in an
+  // object without a prototype, so that no variable's name can reach one).
+  const values: Record<string, unknown> = Object.create(null);
+  for (const definition of operation.variableDefinitions ?? []) {
+    if (definition.defaultValue) values[definition.variable.name.value] = valueFromASTUntyped(definition.defaultValue);
+  }
+  for (const [name, value] of Object.entries(variables)) values[name] = value;
+
   let aliases = 0;
   let directives = 0;
   let introspection = false;
   let ids = 0;
-  const countDirectives = (n: { directives?: readonly unknown[] }) => (directives += n.directives?.length ?? 0);
-  const fieldType = (parent: GraphQLNamedType | undefined, name: string): GraphQLNamedType | undefined => {
-    if (!parent || !(isObjectType(parent) || isInterfaceType(parent))) return undefined;
-    const field = parent.getFields()[name];
-    return field ? getNamedType(field.type) : undefined;
+  let visited = 0;
+  let nesting = 0;
+  let deepest = 0;
+  const measured = new Map<string, Measure | "measuring">();
+
+  const argument = (field: GraphQLField<unknown, unknown>, node: FieldNode, name: string): unknown => {
+    const given = node.arguments?.find((a) => a.name.value === name);
+    const declared = field.args.find((a) => a.name === name)?.defaultValue;
+    if (!given) return declared;
+    // A variable neither sent nor defaulted leaves the argument unset: the schema's default holds.
+    if (given.value.kind === Kind.VARIABLE && !Object.hasOwn(values, given.value.name.value)) return declared;
+    return valueFromASTUntyped(given.value, values);
+  };
+  const lengthOf = (value: unknown): number | undefined => (Array.isArray(value) ? value.length : value == null ? undefined : 1);
+  // The page a connection may return: `first` (or `last`), 1 to MAX_PAGE_SIZE; null or unset is
+  // the default page, as pageSize() takes it.
+  const pageOf = (field: GraphQLField<unknown, unknown>, node: FieldNode): number => {
+    const sizes = ["first", "last"].map((name) => argument(field, node, name)).filter((v): v is number => typeof v === "number");
+    return sizes.length ? Math.min(Math.max(Math.ceil(Math.max(...sizes)), 1), MAX_PAGE_SIZE) : DEFAULT_PAGE_SIZE;
+  };
+  const listSize = (parent: GraphQLNamedType, field: GraphQLField<unknown, unknown>, node: FieldNode): number => {
+    // Introspection reads the schema in memory; each of its lists counts as one.
+    if (parent.name.startsWith("__")) return 1;
+    const declared = LIST_SIZES[`${parent.name}.${field.name}`] ?? LIST_SIZES[`*.${field.name}`];
+    if (!declared) return UNDECLARED_LIST_SIZE;
+    if (!declared.perItemOf) return declared.size;
+    return Math.min(lengthOf(argument(field, node, declared.perItemOf)) ?? declared.size, declared.size);
+  };
+  // `@skip(if: true)` and `@include(if: false)` leave a selection out, as execution does.
+  const skipped = (list: readonly DirectiveNode[] | undefined): boolean =>
+    (list ?? []).some((d) => {
+      const condition = d.arguments?.find((a) => a.name.value === "if");
+      const value = condition ? valueFromASTUntyped(condition.value, values) : undefined;
+      return (d.name.value === "skip" && value === true) || (d.name.value === "include" && value === false);
+    });
+  const fieldOf = (parent: GraphQLNamedType, node: FieldNode): GraphQLField<unknown, unknown> | undefined => {
+    const name = node.name.value;
+    if (parent === schema.getQueryType() && name === SchemaMetaFieldDef.name) return SchemaMetaFieldDef;
+    if (parent === schema.getQueryType() && name === TypeMetaFieldDef.name) return TypeMetaFieldDef;
+    return isObjectType(parent) || isInterfaceType(parent) ? parent.getFields()[name] : undefined;
   };
 
-  const walk = (set: SelectionSetNode, parent: GraphQLNamedType | undefined, depth: number, seen: Set<string>): { cost: number; depth: number } => {
+  const measureFragment = (name: string): Measure => {
+    const known = measured.get(name);
+    // A fragment that spreads itself is invalid GraphQL; validation reports it, we only stop.
+    if (known === "measuring") return NOTHING;
+    if (known) return known;
+    const fragment = fragments.get(name);
+    const type = fragment && schema.getType(fragment.typeCondition.name.value);
+    if (!fragment || !type) return NOTHING;
+    measured.set(name, "measuring");
+    directives += fragment.directives?.length ?? 0;
+    const measure = walk(fragment.selectionSet, type, new Set());
+    measured.set(name, measure);
+    return measure;
+  };
+
+  // `spread` holds the fragments already spread in this selection set (and the inline fragments
+  // within it): execution collects each once. On an interface or union, what is selected on one
+  // object type (`... on Order`) applies only to objects of that type: those branches exclude
+  // each other, and the dearest of them counts.
+  const walk = (set: SelectionSetNode, parent: GraphQLNamedType, spread: Set<string>): Measure => {
+    deepest = Math.max(deepest, ++nesting);
+    try {
+      return walkSet(set, parent, spread);
+    } finally {
+      nesting--;
+    }
+  };
+  const walkSet = (set: SelectionSetNode, parent: GraphQLNamedType, spread: Set<string>): Measure => {
+    if (nesting > MAX_NESTING) return NOTHING;
     let cost = 0;
-    let deepest = depth;
+    let perItem = 0;
+    let depth = 1;
+    const branches = new Map<string, Measure>();
+    const isBranch = (condition: GraphQLNamedType | undefined): condition is GraphQLNamedType => Boolean(condition && isAbstractType(parent) && isObjectType(condition));
     for (const selection of set.selections) {
-      countDirectives(selection);
+      if (++visited > LIMITS.maxSelections) break;
+      directives += selection.directives?.length ?? 0;
       if (selection.kind === Kind.FIELD) {
+        const field = fieldOf(parent, selection);
         if (selection.alias) aliases++;
-        const introspecting = selection.name.value === "__schema" || selection.name.value === "__type";
+        if (!field) continue;
+        const introspecting = field === SchemaMetaFieldDef || field === TypeMetaFieldDef;
         if (introspecting) introspection = true;
-        const idList = selection.arguments?.find((a) => a.name.value === "ids");
-        if (idList) ids = Math.max(ids, listLength(idList.value, variables) ?? 0);
-        // Scalars are free (as in Shopify's calculated cost); objects and lists are not.
-        if (!selection.selectionSet) continue;
-        const type = fieldType(parent, selection.name.value);
-        const first = selection.arguments?.find((a) => a.name.value === "first");
-        const multiplier =
-          first || type?.name.endsWith("Connection")
-            ? Math.min(Math.max(intValue(first?.value, variables) ?? DEFAULT_PAGE_SIZE, 1), MAX_PAGE_SIZE)
-            : idList
-              ? Math.min(listLength(idList.value, variables) ?? MAX_NODE_IDS, MAX_NODE_IDS)
-              : 1;
-        const child = walk(selection.selectionSet, type, depth + 1, seen);
-        cost += 1 + multiplier * child.cost;
+        if (field.args.some((a) => a.name === "ids")) ids = Math.max(ids, lengthOf(argument(field, selection, "ids")) ?? 0);
+        if (skipped(selection.directives)) continue;
+        const type = getNamedType(field.type);
+        if (!selection.selectionSet || !isCompositeType(type)) continue;
+        const child = walk(selection.selectionSet, type, new Set());
         // Introspection nests type references (ofType { ofType { … } }) deeper than any query of
         // data: the standard introspection query, which the playground sends, is 15 levels deep.
         // It reads the schema in memory, bounded by the token and length limits, so its depth
         // does not count (as graphql-armor's ignoreIntrospection).
-        if (!introspecting) deepest = Math.max(deepest, child.depth);
-      } else if (selection.kind === Kind.INLINE_FRAGMENT) {
-        const type = selection.typeCondition ? schema.getType(selection.typeCondition.name.value) ?? parent : parent;
-        const child = walk(selection.selectionSet, type, depth, seen);
-        cost += child.cost;
-        deepest = Math.max(deepest, child.depth);
-      } else {
-        const name = selection.name.value;
-        const fragment = fragments.get(name);
-        // A fragment that spreads itself is invalid GraphQL; validation reports it, we only stop.
-        if (!fragment || seen.has(name)) continue;
-        countDirectives(fragment);
-        const child = walk(fragment.selectionSet, schema.getType(fragment.typeCondition.name.value) ?? parent, depth, new Set([...seen, name]));
-        cost += child.cost;
-        deepest = Math.max(deepest, child.depth);
+        if (!introspecting) depth = Math.max(depth, child.depth + 1);
+        if (isConnection(type)) {
+          cost = add(cost, add(add(1, child.cost), times(pageOf(field, selection), child.perItem)));
+        } else if (isConnection(parent) && (field.name === "nodes" || field.name === "edges")) {
+          perItem = add(perItem, add(1, child.cost));
+        } else {
+          const size = isListType(getNullableType(field.type)) ? listSize(parent, field, selection) : 1;
+          cost = add(cost, times(size, add(1, child.cost)));
+        }
+      } else if (!skipped(selection.directives)) {
+        let child: Measure;
+        let condition: GraphQLNamedType | undefined;
+        if (selection.kind === Kind.INLINE_FRAGMENT) {
+          condition = selection.typeCondition ? schema.getType(selection.typeCondition.name.value) : undefined;
+          // A branch collects, for its objects, the fragments the others left out too.
+          child = walk(selection.selectionSet, condition ?? parent, isBranch(condition) ? new Set(spread) : spread);
+        } else {
+          const name = selection.name.value;
+          if (spread.has(name)) continue;
+          spread.add(name);
+          const fragment = fragments.get(name);
+          condition = fragment ? schema.getType(fragment.typeCondition.name.value) : undefined;
+          child = measureFragment(name);
+        }
+        depth = Math.max(depth, child.depth);
+        if (isBranch(condition)) {
+          const branch = branches.get(condition.name);
+          branches.set(condition.name, branch ? { cost: add(branch.cost, child.cost), perItem: add(branch.perItem, child.perItem), depth: 0 } : child);
+        } else {
+          cost = add(cost, child.cost);
+          perItem = add(perItem, child.perItem);
+        }
       }
     }
-    return { cost, depth: deepest };
+    let dearest = 0;
+    let dearestItem = 0;
+    for (const branch of branches.values()) {
+      dearest = Math.max(dearest, branch.cost);
+      dearestItem = Math.max(dearestItem, branch.perItem);
+    }
+    return { cost: add(cost, dearest), perItem: add(perItem, dearestItem), depth };
   };
 
-  countDirectives(operation);
+  directives += operation.directives?.length ?? 0;
   const root = operation.operation === "mutation" ? schema.getMutationType() : operation.operation === "subscription" ? schema.getSubscriptionType() : schema.getQueryType();
-  const { cost, depth } = walk(operation.selectionSet, root ?? undefined, 1, new Set());
-  return { cost: Math.max(cost, 1), depth, aliases, directives, introspection, ids };
+  const measure = root ? walk(operation.selectionSet, root, new Set()) : NOTHING;
+  const { cost } = measure;
+  // A walk stopped at MAX_NESTING reports at least that depth, which the depth limit refuses.
+  const depth = deepest > MAX_NESTING ? deepest : measure.depth;
+  return { cost: Math.max(cost, 1), depth, aliases, directives, introspection, ids, visited: Math.min(visited, LIMITS.maxSelections + 1) };
 }
 
 export function tooComplex(message: string): GraphQLError {
@@ -149,6 +319,10 @@ function badRequest(message: string): GraphQLError {
 
 /** Refuses an operation beyond the limits, naming the limit and the measured value. */
 export function enforceLimits(shape: OperationShape): void {
+  // First: beyond this many selections the walk stopped, and the other figures are partial.
+  if (shape.visited > LIMITS.maxSelections) {
+    throw tooComplex(`The query has more than ${LIMITS.maxSelections} selections (each fragment counted once); at most ${LIMITS.maxSelections} are allowed`);
+  }
   if (shape.depth > LIMITS.maxDepth) throw tooComplex(`The query nests ${shape.depth} levels deep; at most ${LIMITS.maxDepth} are allowed`);
   if (shape.aliases > LIMITS.maxAliases) throw tooComplex(`The query uses ${shape.aliases} aliases; at most ${LIMITS.maxAliases} are allowed`);
   if (shape.directives > LIMITS.maxDirectives) throw tooComplex(`The query uses ${shape.directives} directives; at most ${LIMITS.maxDirectives} are allowed`);
