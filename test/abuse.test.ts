@@ -158,6 +158,28 @@ describe("budgets", () => {
     }
   });
 
+  it("charges what an answer really held: back what a list did not fill, more when it held more than declared", async () => {
+    const facet = await startFacet({ RATE_LIMIT_RESTORE_PER_SECOND: "1" });
+    try {
+      const token = userToken(facet.config, await createUser(facet.dataSource, { distributor: await createDistributor(facet.dataSource) }));
+      const ask = async (query: string) => (await post(facet, { query }, { authorization: `Bearer ${token}` })).body.extensions.rateLimit;
+      // A style of 12 sizes, where a product's variants are priced at 6.
+      const product = await createProduct(facet.dataSource);
+      for (let i = 0; i < 12; i++) await createVariant(facet.dataSource, product);
+      const more = await ask(`{ product(styleCode: "${product.styleCode}") { variants { id } } }`);
+      expect(more).toMatchObject({ requestedCost: 7, cost: 13 });
+      // A page of 100 asked for, 1 style found.
+      const less = await ask(`{ products(first: 100, filter: { search: "${product.styleCode}" }) { nodes { id } } }`);
+      expect(less).toMatchObject({ requestedCost: 101, cost: 2 });
+      // The bucket paid 13 and 2, not 7 and 101 (it regains a point a second meanwhile).
+      const after = await ask("{ viewer { role } }");
+      expect(after.remaining).toBeGreaterThanOrEqual(20000 - 13 - 2 - 1 - 1);
+      expect(after.remaining).toBeLessThanOrEqual(20000 - 13 - 2 - 1 + 3);
+    } finally {
+      await facet.stop();
+    }
+  });
+
   it("charges a refused request a small fixed cost, not what it asked for", async () => {
     const facet = await startFacet({ RATE_LIMIT_ANONYMOUS_RESTORE_PER_SECOND: "1" });
     try {

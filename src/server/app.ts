@@ -15,8 +15,9 @@ import { compiledExecutor } from "../graphql/executor";
 import { AuthenticationError, ErrorCode, formatError, isInternal } from "../graphql/errors";
 import { LIMITS } from "../graphql/limits";
 import { log } from "../logger";
-import { reportPool, type PoolStats } from "../observability/metrics";
+import { rateLimitRejections, reportPool, type PoolStats } from "../observability/metrics";
 import { createRequestContext, endRequest, type RequestFacts } from "./context";
+import { AddressGuard } from "./address-guard";
 import { limitsPlugin } from "./limits-plugin";
 import { endObservation, metricsRoutes, observabilityPlugin, startObservation } from "./observability";
 import { oauthRoutes } from "./oauth";
@@ -46,8 +47,13 @@ declare module "fastify" {
   interface FastifyRequest {
     /** The GraphQL request's context, once built: given back (see endRequest) before the answer is sent. */
     facetContext: RequestContext | null;
+    /** Whether the request counts among its address's anonymous requests under way (see AddressGuard). */
+    guarded: boolean;
   }
 }
+
+/** Which of an address's budgets a request not signed in draws on: GraphQL's, or the token endpoint's. */
+const guardKey = (request: FastifyRequest) => `${request.routeOptions.url === "/graphql" ? "graphql" : "oauth"}|${request.ip}`;
 
 /** Trusts the nearest `hops` addresses of X-Forwarded-For (the proxies in front) and no more. */
 const trustHops = (hops: number) => (_address: string, hop: number) => hop < hops;
@@ -87,6 +93,7 @@ export async function createServer(config: Config, dataSource: DataSource, optio
   (app.server as http.Server).headersTimeout = config.http.headersTimeoutMs;
   app.server.maxConnections = config.http.maxConnections;
   const rateLimits = options.rateLimitStore ?? (await createRateLimitStore(config.redisUrl));
+  const guard = new AddressGuard();
   let shuttingDown = false;
 
   const apollo = new ApolloServer<RequestContext>({
@@ -107,7 +114,7 @@ export async function createServer(config: Config, dataSource: DataSource, optio
       // cache-control plugin wraps every field resolver to work out a policy nobody reads.
       ApolloServerPluginCacheControlDisabled(),
       observabilityPlugin(),
-      limitsPlugin(config, rateLimits),
+      limitsPlugin(config, rateLimits, guard),
     ],
   });
   await apollo.start();
@@ -122,9 +129,35 @@ export async function createServer(config: Config, dataSource: DataSource, optio
     const incoming = request.headers["x-request-id"];
     if (typeof incoming === "string" && REQUEST_ID.test(incoming)) request.raw.observation.clientRequestId = incoming;
   });
+  // A caller not signed in (a GraphQL request without a token, a token request) whose address was
+  // just refused, or has too many requests under way, is refused again before anything is read.
+  app.addHook("onRequest", async (request, reply) => {
+    const route = request.routeOptions.url;
+    const anonymous = route === "/oauth/token" || (route === "/graphql" && request.method !== "OPTIONS" && !request.headers.authorization);
+    if (!anonymous) return;
+    const key = guardKey(request);
+    const wait = guard.waitOf(key);
+    if (wait === 0 && guard.enter(key)) {
+      request.guarded = true;
+      return;
+    }
+    const message = wait > 0 ? `Rate limit: this address must wait ${wait} s` : "Too many requests under way from this address; retry in a moment";
+    rateLimitRejections.inc({ principal: "anonymous", endpoint: route === "/graphql" ? "graphql" : "oauth" });
+    request.raw.observation.errorCode = ErrorCode.RATE_LIMITED;
+    reply.header("Retry-After", String(Math.max(wait, 1)));
+    if (route === "/graphql") return sendGraphQLError(reply, 429, ErrorCode.RATE_LIMITED, message);
+    return reply.code(429).send({ error: "rate_limited", error_description: message });
+  });
   // Its log line and metrics once it is answered, or its client has gone before that.
-  app.addHook("onResponse", async (request, reply) => endObservation(request.raw, reply.raw));
-  app.addHook("onRequestAbort", async (request) => endObservation(request.raw, null));
+  app.addHook("onResponse", async (request, reply) => {
+    if (request.guarded) guard.leave(guardKey(request));
+    endObservation(request.raw, reply.raw);
+  });
+  app.addHook("onRequestAbort", async (request) => {
+    if (request.guarded) guard.leave(guardKey(request));
+    request.guarded = false;
+    endObservation(request.raw, null);
+  });
   await app.register(fastifyCors, {
     origin: config.corsOrigins.includes("*") ? true : config.corsOrigins,
     methods: ["GET", "POST"],
@@ -137,6 +170,7 @@ export async function createServer(config: Config, dataSource: DataSource, optio
   await app.register(fastifyFormbody);
   app.addContentTypeParser("*", { parseAs: "string" }, (_request, body, done) => done(null, body));
   app.decorateRequest("facetContext", null);
+  app.decorateRequest("guarded", false);
 
   metricsRoutes(app, config);
   app.get("/healthz", async () => ({ status: "ok" }));
@@ -152,7 +186,7 @@ export async function createServer(config: Config, dataSource: DataSource, optio
     const ready = !shuttingDown && checks.database === "reachable" && checks.migrations === "applied";
     return reply.code(ready ? 200 : 503).send({ status: ready ? "ready" : "not ready", checks });
   });
-  oauthRoutes(app, config, dataSource, rateLimits);
+  oauthRoutes(app, config, dataSource, rateLimits, guard);
   playgroundRoutes(app);
 
   // The SDL, for a distributor's developers to run codegen against: any signed-in caller may have

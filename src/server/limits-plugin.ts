@@ -3,8 +3,10 @@ import { GraphQLError, Kind, type DocumentNode, type OperationDefinitionNode, ty
 import type { Config } from "../config";
 import type { Principal, RequestContext } from "../core/context";
 import { AuthenticationError, BadRequestError, ErrorCode } from "../graphql/errors";
-import { enforceLimits, measureOperation, refuseNulCharacters } from "../graphql/limits";
+import { enforceLimits, measureOperation, refuseNulCharacters, tooComplex } from "../graphql/limits";
+import { log } from "../logger";
 import { rateLimitRejections } from "../observability/metrics";
+import type { AddressGuard } from "./address-guard";
 import type { Bucket, RateLimitStore } from "./rate-limit";
 
 // A mutation writes, and writes cost more than reads (as GitHub's 5 points for a mutation).
@@ -73,6 +75,22 @@ function bucketsOf(config: Config, context: RequestContext): Bucket[] {
   return principal.distributorId ? [own, { key: `distributor:${principal.distributorId}`, budget: config.rateLimit.distributor }] : [own];
 }
 
+/** The objects in an answer's data: what it really cost, at a point an object. */
+export function objectsIn(value: unknown): number {
+  if (Array.isArray(value)) {
+    let n = 0;
+    for (const item of value) if (item !== null && typeof item === "object") n += objectsIn(item);
+    return n;
+  }
+  if (value === null || typeof value !== "object") return 0;
+  let n = 1;
+  for (const key in value) {
+    const field = (value as Record<string, unknown>)[key];
+    if (field !== null && typeof field === "object") n += objectsIn(field);
+  }
+  return n;
+}
+
 // graphql-js suggests names in some errors ("Did you mean …?"), which tell a stranger the schema.
 const SUGGESTION = / ?Did you mean [^?]*\?/g;
 
@@ -82,22 +100,27 @@ const SUGGESTION = / ?Did you mean [^?]*\?/g;
  * cost to the caller's buckets (a refused one costs REFUSED_COST). The binding bucket's budget is
  * reported in `extensions.rateLimit` of every response. In production no error suggests names.
  */
-export function limitsPlugin(config: Config, store: RateLimitStore): ApolloServerPlugin<RequestContext> {
+export function limitsPlugin(config: Config, store: RateLimitStore, guard?: AddressGuard): ApolloServerPlugin<RequestContext> {
   return {
     async requestDidStart({ contextValue }) {
-      let report: { cost: number; limit: number; remaining: number; restoreRate: number } | undefined;
-      let charged = false;
+      const buckets = bucketsOf(config, contextValue);
+      let report: { requestedCost: number; cost: number; limit: number; remaining: number; restoreRate: number } | undefined;
+      let charged: { cost: number; extra: number } | undefined;
       // A refusal is charged, but its answer carries only the reason it was refused.
       const charge = async (cost: number, reported = true) => {
-        charged = true;
-        const take = await store.takeAll(bucketsOf(config, contextValue), cost);
-        if (reported) report = { cost, limit: take.bucket.budget.capacity, remaining: take.remaining, restoreRate: take.bucket.budget.restorePerSecond };
+        charged = { cost, extra: 0 };
+        const take = await store.takeAll(buckets, cost);
+        if (reported) {
+          const { capacity, restorePerSecond } = take.bucket.budget;
+          report = { requestedCost: cost, cost, limit: capacity, remaining: take.remaining, restoreRate: restorePerSecond };
+        }
         return take;
       };
       return {
         async didResolveOperation({ schema, document, operation, request }) {
           if (!operation) return;
           let cost: number;
+          let surcharge: number;
           try {
             if (operation.operation === "subscription") {
               throw new BadRequestError("Facet serves no subscriptions: ask again with a query (the answers carry `updatedAt` for incremental sync)");
@@ -108,20 +131,31 @@ export function limitsPlugin(config: Config, store: RateLimitStore): ApolloServe
             enforceLimits(shape);
             refuseNulCharacters(document, request.variables ?? {});
             const logins = fields.filter((f) => f === "login").length;
-            cost = shape.cost + (operation.operation === "mutation" ? MUTATION_SURCHARGE : 0) + logins * LOGIN_COST;
+            surcharge = (operation.operation === "mutation" ? MUTATION_SURCHARGE : 0) + logins * LOGIN_COST;
+            cost = shape.cost + surcharge;
+            const smallest = Math.min(...buckets.map((b) => b.budget.capacity));
+            if (cost > smallest) {
+              throw tooComplex(`The query may cost ${cost} points, more than the whole budget of ${smallest}: ask for smaller pages (first) or fewer nested lists`);
+            }
           } catch (error) {
             await charge(REFUSED_COST, false);
             throw error;
           }
+          // What the operation may cost, as measured, must be in the buckets; once it has run,
+          // what it really returned is charged instead (see willSendResponse).
           const take = await charge(cost);
           if (!take.allowed) {
+            charged = undefined;
             rateLimitRejections.inc({ principal: contextValue.principal?.kind ?? "anonymous", endpoint: "graphql" });
+            // The address's next requests are refused before they are even read (see AddressGuard).
+            if (!contextValue.principal && contextValue.ip) guard?.refused(`graphql|${contextValue.ip}`, take.retryAfterSeconds);
             const whose = take.bucket.key.startsWith("distributor:") ? "your distributor's shared budget" : "your budget";
             throw rateLimited(
               take.retryAfterSeconds,
               `Rate limit: this request costs ${cost} points and ${take.remaining} are left in ${whose}; retry in ${take.retryAfterSeconds} s`,
             );
           }
+          charged = { cost, extra: surcharge };
         },
         async didEncounterErrors({ operation }) {
           // Refused before an operation was resolved (unparsable, invalid): a refusal's cost.
@@ -130,6 +164,18 @@ export function limitsPlugin(config: Config, store: RateLimitStore): ApolloServe
         async willSendResponse({ response }) {
           if (response.body.kind !== "single") return;
           const result = response.body.singleResult;
+          if (report && charged && result.data !== undefined) {
+            // The real cost: an object returned costs 1, as the measure counted it (the root's data
+            // object aside; at least 1 in all), plus what a mutation and each sign-in cost beyond
+            // their objects. The buckets get the difference
+            // back, or pay it when the declared sizes of lists fell short of the answer.
+            const actual = Math.max(objectsIn(result.data) - 1, 1) + charged.extra;
+            const difference = actual - charged.cost;
+            if (difference !== 0) {
+              void store.adjust(buckets, difference).catch((error) => log.warn("a rate-limit bucket could not be settled", { error }));
+              report = { ...report, cost: actual, remaining: Math.max(0, Math.floor(report.remaining - difference)) };
+            }
+          }
           if (report) result.extensions = { ...result.extensions, rateLimit: report };
           if (config.env === "production" && result.errors) {
             result.errors = result.errors.map((e) => (e.message.includes("Did you mean") ? { ...e, message: e.message.replace(SUGGESTION, "") } : e));

@@ -5,6 +5,7 @@ import { dataException, ErrorCode, isPoolExhausted, RETRY_AFTER_SECONDS } from "
 import { clientCredentials, SignInBusy } from "../modules/accounts";
 import { log } from "../logger";
 import { rateLimitRejections } from "../observability/metrics";
+import type { AddressGuard } from "./address-guard";
 import type { RateLimitStore } from "./rate-limit";
 
 // Each token request costs as much as a small query, charged to the caller's IP address, so
@@ -94,13 +95,15 @@ function tokenErrorHandler(error: FastifyError, request: FastifyRequest, reply: 
 }
 
 /** `POST /oauth/token`: the OAuth 2.0 client credentials grant for ERP API clients. */
-export function oauthRoutes(app: FastifyInstance, config: Config, dataSource: DataSource, rateLimits: RateLimitStore): void {
+export function oauthRoutes(app: FastifyInstance, config: Config, dataSource: DataSource, rateLimits: RateLimitStore, guard?: AddressGuard): void {
   app.post("/oauth/token", { bodyLimit: BODY_LIMIT_BYTES, errorHandler: tokenErrorHandler }, async (request, reply) => {
     const req = request.raw;
     reply.header("Cache-Control", "no-store").header("Pragma", "no-cache");
     const take = await rateLimits.take(`oauth-ip:${request.ip ?? "unknown"}`, TOKEN_REQUEST_COST, config.rateLimit.anonymous);
     if (!take.allowed) {
       rateLimitRejections.inc({ principal: "anonymous", endpoint: "oauth" });
+      // The address's next token requests are refused before they are read (see AddressGuard).
+      guard?.refused(`oauth|${request.ip}`, take.retryAfterSeconds);
       reply.header("Retry-After", String(take.retryAfterSeconds));
       return reply.code(429).send({ error: "rate_limited", error_description: `Too many token requests; retry in ${take.retryAfterSeconds} s` });
     }

@@ -32,6 +32,11 @@ export interface RateLimitStore {
   take(key: string, cost: number, budget: Budget): Promise<Take>;
   /** Takes the cost from every bucket, or from none when one of them cannot cover it. */
   takeAll(buckets: readonly Bucket[], cost: number): Promise<TakeAll>;
+  /**
+   * Settles what a request really cost after the fact: takes `points` more from every bucket (a
+   * bucket may go below zero, and then refills from there), or gives back `-points`, up to its capacity.
+   */
+  adjust(buckets: readonly Bucket[], points: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -85,6 +90,14 @@ export class MemoryRateLimitStore implements RateLimitStore {
     return binding(buckets, allowed ? takes : takes.map((t, i) => (t.allowed ? { ...t, remaining: Math.floor(available[i]) } : t)));
   }
 
+  async adjust(buckets: readonly Bucket[], points: number, nowMs = Date.now()): Promise<void> {
+    for (const { key, budget } of buckets) {
+      const bucket = this.buckets.get(key);
+      const available = bucket ? refill(bucket.tokens, bucket.updatedMs, nowMs, budget) : budget.capacity;
+      this.buckets.set(key, { tokens: Math.min(budget.capacity, available - points), updatedMs: nowMs });
+    }
+  }
+
   async close(): Promise<void> {}
 }
 
@@ -115,6 +128,21 @@ for i, key in ipairs(KEYS) do
 end
 return result`;
 
+const ADJUST_SCRIPT = `
+local points = tonumber(ARGV[1])
+local now = tonumber(ARGV[2])
+for i, key in ipairs(KEYS) do
+  local bucket = redis.call('HMGET', key, 'tokens', 'updated')
+  local capacity = tonumber(ARGV[1 + 2 * i])
+  local rate = tonumber(ARGV[2 + 2 * i])
+  local tokens = tonumber(bucket[1]) or capacity
+  local updated = tonumber(bucket[2]) or now
+  local available = math.min(capacity, math.min(capacity, tokens + ((now - updated) / 1000) * rate) - points)
+  redis.call('HSET', key, 'tokens', tostring(available), 'updated', tostring(now))
+  redis.call('PEXPIRE', key, math.ceil((capacity - math.min(available, 0)) / rate * 1000) + 1000)
+end
+return 1`;
+
 export class RedisRateLimitStore implements RateLimitStore {
   private constructor(private readonly client: RedisClientType) {}
 
@@ -143,6 +171,13 @@ export class RedisRateLimitStore implements RateLimitStore {
           : decide(Number(available[i]), cost, budget),
     );
     return binding(buckets, takes);
+  }
+
+  async adjust(buckets: readonly Bucket[], points: number): Promise<void> {
+    await this.client.eval(ADJUST_SCRIPT, {
+      keys: buckets.map(({ key }) => `facet:rate:${key}`),
+      arguments: [String(points), String(Date.now()), ...buckets.flatMap(({ budget }) => [String(budget.capacity), String(budget.restorePerSecond)])],
+    });
   }
 
   async close(): Promise<void> {
