@@ -195,6 +195,25 @@ describe("budgets", () => {
     }
   });
 
+  it("refuses an address that was just refused again before reading what it sends, but not its signed-in callers", async () => {
+    const facet = await startFacet({ RATE_LIMIT_ANONYMOUS_POINTS: "150", RATE_LIMIT_ANONYMOUS_RESTORE_PER_SECOND: "1" });
+    try {
+      const login = { query: `mutation { login(input: { email: "nobody@test.example", password: "x" }) { accessToken } }` };
+      expect((await post(facet, login)).status).toBe(200);
+      const refused = await post(facet, login);
+      expect(refused.status).toBe(429);
+      // Not even parsed: a body that is not JSON gets the same 429, not a 400.
+      const response = await fetch(await facet.url("/graphql"), { method: "POST", headers: { "content-type": "application/json" }, body: "{not json" });
+      expect(response.status).toBe(429);
+      expect(Number(response.headers.get("retry-after"))).toBeGreaterThan(0);
+      expect(((await response.json()) as any).errors[0].extensions.code).toBe("RATE_LIMITED");
+      const token = userToken(facet.config, await createUser(facet.dataSource, { distributor: await createDistributor(facet.dataSource) }));
+      expect((await post(facet, { query: "{ viewer { role } }" }, { authorization: `Bearer ${token}` })).status).toBe(200);
+    } finally {
+      await facet.stop();
+    }
+  });
+
   it("gives each client behind a trusted proxy a budget of its own, and not without one", async () => {
     for (const [trust, separate] of [["127.0.0.1", true], ["", false]] as const) {
       const facet = await startFacet({ TRUST_PROXY: trust });

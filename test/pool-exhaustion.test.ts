@@ -74,14 +74,21 @@ onRealPostgres("answers 503 with Retry-After and SERVICE_UNAVAILABLE, not 500, w
   const credentials = { grant_type: "client_credentials", client_id: a.client.clientId, client_secret: a.secret };
   const login = { input: { email: a.buyer.email, password: TEST_PASSWORD } };
 
-  const [signedIn, anonymous, tokenRequest] = await withPoolHeld(async () => [
+  const [signedIn, anonymous, tokenRequest, sdl] = await withPoolHeld(async () => [
     // Reading the caller, before the operation runs.
     await graphql(`{ viewer { id } }`, {}, a.tokens.buyer),
     // Signing in, in the resolver.
     await graphql(LOGIN, login),
     // The token endpoint.
     await token(credentials),
+    // The SDL, which reads its caller too.
+    await fetch(`${base}/schema.graphql`, { headers: { authorization: `Bearer ${a.tokens.buyer}` } }).then(async (r) => ({
+      status: r.status,
+      retryAfter: r.headers.get("retry-after"),
+      body: (await r.json()) as unknown,
+    })),
   ]);
+  expect(sdl).toEqual({ status: 503, retryAfter: "3", body: { errors: [{ message: expect.stringMatching(/busy/), extensions: { code: "SERVICE_UNAVAILABLE" } }] } });
 
   for (const result of [signedIn, anonymous]) {
     expect({ status: result.status, retryAfter: result.retryAfter }).toEqual({ status: 503, retryAfter: "3" });

@@ -12,7 +12,7 @@ import type { DataSource } from "typeorm";
 import type { Config } from "../config";
 import type { RequestContext } from "../core/context";
 import { compiledExecutor } from "../graphql/executor";
-import { AuthenticationError, ErrorCode, formatError, isInternal } from "../graphql/errors";
+import { AuthenticationError, ErrorCode, formatError, isInternal, RETRY_AFTER_SECONDS, ServiceUnavailableError } from "../graphql/errors";
 import { LIMITS } from "../graphql/limits";
 import { log } from "../logger";
 import { rateLimitRejections, reportPool, type PoolStats } from "../observability/metrics";
@@ -199,6 +199,11 @@ export async function createServer(config: Config, dataSource: DataSource, optio
       await endRequest(context);
       if (!context.principal) refused = new AuthenticationError();
     } catch (error) {
+      if (error instanceof ServiceUnavailableError) {
+        request.raw.observation.errorCode = ErrorCode.SERVICE_UNAVAILABLE;
+        reply.header("Retry-After", String(RETRY_AFTER_SECONDS));
+        return sendGraphQLError(reply, 503, ErrorCode.SERVICE_UNAVAILABLE, error.message);
+      }
       if (!(error instanceof AuthenticationError)) throw error;
       refused = error;
     }
