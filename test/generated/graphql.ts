@@ -1222,7 +1222,7 @@ export type OrderOrderField =
 
 /** Where an order stands. */
 export type OrderStatus =
-  /** Cancelled; its reservations were released. */
+  /** Cancelled, by the buyer, the exporter or an expiry; its reservations were released. */
   | 'CANCELLED'
   /** Accepted by the exporter. */
   | 'CONFIRMED'
@@ -1232,7 +1232,7 @@ export type OrderStatus =
   | 'IN_PRODUCTION'
   /** Packed and labelled, with certificates; waiting for the carrier. */
   | 'PACKED'
-  /** Placed; awaiting the exporter's confirmation. Stock is reserved. */
+  /** Placed; awaiting the exporter's confirmation. Stock is reserved, up to a share of each variant's available stock per order; unconfirmed for too long (two days by default), the order expires and is cancelled. */
   | 'PENDING'
   /** Checked against the buyer's specification (size, plating, stones, branding). */
   | 'QUALITY_CHECK'
@@ -2321,28 +2321,28 @@ export type CatalogVariantsOneByOneQueryVariables = Exact<{
 
 export type CatalogVariantsOneByOneQuery = { product: { variants: Array<{ sku: string, price: { amount: string } | null, availability: { available: number, incoming: Array<{ readyDate: string }> } }> } | null };
 
-export type FeedbackFieldsFragment = { id: string, rating: number, condition: ArrivalCondition, issues: Array<FeedbackIssue>, affectedLineNumbers: Array<number>, comment: string | null, authorName: string, response: string | null, respondedByName: string | null, respondedAt: string | null, editable: boolean, createdAt: string, updatedAt: string, shipment: { id: string } };
+export type FeedbackFieldsFragment = { id: string, rating: number, condition: ArrivalCondition, issues: Array<FeedbackIssue>, affectedLineNumbers: Array<number>, comment: string | null, authorName: string, response: string | null, respondedByName: string | null, respondedAt: string | null, editable: boolean, createdAt: string, updatedAt: string, shipment: { id: string } | null };
 
 export type FeedbackSubmitMutationVariables = Exact<{
   input: SubmitShipmentFeedbackInput;
 }>;
 
 
-export type FeedbackSubmitMutation = { submitShipmentFeedback: { feedback: { id: string, rating: number, condition: ArrivalCondition, issues: Array<FeedbackIssue>, affectedLineNumbers: Array<number>, comment: string | null, authorName: string, response: string | null, respondedByName: string | null, respondedAt: string | null, editable: boolean, createdAt: string, updatedAt: string, shipment: { id: string } } | null, userErrors: Array<{ field: Array<string> | null, message: string, code: UserErrorCode }> } };
+export type FeedbackSubmitMutation = { submitShipmentFeedback: { feedback: { id: string, rating: number, condition: ArrivalCondition, issues: Array<FeedbackIssue>, affectedLineNumbers: Array<number>, comment: string | null, authorName: string, response: string | null, respondedByName: string | null, respondedAt: string | null, editable: boolean, createdAt: string, updatedAt: string, shipment: { id: string } | null } | null, userErrors: Array<{ field: Array<string> | null, message: string, code: UserErrorCode }> } };
 
 export type FeedbackUpdateMutationVariables = Exact<{
   input: UpdateShipmentFeedbackInput;
 }>;
 
 
-export type FeedbackUpdateMutation = { updateShipmentFeedback: { feedback: { id: string, rating: number, condition: ArrivalCondition, issues: Array<FeedbackIssue>, affectedLineNumbers: Array<number>, comment: string | null, authorName: string, response: string | null, respondedByName: string | null, respondedAt: string | null, editable: boolean, createdAt: string, updatedAt: string, shipment: { id: string } } | null, userErrors: Array<{ field: Array<string> | null, message: string, code: UserErrorCode }> } };
+export type FeedbackUpdateMutation = { updateShipmentFeedback: { feedback: { id: string, rating: number, condition: ArrivalCondition, issues: Array<FeedbackIssue>, affectedLineNumbers: Array<number>, comment: string | null, authorName: string, response: string | null, respondedByName: string | null, respondedAt: string | null, editable: boolean, createdAt: string, updatedAt: string, shipment: { id: string } | null } | null, userErrors: Array<{ field: Array<string> | null, message: string, code: UserErrorCode }> } };
 
 export type FeedbackRespondMutationVariables = Exact<{
   input: RespondToFeedbackInput;
 }>;
 
 
-export type FeedbackRespondMutation = { respondToFeedback: { feedback: { id: string, rating: number, condition: ArrivalCondition, issues: Array<FeedbackIssue>, affectedLineNumbers: Array<number>, comment: string | null, authorName: string, response: string | null, respondedByName: string | null, respondedAt: string | null, editable: boolean, createdAt: string, updatedAt: string, shipment: { id: string } } | null, userErrors: Array<{ field: Array<string> | null, message: string, code: UserErrorCode }> } };
+export type FeedbackRespondMutation = { respondToFeedback: { feedback: { id: string, rating: number, condition: ArrivalCondition, issues: Array<FeedbackIssue>, affectedLineNumbers: Array<number>, comment: string | null, authorName: string, response: string | null, respondedByName: string | null, respondedAt: string | null, editable: boolean, createdAt: string, updatedAt: string, shipment: { id: string } | null } | null, userErrors: Array<{ field: Array<string> | null, message: string, code: UserErrorCode }> } };
 
 export type FeedbackListQueryVariables = Exact<{
   first?: number | null | undefined;
@@ -2351,7 +2351,7 @@ export type FeedbackListQueryVariables = Exact<{
 }>;
 
 
-export type FeedbackListQuery = { shipmentFeedback: { edges: Array<{ cursor: string, node: { id: string, rating: number, condition: ArrivalCondition, issues: Array<FeedbackIssue>, affectedLineNumbers: Array<number>, comment: string | null, authorName: string, response: string | null, respondedByName: string | null, respondedAt: string | null, editable: boolean, createdAt: string, updatedAt: string, shipment: { id: string } } }>, pageInfo: { hasNextPage: boolean, hasPreviousPage: boolean, startCursor: string | null, endCursor: string | null } } | null };
+export type FeedbackListQuery = { shipmentFeedback: { edges: Array<{ cursor: string, node: { id: string, rating: number, condition: ArrivalCondition, issues: Array<FeedbackIssue>, affectedLineNumbers: Array<number>, comment: string | null, authorName: string, response: string | null, respondedByName: string | null, respondedAt: string | null, editable: boolean, createdAt: string, updatedAt: string, shipment: { id: string } | null } }>, pageInfo: { hasNextPage: boolean, hasPreviousPage: boolean, startCursor: string | null, endCursor: string | null } } | null };
 
 export type FeedbackNodeQueryVariables = Exact<{
   id: string;
@@ -2365,7 +2365,7 @@ export type FeedbackNodeQuery = { node:
     | { __typename: 'Order', id: string }
     | { __typename: 'Product', id: string }
     | { __typename: 'Shipment', id: string }
-    | { __typename: 'ShipmentFeedback', id: string, rating: number, condition: ArrivalCondition, issues: Array<FeedbackIssue>, affectedLineNumbers: Array<number>, comment: string | null, authorName: string, response: string | null, respondedByName: string | null, respondedAt: string | null, editable: boolean, createdAt: string, updatedAt: string, shipment: { id: string } }
+    | { __typename: 'ShipmentFeedback', id: string, rating: number, condition: ArrivalCondition, issues: Array<FeedbackIssue>, affectedLineNumbers: Array<number>, comment: string | null, authorName: string, response: string | null, respondedByName: string | null, respondedAt: string | null, editable: boolean, createdAt: string, updatedAt: string, shipment: { id: string } | null }
     | { __typename: 'User', id: string }
     | { __typename: 'Variant', id: string }
    | null };
@@ -2375,7 +2375,7 @@ export type FeedbackOfShipmentQueryVariables = Exact<{
 }>;
 
 
-export type FeedbackOfShipmentQuery = { shipment: { id: string, status: ShipmentStatus, updatedAt: string, feedback: Array<{ id: string, rating: number, condition: ArrivalCondition, issues: Array<FeedbackIssue>, affectedLineNumbers: Array<number>, comment: string | null, authorName: string, response: string | null, respondedByName: string | null, respondedAt: string | null, editable: boolean, createdAt: string, updatedAt: string, shipment: { id: string } }> } | null };
+export type FeedbackOfShipmentQuery = { shipment: { id: string, status: ShipmentStatus, updatedAt: string, feedback: Array<{ id: string, rating: number, condition: ArrivalCondition, issues: Array<FeedbackIssue>, affectedLineNumbers: Array<number>, comment: string | null, authorName: string, response: string | null, respondedByName: string | null, respondedAt: string | null, editable: boolean, createdAt: string, updatedAt: string, shipment: { id: string } | null }> } | null };
 
 export type FeedbackShipmentsPageQueryVariables = Exact<{
   first?: number | null | undefined;
@@ -2775,7 +2775,7 @@ export type TenancyBriefFragment = { id: string, reference: string, version: num
 
 export type TenancyShipmentFragment = { id: string, status: ShipmentStatus, carrier: Carrier, trackingNumber: string | null, trackingUrl: string | null, airwayBill: { number: string, type: AirwayBillType, masterAirwayBill: string | null } | null, order: { id: string, number: string } | null, events: { nodes: Array<{ status: ShipmentStatus, description: string, location: string | null }> }, documents: Array<{ kind: ShipmentDocumentKind, number: string, url: string }>, customsDeclaration: { invoiceTotal: { amount: string, currency: CurrencyCode } }, packingList: { packageCount: number, lines: Array<{ sku: string, quantity: number }> }, feedback: Array<{ id: string, rating: number, comment: string | null, response: string | null }> };
 
-export type TenancyFeedbackFragment = { id: string, rating: number, condition: ArrivalCondition, issues: Array<FeedbackIssue>, comment: string | null, authorName: string, response: string | null, shipment: { id: string, trackingNumber: string | null } };
+export type TenancyFeedbackFragment = { id: string, rating: number, condition: ArrivalCondition, issues: Array<FeedbackIssue>, comment: string | null, authorName: string, response: string | null, shipment: { id: string, trackingNumber: string | null } | null };
 
 export type TenancyVariantFragment = { id: string, sku: string, price: { amount: string, currency: CurrencyCode } | null, ownPrice: { amount: string, currency: CurrencyCode } | null };
 
@@ -2804,7 +2804,7 @@ export type TenancyNodeQuery = { node:
     | { __typename: 'Order', id: string, number: string, buyerReference: string, incoterm: Incoterm, estimatedShipDate: string, orderStatus: OrderStatus, total: { amount: string, currency: CurrencyCode }, lines: Array<{ lineNumber: number, sku: string, description: string, quantity: number, unitPrice: { amount: string, currency: CurrencyCode } }>, statusHistory: Array<{ from: OrderStatus | null, to: OrderStatus, by: string, note: string | null }>, distributor: { id: string, name: string }, designBrief: { id: string, reference: string } | null, shipments: Array<{ id: string, trackingNumber: string | null, airwayBill: { number: string } | null }> | null }
     | { __typename: 'Product', styleCode: string, id: string, variants: Array<{ id: string, sku: string, price: { amount: string, currency: CurrencyCode } | null, ownPrice: { amount: string, currency: CurrencyCode } | null }> }
     | { __typename: 'Shipment', id: string, status: ShipmentStatus, carrier: Carrier, trackingNumber: string | null, trackingUrl: string | null, airwayBill: { number: string, type: AirwayBillType, masterAirwayBill: string | null } | null, order: { id: string, number: string } | null, events: { nodes: Array<{ status: ShipmentStatus, description: string, location: string | null }> }, documents: Array<{ kind: ShipmentDocumentKind, number: string, url: string }>, customsDeclaration: { invoiceTotal: { amount: string, currency: CurrencyCode } }, packingList: { packageCount: number, lines: Array<{ sku: string, quantity: number }> }, feedback: Array<{ id: string, rating: number, comment: string | null, response: string | null }> }
-    | { __typename: 'ShipmentFeedback', id: string, rating: number, condition: ArrivalCondition, issues: Array<FeedbackIssue>, comment: string | null, authorName: string, response: string | null, shipment: { id: string, trackingNumber: string | null } }
+    | { __typename: 'ShipmentFeedback', id: string, rating: number, condition: ArrivalCondition, issues: Array<FeedbackIssue>, comment: string | null, authorName: string, response: string | null, shipment: { id: string, trackingNumber: string | null } | null }
     | { __typename: 'User', id: string, email: string, name: string, role: Role, active: boolean, userDistributor: { id: string, name: string } | null }
     | { __typename: 'Variant', id: string, sku: string, price: { amount: string, currency: CurrencyCode } | null, ownPrice: { amount: string, currency: CurrencyCode } | null }
    | null };
@@ -2822,7 +2822,7 @@ export type TenancyNodesQuery = { nodes: Array<
     | { __typename: 'Order', id: string, number: string, buyerReference: string, incoterm: Incoterm, estimatedShipDate: string, orderStatus: OrderStatus, total: { amount: string, currency: CurrencyCode }, lines: Array<{ lineNumber: number, sku: string, description: string, quantity: number, unitPrice: { amount: string, currency: CurrencyCode } }>, statusHistory: Array<{ from: OrderStatus | null, to: OrderStatus, by: string, note: string | null }>, distributor: { id: string, name: string }, designBrief: { id: string, reference: string } | null, shipments: Array<{ id: string, trackingNumber: string | null, airwayBill: { number: string } | null }> | null }
     | { __typename: 'Product', styleCode: string, id: string, variants: Array<{ id: string, sku: string, price: { amount: string, currency: CurrencyCode } | null, ownPrice: { amount: string, currency: CurrencyCode } | null }> }
     | { __typename: 'Shipment', id: string, status: ShipmentStatus, carrier: Carrier, trackingNumber: string | null, trackingUrl: string | null, airwayBill: { number: string, type: AirwayBillType, masterAirwayBill: string | null } | null, order: { id: string, number: string } | null, events: { nodes: Array<{ status: ShipmentStatus, description: string, location: string | null }> }, documents: Array<{ kind: ShipmentDocumentKind, number: string, url: string }>, customsDeclaration: { invoiceTotal: { amount: string, currency: CurrencyCode } }, packingList: { packageCount: number, lines: Array<{ sku: string, quantity: number }> }, feedback: Array<{ id: string, rating: number, comment: string | null, response: string | null }> }
-    | { __typename: 'ShipmentFeedback', id: string, rating: number, condition: ArrivalCondition, issues: Array<FeedbackIssue>, comment: string | null, authorName: string, response: string | null, shipment: { id: string, trackingNumber: string | null } }
+    | { __typename: 'ShipmentFeedback', id: string, rating: number, condition: ArrivalCondition, issues: Array<FeedbackIssue>, comment: string | null, authorName: string, response: string | null, shipment: { id: string, trackingNumber: string | null } | null }
     | { __typename: 'User', id: string, email: string, name: string, role: Role, active: boolean, userDistributor: { id: string, name: string } | null }
     | { __typename: 'Variant', id: string, sku: string, price: { amount: string, currency: CurrencyCode } | null, ownPrice: { amount: string, currency: CurrencyCode } | null }
    | null> | null };
@@ -2918,7 +2918,7 @@ export type TenancyShipmentFeedbackQueryVariables = Exact<{
 }>;
 
 
-export type TenancyShipmentFeedbackQuery = { shipmentFeedback: { nodes: Array<{ id: string, rating: number, condition: ArrivalCondition, issues: Array<FeedbackIssue>, comment: string | null, authorName: string, response: string | null, shipment: { id: string, trackingNumber: string | null } }>, pageInfo: { hasNextPage: boolean, hasPreviousPage: boolean, startCursor: string | null, endCursor: string | null } } | null };
+export type TenancyShipmentFeedbackQuery = { shipmentFeedback: { nodes: Array<{ id: string, rating: number, condition: ArrivalCondition, issues: Array<FeedbackIssue>, comment: string | null, authorName: string, response: string | null, shipment: { id: string, trackingNumber: string | null } | null }>, pageInfo: { hasNextPage: boolean, hasPreviousPage: boolean, startCursor: string | null, endCursor: string | null } } | null };
 
 export type TenancyExportKpisQueryVariables = Exact<{
   from: string;
@@ -3191,14 +3191,14 @@ export type TenancySubmitShipmentFeedbackMutationVariables = Exact<{
 }>;
 
 
-export type TenancySubmitShipmentFeedbackMutation = { submitShipmentFeedback: { feedback: { id: string, rating: number, condition: ArrivalCondition, issues: Array<FeedbackIssue>, comment: string | null, authorName: string, response: string | null, shipment: { id: string, trackingNumber: string | null } } | null, userErrors: Array<{ field: Array<string> | null, message: string, code: UserErrorCode }> } };
+export type TenancySubmitShipmentFeedbackMutation = { submitShipmentFeedback: { feedback: { id: string, rating: number, condition: ArrivalCondition, issues: Array<FeedbackIssue>, comment: string | null, authorName: string, response: string | null, shipment: { id: string, trackingNumber: string | null } | null } | null, userErrors: Array<{ field: Array<string> | null, message: string, code: UserErrorCode }> } };
 
 export type TenancyUpdateShipmentFeedbackMutationVariables = Exact<{
   input: UpdateShipmentFeedbackInput;
 }>;
 
 
-export type TenancyUpdateShipmentFeedbackMutation = { updateShipmentFeedback: { feedback: { id: string, rating: number, condition: ArrivalCondition, issues: Array<FeedbackIssue>, comment: string | null, authorName: string, response: string | null, shipment: { id: string, trackingNumber: string | null } } | null, userErrors: Array<{ field: Array<string> | null, message: string, code: UserErrorCode }> } };
+export type TenancyUpdateShipmentFeedbackMutation = { updateShipmentFeedback: { feedback: { id: string, rating: number, condition: ArrivalCondition, issues: Array<FeedbackIssue>, comment: string | null, authorName: string, response: string | null, shipment: { id: string, trackingNumber: string | null } | null } | null, userErrors: Array<{ field: Array<string> | null, message: string, code: UserErrorCode }> } };
 
 export type TenancyRespondToFeedbackMutationVariables = Exact<{
   input: RespondToFeedbackInput;
