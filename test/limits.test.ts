@@ -387,6 +387,7 @@ describe("rate-limit buckets", () => {
   it("spends one bucket per principal, whichever instance answers", async () => {
     const distributor = await createDistributor(one.dataSource);
     const token = userToken(one.config, await createUser(one.dataSource, { distributor, role: UserRole.DISTRIBUTOR_ADMIN }));
+    for (let i = 0; i < 39; i++) await createUser(one.dataSource, { distributor });
     // 83 points each (see above): two fit in the shared 200-point bucket, a third does not, on either
     // instance; with a bucket per instance the third, on the first instance again, would pass.
     const query = "{ viewer { distributor { users(first: 40) { nodes { distributor { name } } } } } }";

@@ -12,7 +12,7 @@ import { createRequestContext, endRequest } from "../src/server/context";
 import { createDataSource } from "../src/db/data-source";
 import { entities } from "../src/modules/entities";
 import { TenancyLoginDocument } from "./generated/graphql";
-import { createDistributor, createUser, twoTenants } from "./support/factories";
+import { createDistributor, createUser, TEST_PASSWORD, twoTenants } from "./support/factories";
 import { startFacet, type TestFacet } from "./support/harness";
 import { buildTenantData, tenantTables, type TenantTable } from "./support/tenancy-factories";
 
@@ -150,9 +150,10 @@ describe("row-level security", () => {
 // ---- every table, inside real signed-in requests ---------------------------------------------
 
 // Tables that are not a distributor's but hold what no distributor may read: staff writes with
-// the rows before and after (any distributor's orders, prices, briefs), and sign-in failures
-// by email (any distributor's people). Only staff, or only the system, see them.
-const PRIVATE: Record<string, "staff" | "system"> = { audit_log: "staff", login_attempts: "system" };
+// the rows before and after (any distributor's orders, prices, briefs), sign-in failures by
+// email and the places people signed in from (any distributor's people). Only staff, or only
+// the system, see them.
+const PRIVATE: Record<string, "staff" | "system"> = { audit_log: "staff", login_attempts: "system", sign_in_sources: "system" };
 // Tables every distributor shares: the catalog, its stock and production, and the migrations.
 const SHARED = ["migrations", "production_batches", "products", "stock_levels", "stock_movements", "variants"];
 
@@ -183,7 +184,9 @@ describe("row-level security of every table, under a real signed-in request", ()
     await buildTenantData(facet, tenants.b, tenants.staff);
     // A failed sign-in with B's admin's email leaves a row about B's people in login_attempts.
     await facet.gql(TenancyLoginDocument, { input: { email: tenants.b.admin.email, password: "not the password" } });
-    tables = await tenantTables(facet);
+    // A successful one leaves where B's admin signed in from in sign_in_sources.
+    await facet.gql(TenancyLoginDocument, { input: { email: tenants.b.admin.email, password: TEST_PASSWORD } }, { context: { ip: "192.0.2.10" } });
+    tables = (await tenantTables(facet)).filter((t) => !(t.table in PRIVATE));
     for (const { table, owned, key } of tables) {
       const rows = (await facet.dataSource.query(`SELECT jsonb_build_array(${key.join(", ")})::text AS key, to_jsonb(t) AS row FROM ${table} t WHERE ${owned("t")}`, [
         tenants.b.distributor.id,
@@ -289,6 +292,7 @@ describe("row-level security of every table, under a real signed-in request", ()
     for (const { table } of tables) expect({ table, seen: counts[table] }).toEqual({ table, seen: foreign.get(table)!.size });
     expect(counts.audit_log).toBeGreaterThan(0);
     expect(counts.login_attempts).toBe(0);
+    expect(counts.sign_in_sources).toBe(0);
   });
 
   it("refuses A's buyer any change to B's rows: updates and deletes touch nothing, inserts in B's name fail", async () => {

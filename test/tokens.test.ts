@@ -52,13 +52,13 @@ describe("bearer tokens over HTTP", () => {
     const user = await buyer();
     const { status, body } = await viewerRole(`Bearer ${userToken(facet.config, user)}`);
     expect(status).toBe(200);
-    expect(body).toEqual({ data: { viewer: { role: "BUYER" } }, extensions: { rateLimit: { cost: 1, limit: 20000, remaining: expect.any(Number), restoreRate: 1000 } } });
+    expect(body).toEqual({ data: { viewer: { role: "BUYER" } }, extensions: { rateLimit: { requestedCost: 1, cost: 1, limit: 20000, remaining: expect.any(Number), restoreRate: 1000 } } });
   });
 
   it("accepts a hand-signed token with Facet's claims, so the refusals below are about the one claim changed", async () => {
     const { status, body } = await viewerRole(`Bearer ${forge(await buyer())}`);
     expect(status).toBe(200);
-    expect(body).toEqual({ data: { viewer: { role: "BUYER" } }, extensions: { rateLimit: { cost: 1, limit: 20000, remaining: expect.any(Number), restoreRate: 1000 } } });
+    expect(body).toEqual({ data: { viewer: { role: "BUYER" } }, extensions: { rateLimit: { requestedCost: 1, cost: 1, limit: 20000, remaining: expect.any(Number), restoreRate: 1000 } } });
   });
 
   it("refuses an expired token", async () => {
