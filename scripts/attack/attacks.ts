@@ -256,7 +256,8 @@ async function undercount(ctx: AttackContext, recorder: Recorder, window: Window
     const charged = rateLimitOf(served)?.cost;
     const objects = objectsIn((served.json as { data: unknown }).data);
     const text = `charged ${charged === undefined ? "(no report)" : n(charged)} points for ${n(objects)} objects returned (${n(served.body.length)} bytes)`;
-    notes.push(charged !== undefined && objects > charged ? `**${text}**` : text);
+    // The answer's root object is not charged: one object more than the charge is the full price.
+    notes.push(charged !== undefined && objects - 1 > charged ? `**${text}**` : text);
   }
   const codes = codeTally(recorder.answers);
   if (codes) notes.push(`errors ${codes}`);
@@ -428,9 +429,10 @@ const stockHoarding: Attack = {
           if (!b || !a) return;
           reserved += a.reserved - b.reserved;
           available += b.available;
-          if (b.available > 0 && a.available === 0) emptied++;
+          // The last piece on the shelf may go to one order; more than one may not.
+          if (b.available > 1 && a.available === 0) emptied++;
         });
-        const text = `reserved ${n(reserved)} of ${n(available)} units available; ${emptied} of ${variants.length} variants left with none available to others`;
+        const text = `reserved ${n(reserved)} of ${n(available)} units available; ${emptied} of ${variants.length} variants that had more than one unit left with none available to others`;
         notes.push(emptied > 0 ? `**${text}**` : text);
       } else {
         notes.push("could not read availability through the API");

@@ -17,6 +17,11 @@ export interface RequestObservation {
   statements: number;
   /** The first top-level error's public code; null when there was none. */
   errorCode: string | null;
+  /**
+   * Logged at debug rather than info: a request refused before it was read, one of a flood the
+   * rate-limit metrics count (facet_rate_limit_rejections_total).
+   */
+  quiet?: boolean;
 }
 
 export function newObservation(requestId: string): RequestObservation {

@@ -144,6 +144,8 @@ export async function createServer(config: Config, dataSource: DataSource, optio
     const message = wait > 0 ? `Rate limit: this address must wait ${wait} s` : "Too many requests under way from this address; retry in a moment";
     rateLimitRejections.inc({ principal: "anonymous", endpoint: route === "/graphql" ? "graphql" : "oauth" });
     request.raw.observation.errorCode = ErrorCode.RATE_LIMITED;
+    request.raw.observation.quiet = true;
+    await guard.holdBack(wait);
     reply.header("Retry-After", String(Math.max(wait, 1)));
     if (route === "/graphql") return sendGraphQLError(reply, 429, ErrorCode.RATE_LIMITED, message);
     return reply.code(429).send({ error: "rate_limited", error_description: message });

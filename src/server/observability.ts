@@ -65,7 +65,7 @@ export function endObservation(req: IncomingMessage, res: ServerResponse | null)
       errorCode: observation.errorCode,
       ...(finished ? {} : { aborted: true as const }),
     },
-    QUIET_PATHS.has(path),
+    QUIET_PATHS.has(path) || observation.quiet === true,
   );
 }
 
