@@ -117,4 +117,24 @@ describe("loadConfig outside production", () => {
     expect(loadConfig({ DATA_DIR: dataDir, WEB_CONCURRENCY: "2", ...db, ...redis }).workers).toBe(2);
     expect(loadConfig({ DATA_DIR: dataDir, WEB_CONCURRENCY: "1" }).workers).toBe(1);
   });
+
+  it("reads TRUST_PROXY as hops or addresses and CIDRs, and refuses anything else", () => {
+    expect(loadConfig({ DATA_DIR: dataDir }).trustProxy).toBe(false);
+    expect(loadConfig({ DATA_DIR: dataDir, TRUST_PROXY: "2" }).trustProxy).toBe(2);
+    expect(loadConfig({ DATA_DIR: dataDir, TRUST_PROXY: "10.0.0.0/8, 192.168.1.1,::1" }).trustProxy).toEqual(["10.0.0.0/8", "192.168.1.1", "::1"]);
+    for (const value of ["0", "11", "proxy.internal", "10.0.0.0/8,,x"]) {
+      expect(() => loadConfig({ DATA_DIR: dataDir, TRUST_PROXY: value })).toThrow(/TRUST_PROXY/);
+    }
+  });
+
+  it("keeps the header timeout within the request timeout", () => {
+    expect(loadConfig({ DATA_DIR: dataDir }).http).toEqual({ headersTimeoutMs: 10_000, requestTimeoutMs: 30_000, keepAliveTimeoutMs: 5000, maxConnections: 1000 });
+    expect(() => loadConfig({ DATA_DIR: dataDir, HEADERS_TIMEOUT_MS: "20000", REQUEST_TIMEOUT_MS: "10000" })).toThrow(/may not exceed REQUEST_TIMEOUT_MS/);
+  });
+
+  it("takes PENDING_ORDER_TTL_MINUTES of 5 minutes to a year, or 0 for never", () => {
+    expect(loadConfig({ DATA_DIR: dataDir }).reservations).toEqual({ maxSharePercent: 50, maxUnits: 500, pendingTtlMinutes: 2880 });
+    expect(loadConfig({ DATA_DIR: dataDir, PENDING_ORDER_TTL_MINUTES: "0" }).reservations.pendingTtlMinutes).toBe(0);
+    expect(() => loadConfig({ DATA_DIR: dataDir, PENDING_ORDER_TTL_MINUTES: "3" })).toThrow(/0 \(never\) or between 5 and 525600/);
+  });
 });

@@ -64,7 +64,7 @@ export interface Config {
     maxSharePercent: number;
     /** The units of one variant one PENDING order may reserve. */
     maxUnits: number;
-    /** Minutes a PENDING order keeps its reservations unless the exporter confirms it. */
+    /** Minutes a PENDING order keeps its reservations unless the exporter confirms it; 0: for ever. */
     pendingTtlMinutes: number;
   };
 }
@@ -112,6 +112,13 @@ function trustProxy(env: NodeJS.ProcessEnv): Config["trustProxy"] {
     throw new ConfigError(`TRUST_PROXY must be a number of hops or proxy addresses and CIDRs separated by commas, got "${bad ?? raw}"`);
   }
   return entries;
+}
+
+/** PENDING_ORDER_TTL_MINUTES: 5 minutes to a year, or 0 for PENDING orders that never expire. */
+function pendingTtl(env: NodeJS.ProcessEnv): number {
+  const minutes = int(env, "PENDING_ORDER_TTL_MINUTES", 2880, 0, 525_600);
+  if (minutes > 0 && minutes < 5) throw new ConfigError(`PENDING_ORDER_TTL_MINUTES must be 0 (never) or between 5 and 525600, got "${minutes}"`);
+  return minutes;
 }
 
 function bool(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {
@@ -236,7 +243,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     reservations: {
       maxSharePercent: int(env, "RESERVATION_MAX_SHARE_PERCENT", 50, 1, 100),
       maxUnits: int(env, "RESERVATION_MAX_UNITS", 500, 1, 1_000_000),
-      pendingTtlMinutes: int(env, "PENDING_ORDER_TTL_MINUTES", 2880, 5, 525_600),
+      pendingTtlMinutes: pendingTtl(env),
     },
     shutdownGraceMs: int(env, "SHUTDOWN_GRACE_MS", 10_000, 0, 120_000),
     shutdownDelayMs: int(env, "SHUTDOWN_DELAY_MS", 0, 0, 60_000),

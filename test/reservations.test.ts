@@ -198,6 +198,16 @@ describe("unconfirmed orders expire", () => {
     expect(await stockOf(facet.dataSource, item.variant)).toEqual({ onHand: 10, reserved: 1 });
   });
 
+  it("expires nothing when PENDING_ORDER_TTL_MINUTES is 0", async () => {
+    const item = await sellable(facet.dataSource, { variant: { onHand: 10 }, prices: [[a.distributor, "10.00"]] });
+    const order = await placed(a.buyer.token, orderInput([line(item.id, 4)]));
+    await backdate(order.id);
+    const never = { ...facet.config, reservations: { ...facet.config.reservations, pendingTtlMinutes: 0 } };
+    expect(await expirePendingOrders(facet.dataSource, never)).toEqual([]);
+    expect((await historyOf(order.id)).status).toBe("PENDING");
+    expect(await expirePendingOrders(facet.dataSource, facet.config)).toContain(rawOrderId(order.id));
+  });
+
   it("leaves a confirmed order alone, however old", async () => {
     const item = await sellable(facet.dataSource, { variant: { onHand: 10 }, prices: [[a.distributor, "10.00"]] });
     const order = await placed(a.buyer.token, orderInput([line(item.id, 4)]));

@@ -497,6 +497,10 @@ async function main(): Promise<void> {
       // The benchmark measures the API, not the rate limiter (which still prices every request).
       RATE_LIMIT_POINTS: "10000000",
       RATE_LIMIT_RESTORE_PER_SECOND: "1000000",
+      RATE_LIMIT_DISTRIBUTOR_POINTS: "100000000",
+      RATE_LIMIT_DISTRIBUTOR_RESTORE_PER_SECOND: "10000000",
+      // The dataset's PENDING orders are old: nothing may cancel them while it is measured.
+      PENDING_ORDER_TTL_MINUTES: "0",
     };
     const facetEnv = { ...childEnv, PORT: String(facetPort), METRICS_TOKEN: metricsToken, WEB_CONCURRENCY: String(workers), ...(workers > 1 ? { REDIS_URL: redisUrl } : {}) };
     facet = startChild("facet", path.join(ROOT, "dist/src/main.js"), facetEnv, nodeOptions);

@@ -52,6 +52,7 @@ export async function expirePendingOrders(dataSource: DataSource, config: Config
   const batchSize = options.batchSize ?? EXPIRY_BATCH_SIZE;
   const maxBatches = options.maxBatches ?? EXPIRY_MAX_BATCHES;
   const ttlMinutes = config.reservations.pendingTtlMinutes;
+  if (ttlMinutes === 0) return [];
   const note = expiryNote(ttlMinutes);
   return withRequestRunner(dataSource, undefined, async (db) => {
     const system: RequestContext = { requestId: "reservation-sweep", config, principal: null, db, dataSource, loaders: new Map(), ip: undefined };
@@ -82,6 +83,8 @@ export async function expirePendingOrders(dataSource: DataSource, config: Config
  * called before the data source is closed. A failed sweep is logged and the next one tries again.
  */
 export function startReservationSweeper(dataSource: DataSource, config: Config, options: SweepOptions & { intervalMs?: number } = {}): () => Promise<void> {
+  // PENDING_ORDER_TTL_MINUTES=0: PENDING orders never expire, and nothing sweeps.
+  if (config.reservations.pendingTtlMinutes === 0) return async () => undefined;
   const intervalMs = options.intervalMs ?? SWEEP_INTERVAL_MS;
   let running: Promise<void> | undefined;
   let stopped = false;
