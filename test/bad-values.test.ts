@@ -7,6 +7,7 @@ import { briefCompany, briefIn } from "./support/briefs-factories";
 import { createShippedOrder, shipmentId } from "./support/feedback-factories";
 import { createUser, twoTenants, unique } from "./support/factories";
 import { ok, startFacet, type TestFacet } from "./support/harness";
+import { logged } from "./support/logs";
 
 // Every bad value is refused where it enters Facet, as the client's mistake (HTTP 400 or a user
 // error naming the field), before it can reach PostgreSQL; and a data exception of PostgreSQL
@@ -66,26 +67,6 @@ async function endCursor(query: string, path: string[], token: string): Promise<
   for (const key of path) value = value?.[key];
   if (typeof value !== "string") throw new Error(`no cursor at ${path.join(".")}: ${JSON.stringify(body)}`);
   return value;
-}
-
-/** The JSON log lines written to stderr while `work` runs. */
-async function logged<T>(work: () => Promise<T>): Promise<{ result: T; lines: Record<string, any>[] }> {
-  const lines: Record<string, any>[] = [];
-  const spy = jest.spyOn(process.stderr, "write").mockImplementation((chunk: string | Uint8Array) => {
-    for (const line of String(chunk).split("\n").filter(Boolean)) {
-      try {
-        lines.push(JSON.parse(line));
-      } catch {
-        // not a log line
-      }
-    }
-    return true;
-  });
-  try {
-    return { result: await work(), lines };
-  } finally {
-    spy.mockRestore();
-  }
 }
 
 const day = 86_400_000;

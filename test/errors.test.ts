@@ -3,6 +3,7 @@ import type { QueryRunner } from "typeorm";
 import { DeactivateUserDocument, LoginDocument, ViewerPersonDocument } from "./generated/graphql";
 import { twoTenants } from "./support/factories";
 import { startFacet, type TestFacet } from "./support/harness";
+import { logged } from "./support/logs";
 
 // Internal errors reach clients as a bare INTERNAL_SERVER_ERROR: no message of the driver, no
 // SQL, no stack, whatever NODE_ENV says. The details go to the log under the request id.
@@ -33,26 +34,6 @@ function expectMasked(result: HttpResult) {
   expect(error.message).toBe("Internal server error");
   expect(error.extensions).toEqual({ code: "INTERNAL_SERVER_ERROR" });
   expect(result.text).not.toMatch(LEAKS);
-}
-
-/** The JSON log lines written to stderr while `work` runs. */
-async function logged<T>(work: () => Promise<T>): Promise<{ result: T; lines: Record<string, any>[] }> {
-  const lines: Record<string, any>[] = [];
-  const spy = jest.spyOn(process.stderr, "write").mockImplementation((chunk: string | Uint8Array) => {
-    for (const line of String(chunk).split("\n").filter(Boolean)) {
-      try {
-        lines.push(JSON.parse(line));
-      } catch {
-        // not a log line
-      }
-    }
-    return true;
-  });
-  try {
-    return { result: await work(), lines };
-  } finally {
-    spy.mockRestore();
-  }
 }
 
 // The embedded database runs every connection on one session, so no request can wait on another's lock there.

@@ -360,6 +360,34 @@ describe("rate-limit buckets", () => {
   });
 
   const redisUrl = process.env.TEST_REDIS_URL;
+  const slow = { capacity: 100, restorePerSecond: 0.001 };
+  const both = (tag: string) => [
+    { key: `${tag}-own`, budget: slow },
+    { key: `${tag}-shared`, budget: { capacity: 50, restorePerSecond: 0.001 } },
+  ];
+  const settle = async (store: MemoryRateLimitStore | RedisRateLimitStore) => {
+    const buckets = both(`settle-${Date.now()}-${Math.random()}`);
+    // All buckets pay, or none: the shared one binds.
+    expect(await store.takeAll(buckets, 40)).toMatchObject({ allowed: true, remaining: 10, bucket: buckets[1] });
+    expect(await store.takeAll(buckets, 20)).toMatchObject({ allowed: false, bucket: buckets[1] });
+    expect((await store.take(buckets[0].key, 0, slow)).remaining).toBe(60);
+    // Settled: 30 back to each, up to its capacity; then 70 more from each, below zero.
+    await store.adjust(buckets, -30);
+    expect(await store.takeAll(buckets, 0)).toMatchObject({ remaining: 40, bucket: buckets[1] });
+    expect((await store.take(buckets[0].key, 0, slow)).remaining).toBe(90);
+    await store.adjust(buckets, 70);
+    expect(await store.takeAll(buckets, 1)).toMatchObject({ allowed: false, bucket: buckets[1] });
+  };
+  it("take from several buckets at once and settle them afterwards, in memory", () => settle(new MemoryRateLimitStore()));
+  (redisUrl ? it : it.skip)("take from several buckets at once and settle them afterwards, in Redis", async () => {
+    const store = await RedisRateLimitStore.connect(redisUrl!);
+    try {
+      await settle(store);
+    } finally {
+      await store.close();
+    }
+  });
+
   (redisUrl ? it : it.skip)("hold across instances in Redis, atomically under concurrency", async () => {
     const one = await RedisRateLimitStore.connect(redisUrl!);
     const two = await RedisRateLimitStore.connect(redisUrl!);

@@ -101,50 +101,88 @@ export class MemoryRateLimitStore implements RateLimitStore {
   async close(): Promise<void> {}
 }
 
-// The same bucket arithmetic, atomically in Redis, so that the limits hold across instances: every
-// bucket (KEYS[i], with capacity and rate in ARGV) pays the cost, or none does.
-const TAKE_SCRIPT = `
-local cost = tonumber(ARGV[1])
-local now = tonumber(ARGV[2])
-local available = {}
-local allowed = 1
-for i, key in ipairs(KEYS) do
+// The same bucket arithmetic, atomically in Redis, so that the limits hold across instances.
+// Each script takes the buckets as KEYS, and each bucket's capacity and rate in ARGV after its
+// own first two arguments.
+const BUCKETS_LUA = `
+local function budget(i)
+  return tonumber(ARGV[1 + 2 * i]), tonumber(ARGV[2 + 2 * i])
+end
+local function available(key, capacity, rate, now)
   local bucket = redis.call('HMGET', key, 'tokens', 'updated')
-  local capacity = tonumber(ARGV[1 + 2 * i])
-  local rate = tonumber(ARGV[2 + 2 * i])
   local tokens = tonumber(bucket[1]) or capacity
   local updated = tonumber(bucket[2]) or now
-  available[i] = math.min(capacity, tokens + ((now - updated) / 1000) * rate)
-  if available[i] < cost then allowed = 0 end
+  return math.min(capacity, tokens + ((now - updated) / 1000) * rate)
+end
+local function store(key, tokens, capacity, rate, now)
+  redis.call('HSET', key, 'tokens', tostring(tokens), 'updated', tostring(now))
+  redis.call('PEXPIRE', key, math.ceil((capacity - math.min(tokens, 0)) / rate * 1000) + 1000)
+end`;
+
+// Every bucket pays the cost (ARGV[1]), or none does.
+const TAKE_SCRIPT = `${BUCKETS_LUA}
+local cost = tonumber(ARGV[1])
+local now = tonumber(ARGV[2])
+local left = {}
+local allowed = 1
+for i, key in ipairs(KEYS) do
+  local capacity, rate = budget(i)
+  left[i] = available(key, capacity, rate, now)
+  if left[i] < cost then allowed = 0 end
 end
 local result = { allowed }
 for i, key in ipairs(KEYS) do
-  local capacity = tonumber(ARGV[1 + 2 * i])
-  local rate = tonumber(ARGV[2 + 2 * i])
-  if allowed == 1 then available[i] = available[i] - cost end
-  redis.call('HSET', key, 'tokens', tostring(available[i]), 'updated', tostring(now))
-  redis.call('PEXPIRE', key, math.ceil(capacity / rate * 1000) + 1000)
-  result[i + 1] = tostring(available[i])
+  local capacity, rate = budget(i)
+  if allowed == 1 then left[i] = left[i] - cost end
+  store(key, left[i], capacity, rate, now)
+  result[i + 1] = tostring(left[i])
 end
 return result`;
 
-const ADJUST_SCRIPT = `
-local points = tonumber(ARGV[1])
-local now = tonumber(ARGV[2])
+// Settles buckets after the fact: bucket i pays ARGV[2 + 3i] more (it may go below zero), or
+// gets its negation back up to its capacity; ARGV[3 + 3i], ARGV[4 + 3i] are its capacity and rate.
+const ADJUST_SCRIPT = `${BUCKETS_LUA}
+local now = tonumber(ARGV[1])
 for i, key in ipairs(KEYS) do
-  local bucket = redis.call('HMGET', key, 'tokens', 'updated')
-  local capacity = tonumber(ARGV[1 + 2 * i])
-  local rate = tonumber(ARGV[2 + 2 * i])
-  local tokens = tonumber(bucket[1]) or capacity
-  local updated = tonumber(bucket[2]) or now
-  local available = math.min(capacity, math.min(capacity, tokens + ((now - updated) / 1000) * rate) - points)
-  redis.call('HSET', key, 'tokens', tostring(available), 'updated', tostring(now))
-  redis.call('PEXPIRE', key, math.ceil((capacity - math.min(available, 0)) / rate * 1000) + 1000)
+  local points = tonumber(ARGV[3 * i - 1])
+  local capacity, rate = tonumber(ARGV[3 * i]), tonumber(ARGV[3 * i + 1])
+  store(key, math.min(capacity, available(key, capacity, rate, now) - points), capacity, rate, now)
 end
 return 1`;
 
+interface Deferred {
+  promise: Promise<void>;
+  resolve(): void;
+  reject(error: unknown): void;
+}
+
+function deferred(): Deferred {
+  let resolve!: () => void;
+  let reject!: (error: unknown) => void;
+  const promise = new Promise<void>((res, rej) => ((resolve = res), (reject = rej)));
+  // A settlement nobody waits for must not become an unhandled rejection.
+  promise.catch(() => undefined);
+  return { promise, resolve, reject };
+}
+
+/** Settlements are sent together, this often, rather than one round trip per request. */
+const SETTLE_EVERY_MS = 200;
+const SETTLE_BATCH = 200;
+
 export class RedisRateLimitStore implements RateLimitStore {
-  private constructor(private readonly client: RedisClientType) {}
+  /** Settlements not yet sent, by bucket key; sent every SETTLE_EVERY_MS. */
+  private pending = new Map<string, { budget: Budget; points: number }>();
+  private sent: Deferred | undefined;
+  private flushed: Promise<void> | undefined;
+  private readonly timer: NodeJS.Timeout;
+  private readonly hashes = new Map<string, string>();
+
+  private constructor(private readonly client: RedisClientType) {
+    this.timer = setInterval(() => {
+      if (this.pending.size > 0) void this.flush().catch((error: unknown) => log.warn("rate-limit settlements could not be sent", { error }));
+    }, SETTLE_EVERY_MS);
+    this.timer.unref();
+  }
 
   static async connect(url: string): Promise<RedisRateLimitStore> {
     const client = createClient({ url }) as RedisClientType;
@@ -153,16 +191,32 @@ export class RedisRateLimitStore implements RateLimitStore {
     return new RedisRateLimitStore(client);
   }
 
+  /** Runs a script by its hash (EVALSHA), loading it first when Redis does not hold it. */
+  private async run(script: string, keys: string[], args: string[]): Promise<unknown> {
+    let hash = this.hashes.get(script);
+    if (hash) {
+      try {
+        return await this.client.evalSha(hash, { keys, arguments: args });
+      } catch (error) {
+        if (!String((error as Error).message).startsWith("NOSCRIPT")) throw error;
+      }
+    }
+    hash = await this.client.scriptLoad(script);
+    this.hashes.set(script, hash);
+    return this.client.evalSha(hash, { keys, arguments: args });
+  }
+
   async take(key: string, cost: number, budget: Budget): Promise<Take> {
     const { bucket: _bucket, ...take } = await this.takeAll([{ key, budget }], cost);
     return take;
   }
 
   async takeAll(buckets: readonly Bucket[], cost: number): Promise<TakeAll> {
-    const [allowed, ...available] = (await this.client.eval(TAKE_SCRIPT, {
-      keys: buckets.map(({ key }) => `facet:rate:${key}`),
-      arguments: [String(cost), String(Date.now()), ...buckets.flatMap(({ budget }) => [String(budget.capacity), String(budget.restorePerSecond)])],
-    })) as [number, ...string[]];
+    const [allowed, ...available] = (await this.run(
+      TAKE_SCRIPT,
+      buckets.map(({ key }) => `facet:rate:${key}`),
+      [String(cost), String(Date.now()), ...buckets.flatMap(({ budget }) => [String(budget.capacity), String(budget.restorePerSecond)])],
+    )) as [number, ...string[]];
     const takes = buckets.map(({ budget }, i): Take =>
       allowed === 1
         ? { allowed: true, remaining: Math.floor(Number(available[i])), retryAfterSeconds: 0 }
@@ -173,14 +227,47 @@ export class RedisRateLimitStore implements RateLimitStore {
     return binding(buckets, takes);
   }
 
-  async adjust(buckets: readonly Bucket[], points: number): Promise<void> {
-    await this.client.eval(ADJUST_SCRIPT, {
-      keys: buckets.map(({ key }) => `facet:rate:${key}`),
-      arguments: [String(points), String(Date.now()), ...buckets.flatMap(({ budget }) => [String(budget.capacity), String(budget.restorePerSecond)])],
+  /** Queues the settlement; the promise settles once the batch holding it has been sent. */
+  adjust(buckets: readonly Bucket[], points: number): Promise<void> {
+    for (const { key, budget } of buckets) {
+      const entry = this.pending.get(key);
+      if (entry) entry.points += points;
+      else this.pending.set(key, { budget, points });
+    }
+    this.sent ??= deferred();
+    return this.sent.promise;
+  }
+
+  /** Sends the settlements queued so far, SETTLE_BATCH buckets a script, after those sent before. */
+  flush(): Promise<void> {
+    const batch = [...this.pending];
+    const sent = this.sent;
+    this.pending = new Map();
+    this.sent = undefined;
+    // (A batch that failed was logged; the next one goes on regardless.)
+    this.flushed = (this.flushed ?? Promise.resolve()).catch(() => undefined).then(async () => {
+      try {
+        for (let i = 0; i < batch.length; i += SETTLE_BATCH) {
+          const part = batch.slice(i, i + SETTLE_BATCH).filter(([, e]) => e.points !== 0);
+          if (part.length === 0) continue;
+          await this.run(
+            ADJUST_SCRIPT,
+            part.map(([key]) => `facet:rate:${key}`),
+            [String(Date.now()), ...part.flatMap(([, e]) => [String(e.points), String(e.budget.capacity), String(e.budget.restorePerSecond)])],
+          );
+        }
+        sent?.resolve();
+      } catch (error) {
+        sent?.reject(error);
+        throw error;
+      }
     });
+    return this.flushed;
   }
 
   async close(): Promise<void> {
+    clearInterval(this.timer);
+    await this.flush().catch(() => undefined);
     await this.client.quit();
   }
 }
