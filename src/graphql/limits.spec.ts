@@ -74,6 +74,19 @@ describe("measureOperation", () => {
     expect(measure(ids, { ids: ["a", "b", "c", "d"] })).toMatchObject({ cost: 4, ids: 4 });
   });
 
+  it("measures a document asked again once, unless the variables it reads differ", () => {
+    const document = parse(`query($n: Int, $after: String, $skip: Boolean!) { products(first: $n, after: $after) { nodes { id variants @skip(if: $skip) { id } } } }`);
+    const operation = document.definitions[0] as OperationDefinitionNode;
+    const first = measureOperation(schema, document, operation, { n: 10, after: "a", skip: false });
+    // Another cursor does not change the cost: the same measurement is given back.
+    expect(measureOperation(schema, document, operation, { n: 10, after: "b", skip: false })).toBe(first);
+    // Another page size, or a skipped branch, does.
+    expect(measureOperation(schema, document, operation, { n: 20, after: "a", skip: false }).cost).toBe(1 + 20 * (1 + VARIANTS));
+    expect(measureOperation(schema, document, operation, { n: 10, after: "a", skip: true }).cost).toBe(1 + 10);
+    expect(measureOperation(schema, document, operation, { n: 10, after: "c", skip: false })).toBe(first);
+    expect(first.cost).toBe(1 + 10 * (1 + VARIANTS));
+  });
+
   it("leaves out what @skip and @include leave out", () => {
     const query = "query($full: Boolean = false) { products(first: 50) @include(if: $full) { nodes { id } } node(id: \"a\") { id } }";
     expect(measure(query).cost).toBe(1);

@@ -149,15 +149,49 @@ export function measureOperation(
   operation: OperationDefinitionNode,
   variables: Record<string, unknown> = {},
 ): OperationShape {
+  // A document asked again (Apollo hands the same parsed document for the same text) with the
+  // same values for the variables its measurement read is not walked again: most requests of a
+  // client differ only in variables the cost does not depend on (an id, a date, an air waybill).
+  let ofSchema = measuredShapes.get(schema);
+  if (!ofSchema) measuredShapes.set(schema, (ofSchema = new WeakMap()));
+  let known = ofSchema.get(operation);
+  if (!known) ofSchema.set(operation, (known = []));
+  for (const entry of known) if (entry.key === keyOf(entry.reads, variables)) return entry.shape;
+  const reads = new Set<string>();
+  const shape = walkOperation(schema, document, operation, variables, reads);
+  known.unshift({ reads: [...reads], key: keyOf([...reads], variables), shape });
+  if (known.length > MEASURES_KEPT) known.pop();
+  return shape;
+}
+
+/** Measurements kept per operation, by the values of the variables each read. */
+const MEASURES_KEPT = 8;
+const measuredShapes = new WeakMap<GraphQLSchema, WeakMap<OperationDefinitionNode, { reads: string[]; key: string; shape: OperationShape }[]>>();
+const keyOf = (names: readonly string[], variables: Record<string, unknown>) => JSON.stringify(names.map((name) => (Object.hasOwn(variables, name) ? variables[name] : null)));
+
+function walkOperation(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operation: OperationDefinitionNode,
+  variables: Record<string, unknown>,
+  reads: Set<string>,
+): OperationShape {
   const fragments = new Map<string, FragmentDefinitionNode>();
   for (const def of document.definitions) if (def.kind === Kind.FRAGMENT_DEFINITION) fragments.set(def.name.value, def);
-  // The values the operation runs with: the variables' defaults, overlaid by those sent (in an
-  // object without a prototype, so that no variable's name can reach one).
-  const values: Record<string, unknown> = Object.create(null);
+  // The values the operation runs with: the variables' defaults (in an object without a
+  // prototype, so that no variable's name can reach one), overlaid by those sent; every name the
+  // walk looks up is noted in `reads`, which keys the measurement (see measureOperation).
+  const defaults: Record<string, unknown> = Object.create(null);
   for (const definition of operation.variableDefinitions ?? []) {
-    if (definition.defaultValue) values[definition.variable.name.value] = valueFromASTUntyped(definition.defaultValue);
+    if (definition.defaultValue) defaults[definition.variable.name.value] = valueFromASTUntyped(definition.defaultValue);
   }
-  for (const [name, value] of Object.entries(variables)) values[name] = value;
+  const sent = (name: string | symbol): name is string => typeof name === "string" && (reads.add(name), Object.hasOwn(variables, name));
+  const values = new Proxy(defaults, {
+    get: (target, name) => (sent(name) ? variables[name] : typeof name === "string" ? target[name] : undefined),
+    has: (target, name) => sent(name) || (typeof name === "string" && name in target),
+    getOwnPropertyDescriptor: (target, name) =>
+      sent(name) ? { value: variables[name], writable: true, enumerable: true, configurable: true } : Reflect.getOwnPropertyDescriptor(target, name),
+  });
 
   let aliases = 0;
   let directives = 0;
