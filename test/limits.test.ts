@@ -372,10 +372,12 @@ describe("rate-limit buckets", () => {
     expect(await store.takeAll(buckets, 20)).toMatchObject({ allowed: false, bucket: buckets[1] });
     expect((await store.take(buckets[0].key, 0, slow)).remaining).toBe(60);
     // Settled: 30 back to each, up to its capacity; then 70 more from each, below zero.
-    await store.adjust(buckets, -30);
+    store.adjust(buckets, -30);
+    await store.settled();
     expect(await store.takeAll(buckets, 0)).toMatchObject({ remaining: 40, bucket: buckets[1] });
     expect((await store.take(buckets[0].key, 0, slow)).remaining).toBe(90);
-    await store.adjust(buckets, 70);
+    store.adjust(buckets, 70);
+    await store.settled();
     expect(await store.takeAll(buckets, 1)).toMatchObject({ allowed: false, bucket: buckets[1] });
   };
   it("take from several buckets at once and settle them afterwards, in memory", () => settle(new MemoryRateLimitStore()));

@@ -1,6 +1,6 @@
 import { buildSchema, GraphQLError, Kind, parse, type OperationDefinitionNode } from "graphql";
 import { ErrorCode } from "./errors";
-import { enforceLimits, LIMITS, LIST_SIZES, measureOperation, type OperationShape } from "./limits";
+import { enforceLimits, LIMITS, LIST_SIZES, measureOperation, objectsInAnswer, type OperationShape } from "./limits";
 
 // A schema of the shapes Facet's has: a connection, plain lists named as in LIST_SIZES
 // (Product.variants, Order.lines, Query.nodes), an interface, a field returning its own type.
@@ -150,6 +150,23 @@ describe("measureOperation", () => {
     expect(shape.visited).toBe(LIMITS.maxSelections + 1);
     expect(() => enforceLimits(shape)).toThrow(`The query has more than ${LIMITS.maxSelections} selections (each fragment counted once); at most ${LIMITS.maxSelections} are allowed`);
     expect(() => enforceLimits(measure(`{ node(id: "a") { ${fields.slice(3)} } }`))).not.toThrow();
+  });
+});
+
+describe("objectsInAnswer", () => {
+  it("counts the objects of an answer through aliases, fragments and lists, its data object aside", () => {
+    const document = parse(`{ products(first: 3) { nodes { ...P } } one: node(id: "a") { ... on Product { variants { id } } } } fragment P on Product { id variants { id product { id } } }`);
+    const operation = document.definitions[0] as OperationDefinitionNode;
+    // A prototype-less object, as graphql-jit builds its answers.
+    const bare = (fields: Record<string, unknown>) => Object.assign(Object.create(null), fields);
+    const variant = (id: string) => bare({ id, product: bare({ id: "p" }) });
+    const data = bare({
+      products: bare({ nodes: [bare({ id: "p1", variants: [variant("v1"), variant("v2")] }), bare({ id: "p2", variants: [] }), null] }),
+      one: bare({ variants: [bare({ id: "v3" })] }),
+    });
+    // products 1 + nodes (p1 1 + 2 × (variant 1 + product 1) + p2 1) + one 1 + its variant 1
+    expect(objectsInAnswer(document, operation, data)).toBe(1 + (1 + 4 + 1) + 1 + 1);
+    expect(objectsInAnswer(document, operation, bare({ products: null, one: null }))).toBe(0);
   });
 });
 

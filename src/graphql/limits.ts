@@ -343,6 +343,88 @@ function walkOperation(
   return { cost: Math.max(cost, 1), depth, aliases, directives, introspection, ids, visited: Math.min(visited, LIMITS.maxSelections + 1) };
 }
 
+/** Where an operation's answer may hold objects: each response key, and what it selects. */
+type AnswerShape = Map<string, AnswerShape | null>;
+
+/** The same, as the count reads it: only the keys that hold objects, in arrays. */
+interface ObjectKeys {
+  keys: string[];
+  children: ObjectKeys[];
+}
+
+const answerShapes = new WeakMap<OperationDefinitionNode, ObjectKeys>();
+
+function objectKeysOf(shape: AnswerShape, done = new Map<AnswerShape, ObjectKeys>()): ObjectKeys {
+  let compact = done.get(shape);
+  if (compact) return compact;
+  done.set(shape, (compact = { keys: [], children: [] }));
+  for (const [key, child] of shape) {
+    if (child === null) continue;
+    compact.keys.push(key);
+    compact.children.push(objectKeysOf(child, done));
+  }
+  return compact;
+}
+
+function mergeInto(into: AnswerShape, from: AnswerShape): void {
+  for (const [key, child] of from) {
+    const mine = into.get(key);
+    if (mine === undefined || mine === null) into.set(key, child);
+    else if (child !== null && child !== mine) mergeInto(mine, child);
+  }
+}
+
+/** The response keys of an operation's answer, through its fragments (each fragment's built once). */
+function answerShapeOf(document: DocumentNode, operation: OperationDefinitionNode): ObjectKeys {
+  const known = answerShapes.get(operation);
+  if (known) return known;
+  const fragments = new Map<string, FragmentDefinitionNode>();
+  for (const def of document.definitions) if (def.kind === Kind.FRAGMENT_DEFINITION) fragments.set(def.name.value, def);
+  const built = new Map<string, AnswerShape>();
+  const build = (set: SelectionSetNode, into: AnswerShape, spreading: Set<string>): AnswerShape => {
+    for (const selection of set.selections) {
+      if (selection.kind === Kind.FIELD) {
+        const child = selection.selectionSet ? build(selection.selectionSet, new Map(), spreading) : null;
+        mergeInto(into, new Map([[selection.alias?.value ?? selection.name.value, child]]));
+      } else if (selection.kind === Kind.INLINE_FRAGMENT) {
+        build(selection.selectionSet, into, spreading);
+      } else {
+        const name = selection.name.value;
+        const fragment = fragments.get(name);
+        if (!fragment || spreading.has(name)) continue;
+        let own = built.get(name);
+        if (!own) built.set(name, (own = build(fragment.selectionSet, new Map(), new Set([...spreading, name]))));
+        mergeInto(into, own);
+      }
+    }
+    return into;
+  };
+  const shape = objectKeysOf(build(operation.selectionSet, new Map(), new Set()));
+  answerShapes.set(operation, shape);
+  return shape;
+}
+
+function countObjects(value: unknown, shape: ObjectKeys): number {
+  if (value === null || typeof value !== "object") return 0;
+  if (Array.isArray(value)) {
+    let n = 0;
+    for (let i = 0; i < value.length; i++) n += countObjects(value[i], shape);
+    return n;
+  }
+  let n = 1;
+  for (let i = 0; i < shape.keys.length; i++) n += countObjects((value as Record<string, unknown>)[shape.keys[i]], shape.children[i]);
+  return n;
+}
+
+/**
+ * The objects an operation's answer holds (its data object aside): what it really cost, at a
+ * point an object. The answer is read through the operation's response keys, not by listing each
+ * object's own keys, which for graphql-jit's objects (without a prototype) allocates for every one.
+ */
+export function objectsInAnswer(document: DocumentNode, operation: OperationDefinitionNode, data: unknown): number {
+  return Math.max(countObjects(data, answerShapeOf(document, operation)) - 1, 0);
+}
+
 export function tooComplex(message: string): GraphQLError {
   return new GraphQLError(message, { extensions: { code: ErrorCode.QUERY_TOO_COMPLEX, http: { status: 400 } } });
 }

@@ -3,8 +3,7 @@ import { GraphQLError, Kind, type DocumentNode, type OperationDefinitionNode, ty
 import type { Config } from "../config";
 import type { Principal, RequestContext } from "../core/context";
 import { AuthenticationError, BadRequestError, ErrorCode } from "../graphql/errors";
-import { enforceLimits, measureOperation, refuseNulCharacters, tooComplex } from "../graphql/limits";
-import { log } from "../logger";
+import { enforceLimits, measureOperation, objectsInAnswer, refuseNulCharacters, tooComplex } from "../graphql/limits";
 import { rateLimitRejections } from "../observability/metrics";
 import type { AddressGuard } from "./address-guard";
 import type { Bucket, RateLimitStore } from "./rate-limit";
@@ -73,22 +72,6 @@ function bucketsOf(config: Config, context: RequestContext): Bucket[] {
   if (!principal) return [{ key: `ip:${context.ip ?? "unknown"}`, budget: config.rateLimit.anonymous }];
   const own = { key: `${principal.kind}:${principal.id}`, budget: config.rateLimit.principal };
   return principal.distributorId ? [own, { key: `distributor:${principal.distributorId}`, budget: config.rateLimit.distributor }] : [own];
-}
-
-/** The objects in an answer's data: what it really cost, at a point an object. */
-export function objectsIn(value: unknown): number {
-  if (Array.isArray(value)) {
-    let n = 0;
-    for (const item of value) if (item !== null && typeof item === "object") n += objectsIn(item);
-    return n;
-  }
-  if (value === null || typeof value !== "object") return 0;
-  let n = 1;
-  for (const key in value) {
-    const field = (value as Record<string, unknown>)[key];
-    if (field !== null && typeof field === "object") n += objectsIn(field);
-  }
-  return n;
 }
 
 // graphql-js suggests names in some errors ("Did you mean …?"), which tell a stranger the schema.
@@ -161,18 +144,18 @@ export function limitsPlugin(config: Config, store: RateLimitStore, guard?: Addr
           // Refused before an operation was resolved (unparsable, invalid): a refusal's cost.
           if (!charged && !operation) await charge(REFUSED_COST, false);
         },
-        async willSendResponse({ response }) {
+        async willSendResponse({ response, document, operation }) {
           if (response.body.kind !== "single") return;
           const result = response.body.singleResult;
-          if (report && charged && result.data !== undefined) {
+          if (report && charged && result.data !== undefined && document && operation) {
             // The real cost: an object returned costs 1, as the measure counted it (the root's data
             // object aside; at least 1 in all), plus what a mutation and each sign-in cost beyond
             // their objects. The buckets get the difference
             // back, or pay it when the declared sizes of lists fell short of the answer.
-            const actual = Math.max(objectsIn(result.data) - 1, 1) + charged.extra;
+            const actual = Math.max(objectsInAnswer(document, operation, result.data), 1) + charged.extra;
             const difference = actual - charged.cost;
             if (difference !== 0) {
-              void store.adjust(buckets, difference).catch((error) => log.warn("a rate-limit bucket could not be settled", { error }));
+              store.adjust(buckets, difference);
               report = { ...report, cost: actual, remaining: Math.max(0, Math.floor(report.remaining - difference)) };
             }
           }

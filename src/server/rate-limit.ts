@@ -34,9 +34,12 @@ export interface RateLimitStore {
   takeAll(buckets: readonly Bucket[], cost: number): Promise<TakeAll>;
   /**
    * Settles what a request really cost after the fact: takes `points` more from every bucket (a
-   * bucket may go below zero, and then refills from there), or gives back `-points`, up to its capacity.
+   * bucket may go below zero, and then refills from there), or gives back `-points`, up to its
+   * capacity. A store may queue settlements and apply them shortly after; `settled` waits for those
+   * queued so far.
    */
-  adjust(buckets: readonly Bucket[], points: number): Promise<void>;
+  adjust(buckets: readonly Bucket[], points: number): void;
+  settled(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -90,13 +93,15 @@ export class MemoryRateLimitStore implements RateLimitStore {
     return binding(buckets, allowed ? takes : takes.map((t, i) => (t.allowed ? { ...t, remaining: Math.floor(available[i]) } : t)));
   }
 
-  async adjust(buckets: readonly Bucket[], points: number, nowMs = Date.now()): Promise<void> {
+  adjust(buckets: readonly Bucket[], points: number, nowMs = Date.now()): void {
     for (const { key, budget } of buckets) {
       const bucket = this.buckets.get(key);
       const available = bucket ? refill(bucket.tokens, bucket.updatedMs, nowMs, budget) : budget.capacity;
       this.buckets.set(key, { tokens: Math.min(budget.capacity, available - points), updatedMs: nowMs });
     }
   }
+
+  async settled(): Promise<void> {}
 
   async close(): Promise<void> {}
 }
@@ -150,21 +155,6 @@ for i, key in ipairs(KEYS) do
 end
 return 1`;
 
-interface Deferred {
-  promise: Promise<void>;
-  resolve(): void;
-  reject(error: unknown): void;
-}
-
-function deferred(): Deferred {
-  let resolve!: () => void;
-  let reject!: (error: unknown) => void;
-  const promise = new Promise<void>((res, rej) => ((resolve = res), (reject = rej)));
-  // A settlement nobody waits for must not become an unhandled rejection.
-  promise.catch(() => undefined);
-  return { promise, resolve, reject };
-}
-
 /** Settlements are sent together, this often, rather than one round trip per request. */
 const SETTLE_EVERY_MS = 200;
 const SETTLE_BATCH = 200;
@@ -172,7 +162,6 @@ const SETTLE_BATCH = 200;
 export class RedisRateLimitStore implements RateLimitStore {
   /** Settlements not yet sent, by bucket key; sent every SETTLE_EVERY_MS. */
   private pending = new Map<string, { budget: Budget; points: number }>();
-  private sent: Deferred | undefined;
   private flushed: Promise<void> | undefined;
   private readonly timer: NodeJS.Timeout;
   private readonly hashes = new Map<string, string>();
@@ -227,39 +216,34 @@ export class RedisRateLimitStore implements RateLimitStore {
     return binding(buckets, takes);
   }
 
-  /** Queues the settlement; the promise settles once the batch holding it has been sent. */
-  adjust(buckets: readonly Bucket[], points: number): Promise<void> {
+  /** Queues the settlement: it is sent with the next batch. */
+  adjust(buckets: readonly Bucket[], points: number): void {
     for (const { key, budget } of buckets) {
       const entry = this.pending.get(key);
       if (entry) entry.points += points;
       else this.pending.set(key, { budget, points });
     }
-    this.sent ??= deferred();
-    return this.sent.promise;
+  }
+
+  /** Sends the settlements queued so far now, after those sent before. */
+  settled(): Promise<void> {
+    return this.flush();
   }
 
   /** Sends the settlements queued so far, SETTLE_BATCH buckets a script, after those sent before. */
-  flush(): Promise<void> {
+  private flush(): Promise<void> {
     const batch = [...this.pending];
-    const sent = this.sent;
     this.pending = new Map();
-    this.sent = undefined;
     // (A batch that failed was logged; the next one goes on regardless.)
     this.flushed = (this.flushed ?? Promise.resolve()).catch(() => undefined).then(async () => {
-      try {
-        for (let i = 0; i < batch.length; i += SETTLE_BATCH) {
-          const part = batch.slice(i, i + SETTLE_BATCH).filter(([, e]) => e.points !== 0);
-          if (part.length === 0) continue;
-          await this.run(
-            ADJUST_SCRIPT,
-            part.map(([key]) => `facet:rate:${key}`),
-            [String(Date.now()), ...part.flatMap(([, e]) => [String(e.points), String(e.budget.capacity), String(e.budget.restorePerSecond)])],
-          );
-        }
-        sent?.resolve();
-      } catch (error) {
-        sent?.reject(error);
-        throw error;
+      for (let i = 0; i < batch.length; i += SETTLE_BATCH) {
+        const part = batch.slice(i, i + SETTLE_BATCH).filter(([, e]) => e.points !== 0);
+        if (part.length === 0) continue;
+        await this.run(
+          ADJUST_SCRIPT,
+          part.map(([key]) => `facet:rate:${key}`),
+          [String(Date.now()), ...part.flatMap(([, e]) => [String(e.points), String(e.budget.capacity), String(e.budget.restorePerSecond)])],
+        );
       }
     });
     return this.flushed;
