@@ -52,7 +52,7 @@ describe("metrics at GET /metrics", () => {
   let buyerToken: string;
   beforeAll(async () => {
     // A small bucket, so that one large query is refused by the rate limit.
-    facet = await startFacet({ METRICS_TOKEN, RATE_LIMIT_POINTS: "100" });
+    facet = await startFacet({ METRICS_TOKEN, RATE_LIMIT_POINTS: "100", RATE_LIMIT_RESTORE_PER_SECOND: "1" });
     const distributor = await createDistributor(facet.dataSource);
     buyerToken = userToken(facet.config, await createUser(facet.dataSource, { distributor }));
   });
@@ -74,7 +74,8 @@ describe("metrics at GET /metrics", () => {
     }
     const refused = await post(facet, "query ObservedBadToken { viewer { role } }", { token: "not.a.token" });
     expect(refused.status).toBe(401);
-    // 61 of the 100 points (the catalog holds more than 60 styles): the second is refused.
+    // 61 of the 100 points (the catalog holds more than 60 styles), a point a second back: the
+    // second is refused.
     const costly = "query ObservedCostly { products(first: 60) { nodes { id } } }";
     expect((await post(facet, costly, { token: buyerToken })).status).toBe(200);
     const limited = await post(facet, costly, { token: buyerToken });
