@@ -490,7 +490,7 @@ describe("production posture", () => {
   });
 
   // The embedded test database serves one connection, which the lock holder would take.
-  (process.env.FACET_TEST_EMBEDDED === "1" ? it.skip : it)("masks an internal error: a bare message and code, no stack, SQL or database message", async () => {
+  (process.env.FACET_TEST_EMBEDDED === "1" ? it.skip : it)("masks a database failure: a bare message and code, no stack, SQL or database message", async () => {
     const distributor = await createDistributor(facet.dataSource);
     const buyer = userToken(facet.config, await createUser(facet.dataSource, { distributor }));
     const { identifiers } = await facet.dataSource.manager.insert(Order, {
@@ -506,7 +506,7 @@ describe("production posture", () => {
     });
     const orderId = identifiers[0].id as string;
     // Another transaction holds the order's row lock, so cancelling it fails in the database
-    // with a lock timeout: an error Facet did not expect.
+    // with a lock timeout: a moment's contention, answered as one.
     const holder = facet.dataSource.createQueryRunner();
     await holder.connect();
     await holder.startTransaction();
@@ -515,9 +515,11 @@ describe("production posture", () => {
       const r = await post(facet, "mutation($id: ID!) { cancelOrder(input: { id: $id }) { order { status } userErrors { code } } }", buyer, {
         id: toGlobalId("Order", orderId),
       });
-      expect(r.status).toBe(200);
+      expect(r.status).toBe(503);
       expect(r.body.data).toBeNull();
-      expect(r.body.errors).toEqual([{ message: "Internal server error", locations: [{ line: 1, column: 22 }], path: ["cancelOrder"], extensions: { code: "INTERNAL_SERVER_ERROR" } }]);
+      expect(r.body.errors).toEqual([
+        { message: "Facet is busy; retry in 3 s", locations: [{ line: 1, column: 22 }], path: ["cancelOrder"], extensions: { code: "SERVICE_UNAVAILABLE", retryAfter: 3 } },
+      ]);
     } finally {
       await holder.rollbackTransaction();
       await holder.release();

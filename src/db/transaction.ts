@@ -4,17 +4,44 @@ import type { RequestContext } from "../core/context";
 export type IsolationLevel = "READ COMMITTED" | "REPEATABLE READ" | "SERIALIZABLE";
 
 /**
+ * A transaction whose COMMIT failed (the connection went, a deferred check refused): nothing of it
+ * was saved, and an answer must not say otherwise. The failure is in `cause`.
+ */
+export class CommitFailed extends Error {
+  constructor(cause: unknown) {
+    super("The transaction could not be committed; nothing of it was saved", { cause });
+  }
+}
+
+/**
  * Runs `work` in one transaction with a context whose `db` is the transaction; anything thrown
  * rolls it back. Inside a transaction already open on the connection, the work runs in a
- * savepoint, so it still rolls back alone.
+ * savepoint, so it still rolls back alone. The transaction commits before this returns; a commit
+ * that fails throws CommitFailed, never the work's result.
  */
 export async function withTransaction<T>(
   ctx: RequestContext,
   work: (tx: RequestContext) => Promise<T>,
   isolation: IsolationLevel = "READ COMMITTED",
 ): Promise<T> {
-  return ctx.db.transaction(isolation, (manager) =>
-    // Loaders cache what they read; a fresh set keeps the transaction's view separate.
-    work({ ...ctx, db: manager, loaders: new Map() }),
-  );
+  const runner = ctx.db.queryRunner;
+  // Loaders cache what they read; a fresh set keeps the transaction's view separate.
+  if (!runner) return ctx.db.transaction(isolation, (manager) => work({ ...ctx, db: manager, loaders: new Map() }));
+  await runner.startTransaction(isolation);
+  let result: T;
+  try {
+    result = await work({ ...ctx, db: runner.manager, loaders: new Map() });
+  } catch (error) {
+    await runner.rollbackTransaction();
+    throw error;
+  }
+  try {
+    await runner.commitTransaction();
+  } catch (error) {
+    // PostgreSQL ends a transaction whose COMMIT failed; a savepoint's release that failed leaves
+    // the outer transaction to roll back. Either way nothing of the work stands.
+    if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
+    throw new CommitFailed(error);
+  }
+  return result;
 }

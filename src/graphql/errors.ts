@@ -2,6 +2,7 @@ import { unwrapResolverError } from "@apollo/server/errors";
 import type { GraphQLFormattedError } from "graphql";
 import { GraphQLError } from "graphql";
 import { NotSignedIn } from "../core/errors";
+import { CommitFailed } from "../db/transaction";
 import { log } from "../logger";
 
 // The closed set of top-level error codes clients may branch on: Apollo Server's own, where it
@@ -106,6 +107,24 @@ export function isPoolExhausted(error: unknown): boolean {
   return false;
 }
 
+// Failures of the database that a later try may not meet: its connection went (class 08, an
+// administrator's or a crash's termination 57P01-57P03), it has too many connections (53300), a
+// statement ran out of time (57014) or a lock did not come within lock_timeout (55P03), or a
+// conflict stayed after mutate()'s retries (40001, 40P01).
+const TRANSIENT = /^(08...|57P0[123]|53300|57014|55P03|40001|40P01)$/;
+const UNREACHABLE = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE", "ENOTFOUND", "EHOSTUNREACH"]);
+
+/** Whether the error is a moment's trouble of the database (see TRANSIENT), or a commit that did not happen. */
+export function isTransient(error: unknown): boolean {
+  for (const e of causes(error)) {
+    if (e instanceof CommitFailed) return true;
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === "string" && (TRANSIENT.test(code) || UNREACHABLE.has(code))) return true;
+    if ((e as { message?: unknown }).message === "Connection terminated unexpectedly") return true;
+  }
+  return false;
+}
+
 /**
  * The SQLSTATE of a PostgreSQL data exception (class 22: a value too long for its column, a
  * number out of range, a date PostgreSQL cannot hold, a NUL character...) that the error is or
@@ -172,10 +191,18 @@ function thrownBy(error: unknown): unknown {
   return original instanceof GraphQLError && original.originalError && !(original.originalError instanceof GraphQLError) ? original.originalError : original;
 }
 
-/** A failure that is not a fault of ours: the pool had no connection in time, or the database refused a client's value. */
+/**
+ * A failure that is not a fault of ours: the database was busy or failed for a moment (no pool
+ * connection in time, a transient SQLSTATE, a failed COMMIT), or refused a client's value.
+ */
+export function retryLater(error: unknown): boolean {
+  const failure = notOurs(thrownBy(error));
+  return failure !== undefined && failure.busy;
+}
+
 function notOurs(thrown: unknown): { busy: true } | { busy: false; sqlState: string } | undefined {
   if (thrown instanceof GraphQLError) return undefined;
-  if (isPoolExhausted(thrown)) return { busy: true };
+  if (isPoolExhausted(thrown) || isTransient(thrown)) return { busy: true };
   const sqlState = dataException(thrown);
   return sqlState ? { busy: false, sqlState } : undefined;
 }
@@ -210,7 +237,7 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
   if (failure) {
     const where = { locations: formatted.locations, path: formatted.path };
     if (failure.busy) {
-      log.warn("no database connection came free in time", { path: formatted.path });
+      // (Logged with the request's id by the server's observability plugin.)
       return { ...where, message: BUSY_MESSAGE, extensions: { code: ErrorCode.SERVICE_UNAVAILABLE, retryAfter: RETRY_AFTER_SECONDS } };
     }
     log.warn("bad value refused by the database", { sqlState: failure.sqlState, error: thrown, path: formatted.path });

@@ -1,6 +1,6 @@
 import { QueryFailedError } from "typeorm";
 import type { RequestContext } from "../core/context";
-import { withTransaction, type IsolationLevel } from "../db/transaction";
+import { CommitFailed, withTransaction, type IsolationLevel } from "../db/transaction";
 import { Rejected, UserErrorCode, userError, type UserError } from "./user-error";
 
 export interface MutateOptions {
@@ -25,7 +25,9 @@ const RETRYABLE = new Set(["55P03", "40P01", "40001"]);
 const ATTEMPTS = 3;
 
 function retryable(error: unknown): boolean {
-  return error instanceof QueryFailedError && RETRYABLE.has((error.driverError as { code?: string }).code ?? "");
+  // A conflict PostgreSQL reports at COMMIT (a serialization failure) is retried like any other.
+  const failed = error instanceof CommitFailed ? error.cause : error;
+  return failed instanceof QueryFailedError && RETRYABLE.has((failed.driverError as { code?: string }).code ?? "");
 }
 
 /**

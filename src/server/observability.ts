@@ -9,7 +9,7 @@ import type { RequestContext } from "../core/context";
 import { log } from "../logger";
 import { metricsText, operationLabel, registry, requestDuration, statementsPerRequest } from "../observability/metrics";
 import { elapsedSeconds, newObservation, type RequestObservation } from "../observability/observation";
-import { isInternal, recordHttpStatus } from "../graphql/errors";
+import { isInternal, recordHttpStatus, retryLater } from "../graphql/errors";
 
 declare module "http" {
   interface IncomingMessage {
@@ -81,8 +81,11 @@ export function observabilityPlugin(): ApolloServerPlugin<RequestContext> {
         async didEncounterErrors({ errors }: { errors: readonly GraphQLError[] }) {
           for (const error of errors) {
             if (isInternal(error)) log.error("internal error", { error: unwrapResolverError(error), path: error.path, requestId: contextValue.requestId });
-            // A client's bad value (400) or a moment's overload (503), before Apollo picks the status.
-            else recordHttpStatus(error);
+            else {
+              if (retryLater(error)) log.warn("a temporary database failure; the client was told to retry", { error: unwrapResolverError(error), path: error.path, requestId: contextValue.requestId });
+              // A client's bad value (400) or a moment's overload (503), before Apollo picks the status.
+              recordHttpStatus(error);
+            }
           }
         },
       };
