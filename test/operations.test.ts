@@ -71,7 +71,7 @@ describe("GET /healthz and /readyz", () => {
   it("is ready when the database answers and every migration is applied", async () => {
     expect(await getJson(await facet.url("/readyz"))).toEqual({
       status: 200,
-      body: { status: "ready", checks: { shutdown: "no", database: "reachable", migrations: "applied" } },
+      body: { status: "ready", checks: { shutdown: "no", database: "reachable", migrations: "applied", rateLimits: "kept in this process" } },
     });
   });
 
@@ -93,14 +93,14 @@ describe("GET /healthz and /readyz", () => {
     it("is not ready while the migration is pending", async () => {
       expect(await getJson(running.url("/readyz"))).toEqual({
         status: 503,
-        body: { status: "not ready", checks: { shutdown: "no", database: "reachable", migrations: "pending" } },
+        body: { status: "not ready", checks: { shutdown: "no", database: "reachable", migrations: "pending", rateLimits: "kept in this process" } },
       });
       expect((await getJson(running.url("/healthz"))).status).toBe(200);
     });
 
     it("is not ready when the database stops answering, and stays alive", async () => {
       await running.dataSource.destroy();
-      expect(await getJson(running.url("/readyz"))).toEqual({ status: 503, body: { status: "not ready", checks: { shutdown: "no", database: "unreachable" } } });
+      expect(await getJson(running.url("/readyz"))).toEqual({ status: 503, body: { status: "not ready", checks: { shutdown: "no", database: "unreachable", rateLimits: "kept in this process" } } });
       expect(await getJson(running.url("/healthz"))).toEqual({ status: 200, body: { status: "ok" } });
     });
   });
@@ -145,7 +145,7 @@ describe("stopping", () => {
       await expect(fetch(running.url("/healthz"))).rejects.toThrow();
       expect(await getJson(`${probeUrl}/readyz`)).toEqual({
         status: 503,
-        body: { status: "not ready", checks: { shutdown: "in progress", database: "reachable", migrations: "applied" } },
+        body: { status: "not ready", checks: { shutdown: "in progress", database: "reachable", migrations: "applied", rateLimits: "kept in this process" } },
       });
       expect(stopped).toBe(false);
 
@@ -174,7 +174,7 @@ describe("stopping with SHUTDOWN_DELAY_MS", () => {
       const stopping = running.server.stop();
       expect(await getJson(running.url("/readyz"))).toEqual({
         status: 503,
-        body: { status: "not ready", checks: { shutdown: "in progress", database: "reachable", migrations: "applied" } },
+        body: { status: "not ready", checks: { shutdown: "in progress", database: "reachable", migrations: "applied", rateLimits: "kept in this process" } },
       });
       expect(running.server.httpServer.listening).toBe(true);
       expect((await getJson(running.url("/healthz"))).status).toBe(200);

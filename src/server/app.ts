@@ -185,6 +185,8 @@ export async function createServer(config: Config, dataSource: DataSource, optio
     } catch {
       checks.database = "unreachable";
     }
+    // Rate limits fail open (see rate-limit.ts): where they are kept is reported, and does not make Facet unready.
+    checks.rateLimits = await rateLimits.state();
     const ready = !shuttingDown && checks.database === "reachable" && checks.migrations === "applied";
     return reply.code(ready ? 200 : 503).send({ status: ready ? "ready" : "not ready", checks });
   });

@@ -40,6 +40,8 @@ export interface RateLimitStore {
    */
   adjust(buckets: readonly Bucket[], points: number): void;
   settled(): Promise<void>;
+  /** Where the buckets are kept now, for /readyz. */
+  state(): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -103,54 +105,56 @@ export class MemoryRateLimitStore implements RateLimitStore {
 
   async settled(): Promise<void> {}
 
+  async state(): Promise<string> {
+    return "kept in this process";
+  }
+
   async close(): Promise<void> {}
 }
 
-// The same bucket arithmetic, atomically in Redis, so that the limits hold across instances.
-// Each script takes the buckets as KEYS, and each bucket's capacity and rate in ARGV after its
-// own first two arguments.
+// The same bucket arithmetic, atomically in Redis, so that the limits hold across instances. The
+// clock is Redis's own (TIME), never a process's: the processes' clocks may disagree, and a
+// command that waited is not stamped with when it was sent.
 const BUCKETS_LUA = `
-local function budget(i)
-  return tonumber(ARGV[1 + 2 * i]), tonumber(ARGV[2 + 2 * i])
+local function clock()
+  local t = redis.call('TIME')
+  return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 end
 local function available(key, capacity, rate, now)
   local bucket = redis.call('HMGET', key, 'tokens', 'updated')
   local tokens = tonumber(bucket[1]) or capacity
   local updated = tonumber(bucket[2]) or now
-  return math.min(capacity, tokens + ((now - updated) / 1000) * rate)
+  return math.min(capacity, tokens + (math.max(now - updated, 0) / 1000) * rate)
 end
 local function store(key, tokens, capacity, rate, now)
   redis.call('HSET', key, 'tokens', tostring(tokens), 'updated', tostring(now))
   redis.call('PEXPIRE', key, math.ceil((capacity - math.min(tokens, 0)) / rate * 1000) + 1000)
 end`;
 
-// Every bucket pays the cost (ARGV[1]), or none does.
+// Every bucket (KEYS[i], capacity ARGV[2i], rate ARGV[2i + 1]) pays the cost (ARGV[1]), or none does.
 const TAKE_SCRIPT = `${BUCKETS_LUA}
 local cost = tonumber(ARGV[1])
-local now = tonumber(ARGV[2])
+local now = clock()
 local left = {}
 local allowed = 1
 for i, key in ipairs(KEYS) do
-  local capacity, rate = budget(i)
-  left[i] = available(key, capacity, rate, now)
+  left[i] = available(key, tonumber(ARGV[2 * i]), tonumber(ARGV[2 * i + 1]), now)
   if left[i] < cost then allowed = 0 end
 end
 local result = { allowed }
 for i, key in ipairs(KEYS) do
-  local capacity, rate = budget(i)
   if allowed == 1 then left[i] = left[i] - cost end
-  store(key, left[i], capacity, rate, now)
+  store(key, left[i], tonumber(ARGV[2 * i]), tonumber(ARGV[2 * i + 1]), now)
   result[i + 1] = tostring(left[i])
 end
 return result`;
 
-// Settles buckets after the fact: bucket i pays ARGV[2 + 3i] more (it may go below zero), or
-// gets its negation back up to its capacity; ARGV[3 + 3i], ARGV[4 + 3i] are its capacity and rate.
+// Settles buckets after the fact: bucket i pays ARGV[3i - 2] more (it may go below zero), or gets
+// its negation back up to its capacity (ARGV[3i - 1]; its rate is ARGV[3i]).
 const ADJUST_SCRIPT = `${BUCKETS_LUA}
-local now = tonumber(ARGV[1])
+local now = clock()
 for i, key in ipairs(KEYS) do
-  local points = tonumber(ARGV[3 * i - 1])
-  local capacity, rate = tonumber(ARGV[3 * i]), tonumber(ARGV[3 * i + 1])
+  local points, capacity, rate = tonumber(ARGV[3 * i - 2]), tonumber(ARGV[3 * i - 1]), tonumber(ARGV[3 * i])
   store(key, math.min(capacity, available(key, capacity, rate, now) - points), capacity, rate, now)
 end
 return 1`;
@@ -159,12 +163,35 @@ return 1`;
 const SETTLE_EVERY_MS = 200;
 const SETTLE_BATCH = 200;
 
+/** How long a command to Redis may take before the process's own buckets answer instead. */
+const REDIS_DEADLINE_MS = 500;
+/** How long closing the Redis client may take at shutdown. */
+const CLOSE_DEADLINE_MS = 1000;
+
+class RedisDeadline extends Error {}
+
+function withDeadline<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new RedisDeadline(`Redis did not answer within ${ms} ms`)), ms)));
+  return Promise.race([work, deadline]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * Buckets in Redis, shared by every process. Redis is a dependency with a deadline: a command
+ * that cannot be sent at once (the client queues nothing while disconnected) or is not answered
+ * within REDIS_DEADLINE_MS is answered by the process's own buckets instead (fail open: each
+ * process still limits its callers, the shared limit returns with Redis), and settlements that
+ * cannot be sent are applied there. It is logged at warn, at most every 10 s.
+ */
 export class RedisRateLimitStore implements RateLimitStore {
   /** Settlements not yet sent, by bucket key; sent every SETTLE_EVERY_MS. */
   private pending = new Map<string, { budget: Budget; points: number }>();
   private flushed: Promise<void> | undefined;
   private readonly timer: NodeJS.Timeout;
   private readonly hashes = new Map<string, string>();
+  /** The process's own buckets, while Redis does not answer. */
+  private readonly local = new MemoryRateLimitStore();
+  private warnedAt = 0;
 
   private constructor(private readonly client: RedisClientType) {
     this.timer = setInterval(() => {
@@ -173,11 +200,30 @@ export class RedisRateLimitStore implements RateLimitStore {
     this.timer.unref();
   }
 
-  static async connect(url: string): Promise<RedisRateLimitStore> {
-    const client = createClient({ url }) as RedisClientType;
-    client.on("error", (error) => log.warn("redis error", { error }));
-    await client.connect();
+  /**
+   * A store on the Redis at `url`, once it is connected or after `waitMs`, whichever comes first:
+   * Facet starts whether Redis answers or not, and until it does, the process's own buckets do.
+   */
+  static async connect(url: string, waitMs = 2000): Promise<RedisRateLimitStore> {
+    const client = createClient({
+      url,
+      // A command while disconnected fails at once rather than waiting for the connection.
+      disableOfflineQueue: true,
+      socket: { connectTimeout: 2000, reconnectStrategy: (retries: number) => Math.min(100 * 2 ** retries, 2000) },
+    }) as RedisClientType;
+    client.on("error", (error) => log.debug("redis error", { error }));
+    const connected = client.connect().then(
+      () => undefined,
+      (error: unknown) => log.warn("Redis could not be reached; rate limits are kept in this process until it is", { error }),
+    );
+    await withDeadline(connected, waitMs).catch(() => log.warn("Redis is not reachable yet; rate limits are kept in this process until it is"));
     return new RedisRateLimitStore(client);
+  }
+
+  private unreachable(error: unknown): void {
+    if (Date.now() - this.warnedAt < 10_000) return;
+    this.warnedAt = Date.now();
+    log.warn("Redis did not answer; rate limits are kept in this process until it does", { error });
   }
 
   /** Runs a script by its hash (EVALSHA), loading it first when Redis does not hold it. */
@@ -185,14 +231,14 @@ export class RedisRateLimitStore implements RateLimitStore {
     let hash = this.hashes.get(script);
     if (hash) {
       try {
-        return await this.client.evalSha(hash, { keys, arguments: args });
+        return await withDeadline(this.client.evalSha(hash, { keys, arguments: args }), REDIS_DEADLINE_MS);
       } catch (error) {
         if (!String((error as Error).message).startsWith("NOSCRIPT")) throw error;
       }
     }
-    hash = await this.client.scriptLoad(script);
+    hash = await withDeadline(this.client.scriptLoad(script), REDIS_DEADLINE_MS);
     this.hashes.set(script, hash);
-    return this.client.evalSha(hash, { keys, arguments: args });
+    return withDeadline(this.client.evalSha(hash, { keys, arguments: args }), REDIS_DEADLINE_MS);
   }
 
   async take(key: string, cost: number, budget: Budget): Promise<Take> {
@@ -201,11 +247,18 @@ export class RedisRateLimitStore implements RateLimitStore {
   }
 
   async takeAll(buckets: readonly Bucket[], cost: number): Promise<TakeAll> {
-    const [allowed, ...available] = (await this.run(
-      TAKE_SCRIPT,
-      buckets.map(({ key }) => `facet:rate:${key}`),
-      [String(cost), String(Date.now()), ...buckets.flatMap(({ budget }) => [String(budget.capacity), String(budget.restorePerSecond)])],
-    )) as [number, ...string[]];
+    let answer: [number, ...string[]];
+    try {
+      answer = (await this.run(
+        TAKE_SCRIPT,
+        buckets.map(({ key }) => `facet:rate:${key}`),
+        [String(cost), ...buckets.flatMap(({ budget }) => [String(budget.capacity), String(budget.restorePerSecond)])],
+      )) as [number, ...string[]];
+    } catch (error) {
+      this.unreachable(error);
+      return this.local.takeAll(buckets, cost);
+    }
+    const [allowed, ...available] = answer;
     const takes = buckets.map(({ budget }, i): Take =>
       allowed === 1
         ? { allowed: true, remaining: Math.floor(Number(available[i])), retryAfterSeconds: 0 }
@@ -214,6 +267,15 @@ export class RedisRateLimitStore implements RateLimitStore {
           : decide(Number(available[i]), cost, budget),
     );
     return binding(buckets, takes);
+  }
+
+  async state(): Promise<string> {
+    try {
+      await withDeadline(this.client.ping(), REDIS_DEADLINE_MS);
+      return "shared in Redis";
+    } catch {
+      return "kept in this process: Redis does not answer";
+    }
   }
 
   /** Queues the settlement: it is sent with the next batch. */
@@ -239,20 +301,29 @@ export class RedisRateLimitStore implements RateLimitStore {
       for (let i = 0; i < batch.length; i += SETTLE_BATCH) {
         const part = batch.slice(i, i + SETTLE_BATCH).filter(([, e]) => e.points !== 0);
         if (part.length === 0) continue;
-        await this.run(
-          ADJUST_SCRIPT,
-          part.map(([key]) => `facet:rate:${key}`),
-          [String(Date.now()), ...part.flatMap(([, e]) => [String(e.points), String(e.budget.capacity), String(e.budget.restorePerSecond)])],
-        );
+        try {
+          await this.run(
+            ADJUST_SCRIPT,
+            part.map(([key]) => `facet:rate:${key}`),
+            part.flatMap(([, e]) => [String(e.points), String(e.budget.capacity), String(e.budget.restorePerSecond)]),
+          );
+        } catch (error) {
+          this.unreachable(error);
+          for (const [key, e] of part) this.local.adjust([{ key, budget: e.budget }], e.points);
+        }
       }
     });
     return this.flushed;
   }
 
+  /** Sends what is queued and closes the client, within CLOSE_DEADLINE_MS even when Redis does not answer. */
   async close(): Promise<void> {
     clearInterval(this.timer);
-    await this.flush().catch(() => undefined);
-    await this.client.quit();
+    await withDeadline(
+      this.flush().then(() => this.client.close()),
+      CLOSE_DEADLINE_MS,
+    ).catch(() => undefined);
+    if (this.client.isOpen) this.client.destroy();
   }
 }
 
