@@ -102,9 +102,15 @@ function* causes(error: unknown): Generator<unknown> {
 }
 
 /** Whether the error is the pool's: no connection came free within the connect timeout. */
-export function isPoolExhausted(error: unknown): boolean {
+function isPoolExhausted(error: unknown): boolean {
   for (const e of causes(error)) if ((e as { message?: unknown }).message === POOL_TIMEOUT_MESSAGE) return true;
   return false;
+}
+
+/** Logs, at warn, a temporary failure a client was told to retry (the two kinds docs/operations.md names). */
+export function logTransient(error: unknown, fields: Record<string, unknown>): void {
+  if (isPoolExhausted(error)) log.warn("no database connection came free in time", fields);
+  else log.warn("a temporary database failure; the client was told to retry", { error, ...fields });
 }
 
 // Failures of the database that a later try may not meet: its connection went (class 08, an
@@ -114,8 +120,13 @@ export function isPoolExhausted(error: unknown): boolean {
 const TRANSIENT = /^(08...|57P0[123]|53300|57014|55P03|40001|40P01)$/;
 const UNREACHABLE = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE", "ENOTFOUND", "EHOSTUNREACH"]);
 
-/** Whether the error is a moment's trouble of the database (see TRANSIENT), or a commit that did not happen. */
+/**
+ * Whether the error is a moment's trouble of the database, which the client should meet with a
+ * retry: no pool connection in time, a TRANSIENT SQLSTATE, a connection that went, or a commit
+ * that did not happen.
+ */
 export function isTransient(error: unknown): boolean {
+  if (isPoolExhausted(error)) return true;
   for (const e of causes(error)) {
     if (e instanceof CommitFailed) return true;
     const code = (e as { code?: unknown }).code;
@@ -202,7 +213,7 @@ export function retryLater(error: unknown): boolean {
 
 function notOurs(thrown: unknown): { busy: true } | { busy: false; sqlState: string } | undefined {
   if (thrown instanceof GraphQLError) return undefined;
-  if (isPoolExhausted(thrown) || isTransient(thrown)) return { busy: true };
+  if (isTransient(thrown)) return { busy: true };
   const sqlState = dataException(thrown);
   return sqlState ? { busy: false, sqlState } : undefined;
 }

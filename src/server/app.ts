@@ -47,13 +47,10 @@ declare module "fastify" {
   interface FastifyRequest {
     /** The GraphQL request's context, once built: given back (see endRequest) before the answer is sent. */
     facetContext: RequestContext | null;
-    /** Whether the request counts among its address's anonymous requests under way (see AddressGuard). */
-    guarded: boolean;
+    /** The AddressGuard key the request counts under among its address's anonymous requests, if it does. */
+    guardedAs: string | null;
   }
 }
-
-/** Which of an address's budgets a request not signed in draws on: GraphQL's, or the token endpoint's. */
-const guardKey = (request: FastifyRequest) => `${request.routeOptions.url === "/graphql" ? "graphql" : "oauth"}|${request.ip}`;
 
 /** Trusts the nearest `hops` addresses of X-Forwarded-For (the proxies in front) and no more. */
 const trustHops = (hops: number) => (_address: string, hop: number) => hop < hops;
@@ -130,34 +127,35 @@ export async function createServer(config: Config, dataSource: DataSource, optio
     if (typeof incoming === "string" && REQUEST_ID.test(incoming)) request.raw.observation.clientRequestId = incoming;
   });
   // A caller not signed in (a GraphQL request without a token, a token request) whose address was
-  // just refused, or has too many requests under way, is refused again before anything is read.
-  app.addHook("onRequest", async (request, reply) => {
-    const route = request.routeOptions.url;
-    const anonymous = route === "/oauth/token" || (route === "/graphql" && request.method !== "OPTIONS" && !request.headers.authorization);
-    if (!anonymous) return;
-    const key = guardKey(request);
-    const wait = guard.waitOf(key);
-    if (wait === 0 && guard.enter(key)) {
-      request.guarded = true;
-      return;
-    }
-    const message = wait > 0 ? `Rate limit: this address must wait ${wait} s` : "Too many requests under way from this address; retry in a moment";
-    rateLimitRejections.inc({ principal: "anonymous", endpoint: route === "/graphql" ? "graphql" : "oauth" });
-    request.raw.observation.errorCode = ErrorCode.RATE_LIMITED;
-    request.raw.observation.quiet = true;
-    await guard.holdBack(wait);
-    reply.header("Retry-After", String(Math.max(wait, 1)));
-    if (route === "/graphql") return sendGraphQLError(reply, 429, ErrorCode.RATE_LIMITED, message);
-    return reply.code(429).send({ error: "rate_limited", error_description: message });
-  });
+  // just refused, or has too many requests under way, is refused again before anything is read:
+  // an onRequest hook of those two routes.
+  const refuseFloods =
+    (kind: "graphql" | "oauth") =>
+    async (request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply | undefined> => {
+      if (kind === "graphql" && request.headers.authorization) return;
+      const key = `${kind}|${request.ip}`;
+      const wait = guard.waitOf(key);
+      if (wait === 0 && guard.enter(key)) {
+        request.guardedAs = key;
+        return;
+      }
+      const message = wait > 0 ? `Rate limit: this address must wait ${wait} s` : "Too many requests under way from this address; retry in a moment";
+      rateLimitRejections.inc({ principal: "anonymous", endpoint: kind });
+      request.raw.observation.errorCode = ErrorCode.RATE_LIMITED;
+      request.raw.observation.quiet = true;
+      await guard.holdBack(wait);
+      reply.header("Retry-After", String(Math.max(wait, 1)));
+      if (kind === "graphql") return sendGraphQLError(reply, 429, ErrorCode.RATE_LIMITED, message);
+      return reply.code(429).send({ error: "rate_limited", error_description: message });
+    };
   // Its log line and metrics once it is answered, or its client has gone before that.
   app.addHook("onResponse", async (request, reply) => {
-    if (request.guarded) guard.leave(guardKey(request));
+    if (request.guardedAs) guard.leave(request.guardedAs);
     endObservation(request.raw, reply.raw);
   });
   app.addHook("onRequestAbort", async (request) => {
-    if (request.guarded) guard.leave(guardKey(request));
-    request.guarded = false;
+    if (request.guardedAs) guard.leave(request.guardedAs);
+    request.guardedAs = null;
     endObservation(request.raw, null);
   });
   await app.register(fastifyCors, {
@@ -172,7 +170,7 @@ export async function createServer(config: Config, dataSource: DataSource, optio
   await app.register(fastifyFormbody);
   app.addContentTypeParser("*", { parseAs: "string" }, (_request, body, done) => done(null, body));
   app.decorateRequest("facetContext", null);
-  app.decorateRequest("guarded", false);
+  app.decorateRequest("guardedAs", null);
 
   metricsRoutes(app, config);
   app.get("/healthz", async () => ({ status: "ok" }));
@@ -190,7 +188,7 @@ export async function createServer(config: Config, dataSource: DataSource, optio
     const ready = !shuttingDown && checks.database === "reachable" && checks.migrations === "applied";
     return reply.code(ready ? 200 : 503).send({ status: ready ? "ready" : "not ready", checks });
   });
-  oauthRoutes(app, config, dataSource, rateLimits, guard);
+  oauthRoutes(app, config, dataSource, rateLimits, guard, refuseFloods("oauth"));
   playgroundRoutes(app);
 
   // The SDL, for a distributor's developers to run codegen against: any signed-in caller may have
@@ -222,6 +220,7 @@ export async function createServer(config: Config, dataSource: DataSource, optio
   app.route({
     method: ["GET", "POST"],
     url: "/graphql",
+    onRequest: refuseFloods("graphql"),
     preHandler: async (request, reply) => {
       const query = request.method === "GET" ? (request.query as { query?: unknown }).query : (request.body as { query?: unknown } | undefined)?.query;
       if (typeof query === "string" && query.length > LIMITS.maxQueryLength) {

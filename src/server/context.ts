@@ -2,7 +2,7 @@ import type { DataSource } from "typeorm";
 import type { Config } from "../config";
 import type { Principal, RequestContext } from "../core/context";
 import { endRequestRunner, requestRunner } from "../db/request-scope";
-import { AuthenticationError, dataException, isPoolExhausted, isTransient, RefusedValueError, ServiceUnavailableError } from "../graphql/errors";
+import { AuthenticationError, dataException, isTransient, logTransient, RefusedValueError, ServiceUnavailableError } from "../graphql/errors";
 import { log } from "../logger";
 import { authenticate, verifyAccessToken } from "../modules/accounts";
 import type { RequestObservation } from "../observability/observation";
@@ -74,12 +74,8 @@ export async function createRequestContext(deps: ContextDeps, request: RequestFa
  * Retry-After here, and a value the database refused 400; anything else stays an internal error.
  */
 function clientFacing(error: unknown, requestId: string): unknown {
-  if (isPoolExhausted(error)) {
-    log.warn("no database connection came free in time", { requestId });
-    return new ServiceUnavailableError();
-  }
   if (isTransient(error)) {
-    log.warn("a temporary database failure; the client was told to retry", { error, requestId });
+    logTransient(error, { requestId });
     return new ServiceUnavailableError();
   }
   const sqlState = dataException(error);

@@ -1,7 +1,7 @@
-import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, onRequestHookHandler } from "fastify";
 import type { DataSource } from "typeorm";
 import type { Config } from "../config";
-import { dataException, ErrorCode, isPoolExhausted, RETRY_AFTER_SECONDS } from "../graphql/errors";
+import { dataException, ErrorCode, isTransient, logTransient, RETRY_AFTER_SECONDS } from "../graphql/errors";
 import { clientCredentials, SignInBusy } from "../modules/accounts";
 import { log } from "../logger";
 import { rateLimitRejections } from "../observability/metrics";
@@ -34,12 +34,12 @@ function fail(reply: FastifyReply, status: number, error: OAuthError, descriptio
 }
 
 /**
- * The database could not serve the request for now (no pool connection came free in time): 503
- * with Retry-After, which clients retry, rather than a 500. `temporarily_unavailable` is OAuth's
- * word for it (RFC 6749 §4.1.2.1).
+ * The token could not be issued for now (see isTransient; or too many token requests wait for a
+ * connection): 503 with Retry-After, which clients retry, rather than a 500.
+ * `temporarily_unavailable` is OAuth's word for it (RFC 6749 §4.1.2.1).
  */
-function busy(request: FastifyRequest, reply: FastifyReply): FastifyReply {
-  log.warn("no database connection came free in time", { requestId: request.raw.requestId, path: "/oauth/token" });
+function busy(error: unknown, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  logTransient(error, { requestId: request.raw.requestId, path: "/oauth/token" });
   request.raw.observation.errorCode = ErrorCode.SERVICE_UNAVAILABLE;
   reply.header("Retry-After", String(RETRY_AFTER_SECONDS));
   return fail(reply, 503, "temporarily_unavailable", `The token service is busy; retry in ${RETRY_AFTER_SECONDS} s`);
@@ -77,7 +77,7 @@ function malformed(name: string, value: string | undefined): string | undefined 
  */
 function tokenErrorHandler(error: FastifyError, request: FastifyRequest, reply: FastifyReply): FastifyReply {
   reply.header("Cache-Control", "no-store").header("Pragma", "no-cache");
-  if (isPoolExhausted(error)) return busy(request, reply);
+  if (isTransient(error)) return busy(error, request, reply);
   const status = typeof error.statusCode === "number" && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
   if (status === 500) {
     log.error("token endpoint failed", { error, requestId: request.raw.requestId });
@@ -95,8 +95,15 @@ function tokenErrorHandler(error: FastifyError, request: FastifyRequest, reply: 
 }
 
 /** `POST /oauth/token`: the OAuth 2.0 client credentials grant for ERP API clients. */
-export function oauthRoutes(app: FastifyInstance, config: Config, dataSource: DataSource, rateLimits: RateLimitStore, guard?: AddressGuard): void {
-  app.post("/oauth/token", { bodyLimit: BODY_LIMIT_BYTES, errorHandler: tokenErrorHandler }, async (request, reply) => {
+export function oauthRoutes(
+  app: FastifyInstance,
+  config: Config,
+  dataSource: DataSource,
+  rateLimits: RateLimitStore,
+  guard?: AddressGuard,
+  onRequest?: onRequestHookHandler,
+): void {
+  app.post("/oauth/token", { bodyLimit: BODY_LIMIT_BYTES, errorHandler: tokenErrorHandler, ...(onRequest ? { onRequest } : {}) }, async (request, reply) => {
     const req = request.raw;
     reply.header("Cache-Control", "no-store").header("Pragma", "no-cache");
     const take = await rateLimits.take(`oauth-ip:${request.ip ?? "unknown"}`, TOKEN_REQUEST_COST, config.rateLimit.anonymous);
@@ -143,8 +150,7 @@ export function oauthRoutes(app: FastifyInstance, config: Config, dataSource: Da
       }
       return reply.code(200).send({ access_token: result.accessToken, token_type: "Bearer", expires_in: result.expiresIn, scope: result.scope });
     } catch (error) {
-      // No connection came free in time, or too many token requests wait for one.
-      if (isPoolExhausted(error) || error instanceof SignInBusy) return busy(request, reply);
+      if (isTransient(error) || error instanceof SignInBusy) return busy(error, request, reply);
       const sqlState = dataException(error);
       if (sqlState) {
         // A value the checks above let through and the database refused: the request's fault.

@@ -9,7 +9,7 @@ import type { RequestContext } from "../core/context";
 import { log } from "../logger";
 import { metricsText, operationLabel, registry, requestDuration, statementsPerRequest } from "../observability/metrics";
 import { elapsedSeconds, newObservation, type RequestObservation } from "../observability/observation";
-import { isInternal, recordHttpStatus, retryLater } from "../graphql/errors";
+import { isInternal, logTransient, recordHttpStatus, retryLater } from "../graphql/errors";
 
 declare module "http" {
   interface IncomingMessage {
@@ -82,7 +82,7 @@ export function observabilityPlugin(): ApolloServerPlugin<RequestContext> {
           for (const error of errors) {
             if (isInternal(error)) log.error("internal error", { error: unwrapResolverError(error), path: error.path, requestId: contextValue.requestId });
             else {
-              if (retryLater(error)) log.warn("a temporary database failure; the client was told to retry", { error: unwrapResolverError(error), path: error.path, requestId: contextValue.requestId });
+              if (retryLater(error)) logTransient(unwrapResolverError(error), { path: error.path, requestId: contextValue.requestId });
               // A client's bad value (400) or a moment's overload (503), before Apollo picks the status.
               recordHttpStatus(error);
             }
