@@ -79,28 +79,28 @@ export class MemoryRateLimitStore implements RateLimitStore {
   }
 
   async takeAll(buckets: readonly Bucket[], cost: number, nowMs = Date.now()): Promise<TakeAll> {
-    const available = buckets.map(({ key, budget }) => {
-      const bucket = this.buckets.get(key);
-      return bucket ? refill(bucket.tokens, bucket.updatedMs, nowMs, budget) : budget.capacity;
-    });
+    const available = buckets.map(({ key, budget }) => this.available(key, budget, nowMs));
     const takes = buckets.map(({ budget }, i) => decide(available[i], cost, budget));
     const allowed = takes.every((t) => t.allowed);
-    buckets.forEach(({ key }, i) => {
-      this.buckets.delete(key);
-      // Maps iterate in insertion order: re-inserting keeps the least recently used first.
-      this.buckets.set(key, { tokens: allowed ? available[i] - cost : available[i], updatedMs: nowMs });
-      if (this.buckets.size > this.maxKeys) this.buckets.delete(this.buckets.keys().next().value!);
-    });
+    buckets.forEach(({ key }, i) => this.store(key, allowed ? available[i] - cost : available[i], nowMs));
     // A bucket that could pay is not charged when another refuses: report it as it stands.
     return binding(buckets, allowed ? takes : takes.map((t, i) => (t.allowed ? { ...t, remaining: Math.floor(available[i]) } : t)));
   }
 
   adjust(buckets: readonly Bucket[], points: number, nowMs = Date.now()): void {
-    for (const { key, budget } of buckets) {
-      const bucket = this.buckets.get(key);
-      const available = bucket ? refill(bucket.tokens, bucket.updatedMs, nowMs, budget) : budget.capacity;
-      this.buckets.set(key, { tokens: Math.min(budget.capacity, available - points), updatedMs: nowMs });
-    }
+    for (const { key, budget } of buckets) this.store(key, Math.min(budget.capacity, this.available(key, budget, nowMs) - points), nowMs);
+  }
+
+  private available(key: string, budget: Budget, nowMs: number): number {
+    const bucket = this.buckets.get(key);
+    return bucket ? refill(bucket.tokens, bucket.updatedMs, nowMs, budget) : budget.capacity;
+  }
+
+  private store(key: string, tokens: number, nowMs: number): void {
+    this.buckets.delete(key);
+    // Maps iterate in insertion order: re-inserting keeps the least recently used first.
+    this.buckets.set(key, { tokens, updatedMs: nowMs });
+    if (this.buckets.size > this.maxKeys) this.buckets.delete(this.buckets.keys().next().value!);
   }
 
   async settled(): Promise<void> {}
@@ -259,13 +259,12 @@ export class RedisRateLimitStore implements RateLimitStore {
       return this.local.takeAll(buckets, cost);
     }
     const [allowed, ...available] = answer;
-    const takes = buckets.map(({ budget }, i): Take =>
-      allowed === 1
-        ? { allowed: true, remaining: Math.floor(Number(available[i])), retryAfterSeconds: 0 }
-        : Number(available[i]) >= cost
-          ? { allowed: true, remaining: Math.floor(Number(available[i])), retryAfterSeconds: 0 }
-          : decide(Number(available[i]), cost, budget),
-    );
+    // Allowed, each bucket's points are what it has left; refused, what it has (a bucket that
+    // could have paid is reported as it stands).
+    const takes = buckets.map(({ budget }, i): Take => {
+      const left = Number(available[i]);
+      return allowed === 1 || left >= cost ? { allowed: true, remaining: Math.floor(left), retryAfterSeconds: 0 } : decide(left, cost, budget);
+    });
     return binding(buckets, takes);
   }
 
