@@ -4,7 +4,6 @@ import { ApiClientResolver, AuthResolver, DistributorResolver, UserResolver } fr
 import { findApiClient, findDistributor, findUser } from "./accounts.service";
 import { ApiClient } from "./api-client.entity";
 import { Distributor } from "./distributor.entity";
-import { LoginAttempt } from "./login-attempt.entity";
 import { User } from "./user.entity";
 
 // Everyone reads their own distributor and its people (the services narrow that to the caller's
@@ -13,7 +12,7 @@ registerNode(Distributor, "Distributor", [SIGNED_IN], findDistributor);
 registerNode(User, "User", [SIGNED_IN], findUser);
 registerNode(ApiClient, "ApiClient", [SIGNED_IN], findApiClient);
 
-export const accountsEntities = [Distributor, User, ApiClient, LoginAttempt];
+export const accountsEntities = [Distributor, User, ApiClient];
 export const accountsResolvers = [AuthResolver, DistributorResolver, UserResolver, ApiClientResolver] as const;
 
 export { actorOf, type Actor } from "./actor";
