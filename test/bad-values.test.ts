@@ -2,6 +2,7 @@ import { parse } from "graphql";
 import { UserRole } from "../src/core/access";
 import { toGlobalId } from "../src/graphql/node";
 import type { RequestContext } from "../src/core/context";
+import type { Distributor } from "../src/modules/accounts";
 import * as accountsService from "../src/modules/accounts/accounts.service";
 import { briefCompany, briefIn } from "./support/briefs-factories";
 import { createShippedOrder, shipmentId } from "./support/feedback-factories";
@@ -70,6 +71,16 @@ async function endCursor(query: string, path: string[], token: string): Promise<
 }
 
 const day = 86_400_000;
+
+/** An order of the distributor's, shipped two days ago and not yet delivered. */
+const shippedTwoDaysAgo = (distributor: Distributor, now: number) =>
+  createShippedOrder(facet.dataSource, {
+    distributor,
+    placedAt: new Date(now - 10 * day),
+    promisedShipDate: new Date(now - 3 * day).toISOString().slice(0, 10),
+    shippedAt: new Date(now - 2 * day),
+    deliveredAt: null,
+  });
 
 describe("forged pagination cursors", () => {
   let staff: string;
@@ -161,13 +172,7 @@ describe("dates PostgreSQL cannot hold", () => {
     }
 
     const now = Date.now();
-    const { shipment } = await createShippedOrder(facet.dataSource, {
-      distributor: a.distributor,
-      placedAt: new Date(now - 10 * day),
-      promisedShipDate: new Date(now - 3 * day).toISOString().slice(0, 10),
-      shippedAt: new Date(now - 2 * day),
-      deliveredAt: null,
-    });
+    const { shipment } = await shippedTwoDaysAgo(a.distributor, now);
     const record = `mutation ($i: RecordTrackingEventInput!) { recordTrackingEvent(input: $i) { userErrors { field code } } }`;
     const event = { shipmentId: shipmentId(shipment), status: "IN_TRANSIT", description: "Arrived at hub", location: "LEJ" };
     for (const times of [{ occurredAt: "0000-06-01T00:00:00Z" }, { occurredAt: new Date(now - day).toISOString(), estimatedDeliveryAt: "9999-12-31T23:30:00-01:00" }]) {
@@ -199,13 +204,7 @@ describe("dates PostgreSQL cannot hold", () => {
   it("refuses a shipment document issued in year 0, and writes nothing", async () => {
     const { a, staff } = await twoTenants(facet.dataSource, facet.config);
     const now = Date.now();
-    const { shipment } = await createShippedOrder(facet.dataSource, {
-      distributor: a.distributor,
-      placedAt: new Date(now - 10 * day),
-      promisedShipDate: new Date(now - 3 * day).toISOString().slice(0, 10),
-      shippedAt: new Date(now - 2 * day),
-      deliveredAt: null,
-    });
+    const { shipment } = await shippedTwoDaysAgo(a.distributor, now);
     const result = await post(
       `mutation ($i: AddShipmentDocumentInput!) { addShipmentDocument(input: $i) { userErrors { field code } } }`,
       { i: { shipmentId: shipmentId(shipment), kind: "PACKING_LIST", number: "PL-0001", sha256: "a".repeat(64), url: "https://files.example/pl.pdf", issueDate: "0000-01-01" } },
