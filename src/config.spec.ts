@@ -81,6 +81,8 @@ describe("loadConfig outside production", () => {
       bodyLimit: "100kb",
       shutdownGraceMs: 10_000,
       shutdownDelayMs: 0,
+      replicas: { urls: [], maxLagMs: 5000, readYourWritesWaitMs: 250 },
+      dbBudget: { expensivePerDistributor: 2, expensiveWaitMs: 2000 },
       logLevel: "info",
       redisUrl: undefined,
       rateLimit: { principal: { capacity: 20_000, restorePerSecond: 1000 }, anonymous: { capacity: 2000, restorePerSecond: 20 } },
@@ -96,6 +98,8 @@ describe("loadConfig outside production", () => {
     ["LOG_LEVEL", "verbose", /LOG_LEVEL must be debug, info, warn or error/],
     ["WEB_CONCURRENCY", "0", /WEB_CONCURRENCY must be an integer between 1 and 64/],
     ["DB_IDLE_TIMEOUT_MS", "-1", /DB_IDLE_TIMEOUT_MS must be an integer between 0 and 86400000/],
+    ["DATABASE_REPLICA_URLS", "mysql://replica", /DATABASE_REPLICA_URLS must be postgres:\/\/ URLs/],
+    ["DATABASE_REPLICA_URLS", "postgres://127.0.0.1:5433/facet", /DATABASE_REPLICA_URLS requires DATABASE_URL/],
   ])("refuses %s=%s", (name, value, message) => {
     expect(() => loadConfig({ DATA_DIR: dataDir, [name]: value })).toThrow(message);
   });

@@ -67,6 +67,21 @@ export interface Config {
     /** Minutes a PENDING order keeps its reservations unless the exporter confirms it; 0: for ever. */
     pendingTtlMinutes: number;
   };
+  /** PostgreSQL streaming replicas that read-only operations are sent to (see src/db/replicas.ts). */
+  replicas: {
+    urls: string[];
+    /** A replica whose replay is further behind the primary than this is not read from. */
+    maxLagMs: number;
+    /** How long a read waits for a replica to replay its caller's own last write before it reads from the primary. */
+    readYourWritesWaitMs: number;
+  };
+  /** How much of the database one distributor's expensive lists (searches) may take at once. */
+  dbBudget: {
+    /** Expensive lists of one distributor running at once in one process; more wait their turn. */
+    expensivePerDistributor: number;
+    /** How long an expensive list waits for its turn before it is refused (503, Retry-After). */
+    expensiveWaitMs: number;
+  };
 }
 
 export class ConfigError extends Error {}
@@ -112,6 +127,15 @@ function trustProxy(env: NodeJS.ProcessEnv): Config["trustProxy"] {
     throw new ConfigError(`TRUST_PROXY must be a number of hops or proxy addresses and CIDRs separated by commas, got "${bad ?? raw}"`);
   }
   return entries;
+}
+
+/** DATABASE_REPLICA_URLS: PostgreSQL URLs separated by commas; none by default. */
+function replicaUrls(env: NodeJS.ProcessEnv): string[] {
+  const urls = (env.DATABASE_REPLICA_URLS ?? "").split(",").map((url) => url.trim()).filter(Boolean);
+  const bad = urls.find((url) => !/^postgres(ql)?:\/\//i.test(url));
+  if (bad !== undefined) throw new ConfigError(`DATABASE_REPLICA_URLS must be postgres:// URLs separated by commas, got "${bad}"`);
+  if (urls.length > 0 && !env.DATABASE_URL) throw new ConfigError("DATABASE_REPLICA_URLS requires DATABASE_URL: replicas follow a PostgreSQL server, not the embedded database");
+  return urls;
 }
 
 /** PENDING_ORDER_TTL_MINUTES: 5 minutes to a year, or 0 for PENDING orders that never expire. */
@@ -244,6 +268,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxSharePercent: int(env, "RESERVATION_MAX_SHARE_PERCENT", 50, 1, 100),
       maxUnits: int(env, "RESERVATION_MAX_UNITS", 500, 1, 1_000_000),
       pendingTtlMinutes: pendingTtl(env),
+    },
+    replicas: {
+      urls: replicaUrls(env),
+      maxLagMs: int(env, "REPLICA_MAX_LAG_MS", 5000, 100, 600_000),
+      readYourWritesWaitMs: int(env, "REPLICA_WAIT_MS", 250, 0, 10_000),
+    },
+    dbBudget: {
+      expensivePerDistributor: int(env, "EXPENSIVE_QUERIES_PER_DISTRIBUTOR", 2, 1, 100),
+      expensiveWaitMs: int(env, "EXPENSIVE_QUERY_WAIT_MS", 2000, 0, 60_000),
     },
     shutdownGraceMs: int(env, "SHUTDOWN_GRACE_MS", 10_000, 0, 120_000),
     shutdownDelayMs: int(env, "SHUTDOWN_DELAY_MS", 0, 0, 60_000),
