@@ -132,7 +132,7 @@ describe("loadConfig outside production", () => {
   });
 
   it("keeps the header timeout within the request timeout", () => {
-    expect(loadConfig({ DATA_DIR: dataDir }).http).toEqual({ headersTimeoutMs: 10_000, requestTimeoutMs: 30_000, keepAliveTimeoutMs: 5000, maxConnections: 1000 });
+    expect(loadConfig({ DATA_DIR: dataDir }).http).toEqual({ headersTimeoutMs: 10_000, requestTimeoutMs: 30_000, keepAliveTimeoutMs: 5000, maxConnections: 1000, maxRequestsPerConnection: 1000 });
     expect(() => loadConfig({ DATA_DIR: dataDir, HEADERS_TIMEOUT_MS: "20000", REQUEST_TIMEOUT_MS: "10000" })).toThrow(/may not exceed REQUEST_TIMEOUT_MS/);
   });
 

@@ -58,6 +58,11 @@ export interface Config {
     keepAliveTimeoutMs: number;
     /** Open connections one process accepts; more are refused at once. */
     maxConnections: number;
+    /**
+     * Requests one keep-alive connection carries before its answer closes it, so that clients spread
+     * again over the workers (and instances) there are now.
+     */
+    maxRequestsPerConnection: number;
   };
   reservations: {
     /** The share (percent) of a variant's available stock one PENDING order may reserve. */
@@ -263,6 +268,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       requestTimeoutMs,
       keepAliveTimeoutMs: int(env, "KEEP_ALIVE_TIMEOUT_MS", 5000, 1000, 120_000),
       maxConnections: int(env, "MAX_CONNECTIONS", 1000, 10, 100_000),
+      maxRequestsPerConnection: int(env, "MAX_REQUESTS_PER_CONNECTION", 1000, 1, 1_000_000),
     },
     reservations: {
       maxSharePercent: int(env, "RESERVATION_MAX_SHARE_PERCENT", 50, 1, 100),
@@ -279,7 +285,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       expensiveWaitMs: int(env, "EXPENSIVE_QUERY_WAIT_MS", 2000, 0, 60_000),
     },
     shutdownGraceMs: int(env, "SHUTDOWN_GRACE_MS", 10_000, 0, 120_000),
-    shutdownDelayMs: int(env, "SHUTDOWN_DELAY_MS", 0, 0, 60_000),
+    // In production a load balancer polls /readyz: it must see the 503 before the listener closes.
+    shutdownDelayMs: int(env, "SHUTDOWN_DELAY_MS", production ? 2000 : 0, 0, 60_000),
     logLevel: logLevel as Config["logLevel"],
     redisUrl: env.REDIS_URL || undefined,
     rateLimit: {

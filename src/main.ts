@@ -8,7 +8,7 @@ import { DEMO_ERP_CLIENT_ID, DEMO_ERP_SECRET, DEMO_PASSWORD } from "./modules/ac
 import { startReservationSweeper } from "./modules/orders";
 import { DEMO_LOGINS, seedDemoData } from "./seed/demo";
 import { createServer } from "./server/app";
-import { runPrimary } from "./server/cluster";
+import { runPrimary, shutdownDeadlineMs } from "./server/cluster";
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -47,6 +47,11 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     log.info("shutting down", { signal });
+    // Whatever hangs (a dependency that does not answer), the process is gone in bounded time.
+    setTimeout(() => {
+      log.error("shutdown did not finish in time; exiting", { deadlineMs: shutdownDeadlineMs(config) });
+      process.exit(1);
+    }, shutdownDeadlineMs(config)).unref();
     try {
       await server.stop();
       await stopSweeper();

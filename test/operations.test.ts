@@ -166,12 +166,50 @@ describe("stopping", () => {
   });
 });
 
+/** GET on a keep-alive agent: the status, and whether the answer keeps the connection open. */
+function getOn(agent: http.Agent, url: string): Promise<{ status: number; connection: string | undefined; socket: object }> {
+  return new Promise((resolve, reject) => {
+    http
+      .get(url, { agent }, (res) => {
+        const socket = res.socket;
+        res.resume();
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, connection: res.headers.connection, socket }));
+      })
+      .on("error", reject);
+  });
+}
+
+describe("keep-alive connections", () => {
+  it("are closed by the answer to their MAX_REQUESTS_PER_CONNECTION-th request, so clients spread again", async () => {
+    const running = await runFacet(undefined, { MAX_REQUESTS_PER_CONNECTION: "3" });
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    try {
+      const answers = [];
+      for (let i = 0; i < 4; i++) answers.push(await getOn(agent, running.url("/healthz")));
+      expect(answers.map((a) => [a.status, a.connection])).toEqual([
+        [200, "keep-alive"],
+        [200, "keep-alive"],
+        [200, "close"],
+        [200, "keep-alive"],
+      ]);
+      expect(answers[1].socket).toBe(answers[0].socket);
+      expect(answers[3].socket).not.toBe(answers[0].socket);
+    } finally {
+      agent.destroy();
+      await running.close();
+    }
+  });
+});
+
 describe("stopping with SHUTDOWN_DELAY_MS", () => {
-  it("reports not ready on its own port while it still serves, then stops listening", async () => {
+  it("reports not ready on its own port while it still serves, each answer closing its connection, then stops listening", async () => {
     const running = await runFacet(undefined, { SHUTDOWN_DELAY_MS: "1500" });
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
     try {
       expect((await getJson(running.url("/readyz"))).status).toBe(200);
+      expect((await getOn(agent, running.url("/healthz"))).connection).toBe("keep-alive");
       const stopping = running.server.stop();
+      expect(await getOn(agent, running.url("/healthz"))).toMatchObject({ status: 200, connection: "close" });
       expect(await getJson(running.url("/readyz"))).toEqual({
         status: 503,
         body: { status: "not ready", checks: { shutdown: "in progress", database: "reachable", migrations: "applied", rateLimits: "kept in this process" } },
@@ -181,6 +219,7 @@ describe("stopping with SHUTDOWN_DELAY_MS", () => {
       await stopping;
       expect(running.server.httpServer.listening).toBe(false);
     } finally {
+      agent.destroy();
       await running.close();
     }
   });

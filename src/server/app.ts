@@ -2,7 +2,6 @@ import { randomUUID } from "node:crypto";
 import type http from "node:http";
 import type { AddressInfo } from "node:net";
 import { ApolloServer } from "@apollo/server";
-import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
 import { fastifyApolloHandler } from "@as-integrations/fastify";
 import fastifyCors from "@fastify/cors";
@@ -31,7 +30,11 @@ export interface FacetServer {
   httpServer: http.Server;
   apollo: ApolloServer<RequestContext>;
   listen(port: number, host?: string): Promise<number>;
-  /** Readiness goes false, in-flight requests drain, then the HTTP server closes. */
+  /**
+   * Readiness goes false and every answer asks its client to close the connection; after
+   * SHUTDOWN_DELAY_MS the listener closes, idle connections are closed, and the requests under way
+   * are answered (for up to SHUTDOWN_GRACE_MS) before the server stops.
+   */
   stop(): Promise<void>;
 }
 
@@ -77,7 +80,8 @@ export async function createServer(config: Config, dataSource: DataSource, optio
   // Paths match in any case and with or without a trailing slash, as clients write them.
   const app = Fastify({
     bodyLimit: config.bodyLimitBytes,
-    return503OnClosing: true,
+    // A request that reaches Facet while it closes is answered, not refused: see stop().
+    return503OnClosing: false,
     routerOptions: { caseSensitive: false, ignoreTrailingSlash: true },
     // The client's address (rate limits, sign-in sources) is the TCP peer's unless trusted proxies say otherwise.
     // A number of hops trusts that many proxies in front, whoever they are: Facet must then be
@@ -92,6 +96,7 @@ export async function createServer(config: Config, dataSource: DataSource, optio
   const rateLimits = options.rateLimitStore ?? (await createRateLimitStore(config.redisUrl));
   const guard = new AddressGuard();
   let shuttingDown = false;
+  let stopped: Promise<void> | undefined;
 
   const apollo = new ApolloServer<RequestContext>({
     gateway: compiledExecutor(await buildFacetSchema()),
@@ -105,7 +110,6 @@ export async function createServer(config: Config, dataSource: DataSource, optio
     allowBatchedHttpRequests: false,
     stopOnTerminationSignals: false,
     plugins: [
-      ApolloServerPluginDrainHttpServer({ httpServer: app.server, stopGracePeriodMillis: config.shutdownGraceMs }),
       ApolloServerPluginLandingPageDisabled(),
       // Facet gives no cache hints (every answer is private to its caller); left on, Apollo's
       // cache-control plugin wraps every field resolver to work out a policy nobody reads.
@@ -148,6 +152,17 @@ export async function createServer(config: Config, dataSource: DataSource, optio
       if (kind === "graphql") return sendGraphQLError(reply, 429, ErrorCode.RATE_LIMITED, message);
       return reply.code(429).send({ error: "rate_limited", error_description: message });
     };
+  // Once shutdown has begun, every answer closes its connection: the client's next request opens a
+  // new one, which the load balancer sends elsewhere (see stop()). So does the answer to a
+  // connection's MAX_REQUESTS_PER_CONNECTION-th request, so that long-lived clients spread again
+  // over the processes there are now (a replaced worker, a new instance).
+  const served = new WeakMap<object, number>();
+  app.addHook("onSend", async (request, reply) => {
+    const socket = request.raw.socket;
+    const count = (served.get(socket) ?? 0) + 1;
+    served.set(socket, count);
+    if (shuttingDown || count >= config.http.maxRequestsPerConnection) reply.header("Connection", "close");
+  });
   // Its log line and metrics once it is answered, or its client has gone before that.
   app.addHook("onResponse", async (request, reply) => {
     if (request.guardedAs) guard.leave(request.guardedAs);
@@ -288,13 +303,29 @@ export async function createServer(config: Config, dataSource: DataSource, optio
       return (app.server.address() as AddressInfo).port;
     },
     async stop() {
+      if (stopped) return stopped;
       shuttingDown = true;
-      // Still serving, but not ready: a load balancer polling /readyz takes Facet out of rotation
-      // before the listener closes.
-      if (config.shutdownDelayMs > 0 && app.server.listening) await new Promise((resolve) => setTimeout(resolve, config.shutdownDelayMs));
-      await apollo.stop();
-      await app.close();
-      await rateLimits.close();
+      stopped = (async () => {
+        // Still serving, but not ready, and each answer closes its connection: a load balancer
+        // polling /readyz takes Facet out of rotation before the listener closes.
+        if (config.shutdownDelayMs > 0 && app.server.listening) await new Promise((resolve) => setTimeout(resolve, config.shutdownDelayMs));
+        // Closing the server stops the listener and destroys the connections that are idle: a
+        // request racing in on one is never read, so never run, and its client sees the connection
+        // reset (safe to retry). Requests under way are answered, each closing its connection.
+        // Past the grace period the rest are cut, and said so.
+        const deadline = setTimeout(() => {
+          log.warn("shutdown grace period over: closing the connections of requests still under way", { graceMs: config.shutdownGraceMs });
+          app.server.closeAllConnections();
+        }, config.shutdownGraceMs);
+        try {
+          await app.close();
+        } finally {
+          clearTimeout(deadline);
+        }
+        await apollo.stop();
+        await rateLimits.close();
+      })();
+      return stopped;
     },
   };
 }
