@@ -171,15 +171,15 @@ export async function seedCatalog(db: EntityManager): Promise<{ products: number
           discontinued: false,
         });
         const variantId = vid[0].id as string;
-        // Stock varies by variant: some plenty, some low, some none at all.
+        // Stock varies by variant: some plenty, some low, some none at all. Nothing is reserved or
+        // allocated here: the demo orders reserve what they hold (see orders.ts).
         const onHand = [0, 3, 12, 40, 7, 0, 25, 60][sequence % 8];
-        const reserved = Math.min(onHand, [0, 1, 2, 5][sequence % 4]);
-        await db.insert(StockLevel, { variantId, onHand, reserved, lowStockThreshold: 5 });
+        await db.insert(StockLevel, { variantId, onHand, reserved: 0, lowStockThreshold: 5 });
         if (sequence % 3 === 0) {
           await db.insert(ProductionBatch, {
             variantId,
             quantity: 20 + (sequence % 5) * 20,
-            allocated: sequence % 6 === 0 ? 10 : 0,
+            allocated: 0,
             readyDate: addDays(7 + (sequence % 6) * 7),
             description: template.stones.length ? "setting run" : "casting run",
           });

@@ -1,0 +1,63 @@
+import { randomBytes } from "node:crypto";
+import { DataSource } from "typeorm";
+import { createDataSource } from "../src/db/data-source";
+import { migrate } from "../src/db/database";
+import { entities } from "../src/modules/entities";
+import { seedDemoData } from "../src/seed/demo";
+import { onRealPostgres } from "./support/harness";
+
+// The demo data is what a newcomer first sees, and what the fault drills run on: its stock and
+// production runs must be held by its orders and nothing else, as placing those orders would have
+// left them. Seeded into a database of its own, so nothing another test file does can change it.
+
+const databaseUrl = (name: string) => {
+  const url = new URL(process.env.TEST_DATABASE_URL!);
+  url.pathname = `/${name}`;
+  return url.toString();
+};
+
+describe("the demo data", () => {
+  const name = `facet_demo_${randomBytes(4).toString("hex")}`;
+  let admin: DataSource;
+  let demo: DataSource;
+  beforeAll(async () => {
+    if (process.env.FACET_TEST_EMBEDDED) return;
+    admin = createDataSource({ entities, url: process.env.TEST_DATABASE_URL!, embedded: false, poolSize: 1, statementTimeoutMs: 60_000 });
+    await admin.initialize();
+    await admin.query(`CREATE DATABASE ${name}`);
+    demo = createDataSource({ entities, url: databaseUrl(name), embedded: false, poolSize: 1, statementTimeoutMs: 60_000 });
+    await demo.initialize();
+    await migrate(demo);
+    await seedDemoData(demo, "test");
+  }, 120_000);
+  afterAll(async () => {
+    if (process.env.FACET_TEST_EMBEDDED) return;
+    await demo.destroy();
+    await admin.query(`DROP DATABASE ${name} WITH (FORCE)`);
+    await admin.destroy();
+  });
+
+  onRealPostgres("reserves only the stock its open orders take from the shelf", async () => {
+    const rows = (await demo.query(
+      `SELECT s.variant_id, s.reserved, COALESCE(h.held, 0)::int AS held
+         FROM stock_levels s
+         LEFT JOIN (SELECT l.variant_id, sum(l.from_stock) AS held FROM order_lines l JOIN orders o ON o.id = l.order_id
+                     WHERE o.status IN ('PENDING', 'CONFIRMED', 'IN_PRODUCTION', 'QUALITY_CHECK', 'PACKED') GROUP BY l.variant_id) h
+           ON h.variant_id = s.variant_id`,
+    )) as { variant_id: string; reserved: number; held: number }[];
+    expect(rows.length).toBeGreaterThan(0);
+    expect(rows.filter((r) => r.held > 0).length).toBeGreaterThan(0);
+    expect(rows.filter((r) => r.reserved !== r.held)).toEqual([]);
+  });
+
+  onRealPostgres("allocates no production run that no order holds", async () => {
+    const [{ allocated, batches }] = (await demo.query(`SELECT COALESCE(sum(allocated), 0)::int AS allocated, count(*)::int AS batches FROM production_batches`)) as { allocated: number; batches: number }[];
+    const [{ held }] = (await demo.query(
+      `SELECT COALESCE(sum((a ->> 'quantity')::int), 0)::int AS held FROM order_lines l JOIN orders o ON o.id = l.order_id,
+              jsonb_array_elements(l.batch_allocations) a
+        WHERE o.status IN ('PENDING', 'CONFIRMED', 'IN_PRODUCTION', 'QUALITY_CHECK', 'PACKED')`,
+    )) as { held: number }[];
+    expect(batches).toBeGreaterThan(0);
+    expect(allocated).toBe(held);
+  });
+});
