@@ -1,5 +1,8 @@
 import { randomUUID } from "node:crypto";
 import type { RequestContext } from "../src/core/context";
+import { endRequestRunner, requestRunner } from "../src/db/request-scope";
+import { withTransaction } from "../src/db/transaction";
+import { isTransient } from "../src/graphql/errors";
 import * as accountsService from "../src/modules/accounts/accounts.service";
 import { createDistributor, createUser, userToken } from "./support/factories";
 import { startFacet, type TestFacet } from "./support/harness";
@@ -80,5 +83,23 @@ describe("a statement that runs out of time", () => {
     expect(r.retryAfter).toBe("3");
     expect(r.body.errors!.map((e) => e.extensions.code)).toEqual(["SERVICE_UNAVAILABLE"]);
     expect(JSON.stringify(r.body)).not.toMatch(/statement|timeout|cancel/i);
+  });
+});
+
+describe("a connection lost inside a transaction", () => {
+  it("fails the work as a moment's trouble, though the rollback fails too", async () => {
+    const runner = requestRunner(facet.dataSource, undefined);
+    const ctx = { db: runner.manager } as RequestContext;
+    try {
+      const thrown = await withTransaction(ctx, async (tx) => {
+        const [{ pid }] = (await tx.db.query(`SELECT pg_backend_pid() AS pid`)) as { pid: number }[];
+        await facet.dataSource.query(`SELECT pg_terminate_backend($1)`, [pid]);
+        await tx.db.query(`SELECT 1`);
+      }).catch((error: unknown) => error);
+      expect(thrown).toBeInstanceOf(Error);
+      expect(isTransient(thrown)).toBe(true);
+    } finally {
+      await endRequestRunner(runner);
+    }
   });
 });

@@ -32,7 +32,9 @@ export async function withTransaction<T>(
   try {
     result = await work({ ...ctx, db: runner.manager, loaders: new Map() });
   } catch (error) {
-    await runner.rollbackTransaction();
+    // A rollback that fails too (the connection went) must not hide why the work failed: that is
+    // what the client is told (a lost connection is a reason to retry, not an internal error).
+    await runner.rollbackTransaction().catch(() => undefined);
     throw error;
   }
   try {

@@ -1,6 +1,7 @@
 import { unwrapResolverError } from "@apollo/server/errors";
 import type { GraphQLFormattedError } from "graphql";
 import { GraphQLError } from "graphql";
+import { QueryRunnerAlreadyReleasedError, QueryRunnerProviderAlreadyReleasedError } from "typeorm";
 import { NotSignedIn } from "../core/errors";
 import { CommitFailed } from "../db/transaction";
 import { log } from "../logger";
@@ -129,6 +130,9 @@ export function isTransient(error: unknown): boolean {
   if (isPoolExhausted(error)) return true;
   for (const e of causes(error)) {
     if (e instanceof CommitFailed) return true;
+    // TypeORM releases a query runner whose connection reported an error; Facet releases a
+    // request's runner only after its work, so a released runner under way means a lost connection.
+    if (e instanceof QueryRunnerAlreadyReleasedError || e instanceof QueryRunnerProviderAlreadyReleasedError) return true;
     const code = (e as { code?: unknown }).code;
     if (typeof code === "string" && (TRANSIENT.test(code) || UNREACHABLE.has(code))) return true;
     if ((e as { message?: unknown }).message === "Connection terminated unexpectedly") return true;
