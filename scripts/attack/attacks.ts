@@ -1,17 +1,11 @@
 import { randomBytes, randomUUID } from "node:crypto";
-import { errorCodes, graphql, rateLimitOf, send, statusLabel, type Actor, type Answer, type GraphQLOptions, type RequestOptions } from "./http";
+import { errorCodes, graphql, rateLimitOf, send, statusLabel, type Actor, type Answer, type GraphQLOptions, type RequestOptions } from "../support/http";
+import type { Catalog } from "../support/session";
 import type { Target } from "./target";
 
 // The six classes of an outside tester's findings, each replayed as the attack itself: over HTTP,
 // from one address, concurrently where the finding says so. Each returns notes for the table's
 // outcome column; the requests it sends through its Recorder are the ones counted and timed.
-
-export interface Catalog {
-  productIds: string[];
-  /** Variants the attacking buyer can order (priced for its distributor, not discontinued). */
-  orderable: { id: string; sku: string; minimumOrderQuantity: number }[];
-  variantIds: string[];
-}
 
 export interface Tokens {
   buyer: string;

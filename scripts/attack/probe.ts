@@ -1,4 +1,4 @@
-import { graphql, statusLabel, type Actor } from "./http";
+import { graphql, statusLabel, type Actor } from "../support/http";
 
 // A signed-in buyer going about their day: `{ viewer { role } }`, one request after the other,
 // on connections of its own. Its latencies while an attack runs are what the attack cost others.

@@ -1,14 +1,15 @@
 import "reflect-metadata";
-import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { setLogLevel } from "../../src/logger";
-import { ATTACKS, Recorder, type AttackContext, type Catalog, type Tokens, type Window } from "./attacks";
-import { actor, closeActor, errorCodes, graphql, rateLimitOf, send, tally, type Actor } from "./http";
+import { repositoryRoot } from "../support/facet";
+import { actor, closeActor, errorCodes, rateLimitOf, send, tally, type Actor } from "../support/http";
+import { buildLabel, writeResult } from "../support/results";
+import { readCatalog, SetupError, signIn } from "../support/session";
+import { ATTACKS, Recorder, type AttackContext, type Tokens, type Window } from "./attacks";
 import { percentile, Probe, type ProbeSample } from "./probe";
 import { formatReport, outcome, verdict, type Row } from "./report";
-import { externalTarget, ownTarget, repositoryRoot, type Credentials, type Target } from "./target";
+import { externalTarget, ownTarget, type Target } from "./target";
 
 // npm run attack: replays six classes of attack against a production-mode Facet with Redis, while
 // a signed-in buyer's probe measures what they cost everyone else, and writes the table to
@@ -24,24 +25,11 @@ const verbose = ["1", "true", "yes"].includes((process.env.ATTACK_VERBOSE ?? "")
 const say = (line: string) => process.stdout.write(`${line}\n`);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** A setup step that failed: the run stops with a non-zero exit code. */
-class SetupError extends Error {}
-
 /** Loopback aliases give every party its own real address when the target is on this machine. */
 function addressesFor(url: URL): ((index: number) => string) | undefined {
   const host = url.hostname;
   const loopback = host === "localhost" || /^127\.\d+\.\d+\.\d+$/.test(host);
   return loopback ? (index) => `127.0.${Math.floor(index / 250) + 1}.${(index % 250) + 2}` : undefined;
-}
-
-async function signIn(base: URL, from: Actor, who: Credentials, role: string): Promise<string> {
-  const answer = await graphql(base, from, `mutation($input: LoginInput!) { login(input: $input) { accessToken userErrors { code message } } }`, { input: who });
-  const payload = (answer.json as { data?: { login?: { accessToken?: string | null; userErrors?: { code: string }[] } } } | undefined)?.data?.login;
-  if (!payload?.accessToken) {
-    const why = payload?.userErrors?.map((e) => e.code).join(", ") || answer.failure || `${answer.status} ${answer.body.slice(0, 200)}`;
-    throw new SetupError(`could not sign in as the ${role} ${who.email}: ${why}`);
-  }
-  return payload.accessToken;
 }
 
 async function clientToken(base: URL, from: Actor, client: { clientId: string; secret: string }): Promise<string> {
@@ -55,40 +43,6 @@ async function clientToken(base: URL, from: Actor, client: { clientId: string; s
   return token;
 }
 
-interface CatalogPage {
-  products?: {
-    nodes: { id: string; minimumOrderQuantity: number; discontinued: boolean; variants: { id: string; sku: string; discontinued: boolean; price: { amount: string } | null }[] }[];
-    pageInfo: { hasNextPage: boolean; endCursor: string | null };
-  } | null;
-}
-
-/** The catalog as the attacking buyer sees it: ids for `nodes(ids:)` and the variants it can order. */
-async function readCatalog(base: URL, from: Actor, token: string): Promise<Catalog> {
-  const catalog: Catalog = { productIds: [], orderable: [], variantIds: [] };
-  let after: string | null = null;
-  for (let page = 0; page < 20; page++) {
-    const answer = await graphql(
-      base,
-      from,
-      `query($after: String) { products(first: 100, after: $after) { nodes { id minimumOrderQuantity discontinued variants { id sku discontinued price { amount } } } pageInfo { hasNextPage endCursor } } }`,
-      { after },
-      { token },
-    );
-    const products = (answer.json as { data?: CatalogPage } | undefined)?.data?.products;
-    if (!products) throw new SetupError(`could not read the catalog as the buyer: ${answer.status} ${answer.body.slice(0, 200)}`);
-    for (const product of products.nodes) {
-      catalog.productIds.push(product.id);
-      for (const variant of product.variants) {
-        catalog.variantIds.push(variant.id);
-        if (variant.price && !variant.discontinued && !product.discontinued) catalog.orderable.push({ id: variant.id, sku: variant.sku, minimumOrderQuantity: product.minimumOrderQuantity });
-      }
-    }
-    if (!products.pageInfo.hasNextPage) break;
-    after = products.pageInfo.endCursor;
-  }
-  return catalog;
-}
-
 /** Waits until the probe answers at its idle pace again (or gives up), so one attack's tail does not land on the next. */
 async function settle(probe: Probe, idleP99: number): Promise<boolean> {
   const deadline = Date.now() + SETTLE_MAX_MS;
@@ -100,16 +54,6 @@ async function settle(probe: Probe, idleP99: number): Promise<boolean> {
     if (!sample.ok) await sleep(200);
   }
   return false;
-}
-
-function buildLabel(root: string): string {
-  try {
-    const commit = execFileSync("git", ["-C", root, "rev-parse", "--short", "HEAD"], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
-    const dirty = execFileSync("git", ["-C", root, "status", "--porcelain", "--untracked-files=no"], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
-    return `commit ${commit}${dirty ? " with uncommitted changes in the working tree" : ""}`;
-  } catch {
-    return "no git commit";
-  }
 }
 
 function tallyProbes(samples: readonly ProbeSample[]): string {
@@ -256,11 +200,7 @@ async function main(): Promise<number> {
       seconds: (performance.now() - started) / 1000,
     };
     const report = formatReport(info, rows);
-    mkdirSync(resultsDir, { recursive: true });
-    const stamp = info.date.toISOString().replace(/[-:]/g, "").replace(/\.\d+Z$/, "Z");
-    let file = path.join(resultsDir, `${stamp}.md`);
-    for (let i = 2; existsSync(file); i++) file = path.join(resultsDir, `${stamp}-${i}.md`);
-    writeFileSync(file, report);
+    const file = writeResult(resultsDir, info.date, report);
     say("");
     say(report);
     say(`written to ${path.relative(process.cwd(), file) || file}`);

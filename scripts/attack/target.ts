@@ -1,25 +1,16 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { createWriteStream, existsSync, readFileSync } from "node:fs";
+import { createWriteStream, existsSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { Client } from "pg";
 import { createClient } from "redis";
 import { ApiScope } from "../../src/core/access";
-import { createDataSource } from "../../src/db/data-source";
-import { migrate } from "../../src/db/database";
 import { freePort } from "../../src/free-port";
 import { ApiClient, hashSecret, User } from "../../src/modules/accounts";
-import { entities } from "../../src/modules/entities";
-import { seedDemoData } from "../../src/seed/demo";
+import { adminQuery, nodeOptions, prepareDemoDatabase, repositoryRoot, stopChild, waitForReady, type Credentials } from "../support/facet";
 
 // The server under attack: by default one of our own (a fresh database with the demo data, Facet
 // in production mode as a child process), or the one at ATTACK_URL.
-
-export interface Credentials {
-  email: string;
-  password: string;
-}
 
 export interface Target {
   url: URL;
@@ -58,32 +49,6 @@ const OTHER_DEMO_EMAILS = ["admin@atelier-paris.example", "buyer@maple-jewels.ex
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
 
-/** The directory of the checkout: the nearest one above `from` with Facet's package.json, else the working directory. */
-export function repositoryRoot(from: string): string {
-  for (let dir = from; ; dir = path.dirname(dir)) {
-    const manifest = path.join(dir, "package.json");
-    if (existsSync(manifest)) {
-      try {
-        if ((JSON.parse(readFileSync(manifest, "utf8")) as { name?: string }).name === "facet") return dir;
-      } catch {
-        // Not a readable package.json: keep looking.
-      }
-    }
-    if (path.dirname(dir) === dir) return process.cwd();
-  }
-}
-
-/** The Node flags `npm start` gives Facet (package.json config.node_options). */
-function nodeOptions(root: string): string[] {
-  try {
-    const options = (JSON.parse(readFileSync(path.join(root, "package.json"), "utf8")) as { config?: { node_options?: string } }).config?.node_options;
-    if (options) return options.split(/\s+/).filter(Boolean);
-  } catch {
-    // Fall back to the flag production needs most.
-  }
-  return ["--max-semi-space-size=64"];
-}
-
 function required(name: string): string {
   const value = process.env[name];
   if (!value) throw new Error(`With ATTACK_URL set, ${name} is required`);
@@ -118,16 +83,6 @@ export function externalTarget(url: string): Target {
   };
 }
 
-async function adminQuery(adminUrl: string, statements: string[]): Promise<void> {
-  const client = new Client({ connectionString: adminUrl });
-  await client.connect();
-  try {
-    for (const statement of statements) await client.query(statement);
-  } finally {
-    await client.end();
-  }
-}
-
 /** Deletes Facet's keys (`facet:*`: rate-limit buckets) from the Redis the target will use. */
 async function flushFacetKeys(redisUrl: string): Promise<number> {
   const client = createClient({ url: redisUrl });
@@ -142,29 +97,6 @@ async function flushFacetKeys(redisUrl: string): Promise<number> {
     await client.quit();
   }
   return deleted;
-}
-
-async function waitForReady(url: URL, child: ChildProcess, logFile: string, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`Facet exited with code ${child.exitCode} before it was ready; see ${logFile}`);
-    try {
-      if ((await fetch(new URL("/readyz", url))).status === 200) return;
-    } catch {
-      // Not listening yet.
-    }
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  throw new Error(`Facet was not ready within ${timeoutMs / 1000} s; see ${logFile}`);
-}
-
-async function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((resolve) => child.once("exit", resolve));
-  child.kill("SIGTERM");
-  const timer = setTimeout(() => child.kill("SIGKILL"), 20_000);
-  await exited;
-  clearTimeout(timer);
 }
 
 /**
@@ -191,36 +123,26 @@ export async function ownTarget(scriptDir: string): Promise<Target> {
     say(`setting up: database ${ATTACK_DATABASE} on ${postgres.host}, migrations, demo data`);
     await adminQuery(adminUrl, [`DROP DATABASE IF EXISTS ${ATTACK_DATABASE} WITH (FORCE)`, `CREATE DATABASE ${ATTACK_DATABASE}`]);
     created = true;
-    const dataSource = createDataSource({ entities, url: databaseUrl, embedded: false, poolSize: 2, statementTimeoutMs: 120_000, applicationName: "facet-attack-setup" });
-    await dataSource.initialize();
-    const password = () => `attack-${randomBytes(12).toString("base64url")}`;
-    const buyer = { email: ATTACK_BUYER, password: password() };
-    const probe = { email: PROBE_BUYER, password: password() };
-    const staff = { email: STAFF, password: password() };
     const clientSecret = `fct_${randomBytes(32).toString("base64url")}`;
-    let clientId: string;
-    try {
-      await migrate(dataSource);
-      await seedDemoData(dataSource, "development");
-      // Production refuses the published demo password, so the accounts we use get passwords of this run.
-      for (const account of [buyer, probe, staff]) {
-        const result = await dataSource.manager.update(User, { email: account.email }, { passwordHash: await hashSecret(account.password) });
-        if (result.affected !== 1) throw new Error(`the demo data has no user ${account.email}`);
-      }
-      const attacker = await dataSource.manager.findOneByOrFail(User, { email: ATTACK_BUYER });
-      clientId = `attack-orders-read-${randomBytes(4).toString("hex")}`;
-      await dataSource.manager.save(
-        dataSource.manager.create(ApiClient, {
-          distributorId: attacker.distributorId!,
-          clientId,
-          name: "Attack: orders:read only",
-          scopes: [ApiScope.ORDERS_READ],
-          secretHash: await hashSecret(clientSecret),
-        }),
-      );
-    } finally {
-      await dataSource.destroy();
-    }
+    const clientId = `attack-orders-read-${randomBytes(4).toString("hex")}`;
+    // Production refuses the published demo password, so the accounts we use get passwords of this run.
+    const [buyer, probe, staff] = await prepareDemoDatabase(databaseUrl, {
+      applicationName: "facet-attack-setup",
+      passwordPrefix: "attack-",
+      accounts: [ATTACK_BUYER, PROBE_BUYER, STAFF],
+      more: async (dataSource) => {
+        const attacker = await dataSource.manager.findOneByOrFail(User, { email: ATTACK_BUYER });
+        await dataSource.manager.save(
+          dataSource.manager.create(ApiClient, {
+            distributorId: attacker.distributorId!,
+            clientId,
+            name: "Attack: orders:read only",
+            scopes: [ApiScope.ORDERS_READ],
+            secretHash: await hashSecret(clientSecret),
+          }),
+        );
+      },
+    });
 
     const flushed = await flushFacetKeys(redisUrl);
     const port = await freePort();

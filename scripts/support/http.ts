@@ -1,8 +1,9 @@
 import http from "node:http";
 import { performance } from "node:perf_hooks";
 
-// HTTP as an outside client sends it: node:http, one connection pool (Agent) per actor, so that the
-// attacker's sockets never queue the probe's, and an actor may send from its own local address.
+// HTTP as an outside client sends it: node:http, one connection pool (Agent) per actor, so that
+// one party's sockets never queue another's (the attacker's the probe's, in the attack replay),
+// and an actor may send from its own local address. Shared by scripts/attack and scripts/drill.
 
 /** One party on the network: its connections and the address they leave from. */
 export interface Actor {
