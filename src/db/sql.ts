@@ -1,4 +1,4 @@
-import type { EntityManager } from "typeorm";
+import type { DataSource, EntityManager } from "typeorm";
 
 // SQL fragments with one meaning across modules.
 
@@ -22,6 +22,15 @@ export function likePattern(text: string): string {
 // (facet_sync_horizon() reads pg_stat_activity with its owner's rights; see the RLS migration.)
 export const SYNC_HORIZON = "facet_sync_horizon()";
 
+// A read replica's pg_stat_activity holds its own sessions, not the primary's writers: there the
+// horizon is the primary's, as of a point the replica has replayed (see db/replicas.ts).
+const horizonSources = new WeakMap<DataSource, () => string>();
+
+/** Makes `source` the sync horizon of `dataSource`'s connections: a read replica's. */
+export function takeSyncHorizonFrom(dataSource: DataSource, source: () => string): void {
+  horizonSources.set(dataSource, source);
+}
+
 /**
  * The sync horizon, read in a statement of its own before the page query. Read inside the page
  * query it comes too late: the query's snapshot is taken first, and a writer that commits between
@@ -29,8 +38,11 @@ export const SYNC_HORIZON = "facet_sync_horizon()";
  * updated_at) nor visible (so the page lacks its row); a reader resuming from a later updatedAt
  * would never see that change. In a READ COMMITTED transaction the next statement's snapshot
  * sees every writer that was no longer open here. Text, so no microsecond is lost in JavaScript.
+ * On a read replica it is the replica's (see takeSyncHorizonFrom), and costs no statement.
  */
 export async function readSyncHorizon(db: EntityManager): Promise<string> {
+  const source = horizonSources.get(db.dataSource);
+  if (source) return source();
   const [{ horizon }] = (await db.query(`SELECT ${SYNC_HORIZON}::text AS horizon`)) as { horizon: string }[];
   return horizon;
 }

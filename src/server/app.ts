@@ -10,9 +10,11 @@ import Fastify, { type FastifyError, type FastifyReply, type FastifyRequest, typ
 import type { DataSource } from "typeorm";
 import type { Config } from "../config";
 import type { RequestContext } from "../core/context";
+import { replicasOf } from "../db/replicas";
 import { compiledExecutor } from "../graphql/executor";
 import { AuthenticationError, ErrorCode, formatError, isInternal, RETRY_AFTER_SECONDS, ServiceUnavailableError } from "../graphql/errors";
 import { LIMITS } from "../graphql/limits";
+import { operationKind } from "../graphql/operation-kind";
 import { log } from "../logger";
 import { rateLimitRejections, reportPool, type PoolStats } from "../observability/metrics";
 import { createRequestContext, endRequest, type RequestFacts } from "./context";
@@ -63,11 +65,15 @@ function sendGraphQLError(reply: FastifyReply, status: number, code: string, mes
   return reply.code(status).send({ errors: [{ message, extensions: { code } }] });
 }
 
+/** What each /graphql request's operation may do, told by the route's preHandler when the database has read replicas. */
+const graphqlAccess = new WeakMap<FastifyRequest, RequestFacts["access"]>();
+
 const factsOf = (request: FastifyRequest): RequestFacts => ({
   authorization: request.headers.authorization,
   requestId: request.raw.requestId,
   ip: request.ip,
   observation: request.raw.observation,
+  access: graphqlAccess.get(request),
 });
 
 /**
@@ -200,6 +206,9 @@ export async function createServer(config: Config, dataSource: DataSource, optio
     }
     // Rate limits fail open (see rate-limit.ts): where they are kept is reported, and does not make Facet unready.
     checks.rateLimits = await rateLimits.state();
+    // So do read replicas: reads go to the primary while none is in use (see replicas.ts).
+    const replicas = replicasOf(dataSource);
+    if (replicas) checks.replicas = replicas.describe();
     const ready = !shuttingDown && checks.database === "reachable" && checks.migrations === "applied";
     return reply.code(ready ? 200 : 503).send({ status: ready ? "ready" : "not ready", checks });
   });
@@ -237,11 +246,15 @@ export async function createServer(config: Config, dataSource: DataSource, optio
     url: "/graphql",
     onRequest: refuseFloods("graphql"),
     preHandler: async (request, reply) => {
-      const query = request.method === "GET" ? (request.query as { query?: unknown }).query : (request.body as { query?: unknown } | undefined)?.query;
+      const params = (request.method === "GET" ? request.query : request.body) as { query?: unknown; operationName?: unknown } | undefined;
+      const query = params?.query;
       if (typeof query === "string" && query.length > LIMITS.maxQueryLength) {
         request.raw.observation.errorCode = ErrorCode.QUERY_TOO_COMPLEX;
         return sendGraphQLError(reply, 400, ErrorCode.QUERY_TOO_COMPLEX, `The query is ${query.length} characters long; at most ${LIMITS.maxQueryLength} are allowed`);
       }
+      // With read replicas, a query may be answered by one: told now, since the request's
+      // connection is taken before Apollo parses the operation (see createRequestContext).
+      if (config.replicas.urls.length > 0) graphqlAccess.set(request, operationKind(query, params?.operationName) === "query" ? "read" : "write");
     },
     // (The integration types its handler for a route of its own shape; the route is the same.)
     handler: fastifyApolloHandler(apollo, {
