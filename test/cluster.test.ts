@@ -117,7 +117,10 @@ const metricValue = (text: string, name: string) => Number(new RegExp(`^${name} 
     await waitFor("a replacement worker", () => listening().length === before + 1);
     expect(lines.some((l) => l.message === "a worker exited; starting another")).toBe(true);
     expect(workerPids(primary.pid!)).toHaveLength(2);
-    for (let i = 0; i < 4; i++) expect((await request(port, "GET", "/readyz")).status).toBe(200);
+    for (let i = 0; i < 4; i++) {
+      const { status, text } = await request(port, "GET", "/readyz");
+      expect([status, (JSON.parse(text) as { checks: { workers?: string } }).checks.workers]).toEqual([200, "all listening"]);
+    }
   });
 
   it("stops every worker and exits 0 on SIGTERM", async () => {

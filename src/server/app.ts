@@ -1,3 +1,4 @@
+import cluster from "node:cluster";
 import { randomUUID } from "node:crypto";
 import type http from "node:http";
 import type { AddressInfo } from "node:net";
@@ -17,6 +18,7 @@ import { LIMITS } from "../graphql/limits";
 import { operationKind } from "../graphql/operation-kind";
 import { log } from "../logger";
 import { rateLimitRejections, reportPool, type PoolStats } from "../observability/metrics";
+import { clusterStarted } from "./cluster";
 import { createRequestContext, endRequest, type RequestFacts } from "./context";
 import { AddressGuard } from "./address-guard";
 import { limitsPlugin } from "./limits-plugin";
@@ -209,7 +211,10 @@ export async function createServer(config: Config, dataSource: DataSource, optio
     // So do read replicas: reads go to the primary while none is in use (see replicas.ts).
     const replicas = replicasOf(dataSource);
     if (replicas) checks.replicas = replicas.describe();
-    const ready = !shuttingDown && checks.database === "reachable" && checks.migrations === "applied";
+    // A worker is ready once every worker of its cluster listens: a load balancer that sends the
+    // first requests to an instance half started would find half its capacity.
+    if (cluster.isWorker) checks.workers = clusterStarted() ? "all listening" : "starting";
+    const ready = !shuttingDown && checks.database === "reachable" && checks.migrations === "applied" && clusterStarted();
     return reply.code(ready ? 200 : 503).send({ status: ready ? "ready" : "not ready", checks });
   });
   oauthRoutes(app, config, dataSource, rateLimits, guard, refuseFloods("oauth"));
