@@ -4,7 +4,7 @@ import { ApiScope, UserRole } from "../src/core/access";
 import { toGlobalId } from "../src/graphql/node";
 import { Incoterm } from "../src/graphql/scalars";
 import { Order, OrderStatus } from "../src/modules/orders";
-import { enforceLimits, LIMITS, LIST_SIZES, measureOperation } from "../src/graphql/limits";
+import { enforceLimits, LIMITS, LIST_SIZES, measureOperation, SEARCH_SURCHARGE } from "../src/graphql/limits";
 import { MemoryRateLimitStore, RedisRateLimitStore } from "../src/server/rate-limit";
 import {
   getIntrospectionQuery,
@@ -89,6 +89,21 @@ describe("pricing what a query really costs", () => {
     expect((await shape("query($ids: [ID!]!) { nodes(ids: $ids) { id } }", { ids })).cost).toBe(100);
     const aliased = `query($ids: [ID!]!) { ${Array.from({ length: 30 }, (_, i) => `n${i}: nodes(ids: $ids) { id }`).join(" ")} }`;
     expect((await shape(aliased, { ids })).cost).toBe(3000);
+  });
+
+  it("charges a search of orders or briefs SEARCH_SURCHARGE beyond its objects, once per searched list", async () => {
+    expect(await shape("{ orders(first: 10) { nodes { id } } }")).toMatchObject({ cost: 11, surcharge: 0 });
+    expect(await shape('{ orders(first: 10, filter: { search: "EXP-2026" }) { nodes { id } } }')).toMatchObject({ cost: 11 + SEARCH_SURCHARGE, surcharge: SEARCH_SURCHARGE });
+    // Through variables, and for each aliased list.
+    expect(await shape("query($f: OrderFilter) { orders(filter: $f) { nodes { id } } }", { f: { search: "RG-1001" } })).toMatchObject({ surcharge: SEARCH_SURCHARGE });
+    const both = "query($s: String) { a: orders(filter: { search: $s }) { nodes { id } } b: designBriefs(filter: { search: $s }) { nodes { id } } }";
+    expect(await shape(both, { s: "signet" })).toMatchObject({ cost: 21 + 21 + 2 * SEARCH_SURCHARGE, surcharge: 2 * SEARCH_SURCHARGE });
+    // A blank or absent search is no search, as the services take it; a list left out costs nothing.
+    expect(await shape(both, { s: "  " })).toMatchObject({ cost: 42, surcharge: 0 });
+    expect(await shape(both)).toMatchObject({ surcharge: 0 });
+    expect(await shape('query($no: Boolean!) { orders(filter: { search: "EXP" }) @skip(if: $no) { nodes { id } } }', { no: true })).toMatchObject({ surcharge: 0 });
+    // The catalog is searched through its indexes, without a distributor's whole history behind it.
+    expect(await shape('{ products(filter: { search: "ring" }) { nodes { id } } }')).toMatchObject({ cost: 21, surcharge: 0 });
   });
 
   it("prices real clients' queries within the limits: every operation of docs/api.md and of the test suite, at their largest pages", async () => {
@@ -225,6 +240,14 @@ describe("abuse limits over HTTP", () => {
     expect(login.body.errors![0].extensions).toEqual({ code: "BAD_USER_INPUT", argument: "e" });
   });
 
+  it("asks a search for its surcharge in the measured cost, and keeps it when the charge is settled", async () => {
+    const r = await post(facet, '{ orders(first: 10, filter: { search: "no such order" }) { nodes { id } } }', token);
+    expect(r.status).toBe(200);
+    expect(r.body.extensions!.rateLimit.requestedCost).toBe(11 + SEARCH_SURCHARGE);
+    // No order came back: the connection object, and the search's database time.
+    expect(r.body.extensions!.rateLimit.cost).toBe(1 + SEARCH_SURCHARGE);
+  });
+
   it("refuses a request body over BODY_LIMIT with 413, in GraphQL's error shape", async () => {
     const r = await post(facet, "query($s: String) { order(number: $s) { id } }", token, { s: "x".repeat(150_000) });
     expect(r.status).toBe(413);
@@ -279,8 +302,10 @@ describe("abuse limits over HTTP", () => {
   });
 
   it("reports the remaining budget in every response", async () => {
-    const first = await post(facet, "{ viewer { role } }", token);
-    const second = await post(facet, "{ viewer { role } }", token);
+    // A caller of its own, whose bucket is full: refilling cannot make the second answer report more.
+    const fresh = userToken(facet.config, await createUser(facet.dataSource, { role: UserRole.EXPORT_MANAGER }));
+    const first = await post(facet, "{ viewer { role } }", fresh);
+    const second = await post(facet, "{ viewer { role } }", fresh);
     expect(first.body.extensions!.rateLimit).toMatchObject({ cost: 1, limit: 20000, restoreRate: 1000 });
     expect(second.body.extensions!.rateLimit.remaining).toBeLessThanOrEqual(first.body.extensions!.rateLimit.remaining);
   });

@@ -171,7 +171,7 @@ describe("objectsInAnswer", () => {
 });
 
 describe("enforceLimits", () => {
-  const within: OperationShape = { cost: 1, depth: 2, aliases: 0, directives: 0, introspection: false, ids: 0, visited: 2 };
+  const within: OperationShape = { cost: 1, depth: 2, aliases: 0, directives: 0, introspection: false, ids: 0, visited: 2, surcharge: 0 };
   const refusal = (shape: Partial<OperationShape>): GraphQLError => {
     try {
       enforceLimits({ ...within, ...shape });

@@ -84,11 +84,23 @@ export const LIST_SIZES: Readonly<Record<string, ListSize>> = {
   "PackingList.packages": { size: 50, reason: "the shipments service allows at most MAX_PACKAGES (50) package sizes" },
   "Product.images": { size: 20, reason: "the catalog service allows at most MAX_IMAGES (20) images" },
   "Product.stones": { size: 5, reason: "validStones allows MAX_STONE_LINES (20); the catalog's styles hold at most 3: assumed 5" },
+  "Composition.stones": { size: 5, reason: "a line's stones are its style's (or the quote's) with at most one offered stone line changed: as Product.stones, assumed 5" },
+  "CustomizationOptions.platingOffers": { size: 5, reason: "checkOffers allows MAX_PLATING_OFFERS (5), one per plating type" },
+  "CustomizationOptions.stoneOffers": { size: 5, reason: "checkOffers allows MAX_STONE_OFFERS (15), one per stone type; a style offers a few: assumed 5" },
   "Product.variants": { size: 6, reason: "one per size or length of the style; unbounded: the catalog holds at most 6 (a ring's sizes 48 to 58)" },
   "Shipment.documents": { size: 10, reason: "one per document kind (8) and number: assumed 10" },
+  "Shipment.carriageHistory": { size: 6, reason: "one per setting or correction of the air waybill and tracking number, made only before departure: assumed 6" },
   "Shipment.feedback": { size: 5, reason: "one per person or API client of the distributor (unique per author): assumed 5" },
   "Stone.treatments": { size: 3, reason: "a set of the 12 Treatment values other than NONE; a stone discloses one or two: assumed 3" },
 };
+
+/**
+ * Lists that `filter: { search }` makes expensive: a search of a distributor's whole history,
+ * not a page of it (see the orders and briefs services, which run such reads a few at a time per
+ * distributor). Each such list costs SEARCH_SURCHARGE points beyond its objects.
+ */
+export const SEARCHED_LISTS: ReadonlySet<string> = new Set(["Query.orders", "Query.designBriefs"]);
+export const SEARCH_SURCHARGE = 100;
 
 /** The size of a list that LIST_SIZES does not name (the schema test keeps every list named). */
 const UNDECLARED_LIST_SIZE = MAX_PAGE_SIZE;
@@ -108,6 +120,11 @@ export interface OperationShape {
   ids: number;
   /** Selections the measurement visited, each fragment's once; more than LIMITS.maxSelections stops it. */
   visited: number;
+  /**
+   * The part of `cost` that is not objects: SEARCH_SURCHARGE for each searched list. Unlike the
+   * objects, it stays charged whatever the answer holds.
+   */
+  surcharge: number;
 }
 
 /** What a selection set adds: its cost, what its connection multiplies by the page, its depth. */
@@ -198,6 +215,7 @@ function walkOperation(
   let introspection = false;
   let ids = 0;
   let visited = 0;
+  let surcharge = 0;
   let nesting = 0;
   let deepest = 0;
   const measured = new Map<string, Measure | "measuring">();
@@ -209,6 +227,12 @@ function walkOperation(
     // A variable neither sent nor defaulted leaves the argument unset: the schema's default holds.
     if (given.value.kind === Kind.VARIABLE && !Object.hasOwn(values, given.value.name.value)) return declared;
     return valueFromASTUntyped(given.value, values);
+  };
+  // A list with a search that is not blank, as the services take it.
+  const searched = (parent: GraphQLNamedType, field: GraphQLField<unknown, unknown>, node: FieldNode): boolean => {
+    if (!SEARCHED_LISTS.has(`${parent.name}.${field.name}`)) return false;
+    const search = (argument(field, node, "filter") as { search?: unknown } | null | undefined)?.search;
+    return typeof search === "string" && search.trim() !== "";
   };
   const lengthOf = (value: unknown): number | undefined => (Array.isArray(value) ? value.length : value == null ? undefined : 1);
   // The page a connection may return: `first` (or `last`), 1 to MAX_PAGE_SIZE; null or unset is
@@ -294,6 +318,10 @@ function walkOperation(
         if (!introspecting) depth = Math.max(depth, child.depth + 1);
         if (isConnection(type)) {
           cost = add(cost, add(add(1, child.cost), times(pageOf(field, selection), child.perItem)));
+          if (searched(parent, field, selection)) {
+            cost = add(cost, SEARCH_SURCHARGE);
+            surcharge = add(surcharge, SEARCH_SURCHARGE);
+          }
         } else if (isConnection(parent) && (field.name === "nodes" || field.name === "edges")) {
           perItem = add(perItem, add(1, child.cost));
         } else {
@@ -340,7 +368,7 @@ function walkOperation(
   const { cost } = measure;
   // A walk stopped at MAX_NESTING reports at least that depth, which the depth limit refuses.
   const depth = deepest > MAX_NESTING ? deepest : measure.depth;
-  return { cost: Math.max(cost, 1), depth, aliases, directives, introspection, ids, visited: Math.min(visited, LIMITS.maxSelections + 1) };
+  return { cost: Math.max(cost, 1), depth, aliases, directives, introspection, ids, visited: Math.min(visited, LIMITS.maxSelections + 1), surcharge };
 }
 
 /** Where an operation's answer may hold objects: each response key, and what it selects. */

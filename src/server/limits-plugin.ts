@@ -116,6 +116,9 @@ export function limitsPlugin(config: Config, store: RateLimitStore, guard?: Addr
             const logins = fields.filter((f) => f === "login").length;
             surcharge = (operation.operation === "mutation" ? MUTATION_SURCHARGE : 0) + logins * LOGIN_COST;
             cost = shape.cost + surcharge;
+            // A search's surcharge (in shape.cost) stands for database time, which the objects
+            // returned do not show: it is kept when the charge is settled.
+            surcharge += shape.surcharge;
             const smallest = Math.min(...buckets.map((b) => b.budget.capacity));
             if (cost > smallest) {
               throw tooComplex(`The query may cost ${cost} points, more than the whole budget of ${smallest}: ask for smaller pages (first) or fewer nested lists`);
