@@ -16,6 +16,9 @@ import { PrincipalConfirmation1795001200000 } from "./1795001200000-principal-co
 import { DropPrincipalConfirmation1795001300000 } from "./1795001300000-drop-principal-confirmation";
 import { SignInSources1795001400000 } from "./1795001400000-sign-in-sources";
 import { PendingOrdersExpiry1795001500000 } from "./1795001500000-pending-orders-expiry";
+import { IndexedSearch1795001600000 } from "./1795001600000-indexed-search";
+import { ShipmentExportTerms1795001700000 } from "./1795001700000-shipment-export-terms";
+import { Composition1795001800000 } from "./1795001800000-composition";
 
 // In order of application. A landed migration is never edited: add a new one.
 export const migrations = [
@@ -37,4 +40,7 @@ export const migrations = [
   DropPrincipalConfirmation1795001300000,
   SignInSources1795001400000,
   PendingOrdersExpiry1795001500000,
+  IndexedSearch1795001600000,
+  ShipmentExportTerms1795001700000,
+  Composition1795001800000,
 ];

@@ -141,4 +141,10 @@ describe("loadConfig outside production", () => {
     expect(loadConfig({ DATA_DIR: dataDir, PENDING_ORDER_TTL_MINUTES: "0" }).reservations.pendingTtlMinutes).toBe(0);
     expect(() => loadConfig({ DATA_DIR: dataDir, PENDING_ORDER_TTL_MINUTES: "3" })).toThrow(/0 \(never\) or between 5 and 525600/);
   });
+
+  it("takes EXPORTER_COUNTRY as an ISO 3166 alpha-2 code, IN by default", () => {
+    expect(loadConfig({ DATA_DIR: dataDir }).exporterCountry).toBe("IN");
+    expect(loadConfig({ DATA_DIR: dataDir, EXPORTER_COUNTRY: " th " }).exporterCountry).toBe("TH");
+    expect(() => loadConfig({ DATA_DIR: dataDir, EXPORTER_COUNTRY: "XX" })).toThrow(/EXPORTER_COUNTRY must be an ISO 3166 alpha-2 country code/);
+  });
 });

@@ -1,6 +1,7 @@
 import { createPrivateKey, createPublicKey, randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import { COUNTRIES } from "./core/iso-codes";
 
 export type JwtKeys =
   | { algorithm: "HS256"; signingKey: string; verifyingKey: string }
@@ -84,9 +85,11 @@ export interface Config {
   dbBudget: {
     /** Expensive lists of one distributor running at once in one process; more wait their turn. */
     expensivePerDistributor: number;
-    /** How long an expensive list waits for its turn before it is refused (503, Retry-After). */
+    /** How long an expensive list waits for its turn before it is refused (429 RATE_LIMITED, Retry-After). */
     expensiveWaitMs: number;
   };
+  /** The exporter's country (ISO 3166 alpha-2): where its shipments leave from unless one says otherwise, and so which export declaration they carry. */
+  exporterCountry: string;
 }
 
 export class ConfigError extends Error {}
@@ -148,6 +151,13 @@ function pendingTtl(env: NodeJS.ProcessEnv): number {
   const minutes = int(env, "PENDING_ORDER_TTL_MINUTES", 2880, 0, 525_600);
   if (minutes > 0 && minutes < 5) throw new ConfigError(`PENDING_ORDER_TTL_MINUTES must be 0 (never) or between 5 and 525600, got "${minutes}"`);
   return minutes;
+}
+
+/** EXPORTER_COUNTRY: an ISO 3166 alpha-2 code; IN (the exporter's workshops are in India) by default. */
+function exporterCountry(env: NodeJS.ProcessEnv): string {
+  const code = (env.EXPORTER_COUNTRY || "IN").trim().toUpperCase();
+  if (!Object.hasOwn(COUNTRIES, code)) throw new ConfigError(`EXPORTER_COUNTRY must be an ISO 3166 alpha-2 country code such as IN, got "${code}"`);
+  return code;
 }
 
 function bool(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {
@@ -284,6 +294,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       expensivePerDistributor: int(env, "EXPENSIVE_QUERIES_PER_DISTRIBUTOR", 2, 1, 100),
       expensiveWaitMs: int(env, "EXPENSIVE_QUERY_WAIT_MS", 2000, 0, 60_000),
     },
+    exporterCountry: exporterCountry(env),
     shutdownGraceMs: int(env, "SHUTDOWN_GRACE_MS", 10_000, 0, 120_000),
     // In production a load balancer polls /readyz: it must see the 503 before the listener closes.
     shutdownDelayMs: int(env, "SHUTDOWN_DELAY_MS", production ? 2000 : 0, 0, 60_000),

@@ -6,12 +6,17 @@ import { entities } from "./modules/entities";
 import { log, setLogLevel } from "./logger";
 import { DEMO_ERP_CLIENT_ID, DEMO_ERP_SECRET, DEMO_PASSWORD } from "./modules/accounts/demo-credentials";
 import { startReservationSweeper } from "./modules/orders";
+import { declarationSystemOf, SUPPORTED_DISPATCH } from "./modules/shipments";
 import { DEMO_LOGINS, seedDemoData } from "./seed/demo";
 import { createServer } from "./server/app";
 import { runPrimary, shutdownDeadlineMs } from "./server/cluster";
 
 async function main(): Promise<void> {
   const config = loadConfig();
+  // Checked here rather than in loadConfig, which knows no module's rules.
+  if (!declarationSystemOf(config.exporterCountry)) {
+    throw new ConfigError(`EXPORTER_COUNTRY must be a country whose export declarations Facet knows (${SUPPORTED_DISPATCH}), got "${config.exporterCountry}"`);
+  }
   setLogLevel(config.logLevel);
   if (config.workers > 1 && cluster.isPrimary) return runPrimary(config);
   const database = await openDatabase(config, entities);

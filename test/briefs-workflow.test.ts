@@ -439,7 +439,8 @@ describe("acceptDesignBriefQuote", () => {
         {
           lineNumber: 1,
           sku: brief.reference,
-          description: `${brief.reference} Falcon pendant, 22K`,
+          // Named from what the quote says the piece is made of (QUOTED_PIECE).
+          description: `${brief.reference} Falcon pendant, 22K, 22K gold with heated ruby`,
           quantity: 300,
           fromStock: 0,
           madeToOrder: 300,

@@ -537,7 +537,8 @@ describe("the API guide's design-brief walkthrough", () => {
         number: expect.stringMatching(/^EXP-\d{4}-\d{6,}$/),
         status: "PENDING",
         total: { amount: "82800.00", currency: "EUR" },
-        lines: [{ sku: reference, description: `${reference} Falcon pendant, exclusive line` }],
+        // Named from what the quote says the piece is made of.
+        lines: [{ sku: reference, description: `${reference} Falcon pendant, exclusive line, 22K gold with diamond` }],
       },
     });
 

@@ -131,9 +131,10 @@ describe("upsertProduct", () => {
       metal: "SILVER",
       fineness: 925,
       karat: null,
-      displayName: `${input.name} II, sterling silver with simulated cubic zirconia`,
+      // Cubic zirconia is itself the simulant: it is named as itself, never "simulated cubic zirconia".
+      displayName: `${input.name} II, rhodium-plated sterling silver with cubic zirconia`,
       plating: { type: "RHODIUM", thicknessMicrons: "0.250" },
-      stones: [{ type: "CUBIC_ZIRCONIA", count: 12, origin: "SIMULANT", treatments: [], displayName: "simulated cubic zirconia" }],
+      stones: [{ type: "CUBIC_ZIRCONIA", count: 12, origin: "SIMULANT", treatments: [], displayName: "cubic zirconia" }],
       hsCode: { digits: "711311", formatted: "7113.11" },
       images: [],
       createdAt: created.product!.createdAt,
@@ -146,7 +147,6 @@ describe("upsertProduct", () => {
   it.each([
     ["711319", "711319", "7113.19"],
     ["7113.19", "711319", "7113.19"],
-    ["710491", "710491", "7104.91"],
     ["7113.19.21.00", "7113192100", "7113.19.21.00"],
   ])("accepts HS code %j", async (hsCode, digits, formatted) => {
     const { upsertProduct } = ok(await asManager(AdminUpsertProductDocument, { input: productInput({ hsCode }) }));
@@ -158,6 +158,10 @@ describe("upsertProduct", () => {
     ["heading only", "7113"],
     ["a non-digit", "71A319"],
     ["not chapter 71 (knitted apparel)", "611710"],
+    // docs/domain.md, "HS codes": HS 2022 subheadings that fit the piece (a gold ring: 7113.19)
+    ["no HS 2022 subheading (7113.90)", "7113.90"],
+    ["a lab-grown diamond's, not a ring's (7104.91)", "710491"],
+    ["silver jewellery's, not gold's (7113.11)", "7113.11"],
   ])("refuses an HS code that is %s", async (_why, hsCode) => {
     await expectProductRefused(productInput({ hsCode }), ["input", "hsCode"], "INVALID");
   });
@@ -170,7 +174,7 @@ describe("upsertProduct", () => {
 
   it.each([
     ["GOLD 800", { metal: "GOLD", fineness: 800 }, "INVALID"],
-    ["SILVER 750", { metal: "SILVER", fineness: 750 }, "INVALID"],
+    ["SILVER 750", { metal: "SILVER", fineness: 750, hsCode: "7113.11" }, "INVALID"],
     ["BRASS with a fineness", { metal: "BRASS", fineness: 925, hsCode: "7117.19" }, "INVALID"],
     ["GOLD without a fineness", { metal: "GOLD", fineness: null }, "REQUIRED"],
   ] as const)("refuses %s", async (_why, overrides, userErrorCode) => {
@@ -178,7 +182,7 @@ describe("upsertProduct", () => {
   });
 
   it("refuses plating without a thickness", async () => {
-    await expectProductRefused(productInput({ plating: "YELLOW_GOLD", platingThicknessMicrons: null }), ["input", "platingThicknessMicrons"], "REQUIRED");
+    await expectProductRefused(productInput({ plating: "RHODIUM", platingThicknessMicrons: null }), ["input", "platingThicknessMicrons"], "REQUIRED");
   });
 
   it("refuses a plating thickness without plating", async () => {

@@ -474,6 +474,7 @@ describe("product(id | styleCode) and variant(id | sku)", () => {
       metal: Metal.GOLD,
       fineness: 585,
       plating: Plating.ROSE_GOLD,
+      platingKarat: 18,
       platingThicknessMicrons: "0.750",
       stones: [
         stone(StoneType.DIAMOND, StoneOrigin.LAB_GROWN, 12, "0.360", [Treatment.CVD_POST_GROWTH]),
@@ -491,7 +492,13 @@ describe("product(id | styleCode) and variant(id | sku)", () => {
         { url: "https://images.example/cluster-front.jpg", altText: "Garden Cluster, front" },
         { url: "https://images.example/cluster-side.jpg", altText: "Garden Cluster, side" },
       ],
-      customizationOptions: { customSizes: true, platings: [Plating.NONE], stones: [StoneType.RUBY], branding: true, engravingMaxLength: 20 },
+      customizationOptions: {
+        customSizes: true,
+        platingOffers: [{ type: Plating.NONE, karat: null, thicknessMicrons: null }],
+        stoneOffers: [stone(StoneType.RUBY, StoneOrigin.NATURAL, 1, "0.300", [Treatment.HEAT])],
+        branding: true,
+        engravingMaxLength: 20,
+      },
     });
     const gtin = freshGtin();
     const size54 = await createVariant(facet.dataSource, product, { sku: `${styleCode}-54`, gtin, ringSizeMm: "54.0", metalWeightGrams: "3.125", onHand: 9, reserved: 2 });
@@ -513,7 +520,8 @@ describe("product(id | styleCode) and variant(id | sku)", () => {
       metal: "GOLD",
       fineness: 585,
       karat: 14,
-      displayName: "Garden Cluster, 14K gold with lab-grown diamond, emerald and sapphire",
+      // 18K at 0.75 µm is 0.5625 µm of fine gold: a gold electroplate; treatments are told in the name.
+      displayName: "Garden Cluster, 18K gold electroplated 14K gold with post-growth-treated lab-grown diamond, oiled emerald and heated and fracture-filled sapphire",
       plating: { type: "ROSE_GOLD", thicknessMicrons: "0.750" },
       stones: [
         {
@@ -633,6 +641,7 @@ describe("product(id | styleCode) and variant(id | sku)", () => {
 
   it.each([
     [375, 9],
+    // No longer accepted (no legal standard), but still read as 10K where a record has it.
     [417, 10],
     [585, 14],
     [750, 18],
@@ -645,6 +654,8 @@ describe("product(id | styleCode) and variant(id | sku)", () => {
 
   it.each([
     ["silver", { metal: Metal.SILVER, fineness: 925, hsCode: "711311" }, "Band, sterling silver"],
+    ["fine silver", { metal: Metal.SILVER, fineness: 999, hsCode: "711311" }, "Band, fine silver"],
+    ["gold 990", { metal: Metal.GOLD, fineness: 990 }, "Band, 990 gold"],
     ["platinum", { metal: Metal.PLATINUM, fineness: 950 }, "Band, 950 platinum"],
     ["palladium", { metal: Metal.PALLADIUM, fineness: 500 }, "Band, 500 palladium"],
     ["stainless steel", { metal: Metal.STAINLESS_STEEL, fineness: null, hsCode: "711719" }, "Band, stainless steel"],
@@ -653,13 +664,14 @@ describe("product(id | styleCode) and variant(id | sku)", () => {
     expect(ok(await asBuyer(CatalogProductDocument, { id: productId(product) })).product).toMatchObject({ karat: null, displayName });
   });
 
-  // FTC Jewelry Guides (docs/domain.md, "Stones: disclosure (FTC Jewelry Guides)"): "lab-grown" or "simulated" stands immediately before the stone name.
+  // FTC Jewelry Guides (docs/domain.md, "Stones: disclosure (FTC Jewelry Guides)"): "lab-grown", "cultured" or "simulated" stands immediately before the stone name.
   it.each([
     ["a lab-grown diamond", [stone(StoneType.DIAMOND, StoneOrigin.LAB_GROWN)], "Solitaire, 18K gold with lab-grown diamond", ["lab-grown diamond"]],
     ["a natural diamond", [stone(StoneType.DIAMOND, StoneOrigin.NATURAL)], "Solitaire, 18K gold with diamond", ["diamond"]],
     ["a lab-grown sapphire", [stone(StoneType.SAPPHIRE, StoneOrigin.LAB_GROWN)], "Solitaire, 18K gold with lab-grown sapphire", ["lab-grown sapphire"]],
     ["a simulated diamond", [stone(StoneType.DIAMOND, StoneOrigin.SIMULANT)], "Solitaire, 18K gold with simulated diamond", ["simulated diamond"]],
-    ["cubic zirconia", [stone(StoneType.CUBIC_ZIRCONIA, StoneOrigin.SIMULANT)], "Solitaire, 18K gold with simulated cubic zirconia", ["simulated cubic zirconia"]],
+    ["cubic zirconia", [stone(StoneType.CUBIC_ZIRCONIA, StoneOrigin.SIMULANT)], "Solitaire, 18K gold with cubic zirconia", ["cubic zirconia"]],
+    ["a cultured pearl", [stone(StoneType.PEARL, StoneOrigin.CULTURED)], "Solitaire, 18K gold with cultured pearl", ["cultured pearl"]],
     [
       "a natural ruby and lab-grown diamonds in two lines",
       [stone(StoneType.RUBY, StoneOrigin.NATURAL), stone(StoneType.DIAMOND, StoneOrigin.LAB_GROWN, 8), stone(StoneType.DIAMOND, StoneOrigin.LAB_GROWN, 2)],
@@ -1217,7 +1229,8 @@ describe("the API guide's catalog query", () => {
     const { products: page } = ok(await as(await demoBuyer(), ReadmeGoldLabGrownDocument, {}));
     expect(page!.nodes.length).toBeGreaterThan(0);
     for (const node of page!.nodes) {
-      expect(node.displayName).toMatch(/, \d+K gold with (.+ and )?lab-grown diamond/);
+      // The metal may carry a plating ("14K gold electroplated 14K gold") and the stones their treatments.
+      expect(node.displayName).toMatch(/, (.+ )?\d+K gold with (.+ and )?(\S+ )?lab-grown diamond/);
       expect(node.karat).not.toBeNull();
       for (const v of node.variants) expect(v.price === null || v.price.currency === "EUR").toBe(true);
     }
@@ -1227,7 +1240,7 @@ describe("the API guide's catalog query", () => {
 
   it("names the demo's lab-grown solitaire as its comment says, with Atelier Paris prices", async () => {
     const { product } = ok(await as(await demoBuyer(), CatalogProductDocument, { styleCode: "RG-1010G" }));
-    expect(product).toMatchObject({ name: "Lab Solitaire", displayName: "Lab Solitaire, 18K gold with lab-grown diamond", karat: 18 });
+    expect(product).toMatchObject({ name: "Lab Solitaire", displayName: "Lab Solitaire, 18K gold with post-growth-treated lab-grown diamond", karat: 18 });
     expect(product!.provenance.systemOfWarrantiesStatement).toBeNull();
     expect(product!.variants.length).toBeGreaterThan(0);
     for (const v of product!.variants) expect(v.price?.currency).toBe("EUR");

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { todayUtc } from "../src/db/sql";
 import { toGlobalId } from "../src/graphql/node";
-import { Plating, StoneType } from "../src/modules/catalog/catalog.enums";
+import { Plating, StoneOrigin, StoneShape, StoneType, Treatment } from "../src/modules/catalog/catalog.enums";
 import {
   CancelOrderDocument,
   OrderByIdDocument,
@@ -18,12 +18,16 @@ import {
   AdvanceOrderStatusDocument,
   type PlaceOrderInput,
   type PlaceOrderMutation,
+  type QuoteDesignBriefInput,
 } from "./generated/graphql";
 import { User } from "../src/modules/accounts";
 import { createBatch, dateFromToday } from "./support/catalog-factories";
 import { userToken } from "./support/factories";
 import { errorCodes, ok, startFacet, type TestFacet } from "./support/harness";
 import { footprint, line, orderInput, sellable, staff, stockOf, tenant, type Tenant } from "./support/orders-factories";
+
+// A 22K gold pendant of 6.2 g without stones, as a design brief's quote states it.
+const QUOTED_PENDANT = { metal: "GOLD", fineness: 916, metalWeightGrams: "6.200", stones: [] };
 
 let facet: TestFacet;
 let a: Tenant;
@@ -130,7 +134,16 @@ describe("placeOrder", () => {
 
   it("makes a custom size, plating or stone to order even when the standard piece is in stock", async () => {
     const item = await sellable(facet.dataSource, {
-      product: { name: "Signet", customizationOptions: { customSizes: true, platings: [Plating.ROSE_GOLD], stones: [StoneType.SAPPHIRE], branding: true, engravingMaxLength: 12 } },
+      product: {
+        name: "Signet",
+        customizationOptions: {
+          customSizes: true,
+          platingOffers: [{ type: Plating.ROSE_GOLD, karat: 14, thicknessMicrons: "0.500" }],
+          stoneOffers: [{ type: StoneType.SAPPHIRE, shape: StoneShape.ROUND, count: 1, totalCarat: "0.150", origin: StoneOrigin.NATURAL, treatments: [Treatment.HEAT] }],
+          branding: true,
+          engravingMaxLength: 12,
+        },
+      },
       variant: { onHand: 50 },
       prices: [[a.distributor, "80.00"]],
     });
@@ -149,7 +162,9 @@ describe("placeOrder", () => {
       [0, { size: null, plating: null, stone: "SAPPHIRE", branding: "Maison", engraving: null }],
       [2, { size: null, plating: null, stone: null, branding: null, engraving: "for ever" }],
     ]);
-    expect(order.lines[0].description).toBe(`Signet, 18K gold, rose gold plating, engraved "A & J"`);
+    // The piece is named from what it is made of: 14K at 0.5 µm is 0.29 µm of fine gold, a gold electroplate.
+    expect(order.lines[0].description).toBe(`Signet, 14K gold electroplated 18K gold, engraved "A & J"`);
+    expect(order.lines[2].description).toBe(`Signet, 18K gold with heated sapphire, branded "Maison"`);
     expect(await stockOf(facet.dataSource, item.variant)).toEqual({ onHand: 50, reserved: 2 });
   });
 
@@ -206,7 +221,11 @@ describe("placeOrder refuses", () => {
     moq5 = await sellable(facet.dataSource, { product: { minimumOrderQuantity: 5 }, variant: { onHand: 20 }, prices: [[a.distributor, "10.00"]] });
     // Priced for the other distributor only.
     unpriced = await sellable(facet.dataSource, { variant: { onHand: 20 }, prices: [[b.distributor, "1000"]] });
-    plain = await sellable(facet.dataSource, { product: { customizationOptions: { platings: [Plating.RHODIUM], engravingMaxLength: 5 } }, variant: { onHand: 20 }, prices: [[a.distributor, "10.00"]] });
+    plain = await sellable(facet.dataSource, {
+      product: { customizationOptions: { platingOffers: [{ type: Plating.RHODIUM, karat: null, thicknessMicrons: "0.250" }], engravingMaxLength: 5 } },
+      variant: { onHand: 20 },
+      prices: [[a.distributor, "10.00"]],
+    });
     retired = await sellable(facet.dataSource, { variant: { onHand: 2, discontinued: true }, prices: [[a.distributor, "10.00"]] });
   });
 
@@ -517,7 +536,8 @@ describe("reorder", () => {
       ok(
         await facet.gql(
           OrderBriefQuoteDocument,
-          { input: { id, expectedVersion: version, unitPrice: { amount: "690.50", currency: "EUR" }, leadTimeDays: 45, validUntil: dateFromToday(30) } },
+          // What one piece is made of: the order's line declares it (cast until the generated types know these fields).
+          { input: { id, expectedVersion: version, unitPrice: { amount: "690.50", currency: "EUR" }, leadTimeDays: 45, validUntil: dateFromToday(30), ...QUOTED_PENDANT } as QuoteDesignBriefInput },
           asManager,
         ),
       ).quoteDesignBrief,

@@ -8,6 +8,7 @@ import {
   createShipment,
   hoursFromNow,
   packedOrder,
+  parcel,
   recordEvent,
   shipmentInput,
   shipmentsOfOneOrder,
@@ -201,11 +202,12 @@ describe("the order follows its shipments", () => {
       { variantId: ring, quantity: 3 },
       { variantId: ring, quantity: 1 },
     ]);
-    const first = await createShipment(facet, tokens.manager, shipmentInput(order.id, { lines: [{ lineNumber: 1, quantity: 2 }] }));
+    // Two 3 g rings in each shipment: the packages' net weight is theirs.
+    const first = await createShipment(facet, tokens.manager, shipmentInput(order.id, { lines: [{ lineNumber: 1, quantity: 2 }], packages: [parcel({ netWeightKg: "0.006" })] }));
     await record({ shipmentId: first.id, occurredAt: hoursFromNow(-6), status: "IN_TRANSIT", description: "Departed" });
     expect((await orderOf(order.id)).status).toBe("PACKED");
 
-    const second = await createShipment(facet, tokens.manager, shipmentInput(order.id, { lines: [{ lineNumber: 1, quantity: 1 }, { lineNumber: 2 }] }));
+    const second = await createShipment(facet, tokens.manager, shipmentInput(order.id, { lines: [{ lineNumber: 1, quantity: 1 }, { lineNumber: 2 }], packages: [parcel({ netWeightKg: "0.006" })] }));
     await record({ shipmentId: first.id, occurredAt: hoursFromNow(-2), status: "DELIVERED", description: "Signed for" });
     // Every unit is in a shipment, but the second has not left yet.
     expect((await orderOf(order.id)).status).toBe("PACKED");

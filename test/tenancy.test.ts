@@ -18,6 +18,7 @@ import {
   newDhlWaybill,
   newFedexTracking,
   newHouseAirwayBill,
+  QUOTED_RING,
   snapshotOf,
   type TenantData,
 } from "./support/tenancy-factories";
@@ -450,14 +451,25 @@ const CASES: Record<string, Case> = {
     kind: "staff",
     call: (w) =>
       call(Op.TenancyQuoteDesignBriefDocument, {
-        input: { id: w.b.briefs.quoted.id, expectedVersion: w.b.briefs.quoted.version, leadTimeDays: 1, unitPrice: { amount: "1.00", currency: w.b.distributor.currency }, validUntil: dateFromToday(5) },
+        input: {
+          id: w.b.briefs.quoted.id,
+          expectedVersion: w.b.briefs.quoted.version,
+          leadTimeDays: 1,
+          unitPrice: { amount: "1.00", currency: w.b.distributor.currency },
+          validUntil: dateFromToday(5),
+          ...QUOTED_RING,
+        },
       }),
   },
 
   // ---- shipments (staff) -----------------------------------------------------------------------
   createShipment: {
     kind: "staff",
-    call: (w) => call(Op.TenancyCreateShipmentDocument, { input: { orderId: w.b.shippedOrder.id, carrier: "UPS", service: "x", packages: [{ netWeightKg: "1", grossWeightKg: "1", lengthCm: 1, widthCm: 1, heightCm: 1 }] } }),
+    call: (w) =>
+      call(Op.TenancyCreateShipmentDocument, {
+        // namedPlace is required since the export terms were recorded (cast until test/generated catches up).
+        input: { orderId: w.b.shippedOrder.id, carrier: "UPS", service: "x", namedPlace: "Paris", packages: [{ netWeightKg: "1", grossWeightKg: "1", lengthCm: 1, widthCm: 1, heightCm: 1 }] } as Op.CreateShipmentInput,
+      }),
   },
   setAirwayBill: { kind: "staff", call: (w) => call(Op.TenancySetAirwayBillDocument, { input: { shipmentId: w.b.delivered.id, number: newAirwayBill(), type: "MASTER" } }) },
   setTrackingNumber: { kind: "staff", call: (w) => call(Op.TenancySetTrackingNumberDocument, { input: { shipmentId: w.b.delivered.id, trackingNumber: newDhlWaybill() } }) },

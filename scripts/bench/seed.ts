@@ -143,12 +143,17 @@ export async function ensureDataset(db: DataSource, say: (line: string) => void)
     await step(
       "order lines",
       `INSERT INTO order_lines (order_id, distributor_id, line_number, variant_id, sku, description, quantity, unit_price, line_total,
-                                from_stock, estimated_ship_date)
-       SELECT o.id, o.distributor_id, l, v.id, v.sku, 'Bench piece ' || v.sku, q, price, price * q, q / 2, o.estimated_ship_date
+                                from_stock, estimated_ship_date, composition)
+       SELECT o.id, o.distributor_id, l, v.id, v.sku, 'Bench piece ' || v.sku, q, price, price * q, q / 2, o.estimated_ship_date,
+              -- What the piece is made of, as placeOrder records it.
+              jsonb_build_object('metal', p.metal, 'fineness', p.fineness,
+                'plating', jsonb_build_object('type', p.plating, 'karat', p.plating_karat, 'thicknessMicrons', p.plating_thickness_microns::text),
+                'metalWeightGrams', v.metal_weight_grams::text, 'stones', p.stones)
        FROM orders o
        CROSS JOIN LATERAL generate_series(1, o.line_count) l
        CROSS JOIN LATERAL (SELECT 1 + ((hashtext(o.number) & 2147483647) + l * 7919) % ${styles * variantsPerStyle} AS vn) pick
        JOIN variants v ON v.id = ('00000000-0000-4000-b000-' || lpad(to_hex(pick.vn), 12, '0'))::uuid
+       JOIN products p ON p.id = v.product_id
        CROSS JOIN LATERAL (SELECT 1 + (pick.vn + l) % 20 AS q, (40 + pick.vn % 2000)::numeric(18,4) + 0.5 AS price) x;
        UPDATE orders o SET total = t.total FROM (SELECT order_id, sum(line_total) AS total FROM order_lines GROUP BY order_id) t WHERE t.order_id = o.id;`,
     );

@@ -1,7 +1,7 @@
 import { GraphQLError, GraphQLScalarType, Kind, type ValueNode } from "graphql";
 import { GraphQLDateTime } from "graphql-scalars";
 import { registerEnumType } from "type-graphql";
-import { COUNTRIES, CURRENCIES } from "./iso-codes";
+import { COUNTRIES, CURRENCIES } from "../core/iso-codes";
 
 const dateTime = GraphQLDateTime.toConfig();
 

@@ -3,22 +3,45 @@ import { multiply } from "../graphql/money";
 import { Distributor, User } from "../modules/accounts";
 import { BriefStatus } from "../modules/briefs";
 import { DesignBrief, DesignBriefCommentRow, DesignBriefQuoteRow, DesignBriefStatusChangeRow } from "../modules/briefs/design-brief.entity";
+import { displayName, type CompositionRow, type PlatingRow, type StoneRow } from "../modules/catalog";
 import { Category, Metal, Plating, StoneOrigin, StoneShape, StoneType } from "../modules/catalog/catalog.enums";
 import { Order, OrderLine, OrderStatus, OrderStatusChange } from "../modules/orders";
 
 // Design briefs in every status for each demo distributor, with threads, quotes (one of them
 // expired) and, for the accepted one, the order it became.
 
-const BRIEFS: { status: BriefStatus; title: string; category: Category; metal: Metal; fineness: number | null; quantity: number; target: string; expiredQuote?: boolean }[] = [
-  { status: BriefStatus.DRAFT, title: "Monogram signet for our 20th anniversary", category: Category.RING, metal: Metal.GOLD, fineness: 750, quantity: 40, target: "900" },
-  { status: BriefStatus.SUBMITTED, title: "Falcon pendant, exclusive line", category: Category.PENDANT, metal: Metal.GOLD, fineness: 916, quantity: 120, target: "650" },
-  { status: BriefStatus.IN_REVIEW, title: "Lab-grown diamond tennis bracelet, 4 ct", category: Category.BRACELET, metal: Metal.PLATINUM, fineness: 950, quantity: 25, target: "3200" },
-  { status: BriefStatus.QUOTED, title: "Pearl and sapphire drop earrings", category: Category.EARRINGS, metal: Metal.GOLD, fineness: 585, quantity: 60, target: "480" },
-  { status: BriefStatus.QUOTED, title: "Engraved cufflinks for a corporate client", category: Category.CUFFLINKS, metal: Metal.SILVER, fineness: 925, quantity: 300, target: "85", expiredQuote: true },
-  { status: BriefStatus.ACCEPTED, title: "Stacking rings, seasonal colours", category: Category.RING, metal: Metal.SILVER, fineness: 925, quantity: 500, target: "45" },
-  { status: BriefStatus.DECLINED, title: "Heavy rope chain, 22K", category: Category.CHAIN, metal: Metal.GOLD, fineness: 916, quantity: 30, target: "2400" },
-  { status: BriefStatus.WITHDRAWN, title: "Brooch for a museum shop", category: Category.BROOCH, metal: Metal.BRASS, fineness: null, quantity: 200, target: "30" },
+// `grams` is the metal weight of one piece the exporter's quote estimates.
+const BRIEFS: { status: BriefStatus; title: string; category: Category; metal: Metal; fineness: number | null; quantity: number; target: string; grams: string; expiredQuote?: boolean }[] = [
+  { status: BriefStatus.DRAFT, title: "Monogram signet for our 20th anniversary", category: Category.RING, metal: Metal.GOLD, fineness: 750, quantity: 40, target: "900", grams: "9.500" },
+  { status: BriefStatus.SUBMITTED, title: "Falcon pendant, exclusive line", category: Category.PENDANT, metal: Metal.GOLD, fineness: 916, quantity: 120, target: "650", grams: "6.200" },
+  { status: BriefStatus.IN_REVIEW, title: "Lab-grown diamond tennis bracelet, 4 ct", category: Category.BRACELET, metal: Metal.PLATINUM, fineness: 950, quantity: 25, target: "3200", grams: "14.000" },
+  { status: BriefStatus.QUOTED, title: "Pearl and sapphire drop earrings", category: Category.EARRINGS, metal: Metal.GOLD, fineness: 585, quantity: 60, target: "480", grams: "3.400" },
+  { status: BriefStatus.QUOTED, title: "Engraved cufflinks for a corporate client", category: Category.CUFFLINKS, metal: Metal.SILVER, fineness: 925, quantity: 300, target: "85", grams: "11.000", expiredQuote: true },
+  { status: BriefStatus.ACCEPTED, title: "Stacking rings, seasonal colours", category: Category.RING, metal: Metal.SILVER, fineness: 925, quantity: 500, target: "45", grams: "2.400" },
+  { status: BriefStatus.DECLINED, title: "Heavy rope chain, 22K", category: Category.CHAIN, metal: Metal.GOLD, fineness: 916, quantity: 30, target: "2400", grams: "38.000" },
+  { status: BriefStatus.WITHDRAWN, title: "Brooch for a museum shop", category: Category.BROOCH, metal: Metal.BRASS, fineness: null, quantity: 200, target: "30", grams: "12.000" },
 ];
+
+// The plating a brief asks for, and as the exporter quotes it: rhodium on silver, a 14K gold
+// electroplate of 1 µm (0.583 µm of fine gold) on brass.
+const wantedPlating = (metal: Metal): Plating => (metal === Metal.SILVER ? Plating.RHODIUM : metal === Metal.BRASS ? Plating.YELLOW_GOLD : Plating.NONE);
+const quotedPlating = (metal: Metal): PlatingRow =>
+  metal === Metal.SILVER
+    ? { type: Plating.RHODIUM, karat: null, thicknessMicrons: "0.500" }
+    : metal === Metal.BRASS
+      ? { type: Plating.YELLOW_GOLD, karat: 14, thicknessMicrons: "1.000" }
+      : { type: Plating.NONE, karat: null, thicknessMicrons: null };
+
+function stonesFor(category: Category): StoneRow[] {
+  if (category === Category.BRACELET) return [{ type: StoneType.DIAMOND, shape: StoneShape.ROUND, count: 40, totalCarat: "4.000", origin: StoneOrigin.LAB_GROWN, treatments: [] }];
+  if (category === Category.EARRINGS) {
+    return [
+      { type: StoneType.PEARL, shape: StoneShape.BEAD, count: 2, totalCarat: "10.000", origin: StoneOrigin.CULTURED, treatments: [] },
+      { type: StoneType.SAPPHIRE, shape: StoneShape.PEAR, count: 2, totalCarat: "0.800", origin: StoneOrigin.NATURAL, treatments: [] },
+    ];
+  }
+  return [];
+}
 
 const PATH: Record<BriefStatus, BriefStatus[]> = {
   DRAFT: [BriefStatus.DRAFT],
@@ -54,16 +77,8 @@ export async function seedBriefs(db: EntityManager): Promise<number> {
         category: spec.category,
         metal: spec.metal,
         fineness: spec.fineness,
-        plating: spec.metal === Metal.SILVER ? Plating.RHODIUM : spec.metal === Metal.BRASS ? Plating.YELLOW_GOLD : Plating.NONE,
-        stones:
-          spec.category === Category.BRACELET
-            ? [{ type: StoneType.DIAMOND, shape: StoneShape.ROUND, count: 40, totalCarat: "4.000", origin: StoneOrigin.LAB_GROWN, treatments: [] }]
-            : spec.category === Category.EARRINGS
-              ? [
-                  { type: StoneType.PEARL, shape: StoneShape.BEAD, count: 2, totalCarat: "10.000", origin: StoneOrigin.NATURAL, treatments: [] },
-                  { type: StoneType.SAPPHIRE, shape: StoneShape.PEAR, count: 2, totalCarat: "0.800", origin: StoneOrigin.NATURAL, treatments: [] },
-                ]
-              : [],
+        plating: wantedPlating(spec.metal),
+        stones: stonesFor(spec.category),
         targetUnitPrice: spec.target,
         currency: distributor.currency,
         quantity: spec.quantity,
@@ -109,6 +124,14 @@ export async function seedBriefs(db: EntityManager): Promise<number> {
       }
       if (path.includes(BriefStatus.QUOTED)) {
         const unitPrice = (Number(spec.target) * 1.08).toFixed(2);
+        // What one piece will be made of, as quoted; the accepted brief's order line is made of it.
+        const composition: CompositionRow = {
+          metal: spec.metal,
+          fineness: spec.fineness,
+          plating: quotedPlating(spec.metal),
+          metalWeightGrams: spec.grams,
+          stones: stonesFor(spec.category),
+        };
         await db.insert(DesignBriefQuoteRow, {
           briefId,
           unitPrice,
@@ -118,6 +141,7 @@ export async function seedBriefs(db: EntityManager): Promise<number> {
           sampleDate: dateIn(14),
           validUntil: spec.expiredQuote ? dateIn(-5) : dateIn(30),
           note: "Sample in 14 days; production starts on sample approval.",
+          composition,
           quotedByUserId: manager.id,
           createdAt: at(age, 60),
         });
@@ -145,7 +169,7 @@ export async function seedBriefs(db: EntityManager): Promise<number> {
             lineNumber: 1,
             variantId: null,
             sku: reference,
-            description: `${reference} ${spec.title}`,
+            description: displayName(`${reference} ${spec.title}`, composition),
             quantity: spec.quantity,
             unitPrice,
             lineTotal,
@@ -153,6 +177,7 @@ export async function seedBriefs(db: EntityManager): Promise<number> {
             batchAllocations: [],
             estimatedShipDate: dateIn(20),
             customization: {},
+            composition,
           });
           for (const [from, to, who, hours] of [
             [null, OrderStatus.PENDING, buyer, 80],

@@ -1,8 +1,7 @@
 import type { EntityManager } from "typeorm";
 import { sum, multiply } from "../graphql/money";
 import { Distributor, User } from "../modules/accounts";
-import { Product, Variant, VariantPrice } from "../modules/catalog";
-import { displayName } from "../modules/catalog/jewelry";
+import { Product, Variant, VariantPrice, compositionOfVariant, displayName } from "../modules/catalog";
 import { Order, OrderLine, OrderStatus, OrderStatusChange } from "../modules/orders";
 
 // Order history for each demo distributor over the past year: one order per status walk, older
@@ -48,6 +47,8 @@ export async function seedOrders(db: EntityManager): Promise<number> {
       for (const [i, price] of picks.entries()) {
         const variant = await db.findOneByOrFail(Variant, { id: price.variantId });
         const product = await db.findOneByOrFail(Product, { id: variant.productId });
+        // The standard piece, as placeOrder would record it.
+        const composition = compositionOfVariant(product, variant, {})!;
         const quantity = Math.max(product.minimumOrderQuantity, 2 + ((n + i) % 4) * 3);
         let fromStock: number;
         if (OPEN.has(finalStatus)) {
@@ -62,7 +63,7 @@ export async function seedOrders(db: EntityManager): Promise<number> {
           lineNumber: i + 1,
           variantId: variant.id,
           sku: variant.sku,
-          description: displayName(product.name, product.metal, product.fineness, product.stones),
+          description: displayName(product.name, composition),
           quantity,
           unitPrice: price.amount,
           lineTotal: multiply(price.amount, quantity),
@@ -70,6 +71,7 @@ export async function seedOrders(db: EntityManager): Promise<number> {
           batchAllocations: [],
           estimatedShipDate: dateOf(day(age - 20)),
           customization: {},
+          composition,
         });
       }
       const steps = finalStatus === OrderStatus.CANCELLED ? [OrderStatus.PENDING, OrderStatus.CANCELLED] : WALK.slice(0, WALK.indexOf(finalStatus) + 1);

@@ -29,8 +29,10 @@ export type AddShipmentDocumentInput = {
   issueDate: string;
   /** Kind. */
   kind: ShipmentDocumentKind;
-  /** Number, up to 60 characters; an export declaration's is a US ITN (X + date + 6 digits) or an EU/UK MRN (18 characters, check character verified). */
+  /** Number, up to 60 characters. An export declaration's follows the shipment's dispatch country: an Indian shipping bill (7 digits), an EU MRN, a UK MRN or DUCR, a US ITN, a Thai (14 characters) or Hong Kong declaration number. An air waybill document's is the shipment's air waybill. */
   number: string;
+  /** An Indian shipping bill's port code (IN + 3 letters + 1 digit, e.g. INBOM4): required for it, refused for any other document. */
+  portCode?: string | null | undefined;
   /** SHA-256 of the file, 64 hex characters. */
   sha256: string;
   /** The shipment. */
@@ -702,10 +704,16 @@ export type CreateDesignBriefInput = {
 export type CreateShipmentInput = {
   /** Carrier. */
   carrier: Carrier;
+  /** The charges the seller bears under the order's rule: freight under CPT, CIP, DAP, DPU, DDP; the insurance premium under CIP; duties and taxes under DDP. */
+  charges?: ShipmentChargesInput | null | undefined;
+  /** The country the goods leave from, which decides the export declaration they carry (IN, an EU member state, GB, US, TH or HK); the exporter's country (EXPORTER_COUNTRY) when omitted. */
+  dispatchCountry?: CountryCode | null | undefined;
   /** Insurance; required when the order's Incoterm is CIP or CIF. */
   insurance?: InsuranceInput | null | undefined;
   /** The order lines to ship and how many units of each; every unit not yet in a shipment when omitted. */
   lines?: Array<ShipmentLineInput> | null | undefined;
+  /** The named place of the order's Incoterms® 2020 rule, 2 to 100 characters: where the seller delivers (FCA: e.g. `Jaipur airport (JAI), India`) or carriage is paid to (CPT, CIP, DAP, DPU, DDP: e.g. `Paris CDG airport, France`). */
+  namedPlace: string;
   /** The order; it must be PACKED. */
   orderId: string;
   /** 1 to 50 package sizes. */
@@ -1047,10 +1055,10 @@ export type CustomizationOptionsInput = {
   customSizes?: boolean;
   /** Longest engraving offered, 0 to 200 characters; 0 for none. */
   engravingMaxLength?: number;
-  /** Platings offered instead of the standard one. */
-  platings?: Array<Plating>;
-  /** Stones offered instead of the standard ones. */
-  stones?: Array<StoneType>;
+  /** Platings offered instead of the standard one, each as it is made; one per type, at most 5. */
+  platingOffers?: Array<PlatingInput>;
+  /** Stones offered, each as it is set instead of the style's first stone line (or added, on a style without stones); one per stone type, at most 15. */
+  stoneOffers?: Array<StoneInput>;
 };
 
 /** Declines the brief's quote. */
@@ -1156,11 +1164,11 @@ export type LineCustomizationInput = {
   branding?: string | null | undefined;
   /** Engraving text, up to the style's engraving length. */
   engraving?: string | null | undefined;
-  /** A plating instead of the standard one. */
+  /** A plating the style offers (`customizationOptions.platingOffers`), made as offered, instead of the standard one. */
   plating?: Plating | null | undefined;
   /** A size outside the standard variants, e.g. `EU 55.5`; up to 20 characters. */
   size?: string | null | undefined;
-  /** A stone instead of the standard one. */
+  /** A stone the style offers (`customizationOptions.stoneOffers`), set as offered instead of the style's principal stones (or added, on a style without stones). */
   stone?: StoneType | null | undefined;
 };
 
@@ -1271,13 +1279,28 @@ export type PlaceOrderInput = {
   requestedShipDate?: string | null | undefined;
 };
 
-/** Surface plating over the principal metal. */
+/** Surface plating over the principal metal. A gold plating is named by its karat and thickness (see PlatingDesignation). */
 export type Plating =
+  /** Black rhodium. */
   | 'BLACK_RHODIUM'
+  /** No plating. */
   | 'NONE'
+  /** Rhodium. */
   | 'RHODIUM'
+  /** Rose gold, of a stated karat. */
   | 'ROSE_GOLD'
+  /** Yellow gold, of a stated karat. */
   | 'YELLOW_GOLD';
+
+/** A plating as it is made. */
+export type PlatingInput = {
+  /** Karat of a gold plating, 10 to 24: required with YELLOW_GOLD and ROSE_GOLD, omitted otherwise. */
+  karat?: number | null | undefined;
+  /** Thickness in microns, more than 0 and at most 50 (up to 3 decimals): required with a plating, omitted with NONE. */
+  thicknessMicrons?: string | null | undefined;
+  /** Plating metal, or NONE. */
+  type: Plating;
+};
 
 /** Filters for the product list. Every given filter must match; a list filter matches any of its values. */
 export type ProductFilter = {
@@ -1343,16 +1366,26 @@ export type QuantityBreakInput = {
 export type QuoteDesignBriefInput = {
   /** The version you read. */
   expectedVersion: number;
+  /** Fineness in ‰, a legal standard of the metal; omit for brass and stainless steel. */
+  fineness?: number | null | undefined;
   /** The brief. */
   id: string;
   /** Calendar days from acceptance to shipment, 1 to 730. */
   leadTimeDays: number;
+  /** Principal metal the piece will be made in. */
+  metal: Metal;
+  /** Estimated metal weight of one piece in grams, more than 0 and at most 10000 (up to 3 decimals): what the order's customs declaration declares. */
+  metalWeightGrams: string;
   /** Note for the buyer, up to 2000 characters. */
   note?: string | null | undefined;
+  /** Plating as it will be made (gold with its karat, and its thickness); none when omitted. */
+  plating?: PlatingInput | null | undefined;
   /** Quantity breaks, at most 10. */
   quantityBreaks?: Array<QuantityBreakInput>;
   /** When a sample can be ready: today or later. */
   sampleDate?: string | null | undefined;
+  /** The stones of one piece, at most 20 lines; an empty list when it has none. */
+  stones: Array<StoneInput>;
   /** Unit price, in the distributor's contract currency. */
   unitPrice: MoneyInput;
   /** Last day the quote may be accepted: today or later, within a year. */
@@ -1485,21 +1518,31 @@ export type SetTrackingNumberInput = {
   trackingNumber: string;
 };
 
+/** The costs the seller bears under the order's Incoterms® 2020 rule, each in the order's currency. Give exactly those the rule puts on the seller. */
+export type ShipmentChargesInput = {
+  /** Import duties and taxes at destination, 0 or more: required under DDP, refused under the other rules. */
+  duties?: MoneyInput | null | undefined;
+  /** Main carriage to the named place, more than 0: required under CPT, CIP, DAP, DPU and DDP, refused under EXW and FCA (the buyer pays it). */
+  freight?: MoneyInput | null | undefined;
+  /** The cargo insurance premium, more than 0: required under CIP, refused under the other rules. */
+  insurance?: MoneyInput | null | undefined;
+};
+
 /** Kind of export document. */
 export type ShipmentDocumentKind =
-  /** The air waybill document. */
+  /** The air waybill document; numbered by the shipment's air waybill, and renumbered with it when it is corrected. */
   | 'AIRWAY_BILL'
   /** Certificate of origin. */
   | 'CERTIFICATE_OF_ORIGIN'
   /** Commercial invoice. */
   | 'COMMERCIAL_INVOICE'
-  /** Export declaration; its number is a US ITN or an EU/UK MRN. */
+  /** Export declaration of the dispatch country: an Indian shipping bill (with its port code), an EU MRN, a UK MRN or DUCR, a US ITN, a Thai or Hong Kong declaration number. */
   | 'EXPORT_DECLARATION'
   /** A gemstone grading or identification report. */
   | 'GEMSTONE_REPORT'
   /** Cargo insurance certificate. */
   | 'INSURANCE_CERTIFICATE'
-  /** Kimberley Process certificate (rough diamonds). */
+  /** Kimberley Process certificate: only on a shipment with rough diamonds (HS 7102.10, 7102.21, 7102.31). */
   | 'KIMBERLEY_PROCESS_CERTIFICATE'
   /** Packing list. */
   | 'PACKING_LIST';
@@ -1561,25 +1604,27 @@ export type StartDesignBriefReviewInput = {
 export type StoneInput = {
   /** Number of stones, 1 to 10000. */
   count: number;
-  /** Natural, lab-grown or simulant. */
+  /** Natural, lab-grown, cultured (pearls only) or simulant. Cubic zirconia is always SIMULANT; a pearl is never LAB_GROWN. */
   origin: StoneOrigin;
   /** Cut or shape. */
   shape: StoneShape;
   /** Total carat weight, greater than 0, up to 3 decimals. */
   totalCarat: string;
-  /** Treatments to disclose; empty or omitted when untreated. */
+  /** Treatments to disclose; empty or omitted when untreated. They are named in descriptions and invoices. */
   treatments?: Array<Treatment>;
   /** Species or material. */
   type: StoneType;
 };
 
-/** Whether a stone was mined, grown in a laboratory, or imitates another stone (FTC Jewelry Guides). */
+/** Whether a stone was mined, grown in a laboratory, cultured, or imitates another stone (FTC Jewelry Guides). */
 export type StoneOrigin =
-  /** Laboratory-grown: same material as the natural stone, made by people. */
+  /** Pearls only: grown by a mollusc after human intervention, named "cultured pearl" (16 CFR 23.20). */
+  | 'CULTURED'
+  /** Laboratory-grown: same material as the natural stone, made by people. Not for pearls. */
   | 'LAB_GROWN'
-  /** Formed in nature. */
+  /** Formed in nature. An unqualified stone name ("diamond", "pearl") means a natural one. */
   | 'NATURAL'
-  /** Imitates another stone (e.g. cubic zirconia for diamond). */
+  /** Imitates another stone. A gem type (DIAMOND) reads "simulated diamond"; cubic zirconia and moissanite are simulants sold as themselves and read by their own name. */
   | 'SIMULANT';
 
 /** Cut or shape of a stone. */
@@ -1720,9 +1765,9 @@ export type UpsertProductInput = {
   description?: string;
   /** True to mark the style discontinued. */
   discontinued?: boolean;
-  /** Fineness in ‰, one allowed for the metal; omit for brass and stainless steel. */
+  /** Fineness in ‰, a legal standard of the metal (gold 375, 585, 750, 916, 990, 999; silver 800, 900, 925, 958, 999; platinum 850, 900, 950, 999; palladium 500, 950, 999); omit for brass and stainless steel. */
   fineness?: number | null | undefined;
-  /** HS code of 6, 8 or 10 digits, dots allowed (e.g. 7113.19); must be in chapter 71. */
+  /** HS code of 6, 8 or 10 digits, dots allowed (e.g. 7113.19): its first six an HS 2022 subheading of chapter 71 that fits the metal and kind (silver 7113.11; gold, platinum, palladium 7113.19; base metal 7117.19, 7117.11 for cuff links, or 7113.20 when clad). */
   hsCode: string;
   /** Images, at most 20. */
   images?: Array<ProductImageInput>;
@@ -1734,6 +1779,8 @@ export type UpsertProductInput = {
   name: string;
   /** Plating; NONE by default. */
   plating?: Plating;
+  /** Karat of a gold plating, 10 to 24: required with YELLOW_GOLD and ROSE_GOLD, omitted otherwise. */
+  platingKarat?: number | null | undefined;
   /** Plating thickness in microns (up to 3 decimals); required with plating, omitted without. */
   platingThicknessMicrons?: string | null | undefined;
   /** Recycled metal share in percent, 0 to 100. */

@@ -4,7 +4,7 @@ import { fromGlobalId, toGlobalId } from "../../src/graphql/node";
 import { User, type Distributor } from "../../src/modules/accounts";
 import { BriefStatus } from "../../src/modules/briefs";
 import { DesignBrief, DesignBriefCommentRow, DesignBriefQuoteRow, DesignBriefStatusChangeRow } from "../../src/modules/briefs/design-brief.entity";
-import { Category, Metal, Plating } from "../../src/modules/catalog/catalog.enums";
+import { Category, Metal, Plating, StoneOrigin, StoneShape, StoneType } from "../../src/modules/catalog/catalog.enums";
 import {
   BriefAcceptDocument,
   BriefCreateDocument,
@@ -77,7 +77,18 @@ export function briefInput(currency: CurrencyCode, overrides: Partial<CreateDesi
   };
 }
 
-/** A valid quote for a brief of the given version: 690.00 with a break at 250 units, valid 30 days. */
+/**
+ * What the quote of briefInput's pendant says one piece is made of: 22K gold, 6.2 g, two heated
+ * rubies. (Typed loosely until the generated types know the quote's composition fields.)
+ */
+export const QUOTED_PIECE = {
+  metal: "GOLD",
+  fineness: 916,
+  metalWeightGrams: "6.200",
+  stones: [{ type: "RUBY", shape: "ROUND", count: 2, totalCarat: "0.100", origin: "NATURAL", treatments: ["HEAT"] }],
+} as const;
+
+/** A valid quote for a brief of the given version: 690.00 with a break at 250 units, valid 30 days, for QUOTED_PIECE. */
 export function quoteInput(id: string, expectedVersion: number, currency: CurrencyCode, overrides: Partial<QuoteDesignBriefInput> = {}): QuoteDesignBriefInput {
   return {
     id,
@@ -87,8 +98,9 @@ export function quoteInput(id: string, expectedVersion: number, currency: Curren
     leadTimeDays: 45,
     sampleDate: dateFromToday(9),
     validUntil: dateFromToday(30),
+    ...QUOTED_PIECE,
     ...overrides,
-  };
+  } as QuoteDesignBriefInput;
 }
 
 export interface BriefHandle {
@@ -201,6 +213,13 @@ export async function insertBriefs(ds: DataSource, distributor: Distributor, aut
       quantityBreaks: [],
       leadTimeDays: 30,
       validUntil: dateFromToday(30),
+      composition: {
+        metal: Metal.GOLD,
+        fineness: 750,
+        plating: { type: Plating.NONE, karat: null, thicknessMicrons: null },
+        metalWeightGrams: "4.500",
+        stones: [{ type: StoneType.DIAMOND, shape: StoneShape.ROUND, count: 1, totalCarat: "0.100", origin: StoneOrigin.NATURAL, treatments: [] }],
+      },
     });
     ids.push(toGlobalId("DesignBrief", briefId));
   }

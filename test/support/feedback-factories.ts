@@ -71,6 +71,8 @@ export async function createOrder(ds: DataSource, spec: OrderSpec): Promise<{ or
       batchAllocations: [],
       estimatedShipDate: spec.promisedShipDate,
       customization: {},
+      // What placeOrder records: the standard piece of the variant.
+      composition: { metal: product.metal, fineness: product.fineness, plating: { type: product.plating, karat: null, thicknessMicrons: null }, metalWeightGrams: variant.metalWeightGrams, stones: product.stones },
     })),
   );
   return {

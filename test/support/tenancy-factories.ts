@@ -10,6 +10,7 @@ import {
   TenancyConfirmOrderDocument,
   TenancyCreateDesignBriefDocument,
   TenancyCreateShipmentDocument,
+  type TenancyCreateShipmentMutationVariables,
   TenancyDeclineDesignBriefQuoteDocument,
   TenancyPlaceOrderDocument,
   TenancyQuoteDesignBriefDocument,
@@ -108,6 +109,14 @@ export interface BriefRef {
  * comments and an internal note, a deactivated user, contract prices and an idempotency key.
  * It leaves rows in every table a distributor owns.
  */
+
+/**
+ * What a quote says one piece of a brief's ring is made of: 18K gold, 5 g, no stones. Spread into
+ * the quote's input, whose generated type does not know these fields until it is regenerated.
+ */
+/** What a quoted ring is made of, as a quote must state. */
+export const QUOTED_RING = { metal: "GOLD" as const, fineness: 750, metalWeightGrams: "5.000", stones: [] };
+
 export async function buildTenantData(facet: TestFacet, b: Tenant, staff: Tenants["staff"]): Promise<TenantData> {
   const ds = facet.dataSource;
   const marker = unique("bmark");
@@ -136,9 +145,12 @@ export async function buildTenantData(facet: TestFacet, b: Tenant, staff: Tenant
   for (const status of ["IN_PRODUCTION", "QUALITY_CHECK", "PACKED"] as const) {
     await must(facet, TenancyAdvanceOrderStatusDocument, { input: { id: shipped.id, status } }, manager);
   }
-  const packages = [{ count: 1, netWeightKg: "0.120", grossWeightKg: "0.450", lengthCm: 12, widthCm: 10, heightCm: 6 }];
+  // Net weights are the goods' own (3 g a piece); the order is DAP, so the seller pays the freight.
+  const parcel = (grams: number) => [{ count: 1, netWeightKg: (grams / 1000).toFixed(3), grossWeightKg: "0.450", lengthCm: 12, widthCm: 10, heightCm: 6 }];
+  const terms = { namedPlace: "Paris (CDG), France", charges: { freight: { amount: "40.00", currency: b.distributor.currency } } };
+  const shipment = (input: Record<string, unknown>) => ({ input: { ...terms, ...input } }) as unknown as TenancyCreateShipmentMutationVariables;
 
-  const first = (await must(facet, TenancyCreateShipmentDocument, { input: { orderId: shipped.id, carrier: "DHL_EXPRESS", service: "EXPRESS WORLDWIDE", lines: [{ lineNumber: 1, quantity: 1 }], packages } }, manager)).shipment!;
+  const first = (await must(facet, TenancyCreateShipmentDocument, shipment({ orderId: shipped.id, carrier: "DHL_EXPRESS", service: "EXPRESS WORLDWIDE", lines: [{ lineNumber: 1, quantity: 1 }], packages: parcel(3) }), manager)).shipment!;
   const airwayBill = newAirwayBill("176");
   const dhl = newDhlWaybill();
   const documentNumber = `INV-${marker}`.toUpperCase().slice(0, 60);
@@ -154,7 +166,7 @@ export async function buildTenantData(facet: TestFacet, b: Tenant, staff: Tenant
   await must(facet, TenancyRecordTrackingEventDocument, { input: { shipmentId: first.id, occurredAt: hoursAgo(30), status: "IN_TRANSIT", description: `Departed ${marker}`, location: "DEL" } }, manager);
   await must(facet, TenancyRecordTrackingEventDocument, { input: { shipmentId: first.id, occurredAt: hoursAgo(2), status: "DELIVERED", description: `Delivered ${marker}`, location: "CDG" } }, manager);
 
-  const second = (await must(facet, TenancyCreateShipmentDocument, { input: { orderId: shipped.id, carrier: "FEDEX", service: "INTERNATIONAL PRIORITY", lines: [{ lineNumber: 2, quantity: 2 }], packages } }, manager)).shipment!;
+  const second = (await must(facet, TenancyCreateShipmentDocument, shipment({ orderId: shipped.id, carrier: "FEDEX", service: "INTERNATIONAL PRIORITY", lines: [{ lineNumber: 2, quantity: 2 }], packages: parcel(6) }), manager)).shipment!;
   const houseAirwayBill = newHouseAirwayBill();
   const masterAirwayBill = newAirwayBill("020");
   const fedex = newFedexTracking();
@@ -179,7 +191,7 @@ export async function buildTenantData(facet: TestFacet, b: Tenant, staff: Tenant
   const draft = await brief(`Draft ${marker}`);
   const quoted = await brief(`Quoted ${marker}`);
   const declined = await brief(`Declined ${marker}`);
-  const quote = { leadTimeDays: 30, unitPrice: { amount: "650.00", currency: b.distributor.currency }, validUntil: dateFromToday(30), note: `Quote ${marker}` };
+  const quote = { leadTimeDays: 30, unitPrice: { amount: "650.00", currency: b.distributor.currency }, validUntil: dateFromToday(30), note: `Quote ${marker}`, ...QUOTED_RING };
   for (const ref of [quoted, declined]) {
     let version = (await must(facet, TenancySubmitDesignBriefDocument, { input: { id: ref.id, expectedVersion: ref.version } }, buyer)).designBrief!.version;
     version = (await must(facet, TenancyStartDesignBriefReviewDocument, { input: { id: ref.id, expectedVersion: version } }, manager)).designBrief!.version;

@@ -2,7 +2,7 @@ import { Field, ID, InputType, Int, ObjectType } from "type-graphql";
 import { MoneyInput } from "../../graphql/money";
 import { DateTimeScalar, DecimalScalar, LocalDateScalar } from "../../graphql/scalars";
 import { Payload, type UserError } from "../../graphql/user-error";
-import { Category, Metal, Plating, StoneInput } from "../catalog";
+import { Category, Metal, Plating, PlatingInput, StoneInput } from "../catalog";
 import { BriefStatus } from "./brief-state";
 import { DesignBriefComment } from "./briefs.types";
 import { DesignBrief } from "./design-brief.entity";
@@ -176,6 +176,23 @@ export class QuoteDesignBriefInput {
 
   @Field(() => String, { nullable: true, description: "Note for the buyer, up to 2000 characters." })
   note?: string | null;
+
+  @Field(() => Metal, { description: "Principal metal the piece will be made in." })
+  metal: Metal;
+
+  @Field(() => Int, { nullable: true, description: "Fineness in ‰, a legal standard of the metal; omit for brass and stainless steel." })
+  fineness?: number | null;
+
+  @Field(() => DecimalScalar, {
+    description: "Estimated metal weight of one piece in grams, more than 0 and at most 10000 (up to 3 decimals): what the order's customs declaration declares.",
+  })
+  metalWeightGrams: string;
+
+  @Field(() => PlatingInput, { nullable: true, description: "Plating as it will be made (gold with its karat, and its thickness); none when omitted." })
+  plating?: PlatingInput | null;
+
+  @Field(() => [StoneInput], { description: "The stones of one piece, at most 20 lines; an empty list when it has none." })
+  stones: StoneInput[];
 }
 
 @InputType({ description: "A message for a brief's thread." })

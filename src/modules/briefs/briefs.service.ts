@@ -1,9 +1,10 @@
-import { Brackets } from "typeorm";
+import { Brackets, type SelectQueryBuilder } from "typeorm";
 import { oneOf } from "../../db/rows";
 import { ApiScope, UserRole } from "../../core/access";
 import { cursorValues, pageSize, paginate, toConnection, type ConnectionArgs, type ConnectionResult, type Ordering } from "../../graphql/connection";
 import { isStaff, type RequestContext } from "../../core/context";
 import { loader } from "../../db/loaders";
+import { expensiveRead } from "../../graphql/budget";
 import { BadUserInputError, ForbiddenError } from "../../graphql/errors";
 import { fitsStorage, money, multiply, toScaled, type Money, type MoneyInput } from "../../graphql/money";
 import { idOfType } from "../../graphql/node";
@@ -12,9 +13,10 @@ import { Rejected, UserErrorCode, UserErrors, userError, type UserError } from "
 import * as validate from "../../graphql/validate";
 import { likePattern, readSyncHorizon, todayUtc } from "../../db/sql";
 import { mutate } from "../../graphql/mutation";
+import { lookUp } from "../../db/search";
 import { tenantQuery } from "../../db/tenancy";
 import { actorOf, Distributor, type Actor } from "../accounts";
-import { checkFineness, validStones } from "../catalog";
+import { checkFineness, checkPlating, compositionView, Plating, threeDecimals, validStones, type CompositionRow } from "../catalog";
 import { placeDesignBriefOrder } from "../orders";
 import { allowedFrom, BriefAction, BriefStatus, transition } from "./brief-state";
 import type {
@@ -59,24 +61,37 @@ const THREAD_ORDER: Ordering<DesignBriefComment> = { name: "thread", keys: [{ sq
  */
 export async function listBriefs(ctx: RequestContext, args: ConnectionArgs, filter: DesignBriefFilter | null | undefined): Promise<ConnectionResult<DesignBrief>> {
   const f = filter ?? {};
+  const search = f.search?.trim();
+  if (search && search.length > MAX_SEARCH_LENGTH) throw new BadUserInputError("filter", `filter.search may be at most ${MAX_SEARCH_LENGTH} characters`);
   const qb = tenantQuery(ctx, DesignBrief, "b");
   if (f.status?.length) qb.andWhere("b.status = ANY(:statuses)", { statuses: f.status });
-  const search = f.search?.trim();
-  if (search) {
-    if (search.length > MAX_SEARCH_LENGTH) throw new BadUserInputError("filter", `filter.search may be at most ${MAX_SEARCH_LENGTH} characters`);
-    qb.andWhere(
-      new Brackets((or) => or.where("b.reference ILIKE :search").orWhere("b.title ILIKE :search").orWhere("b.description ILIKE :search")),
-      { search: likePattern(search) },
-    );
+  const read = async () => {
+    if (search) await matchBriefs(ctx, qb, search);
+    if (f.updatedSince) {
+      // Only changes that are final: see readSyncHorizon.
+      qb.andWhere("b.updatedAt >= :updatedSince", { updatedSince: f.updatedSince }).andWhere("b.updatedAt < CAST(:horizon AS timestamptz)", {
+        horizon: await readSyncHorizon(ctx.db),
+      });
+      return paginate(ctx.db, DesignBrief, qb, args, SYNC_ORDER);
+    }
+    return paginate(ctx.db, DesignBrief, qb, args, RECENT_FIRST);
+  };
+  return search ? expensiveRead(ctx, read) : read();
+}
+
+/**
+ * Keeps the briefs whose reference, title or description contains `search`, ignoring case: the
+ * ids the trigram indexes give (see db/search.ts), or else a filter on each brief the list walks.
+ */
+async function matchBriefs(ctx: RequestContext, qb: SelectQueryBuilder<DesignBrief>, search: string): Promise<void> {
+  const found = await lookUp(ctx, "facet_search_briefs", search);
+  if (Array.isArray(found)) {
+    qb.andWhere("b.id = ANY(:matches)", { matches: found });
+    return;
   }
-  if (f.updatedSince) {
-    // Only changes that are final: see readSyncHorizon.
-    qb.andWhere("b.updatedAt >= :updatedSince", { updatedSince: f.updatedSince }).andWhere("b.updatedAt < CAST(:horizon AS timestamptz)", {
-      horizon: await readSyncHorizon(ctx.db),
-    });
-    return paginate(ctx.db, DesignBrief, qb, args, SYNC_ORDER);
-  }
-  return paginate(ctx.db, DesignBrief, qb, args, RECENT_FIRST);
+  qb.andWhere(new Brackets((or) => or.where("b.reference ILIKE :search").orWhere("b.title ILIKE :search").orWhere("b.description ILIKE :search")), {
+    search: likePattern(search),
+  });
 }
 
 export async function findBrief(ctx: RequestContext, by: { id?: string | null; reference?: string | null }): Promise<DesignBrief | null> {
@@ -118,6 +133,7 @@ export async function quoteOf(ctx: RequestContext, brief: DesignBrief): Promise<
     validUntil: q.validUntil,
     expired: q.validUntil < todayUtc(),
     note: q.note,
+    composition: compositionView(q.composition),
     quotedAt: q.createdAt,
   };
 }
@@ -365,6 +381,24 @@ export async function requestRevision(ctx: RequestContext, input: RequestDesignB
   });
 }
 
+/**
+ * What the quote says one piece will be made of: a legal fineness for the metal, the estimated
+ * metal weight (which customs declares for every piece of the order), the plating as it will be
+ * made and the stones (docs/domain.md, "Design briefs: what a quoted piece is made of").
+ */
+function quotedComposition(errors: UserErrors, input: QuoteDesignBriefInput): CompositionRow {
+  const fineness = input.fineness ?? null;
+  checkFineness(errors, input.metal, fineness);
+  const weight = validate.decimal(errors, ["input", "metalWeightGrams"], input.metalWeightGrams, { scale: 3, min: 0, max: 10_000, exclusiveMin: true, label: "Metal weight" });
+  const plating = checkPlating(
+    errors,
+    { karat: ["input", "plating", "karat"], thickness: ["input", "plating", "thicknessMicrons"] },
+    input.plating ?? { type: Plating.NONE },
+  );
+  const stones = validStones(errors, input.stones ?? []);
+  return { metal: input.metal, fineness, plating, metalWeightGrams: weight ? threeDecimals(weight) : null, stones };
+}
+
 export async function quoteBrief(ctx: RequestContext, input: QuoteDesignBriefInput): Promise<DesignBriefPayload> {
   const errors = new UserErrors();
   validate.integer(errors, ["input", "leadTimeDays"], input.leadTimeDays, { min: 1, max: 730, label: "Lead time" });
@@ -377,6 +411,7 @@ export async function quoteBrief(ctx: RequestContext, input: QuoteDesignBriefInp
   const note = validNote(errors, input.note);
   const breaks = input.quantityBreaks ?? [];
   if (breaks.length > MAX_BREAKS) errors.add(["input", "quantityBreaks"], `At most ${MAX_BREAKS} quantity breaks`, UserErrorCode.TOO_LONG);
+  const composition = quotedComposition(errors, input);
   if (errors.any) return { userErrors: errors.list };
 
   return mutate(ctx, async (tx) => {
@@ -407,6 +442,7 @@ export async function quoteBrief(ctx: RequestContext, input: QuoteDesignBriefInp
       sampleDate: input.sampleDate ?? null,
       validUntil: input.validUntil,
       note,
+      composition,
       quotedByUserId: actor.userId,
     });
     const to = transition(brief.status, BriefAction.QUOTE)!;
@@ -430,6 +466,10 @@ export async function acceptQuote(ctx: RequestContext, input: DesignBriefActionI
     if (quote.validUntil < todayUtc()) {
       throw new Rejected(userError(["input", "id"], `The quote expired on ${quote.validUntil}; ask for a new one`, UserErrorCode.INVALID_STATE));
     }
+    // A quote given before quotes stated the metal weight cannot be declared in customs.
+    if (quote.composition.metalWeightGrams === null) {
+      throw new Rejected(userError(["input", "id"], "The quote states no metal weight; ask for a new one", UserErrorCode.INVALID_STATE));
+    }
     const distributor = await tx.db.findOneByOrFail(Distributor, { id: brief.distributorId });
     const order = await placeDesignBriefOrder(tx, distributor, {
       id: brief.id,
@@ -438,6 +478,7 @@ export async function acceptQuote(ctx: RequestContext, input: DesignBriefActionI
       quantity: brief.quantity,
       unitPrice: applicablePrice(quote, brief.quantity),
       leadTimeDays: quote.leadTimeDays,
+      composition: quote.composition,
     });
     const updated = await swap(tx, brief, { status: BriefStatus.ACCEPTED, orderId: order.id });
     await recordChange(tx, await actorOf(tx), brief.id, brief.status, BriefStatus.ACCEPTED, note ?? `order ${order.number} placed`);

@@ -1,6 +1,7 @@
 import { Field, Int, ObjectType } from "type-graphql";
 import { Connection } from "../../graphql/connection";
 import { Money } from "../../graphql/money";
+import { Composition } from "../catalog";
 import { DateTimeScalar, LocalDateScalar } from "../../graphql/scalars";
 import { BriefStatus } from "./brief-state";
 import { DesignBrief } from "./design-brief.entity";
@@ -50,6 +51,9 @@ export class DesignBriefQuote {
 
   @Field(() => String, { nullable: true, description: "The exporter's note on the quote." })
   note: string | null;
+
+  @Field(() => Composition, { description: "What one piece will be made of, as quoted: the order placed on acceptance declares this." })
+  composition: Composition;
 
   @Field(() => DateTimeScalar, { description: "When the quote was given." })
   quotedAt: Date;

@@ -3,7 +3,7 @@ import { Column, Entity, PrimaryGeneratedColumn } from "typeorm";
 import { Node } from "../../graphql/node";
 import { DateTimeScalar, LocalDateScalar, type CurrencyCode } from "../../graphql/scalars";
 import { Category, Metal, Plating } from "../catalog";
-import type { StoneRow } from "../catalog";
+import type { CompositionRow, StoneRow } from "../catalog";
 import { BriefStatus } from "./brief-state";
 
 export interface ReferenceImageRow {
@@ -130,6 +130,13 @@ export class DesignBriefQuoteRow {
 
   @Column({ type: "varchar", length: 2000, nullable: true })
   note: string | null;
+
+  /**
+   * What one piece will be made of, as the exporter quotes it: metal, fineness, estimated metal
+   * weight, plating and stones. Accepting the quote places an order line made of exactly this.
+   */
+  @Column({ type: "jsonb" })
+  composition: CompositionRow;
 
   @Column({ type: "uuid", nullable: true })
   quotedByUserId: string | null;

@@ -34,7 +34,39 @@ export enum Plating {
   ROSE_GOLD = "ROSE_GOLD",
   BLACK_RHODIUM = "BLACK_RHODIUM",
 }
-registerEnumType(Plating, { name: "Plating", description: "Surface plating over the principal metal." });
+registerEnumType(Plating, {
+  name: "Plating",
+  description: "Surface plating over the principal metal. A gold plating is named by its karat and thickness (see PlatingDesignation).",
+  valuesConfig: {
+    NONE: { description: "No plating." },
+    RHODIUM: { description: "Rhodium." },
+    YELLOW_GOLD: { description: "Yellow gold, of a stated karat." },
+    ROSE_GOLD: { description: "Rose gold, of a stated karat." },
+    BLACK_RHODIUM: { description: "Black rhodium." },
+  },
+});
+
+// FTC Jewelry Guides, 16 CFR 23 (gold plating terms; vermeil): the name a plating may be sold
+// under follows from its karat, its thickness as fine gold, and the metal under it.
+export enum PlatingDesignation {
+  GOLD_FLASHED = "GOLD_FLASHED",
+  GOLD_ELECTROPLATE = "GOLD_ELECTROPLATE",
+  HEAVY_GOLD_ELECTROPLATE = "HEAVY_GOLD_ELECTROPLATE",
+  VERMEIL = "VERMEIL",
+  RHODIUM_PLATED = "RHODIUM_PLATED",
+}
+registerEnumType(PlatingDesignation, {
+  name: "PlatingDesignation",
+  description:
+    "What a plating may be called (FTC Jewelry Guides). Gold thresholds are measured as fine gold: a layer of K karat and thickness t counts as t × K / 24 µm.",
+  valuesConfig: {
+    GOLD_FLASHED: { description: '"Gold flashed" or "gold washed": gold of at least 10 karat, thinner than 0.175 µm of fine gold.' },
+    GOLD_ELECTROPLATE: { description: '"Gold electroplate": gold of at least 10 karat, at least 0.175 µm of fine gold.' },
+    HEAVY_GOLD_ELECTROPLATE: { description: '"Heavy gold electroplate": gold of at least 10 karat, at least 2.5 µm of fine gold.' },
+    VERMEIL: { description: "Vermeil: sterling silver (925‰ or finer) under gold of at least 10 karat, at least 2.5 µm of fine gold." },
+    RHODIUM_PLATED: { description: "Rhodium or black rhodium plate; no thickness threshold applies." },
+  },
+});
 
 export enum StoneType {
   DIAMOND = "DIAMOND",
@@ -77,15 +109,20 @@ registerEnumType(StoneShape, { name: "StoneShape", description: "Cut or shape of
 export enum StoneOrigin {
   NATURAL = "NATURAL",
   LAB_GROWN = "LAB_GROWN",
+  CULTURED = "CULTURED",
   SIMULANT = "SIMULANT",
 }
 registerEnumType(StoneOrigin, {
   name: "StoneOrigin",
-  description: "Whether a stone was mined, grown in a laboratory, or imitates another stone (FTC Jewelry Guides).",
+  description: "Whether a stone was mined, grown in a laboratory, cultured, or imitates another stone (FTC Jewelry Guides).",
   valuesConfig: {
-    NATURAL: { description: "Formed in nature." },
-    LAB_GROWN: { description: "Laboratory-grown: same material as the natural stone, made by people." },
-    SIMULANT: { description: "Imitates another stone (e.g. cubic zirconia for diamond)." },
+    NATURAL: { description: "Formed in nature. An unqualified stone name (\"diamond\", \"pearl\") means a natural one." },
+    LAB_GROWN: { description: "Laboratory-grown: same material as the natural stone, made by people. Not for pearls." },
+    CULTURED: { description: 'Pearls only: grown by a mollusc after human intervention, named "cultured pearl" (16 CFR 23.20).' },
+    SIMULANT: {
+      description:
+        'Imitates another stone. A gem type (DIAMOND) reads "simulated diamond"; cubic zirconia and moissanite are simulants sold as themselves and read by their own name.',
+    },
   },
 });
 

@@ -63,11 +63,25 @@ export class StoneInput {
   @Field(() => DecimalScalar, { description: "Total carat weight, greater than 0, up to 3 decimals." })
   totalCarat: string;
 
-  @Field(() => StoneOrigin, { description: "Natural, lab-grown or simulant." })
+  @Field(() => StoneOrigin, {
+    description: "Natural, lab-grown, cultured (pearls only) or simulant. Cubic zirconia is always SIMULANT; a pearl is never LAB_GROWN.",
+  })
   origin: StoneOrigin;
 
-  @Field(() => [Treatment], { defaultValue: [], description: "Treatments to disclose; empty or omitted when untreated." })
+  @Field(() => [Treatment], { defaultValue: [], description: "Treatments to disclose; empty or omitted when untreated. They are named in descriptions and invoices." })
   treatments: Treatment[];
+}
+
+@InputType({ description: "A plating as it is made." })
+export class PlatingInput {
+  @Field(() => Plating, { description: "Plating metal, or NONE." })
+  type: Plating;
+
+  @Field(() => Int, { nullable: true, description: "Karat of a gold plating, 10 to 24: required with YELLOW_GOLD and ROSE_GOLD, omitted otherwise." })
+  karat?: number | null;
+
+  @Field(() => DecimalScalar, { nullable: true, description: "Thickness in microns, more than 0 and at most 50 (up to 3 decimals): required with a plating, omitted with NONE." })
+  thicknessMicrons?: string | null;
 }
 
 @InputType({ description: "An RJC certification." })
@@ -93,11 +107,14 @@ export class CustomizationOptionsInput {
   @Field(() => Boolean, { defaultValue: false, description: "Sizes other than the standard variants can be made." })
   customSizes: boolean;
 
-  @Field(() => [Plating], { defaultValue: [], description: "Platings offered instead of the standard one." })
-  platings: Plating[];
+  @Field(() => [PlatingInput], { defaultValue: [], description: "Platings offered instead of the standard one, each as it is made; one per type, at most 5." })
+  platingOffers: PlatingInput[];
 
-  @Field(() => [StoneType], { defaultValue: [], description: "Stones offered instead of the standard ones." })
-  stones: StoneType[];
+  @Field(() => [StoneInput], {
+    defaultValue: [],
+    description: "Stones offered, each as it is set instead of the style's first stone line (or added, on a style without stones); one per stone type, at most 15.",
+  })
+  stoneOffers: StoneInput[];
 
   @Field(() => Boolean, { defaultValue: false, description: "The distributor's branding can be applied." })
   branding: boolean;
@@ -126,7 +143,7 @@ export class UpsertProductInput {
   @Field(() => Metal, { description: "Principal metal." })
   metal: Metal;
 
-  @Field(() => Int, { nullable: true, description: "Fineness in ‰, one allowed for the metal; omit for brass and stainless steel." })
+  @Field(() => Int, { nullable: true, description: "Fineness in ‰, a legal standard of the metal (gold 375, 585, 750, 916, 990, 999; silver 800, 900, 925, 958, 999; platinum 850, 900, 950, 999; palladium 500, 950, 999); omit for brass and stainless steel." })
   fineness?: number | null;
 
   @Field(() => Plating, { defaultValue: Plating.NONE, description: "Plating; NONE by default." })
@@ -135,10 +152,15 @@ export class UpsertProductInput {
   @Field(() => DecimalScalar, { nullable: true, description: "Plating thickness in microns (up to 3 decimals); required with plating, omitted without." })
   platingThicknessMicrons?: string | null;
 
+  @Field(() => Int, { nullable: true, description: "Karat of a gold plating, 10 to 24: required with YELLOW_GOLD and ROSE_GOLD, omitted otherwise." })
+  platingKarat?: number | null;
+
   @Field(() => [StoneInput], { defaultValue: [], description: "Stones, at most 20 lines." })
   stones: StoneInput[];
 
-  @Field(() => String, { description: "HS code of 6, 8 or 10 digits, dots allowed (e.g. 7113.19); must be in chapter 71." })
+  @Field(() => String, {
+    description: "HS code of 6, 8 or 10 digits, dots allowed (e.g. 7113.19): its first six an HS 2022 subheading of chapter 71 that fits the metal and kind (silver 7113.11; gold, platinum, palladium 7113.19; base metal 7117.19, 7117.11 for cuff links, or 7113.20 when clad).",
+  })
   hsCode: string;
 
   @Field(() => CountryCode, { description: "Country of origin." })

@@ -35,10 +35,10 @@ export const PRODUCT_ROWS = rowFields(Product, {
   always: ["id"],
   fields: {
     karat: ["metal", "fineness"],
-    displayName: ["name", "metal", "fineness", "stones"],
-    plating: ["plating", "platingThicknessMicrons"],
+    displayName: ["name", "metal", "fineness", "plating", "platingKarat", "platingThicknessMicrons", "stones"],
+    plating: ["metal", "fineness", "plating", "platingKarat", "platingThicknessMicrons"],
     provenance: ["stones", "recycledMetalPercent", "rjcCertificationType", "rjcCertificateNumber"],
-    customizationOptions: ["customizationOptions"],
+    customizationOptions: ["metal", "fineness", "customizationOptions"],
     variants: catalog.PRODUCT_FOR_AVAILABILITY.properties,
     availability: catalog.PRODUCT_FOR_AVAILABILITY.properties,
   },
@@ -95,12 +95,14 @@ export class ProductResolver {
     return karat(product.metal, product.fineness);
   }
 
-  @FieldResolver(() => String, { description: 'Full name with metal and stones, e.g. "Solitaire, 18K gold with lab-grown diamond".' })
+  @FieldResolver(() => String, {
+    description: 'Full name with metal, plating and stones, treatments disclosed, e.g. "Solitaire, 18K gold with lab-grown diamond" or "Charm, 14K gold electroplated brass with heated citrine".',
+  })
   displayName(@Root() product: Product): string {
     return catalog.displayNameOf(product);
   }
 
-  @FieldResolver(() => PlatingSpec, { description: "Plating and its thickness." })
+  @FieldResolver(() => PlatingSpec, { description: "Plating, its karat and thickness, and what it may be called." })
   plating(@Root() product: Product): PlatingSpec {
     return catalog.platingOf(product);
   }

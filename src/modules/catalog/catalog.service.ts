@@ -13,10 +13,11 @@ import { likePattern, todayUtc } from "../../db/sql";
 import { mutate } from "../../graphql/mutation";
 import { log } from "../../logger";
 import { Distributor } from "../accounts";
-import { AvailabilityStatus, Category, Metal, Plating, ProductOrderField, StoneOrigin, Treatment } from "./catalog.enums";
+import { AvailabilityStatus, Category, Metal, Plating, ProductOrderField, StoneOrigin, type StoneType, Treatment } from "./catalog.enums";
 import type {
   AdjustStockInput,
   AdjustStockPayload,
+  PlatingInput,
   ProductFilter,
   ScheduleProductionBatchInput,
   ScheduleProductionBatchPayload,
@@ -38,20 +39,29 @@ import {
   variantsReader,
   type Supply,
 } from "./catalog.loaders";
-import type { Availability, CustomizationOptions, HsCode, LeadTimeQuote, PlatingSpec, Provenance, Stone } from "./catalog.types";
+import type { Availability, Composition, CustomizationOptions, HsCode, LeadTimeQuote, PlatingSpec, Provenance, Stone } from "./catalog.types";
 import {
   ALLOWED_FINENESS,
   containsNaturalDiamond,
+  disclosedStoneName,
   displayName,
   formatHsCode,
+  isGoldPlating,
   isPermanentTreatment,
   isValidGtin,
+  karat,
   normalizeHsCode,
+  pieceMetalName,
+  PLATING_KARAT,
+  platingDesignation,
   stoneDisplayName,
+  stoneOriginProblem,
+  threeDecimals,
   WDC_SOW_STATEMENT,
 } from "./jewelry";
+import { hsCodeProblem } from "./hs-codes";
 import { quoteLeadTime, reservableFromStock } from "./lead-time";
-import { AVAILABILITY_RANK, Product, type StoneRow } from "./product.entity";
+import { AVAILABILITY_RANK, Product, type CompositionRow, type PlatingRow, type StoneRow } from "./product.entity";
 import { ProductionBatch, StockLevel, StockMovement, VariantPrice } from "./stock.entity";
 import { Variant } from "./variant.entity";
 
@@ -106,13 +116,12 @@ export async function listProducts(
   const search = f.search?.trim();
   if (search) {
     if (search.length > MAX_SEARCH_LENGTH) throw new BadUserInputError("filter", `filter.search may be at most ${MAX_SEARCH_LENGTH} characters`);
+    // The styles matching in their own columns and those matching through a variant's SKU, each
+    // looked up in its trigram index: with the SKU's EXISTS among ORs, PostgreSQL could use none
+    // of them and filtered every style of the catalog.
     qb.andWhere(
-      new Brackets((or) =>
-        or
-          .where("p.styleCode ILIKE :search")
-          .orWhere("p.name ILIKE :search")
-          .orWhere("EXISTS (SELECT 1 FROM variants sv WHERE sv.product_id = p.id AND sv.sku ILIKE :search)"),
-      ),
+      `p.id IN (SELECT sp.id FROM products sp WHERE sp.style_code ILIKE :search OR sp.name ILIKE :search
+        UNION ALL SELECT sv.product_id FROM variants sv WHERE sv.sku ILIKE :search)`,
       { search: likePattern(search) },
     );
   }
@@ -283,22 +292,80 @@ export function stonesOf(piece: { stones: StoneRow[] }): Stone[] {
     ...s,
     treatments: s.treatments.filter((t) => t !== Treatment.NONE).map((treatment) => ({ treatment, permanent: isPermanentTreatment(treatment) })),
     displayName: stoneDisplayName(s.type, s.origin),
+    disclosedName: disclosedStoneName(s),
   }));
 }
 
-export const customizationOptionsOf = (p: Product): CustomizationOptions => ({
-  customSizes: p.customizationOptions.customSizes ?? false,
-  platings: p.customizationOptions.platings ?? [],
-  stones: p.customizationOptions.stones ?? [],
-  branding: p.customizationOptions.branding ?? false,
-  engravingMaxLength: p.customizationOptions.engravingMaxLength ?? 0,
+/** A plating as shown, with what it may be called over the piece's metal. */
+export const platingView = (metal: Metal, fineness: number | null, plating: PlatingRow): PlatingSpec => ({
+  type: plating.type,
+  karat: plating.karat,
+  thicknessMicrons: plating.thicknessMicrons,
+  designation: platingDesignation(metal, fineness, plating),
 });
 
-export const platingOf = (p: Product): PlatingSpec => ({ type: p.plating, thicknessMicrons: p.platingThicknessMicrons });
+export function customizationOptionsOf(p: Product): CustomizationOptions {
+  const platingOffers = p.customizationOptions.platingOffers ?? [];
+  const stoneOffers = p.customizationOptions.stoneOffers ?? [];
+  return {
+    customSizes: p.customizationOptions.customSizes ?? false,
+    platings: platingOffers.map((o) => o.type),
+    platingOffers: platingOffers.map((o) => platingView(p.metal, p.fineness, o)),
+    stones: stoneOffers.map((o) => o.type),
+    stoneOffers: stonesOf({ stones: stoneOffers }),
+    branding: p.customizationOptions.branding ?? false,
+    engravingMaxLength: p.customizationOptions.engravingMaxLength ?? 0,
+  };
+}
+
+/** The style's own plating. */
+export const platingRowOf = (p: Product): PlatingRow => ({ type: p.plating, karat: p.platingKarat ?? null, thicknessMicrons: p.platingThicknessMicrons });
+
+export const platingOf = (p: Product): PlatingSpec => platingView(p.metal, p.fineness, platingRowOf(p));
+
+/** A composition as the API shows it (an order line's, a design brief quote's). */
+export function compositionView(c: CompositionRow): Composition {
+  return {
+    metal: c.metal,
+    fineness: c.fineness,
+    karat: karat(c.metal, c.fineness),
+    metalName: pieceMetalName(c.metal, c.fineness, c.plating),
+    plating: platingView(c.metal, c.fineness, c.plating),
+    metalWeightGrams: c.metalWeightGrams,
+    stones: stonesOf(c),
+    containsNaturalDiamonds: containsNaturalDiamond(c.stones),
+  };
+}
+
+/** What a line asks to change of a style's standard piece: a plating and a stone offered by it. */
+export interface PieceChanges {
+  plating?: Plating;
+  stone?: StoneType;
+}
+
+/**
+ * What one piece of a variant is made of, with the plating and stone a line asks for taken from
+ * the style's offers: the offered plating replaces the style's; the offered stone line replaces
+ * the style's first stone line (its principal stones), or is added to a style without stones.
+ * Null when the style does not offer what is asked (see checkCustomization in orders).
+ */
+export function compositionOfVariant(product: Product, variant: Variant, changes: PieceChanges): CompositionRow | null {
+  const offers = product.customizationOptions ?? {};
+  const plating = changes.plating !== undefined ? offers.platingOffers?.find((o) => o.type === changes.plating) : platingRowOf(product);
+  const stone = changes.stone !== undefined ? offers.stoneOffers?.find((o) => o.type === changes.stone) : undefined;
+  if (!plating || (changes.stone !== undefined && !stone)) return null;
+  return {
+    metal: product.metal,
+    fineness: product.fineness,
+    plating: { type: plating.type, karat: plating.karat ?? null, thicknessMicrons: plating.thicknessMicrons ?? null },
+    metalWeightGrams: variant.metalWeightGrams,
+    stones: stone ? [stone, ...product.stones.slice(1)] : product.stones,
+  };
+}
 
 export const hsCodeOf = (p: Product): HsCode => ({ digits: p.hsCode, formatted: formatHsCode(p.hsCode) });
 
-export const displayNameOf = (p: Product): string => displayName(p.name, p.metal, p.fineness, p.stones);
+export const displayNameOf = (p: Product): string => displayName(p.name, { metal: p.metal, fineness: p.fineness, plating: platingRowOf(p), stones: p.stones });
 
 export function provenanceOf(p: Product): Provenance {
   const natural = containsNaturalDiamond(p.stones);
@@ -410,32 +477,95 @@ const CHAIN_CATEGORIES: readonly Category[] = [Category.CHAIN, Category.NECKLACE
 const MAX_STONE_LINES = 20;
 const MAX_IMAGES = 20;
 
-/** Fineness must be one the metal is made in (of a style or a design brief); base metals have none. */
-export function checkFineness(errors: UserErrors, metal: Metal, fineness: number | null): void {
+/**
+ * Fineness must be a legal standard of the metal (of a style, a design brief or a quote); base
+ * metals have none (docs/domain.md, "Precious metals: fineness and karat").
+ */
+export function checkFineness(errors: UserErrors, metal: Metal, fineness: number | null, path: readonly (string | number)[] = ["input", "fineness"]): void {
   const allowed = ALLOWED_FINENESS[metal];
   if (allowed.length === 0 && fineness !== null) {
-    errors.add(["input", "fineness"], `${metal} has no fineness; leave it out`, UserErrorCode.INVALID);
+    errors.add(path, `${metal} has no fineness; leave it out`, UserErrorCode.INVALID);
   } else if (allowed.length > 0 && (fineness === null || !allowed.includes(fineness))) {
-    errors.add(["input", "fineness"], `Fineness of ${metal} must be one of ${allowed.join(", ")}`, fineness === null ? UserErrorCode.REQUIRED : UserErrorCode.INVALID);
+    errors.add(path, `Fineness of ${metal} must be one of its legal standards: ${allowed.join(", ")}`, fineness === null ? UserErrorCode.REQUIRED : UserErrorCode.INVALID);
   }
 }
 
-/** Checks stone lines of a style or a design brief. */
-export function validStones(errors: UserErrors, stones: UpsertProductInput["stones"]): StoneRow[] {
-  if (stones.length > MAX_STONE_LINES) errors.add(["input", "stones"], `At most ${MAX_STONE_LINES} stone lines`, UserErrorCode.TOO_LONG);
+/**
+ * Checks stone lines of a style, a design brief, a quote or an offer, at `path` (default
+ * input.stones): counts and weights, the origin a stone can have (docs/domain.md, "Stones:
+ * disclosure (FTC Jewelry Guides)") and treatments that fit it.
+ */
+export function validStones(errors: UserErrors, stones: UpsertProductInput["stones"], path: readonly (string | number)[] = ["input", "stones"]): StoneRow[] {
+  if (stones.length > MAX_STONE_LINES) errors.add(path, `At most ${MAX_STONE_LINES} stone lines`, UserErrorCode.TOO_LONG);
   return stones.slice(0, MAX_STONE_LINES).map((s, i) => {
-    const path = ["input", "stones", i];
-    validate.integer(errors, [...path, "count"], s.count, { min: 1, max: 10_000, label: "Stone count" });
-    validate.decimal(errors, [...path, "totalCarat"], s.totalCarat, { scale: 3, min: 0, max: 10_000, exclusiveMin: true, label: "Total carat" });
+    const at = [...path, i];
+    validate.integer(errors, [...at, "count"], s.count, { min: 1, max: 10_000, label: "Stone count" });
+    validate.decimal(errors, [...at, "totalCarat"], s.totalCarat, { scale: 3, min: 0, max: 10_000, exclusiveMin: true, label: "Total carat" });
+    const originProblem = stoneOriginProblem(s.type, s.origin);
+    if (originProblem) errors.add([...at, "origin"], originProblem, UserErrorCode.INVALID);
     const treatments = [...new Set(s.treatments ?? [])];
     if (treatments.includes(Treatment.NONE) && treatments.length > 1) {
-      errors.add([...path, "treatments"], "NONE cannot be combined with other treatments", UserErrorCode.INVALID);
+      errors.add([...at, "treatments"], "NONE cannot be combined with other treatments", UserErrorCode.INVALID);
     }
-    if (s.origin === StoneOrigin.NATURAL && (treatments.includes(Treatment.CVD_POST_GROWTH))) {
-      errors.add([...path, "treatments"], "CVD post-growth treatment applies only to lab-grown stones", UserErrorCode.INVALID);
+    if (s.origin !== StoneOrigin.LAB_GROWN && treatments.includes(Treatment.CVD_POST_GROWTH)) {
+      errors.add([...at, "treatments"], "CVD post-growth treatment applies only to lab-grown stones", UserErrorCode.INVALID);
     }
     return { type: s.type, shape: s.shape, count: s.count, totalCarat: s.totalCarat, origin: s.origin, treatments: treatments.filter((t) => t !== Treatment.NONE) };
   });
+}
+
+/**
+ * Checks a plating as it is made (docs/domain.md, "Plating and its names"): none has neither karat
+ * nor thickness; any other has a thickness above 0 and at most 50 µm; gold has a karat of 10 to 24
+ * (below 10 karat it may not be called gold), and no other plating has one. `paths` name the
+ * karat and thickness fields of the input.
+ */
+export function checkPlating(
+  errors: UserErrors,
+  paths: { karat: readonly (string | number)[]; thickness: readonly (string | number)[] },
+  plating: Pick<PlatingInput, "type" | "karat" | "thicknessMicrons">,
+): PlatingRow {
+  const { type } = plating;
+  let karats: number | null = null;
+  if (isGoldPlating(type)) {
+    if (plating.karat != null && Number.isInteger(plating.karat) && plating.karat < PLATING_KARAT.min) {
+      errors.add(paths.karat, `Below ${PLATING_KARAT.min} karat a plating may not be called gold: give ${PLATING_KARAT.min} to ${PLATING_KARAT.max}`, UserErrorCode.OUT_OF_RANGE);
+    } else {
+      karats = validate.integer(errors, paths.karat, plating.karat, { ...PLATING_KARAT, label: "Karat of a gold plating" }) ?? null;
+    }
+  } else if (plating.karat != null) {
+    errors.add(paths.karat, type === Plating.NONE ? "Without plating there is no plating karat" : `A ${type} plating has no karat`, UserErrorCode.INVALID);
+  }
+  let thickness: string | null = null;
+  if (type === Plating.NONE) {
+    if (plating.thicknessMicrons != null) errors.add(paths.thickness, "Without plating there is no plating thickness", UserErrorCode.INVALID);
+  } else {
+    const given = validate.decimal(errors, paths.thickness, plating.thicknessMicrons, { scale: 3, min: 0, max: 50, exclusiveMin: true, label: "Plating thickness" });
+    thickness = given ? threeDecimals(given) : null;
+  }
+  return { type, karat: karats, thicknessMicrons: thickness };
+}
+
+const MAX_PLATING_OFFERS = 5;
+const MAX_STONE_OFFERS = 15;
+
+/** Offered platings and stones, each stated as it is made and offered once per type. */
+function checkOffers(errors: UserErrors, options: NonNullable<UpsertProductInput["customizationOptions"]>): { platingOffers: PlatingRow[]; stoneOffers: StoneRow[] } {
+  const path = ["input", "customizationOptions"];
+  const platings = options.platingOffers ?? [];
+  if (platings.length > MAX_PLATING_OFFERS) errors.add([...path, "platingOffers"], `At most ${MAX_PLATING_OFFERS} platings`, UserErrorCode.TOO_LONG);
+  const platingOffers = platings.slice(0, MAX_PLATING_OFFERS).map((o, i) => {
+    const at = [...path, "platingOffers", i];
+    if (platings.findIndex((other) => other.type === o.type) < i) errors.add([...at, "type"], `${o.type} is offered twice`, UserErrorCode.INVALID);
+    return checkPlating(errors, { karat: [...at, "karat"], thickness: [...at, "thicknessMicrons"] }, o);
+  });
+  const stones = options.stoneOffers ?? [];
+  if (stones.length > MAX_STONE_OFFERS) errors.add([...path, "stoneOffers"], `At most ${MAX_STONE_OFFERS} stones`, UserErrorCode.TOO_LONG);
+  const kept = stones.slice(0, MAX_STONE_OFFERS);
+  kept.forEach((o, i) => {
+    if (kept.findIndex((other) => other.type === o.type) < i) errors.add([...path, "stoneOffers", i, "type"], `${o.type} is offered twice`, UserErrorCode.INVALID);
+  });
+  return { platingOffers, stoneOffers: validStones(errors, kept, [...path, "stoneOffers"]) };
 }
 
 export async function upsertProduct(ctx: RequestContext, input: UpsertProductInput): Promise<UpsertProductPayload> {
@@ -449,18 +579,20 @@ export async function upsertProduct(ctx: RequestContext, input: UpsertProductInp
   const fineness = input.fineness ?? null;
   checkFineness(errors, input.metal, fineness);
 
-  let platingThickness: string | null = null;
-  if (input.plating === Plating.NONE) {
-    if (input.platingThicknessMicrons != null) errors.add(["input", "platingThicknessMicrons"], "Without plating there is no plating thickness", UserErrorCode.INVALID);
-  } else {
-    platingThickness =
-      validate.decimal(errors, ["input", "platingThicknessMicrons"], input.platingThicknessMicrons, { scale: 3, min: 0, max: 50, exclusiveMin: true, label: "Plating thickness" }) ?? null;
-  }
+  const plating = checkPlating(
+    errors,
+    { karat: ["input", "platingKarat"], thickness: ["input", "platingThicknessMicrons"] },
+    { type: input.plating, karat: input.platingKarat, thicknessMicrons: input.platingThicknessMicrons },
+  );
 
   const stones = validStones(errors, input.stones ?? []);
   const hsCode = normalizeHsCode(input.hsCode ?? "");
   if (!hsCode) errors.add(["input", "hsCode"], "HS code must be 6, 8 or 10 digits (dots allowed), e.g. 7113.19", UserErrorCode.INVALID);
-  else if (!hsCode.startsWith("71")) errors.add(["input", "hsCode"], "Jewelry HS codes are in chapter 71 (e.g. 7113.19, 7117.19)", UserErrorCode.INVALID);
+  else {
+    // An HS 2022 subheading of chapter 71 that fits the piece (docs/domain.md, "HS codes").
+    const problem = hsCodeProblem(hsCode, { metal: input.metal, category: input.category, stones });
+    if (problem) errors.add(["input", "hsCode"], problem, UserErrorCode.INVALID);
+  }
   validate.integer(errors, ["input", "standardLeadTimeDays"], input.standardLeadTimeDays, { min: 0, max: 365, label: "Standard lead time" });
   validate.integer(errors, ["input", "minimumOrderQuantity"], input.minimumOrderQuantity, { min: 1, max: 10_000, label: "Minimum order quantity" });
   const recycled =
@@ -478,6 +610,7 @@ export async function upsertProduct(ctx: RequestContext, input: UpsertProductInp
   }));
   const options = input.customizationOptions;
   if (options) validate.integer(errors, ["input", "customizationOptions", "engravingMaxLength"], options.engravingMaxLength, { min: 0, max: 200, label: "Engraving length" });
+  const offers = options ? checkOffers(errors, options) : null;
   if (errors.any || !styleCode || !name || !hsCode) return { userErrors: errors.list };
 
   return mutate(ctx, async (tx) => {
@@ -489,8 +622,9 @@ export async function upsertProduct(ctx: RequestContext, input: UpsertProductInp
       collection: collection ?? null,
       metal: input.metal,
       fineness,
-      plating: input.plating,
-      platingThicknessMicrons: platingThickness,
+      plating: plating.type,
+      platingThicknessMicrons: plating.thicknessMicrons,
+      platingKarat: plating.karat,
       stones,
       hsCode,
       countryOfOrigin: input.countryOfOrigin,
@@ -500,9 +634,10 @@ export async function upsertProduct(ctx: RequestContext, input: UpsertProductInp
       rjcCertificationType: input.rjcCertification?.type ?? null,
       rjcCertificateNumber: rjcNumber ?? null,
       images: imageRows,
-      customizationOptions: options
-        ? { customSizes: options.customSizes, platings: [...new Set(options.platings)], stones: [...new Set(options.stones)], branding: options.branding, engravingMaxLength: options.engravingMaxLength }
-        : {},
+      customizationOptions:
+        options && offers
+          ? { customSizes: options.customSizes, ...offers, branding: options.branding, engravingMaxLength: options.engravingMaxLength }
+          : {},
       discontinued: input.discontinued,
     };
     const existing = await tx.db.findOneBy(Product, { styleCode });

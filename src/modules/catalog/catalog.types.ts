@@ -3,7 +3,9 @@ import { DateTimeScalar, DecimalScalar, LocalDateScalar } from "../../graphql/sc
 import { Connection } from "../../graphql/connection";
 import {
   AvailabilityStatus,
+  Metal,
   Plating,
+  PlatingDesignation,
   ProductionSource,
   RjcCertificationType,
   StoneOrigin,
@@ -45,17 +47,58 @@ export class Stone {
   @Field(() => [StoneTreatment], { description: "Treatments to disclose; empty when untreated." })
   treatments: StoneTreatment[];
 
-  @Field(() => String, { description: 'Name to show, with "lab-grown" or "simulated" immediately before the stone name where it applies.' })
+  @Field(() => String, {
+    description: 'Name to show, with "lab-grown", "cultured" or "simulated" immediately before the stone name where it applies; a name alone is a natural stone.',
+  })
   displayName: string;
+
+  @Field(() => String, { description: 'The name with its treatments disclosed, as line descriptions and invoices carry it, e.g. "heated sapphire".' })
+  disclosedName: string;
 }
 
-@ObjectType({ simpleResolvers: true, description: "Surface plating of a piece." })
+@ObjectType({ simpleResolvers: true, description: "Surface plating of a piece, and what it may be called." })
 export class PlatingSpec {
   @Field(() => Plating, { description: "Plating metal, or NONE." })
   type: Plating;
 
+  @Field(() => Int, { nullable: true, description: "Karat of a gold plating; null for other platings." })
+  karat: number | null;
+
   @Field(() => DecimalScalar, { nullable: true, description: "Plating thickness in microns; null without plating." })
   thicknessMicrons: string | null;
+
+  @Field(() => PlatingDesignation, {
+    nullable: true,
+    description: "What the plating may be called over this piece's metal (FTC thresholds); null without plating, or when its karat or thickness was never recorded.",
+  })
+  designation: PlatingDesignation | null;
+}
+
+@ObjectType({ simpleResolvers: true, description: "What one piece is made of: metal, plating and stones, as declared on invoices and in customs." })
+export class Composition {
+  @Field(() => Metal, { description: "Principal metal." })
+  metal: Metal;
+
+  @Field(() => Int, { nullable: true, description: "Fineness in parts per thousand; null for base metals." })
+  fineness: number | null;
+
+  @Field(() => Int, { nullable: true, description: "Gold karat from the trade table; null for other metals and for gold 990." })
+  karat: number | null;
+
+  @Field(() => String, { description: 'The metal as it may be named, with its plating, e.g. "14K gold electroplated brass" or "18K gold vermeil".' })
+  metalName: string;
+
+  @Field(() => PlatingSpec, { description: "Plating." })
+  plating: PlatingSpec;
+
+  @Field(() => DecimalScalar, { nullable: true, description: "Metal weight of one piece in grams; null only for lines placed before it was recorded." })
+  metalWeightGrams: string | null;
+
+  @Field(() => [Stone], { description: "The stones of one piece, with origin and treatments disclosed." })
+  stones: Stone[];
+
+  @Field(() => Boolean, { description: "True when a piece holds natural diamonds, so that its invoice carries the System of Warranties statement." })
+  containsNaturalDiamonds: boolean;
 }
 
 @ObjectType({ simpleResolvers: true, description: "A Responsible Jewellery Council certification covering the piece." })
@@ -93,8 +136,14 @@ export class CustomizationOptions {
   @Field(() => [Plating], { description: "Platings that can be asked for instead of the standard one." })
   platings: Plating[];
 
+  @Field(() => [PlatingSpec], { description: "The platings offered, each as it is made (karat, thickness) and what it may be called over this style's metal." })
+  platingOffers: PlatingSpec[];
+
   @Field(() => [StoneType], { description: "Stones that can be set instead of the standard ones." })
   stones: StoneType[];
+
+  @Field(() => [Stone], { description: "The stones offered, each as it is set instead of the style's principal stones (or added, on a style without stones)." })
+  stoneOffers: Stone[];
 
   @Field(() => Boolean, { description: "The distributor's branding (logo or hallmark stamp) can be applied." })
   branding: boolean;

@@ -15,10 +15,11 @@ export const catalogResolvers = [ProductResolver, VariantResolver] as const;
 
 export { Product, Variant, StockLevel, ProductionBatch, VariantPrice };
 export { Category, Metal, Plating, StoneOrigin, StoneType, Treatment } from "./catalog.enums";
-export { StoneInput } from "./catalog.inputs";
+export { PlatingInput, StoneInput } from "./catalog.inputs";
 export { variantById } from "./catalog.loaders";
-export { checkFineness, stonesOf, validStones } from "./catalog.service";
-export { HsCode, Stone } from "./catalog.types";
-export { WDC_SOW_STATEMENT, containsNaturalDiamond, displayName, formatHsCode, karat, stoneDisplayName } from "./jewelry";
+export { checkFineness, checkPlating, compositionOfVariant, compositionView, stonesOf, validStones, type PieceChanges } from "./catalog.service";
+export { Composition, HsCode, Stone } from "./catalog.types";
+export { WDC_SOW_STATEMENT, containsNaturalDiamond, displayName, formatHsCode, karat, stoneDisplayName, threeDecimals } from "./jewelry";
+export { HS2022_CHAPTER_71, ROUGH_DIAMOND_SUBHEADINGS, defaultSubheading, hsCodeProblem, subheadingsFor, type HsPiece } from "./hs-codes";
 export { quoteLeadTime, reservableFromStock, type ReservationLimits } from "./lead-time";
-export type { StoneRow } from "./product.entity";
+export type { CompositionRow, PlatingRow, StoneRow } from "./product.entity";

@@ -15,11 +15,48 @@ export interface StoneRow {
   treatments: Treatment[];
 }
 
-/** What a buyer may ask to change when ordering the style (products.customization_options). */
+/**
+ * A plating as it is made. The karat and thickness are what name it (FTC Jewelry Guides; see
+ * platingDesignation in jewelry.ts): both are required of new records, and null only in records
+ * written before they were kept.
+ */
+export interface PlatingRow {
+  type: Plating;
+  /** Karat of a gold plating (10 to 24); null for other platings. */
+  karat: number | null;
+  /** Thickness in microns as an exact decimal string; null without plating. */
+  thicknessMicrons: string | null;
+}
+
+/**
+ * What one piece is made of, as it is sold: the metal, its plating and its stones. An order line
+ * keeps its own copy from when it was placed (order_lines.composition), so that what the line
+ * declares on the invoice and in customs does not follow later changes to the catalog, and so that
+ * a customised piece or a design brief's piece declares what was actually ordered.
+ */
+export interface CompositionRow {
+  metal: Metal;
+  fineness: number | null;
+  plating: PlatingRow;
+  /** Metal weight of one piece in grams (3 decimals); null only on lines placed before it was recorded. */
+  metalWeightGrams: string | null;
+  /** The stones of one piece. */
+  stones: StoneRow[];
+}
+
+/**
+ * What a buyer may ask to change when ordering the style (products.customization_options). An
+ * offered plating or stone is stated in full, as it would be made, so that an order line asking
+ * for it knows what the piece is made of. (Earlier rows listed only the types offered, under
+ * `platings` and `stones`; those keys are no longer read: such an offer is not stated well enough
+ * to be sold until the style is saved again with it.)
+ */
 export interface CustomizationOptionsRow {
   customSizes?: boolean;
-  platings?: Plating[];
-  stones?: StoneType[];
+  /** Platings offered instead of the standard one, one per type (type NONE: without plating). */
+  platingOffers?: PlatingRow[];
+  /** Stone lines offered instead of the style's principal stones, one per stone type. */
+  stoneOffers?: StoneRow[];
   branding?: boolean;
   engravingMaxLength?: number;
 }
@@ -72,6 +109,10 @@ export class Product extends Node {
 
   @Column({ type: "numeric", precision: 6, scale: 3, nullable: true })
   platingThicknessMicrons: string | null;
+
+  /** Karat of a gold plating; null for other platings (and for gold platings saved before it was kept). */
+  @Column({ type: "smallint", nullable: true })
+  platingKarat: number | null;
 
   @Column({ type: "jsonb", default: () => "'[]'::jsonb" })
   stones: StoneRow[];

@@ -2,7 +2,7 @@ import { Field, Int, ObjectType } from "type-graphql";
 import { Column, Entity, PrimaryColumn, PrimaryGeneratedColumn } from "typeorm";
 import { Node } from "../../graphql/node";
 import { DateTimeScalar, Incoterm, LocalDateScalar, type CurrencyCode } from "../../graphql/scalars";
-import type { Plating, StoneType } from "../catalog";
+import type { CompositionRow, Plating, StoneType } from "../catalog";
 import { OrderStatus } from "./order-state";
 
 @ObjectType({ simpleResolvers: true, implements: Node, description: "A distributor's order." })
@@ -120,6 +120,14 @@ export class OrderLine {
 
   @Column({ type: "jsonb", default: () => "'{}'::jsonb" })
   customization: LineCustomization;
+
+  /**
+   * What one piece of the line is made of, taken when the line was placed: the variant's style
+   * with the customization applied, or the accepted quote of a design brief. The invoice, the
+   * packing list and the customs declaration declare this (see shipments.loaders.ts).
+   */
+  @Column({ type: "jsonb" })
+  composition: CompositionRow;
 }
 
 @Entity("order_status_changes")

@@ -47,10 +47,13 @@ export class LineCustomizationInput {
   @Field(() => String, { nullable: true, description: "A size outside the standard variants, e.g. `EU 55.5`; up to 20 characters." })
   size?: string | null;
 
-  @Field(() => Plating, { nullable: true, description: "A plating instead of the standard one." })
+  @Field(() => Plating, { nullable: true, description: "A plating the style offers (`customizationOptions.platingOffers`), made as offered, instead of the standard one." })
   plating?: Plating | null;
 
-  @Field(() => StoneType, { nullable: true, description: "A stone instead of the standard one." })
+  @Field(() => StoneType, {
+    nullable: true,
+    description: "A stone the style offers (`customizationOptions.stoneOffers`), set as offered instead of the style's principal stones (or added, on a style without stones).",
+  })
   stone?: StoneType | null;
 
   @Field(() => String, { nullable: true, description: "Branding to apply (e.g. the distributor's mark), up to 60 characters." })

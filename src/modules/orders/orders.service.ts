@@ -1,9 +1,10 @@
 import { createHash } from "node:crypto";
 import { oneOf } from "../../db/rows";
-import { Brackets, In } from "typeorm";
+import { Brackets, In, type SelectQueryBuilder } from "typeorm";
 import { paginate, type ConnectionArgs, type ConnectionResult, type Ordering } from "../../graphql/connection";
 import { loader } from "../../db/loaders";
 import type { RequestContext } from "../../core/context";
+import { expensiveRead } from "../../graphql/budget";
 import { BadUserInputError } from "../../graphql/errors";
 import { fitsStorage, money, multiply, sum, type Money } from "../../graphql/money";
 import { idOfType } from "../../graphql/node";
@@ -13,9 +14,10 @@ import { Rejected, UserErrorCode, UserErrors, userError, type UserError } from "
 import * as validate from "../../graphql/validate";
 import { likePattern, readSyncHorizon, SQL_TODAY_UTC, todayUtc } from "../../db/sql";
 import { mutate } from "../../graphql/mutation";
+import { lookUp } from "../../db/search";
 import { tenantQuery } from "../../db/tenancy";
 import { actorOf, Distributor, type Actor } from "../accounts";
-import { Product, Variant, VariantPrice, displayName, quoteLeadTime, reservableFromStock } from "../catalog";
+import { Product, Variant, VariantPrice, compositionOfVariant, displayName, quoteLeadTime, reservableFromStock, type CompositionRow } from "../catalog";
 import type {
   AdvanceOrderStatusInput,
   AdvanceOrderStatusPayload,
@@ -58,27 +60,38 @@ export async function listOrders(
 ): Promise<ConnectionResult<Order>> {
   const f = filter ?? {};
   const order = orderBy ?? (f.updatedSince ? OrderOrderField.UPDATED : OrderOrderField.NEWEST);
+  const search = f.search?.trim();
+  if (search && search.length > MAX_SEARCH_LENGTH) throw new BadUserInputError("filter", `filter.search may be at most ${MAX_SEARCH_LENGTH} characters`);
   const qb = tenantQuery(ctx, Order, "o");
   if (f.status?.length) qb.andWhere("o.status = ANY(:statuses)", { statuses: f.status });
   if (f.placedAfter) qb.andWhere("o.placedAt >= :placedAfter", { placedAfter: f.placedAfter });
   if (f.placedBefore) qb.andWhere("o.placedAt < :placedBefore", { placedBefore: f.placedBefore });
   if (f.updatedSince) qb.andWhere("o.updatedAt >= :updatedSince", { updatedSince: f.updatedSince });
-  const search = f.search?.trim();
-  if (search) {
-    if (search.length > MAX_SEARCH_LENGTH) throw new BadUserInputError("filter", `filter.search may be at most ${MAX_SEARCH_LENGTH} characters`);
-    qb.andWhere(
-      new Brackets((or) =>
-        or
-          .where("o.number ILIKE :search")
-          .orWhere("o.buyerReference ILIKE :search")
-          .orWhere("EXISTS (SELECT 1 FROM order_lines sl WHERE sl.order_id = o.id AND sl.sku ILIKE :search)"),
-      ),
-      { search: likePattern(search) },
-    );
+  const read = async () => {
+    if (search) await matchOrders(ctx, qb, search);
+    // In update order a page holds only changes that are final: none can still commit before it.
+    if (order === OrderOrderField.UPDATED) qb.andWhere("o.updatedAt < CAST(:horizon AS timestamptz)", { horizon: await readSyncHorizon(ctx.db) });
+    return paginate(ctx.db, Order, qb, args, ORDERINGS[order], projection);
+  };
+  return search ? expensiveRead(ctx, read) : read();
+}
+
+/**
+ * Keeps the orders whose number, buyer reference or a line's SKU contains `search`, ignoring case:
+ * the ids the trigram indexes give (see db/search.ts), or else a filter on each order the list
+ * walks. For text most orders hold, each order's lines are looked up by its key as the walk comes
+ * to it (OFFSET 0 keeps PostgreSQL from reading every line of every distributor first, to hash
+ * them). Text the indexes cannot serve may match nothing, and the walk then reads every order:
+ * PostgreSQL is left to read the lines once, hashed, rather than once per order.
+ */
+async function matchOrders(ctx: RequestContext, qb: SelectQueryBuilder<Order>, search: string): Promise<void> {
+  const found = await lookUp(ctx, "facet_search_orders", search);
+  if (Array.isArray(found)) {
+    qb.andWhere("o.id = ANY(:matches)", { matches: found });
+    return;
   }
-  // In update order a page holds only changes that are final: none can still commit before it.
-  if (order === OrderOrderField.UPDATED) qb.andWhere("o.updatedAt < CAST(:horizon AS timestamptz)", { horizon: await readSyncHorizon(ctx.db) });
-  return paginate(ctx.db, Order, qb, args, ORDERINGS[order], projection);
+  const lines = `EXISTS (SELECT 1 FROM order_lines sl WHERE sl.order_id = o.id AND sl.sku ILIKE :search${found === "common" ? " OFFSET 0" : ""})`;
+  qb.andWhere(new Brackets((or) => or.where("o.number ILIKE :search").orWhere("o.buyerReference ILIKE :search").orWhere(lines)), { search: likePattern(search) });
 }
 
 export async function findOrder(ctx: RequestContext, by: { id?: string | null; number?: string | null }): Promise<Order | null> {
@@ -177,11 +190,14 @@ function sizeLabel(v: Variant): string | null {
   return null;
 }
 
-function lineDescription(product: Product, variant: Variant, c: LineCustomization): string {
-  const parts = [displayName(product.name, product.metal, product.fineness, product.stones), sizeLabel(variant)];
+/**
+ * The line as it is described on the order and the invoice: the piece named from what it is made
+ * of (so an asked-for plating or stone is named as the law names it: "14K gold electroplated
+ * brass", "with diamond", "with heated sapphire"), then its size and the buyer's own changes.
+ */
+function lineDescription(product: Product, variant: Variant, c: LineCustomization, composition: CompositionRow): string {
+  const parts = [displayName(product.name, composition), sizeLabel(variant)];
   if (c.size) parts.push(`custom size ${c.size}`);
-  if (c.plating) parts.push(`${c.plating.toLowerCase().replace("_", " ")} plating`);
-  if (c.stone) parts.push(`set with ${c.stone.toLowerCase().replace("_", " ")}`);
   if (c.branding) parts.push(`branded "${c.branding}"`);
   if (c.engraving) parts.push(`engraved "${c.engraving}"`);
   return parts.filter(Boolean).join(", ").slice(0, 400);
@@ -200,10 +216,11 @@ function checkCustomization(errors: UserErrors, path: (field: string) => (string
     if (!offered.customSizes) errors.add(path("size"), `${product.styleCode} is not made in custom sizes`, UserErrorCode.NOT_OFFERED);
     else validate.text(errors, path("size"), c.size, { max: 20, label: "Size" });
   }
-  if (c.plating !== undefined && !(offered.platings ?? []).includes(c.plating)) {
+  // An offer states the plating or stone as it is made; the line's composition is taken from it.
+  if (c.plating !== undefined && !(offered.platingOffers ?? []).some((o) => o.type === c.plating)) {
     errors.add(path("plating"), `${product.styleCode} is not offered with ${c.plating} plating`, UserErrorCode.NOT_OFFERED);
   }
-  if (c.stone !== undefined && !(offered.stones ?? []).includes(c.stone)) {
+  if (c.stone !== undefined && !(offered.stoneOffers ?? []).some((o) => o.type === c.stone)) {
     errors.add(path("stone"), `${product.styleCode} is not offered with ${c.stone}`, UserErrorCode.NOT_OFFERED);
   }
   if (c.branding !== undefined) {
@@ -346,11 +363,13 @@ async function place(
     reservedByVariant.set(variant.id, (reservedByVariant.get(variant.id) ?? 0) + quote.fromStock);
     const batchAllocations: BatchAllocation[] = quote.allocations.filter((a) => a.batchId).map((a) => ({ batchId: a.batchId!, quantity: a.quantity }));
     for (const a of batchAllocations) allocatedByBatch.set(a.batchId, (allocatedByBatch.get(a.batchId) ?? 0) + a.quantity);
+    // What the piece is made of, as ordered: checkCustomization refused what the style does not offer.
+    const composition = compositionOfVariant(product, variant, line.customization)!;
     return {
       lineNumber: i + 1,
       variantId: variant.id,
       sku: variant.sku,
-      description: lineDescription(product, variant, line.customization),
+      description: lineDescription(product, variant, line.customization, composition),
       quantity: line.quantity,
       unitPrice,
       lineTotal,
@@ -358,6 +377,7 @@ async function place(
       batchAllocations,
       estimatedShipDate: quote.estimatedShipDate,
       customization: line.customization,
+      composition,
     };
   });
   if (errors.any) throw new Rejected(errors.list);
@@ -430,12 +450,14 @@ async function insertLines(tx: RequestContext, orderId: string, lines: NewLine[]
 
 /**
  * The pending order of an accepted design brief: one line for a piece that is not in the
- * catalog, at the quoted price, made to order within the quoted lead time.
+ * catalog, at the quoted price, made to order within the quoted lead time, made of what the quote
+ * states (its metal, fineness, metal weight, plating and stones), which its invoice and customs
+ * declaration then declare.
  */
 export async function placeDesignBriefOrder(
   tx: RequestContext,
   distributor: Distributor,
-  brief: { id: string; reference: string; description: string; quantity: number; unitPrice: string; leadTimeDays: number },
+  brief: { id: string; reference: string; description: string; quantity: number; unitPrice: string; leadTimeDays: number; composition: CompositionRow },
 ): Promise<Order> {
   const shipDate = new Date(Date.now() + brief.leadTimeDays * 86_400_000).toISOString().slice(0, 10);
   const lines: NewLine[] = [
@@ -443,7 +465,7 @@ export async function placeDesignBriefOrder(
       lineNumber: 1,
       variantId: null,
       sku: brief.reference,
-      description: brief.description.slice(0, 400),
+      description: displayName(brief.description, brief.composition).slice(0, 400),
       quantity: brief.quantity,
       unitPrice: brief.unitPrice,
       lineTotal: multiply(brief.unitPrice, brief.quantity),
@@ -451,6 +473,7 @@ export async function placeDesignBriefOrder(
       batchAllocations: [],
       estimatedShipDate: shipDate,
       customization: {},
+      composition: brief.composition,
     },
   ];
   const order = await insertHeader(

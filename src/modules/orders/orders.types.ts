@@ -3,7 +3,7 @@ import { toGlobalId } from "../../graphql/node";
 import { Money, money } from "../../graphql/money";
 import type { CurrencyCode } from "../../graphql/scalars";
 import { DateTimeScalar, LocalDateScalar } from "../../graphql/scalars";
-import { Plating, StoneType } from "../catalog";
+import { Composition, compositionView, Plating, StoneType } from "../catalog";
 import { OrderStatus } from "./order-state";
 import type { OrderLine } from "./order.entity";
 
@@ -60,6 +60,11 @@ export abstract class OrderLineView {
 
   @Field(() => LineCustomization, { description: "Requested changes; all fields null for the standard piece." })
   abstract readonly customization: LineCustomization;
+
+  @Field(() => Composition, {
+    description: "What one piece of the line is made of, as placed (the style with its customization, or the accepted quote of a design brief): what its invoice and customs declaration declare.",
+  })
+  abstract readonly composition: Composition;
 
   /** The catalog variant ordered; null for a design brief's exclusive piece. */
   abstract readonly variantId: string | null;
@@ -120,6 +125,10 @@ export class OrderLineOf extends OrderLineView {
 
   get customization(): LineCustomization {
     return this.line.customization;
+  }
+
+  get composition(): Composition {
+    return compositionView(this.line.composition);
   }
 
   get variantId(): string | null {

@@ -1,4 +1,18 @@
-import { AIRLINES, TrackingCarrier, formatIataAwb, isValidItn, isValidMrn, parseHouseAwb, parseIataAwb, parseTrackingNumber } from "./identifiers";
+import {
+  AIRLINES,
+  TrackingCarrier,
+  formatIataAwb,
+  isValidDucr,
+  isValidHongKongDeclaration,
+  isValidIndianPortCode,
+  isValidItn,
+  isValidMrn,
+  isValidShippingBillNumber,
+  isValidThaiDeclaration,
+  parseHouseAwb,
+  parseIataAwb,
+  parseTrackingNumber,
+} from "./identifiers";
 
 // docs/domain.md, "Air waybills"
 describe("parseIataAwb", () => {
@@ -20,6 +34,8 @@ describe("parseIataAwb", () => {
     ["ABC-12345675", "non-numeric prefix"],
     ["176--12345675", "two hyphens"],
     ["176-1234567-5", "a hyphen before the check digit"],
+    ["000-12345675", "prefix 000: airline prefixes run from 001 to 999"],
+    ["00000000000", "prefix 000, all-zero serial"],
     ["", "empty"],
   ])("refuses %j (%s)", (input) => {
     expect(parseIataAwb(input)).toBeNull();
@@ -145,5 +161,67 @@ describe("export declaration numbers", () => {
     ["6DE586600006143E10", false],
   ])("MRN %s is valid: %s", (mrn, expected) => {
     expect(isValidMrn(mrn)).toBe(expected);
+  });
+});
+
+// docs/domain.md, "Export declaration numbers": India's shipping bill, the UK's DUCR, Thailand and Hong Kong.
+describe("shipping bills, DUCRs and Asian export declarations", () => {
+  it.each([
+    ["5512345", true],
+    ["0000001", true],
+    ["551234", false],
+    ["55123456", false],
+    ["551234A", false],
+    ["X20190308366903", false],
+  ])("shipping bill number %s is valid: %s", (number, expected) => {
+    expect(isValidShippingBillNumber(number)).toBe(expected);
+  });
+
+  it.each([
+    ["INBOM4", true],
+    ["INDEL4", true],
+    ["INMAA1", true],
+    ["INBOM", false],
+    ["USJFK4", false],
+    ["IN BOM4", false],
+    ["INB0M4", false],
+    ["INBOM44", false],
+  ])("Indian port code %s is valid: %s", (code, expected) => {
+    expect(isValidIndianPortCode(code)).toBe(expected);
+  });
+
+  it.each([
+    ["9GB123456789012-ABC1234", true, "the customs-link example"],
+    ["5GB123456789000-SHIP(42)-A", true, "brackets and hyphens in the reference"],
+    ["5XI123456789000-NI1", true, "allocated in Northern Ireland"],
+    ["5GB123456789000-1234567890123456789", true, "35 characters"],
+    ["5GB123456789000-12345678901234567890", false, "36 characters"],
+    ["GB123456789000-ABC", false, "no year digit"],
+    ["5GB12345678900-ABC", false, "an EORI of 11 digits"],
+    ["5GB123456789000ABC", false, "no hyphen"],
+    ["5GB123456789000-AB/C", false, "a slash"],
+    ["5FR123456789000-ABC", false, "not allocated in the UK"],
+  ])("DUCR %s is valid: %s (%s)", (ducr, expected) => {
+    expect(isValidDucr(ducr)).toBe(expected);
+  });
+
+  it.each([
+    ["A0011680400123", true],
+    ["00116804001234", true],
+    ["A001168040012", false],
+    ["A00116804001234", false],
+    ["A0011680-00123", false],
+  ])("Thai declaration number %s is valid: %s", (number, expected) => {
+    expect(isValidThaiDeclaration(number)).toBe(expected);
+  });
+
+  it.each([
+    ["EX2026000123", true],
+    ["12345678", true],
+    ["1234567", false],
+    ["EX-2026-000123", false],
+    ["A".repeat(21), false],
+  ])("Hong Kong declaration reference %s is valid: %s", (number, expected) => {
+    expect(isValidHongKongDeclaration(number)).toBe(expected);
   });
 });

@@ -32,12 +32,14 @@ export const AIRLINES: Record<string, string> = {
 };
 
 /**
- * The 11 digits of an IATA air waybill (3-digit airline prefix, 7-digit serial, check digit =
- * serial mod 7), from `176-12345675` or `17612345675`; null when malformed or the check fails.
+ * The 11 digits of an IATA air waybill (3-digit airline prefix 001–999, 7-digit serial, check
+ * digit = serial mod 7), from `176-12345675` or `17612345675`; null when malformed or the check
+ * fails. The check digit does not cover the prefix, so `000`, which no airline holds, is refused
+ * on its own.
  */
 export function parseIataAwb(input: string): string | null {
   const m = /^(\d{3})[- ]?(\d{7})(\d)$/.exec(input.trim());
-  if (!m) return null;
+  if (!m || m[1] === "000") return null;
   return Number(m[2]) % 7 === Number(m[3]) ? `${m[1]}${m[2]}${m[3]}` : null;
 }
 
@@ -152,4 +154,33 @@ export function isValidMrn(input: string): boolean {
   if (!/^\d{2}[A-Z]{2}[A-Z0-9]{13}\d$/.test(input)) return false;
   const sum = [...input.slice(0, 17)].reduce((acc, c, i) => acc + (/\d/.test(c) ? Number(c) : LETTER_VALUES[c]) * 2 ** i, 0);
   return (sum % 11) % 10 === Number(input[17]);
+}
+
+/** Indian shipping bill number, as ICES assigns it at a port: 7 digits (unique per port, not across ports). */
+export function isValidShippingBillNumber(input: string): boolean {
+  return /^\d{7}$/.test(input);
+}
+
+/** Indian customs port code: IN, a 3-letter location and 1 digit for the kind of port (4: air cargo), e.g. INBOM4. */
+export function isValidIndianPortCode(input: string): boolean {
+  return /^IN[A-Z]{3}\d$/.test(input);
+}
+
+/**
+ * UK Declaration Unique Consignment Reference: the year's last digit, the country that allocated
+ * it (GB, or XI for Northern Ireland), the trader's 12-digit EORI number, a hyphen and the
+ * trader's own reference (letters, digits, hyphens and brackets), 35 characters at most.
+ */
+export function isValidDucr(input: string): boolean {
+  return input.length <= 35 && /^\d(GB|XI)\d{12}-[A-Z0-9()-]{1,19}$/.test(input);
+}
+
+/** Thai e-Customs export declaration number: 14 letters and digits (no check character is published). */
+export function isValidThaiDeclaration(input: string): boolean {
+  return /^[A-Z0-9]{14}$/.test(input);
+}
+
+/** Hong Kong import/export declaration reference: 8 to 20 letters and digits (no structure is published). */
+export function isValidHongKongDeclaration(input: string): boolean {
+  return /^[A-Z0-9]{8,20}$/.test(input);
 }

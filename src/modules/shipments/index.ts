@@ -12,3 +12,4 @@ export const shipmentsResolvers = [ShipmentResolver, OrderShipmentsResolver, Tra
 export { Shipment, ShipmentLine, TrackingEvent, ShipmentDocument };
 export { ShipmentStatus, AirwayBillType, Carrier, DocumentKind } from "./shipment-state";
 export { shipmentById } from "./shipments.loaders";
+export { declarationSystemOf, SUPPORTED_DISPATCH } from "./export-declarations";

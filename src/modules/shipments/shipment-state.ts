@@ -85,10 +85,12 @@ registerEnumType(DocumentKind, {
     COMMERCIAL_INVOICE: { description: "Commercial invoice." },
     PACKING_LIST: { description: "Packing list." },
     CERTIFICATE_OF_ORIGIN: { description: "Certificate of origin." },
-    EXPORT_DECLARATION: { description: "Export declaration; its number is a US ITN or an EU/UK MRN." },
+    EXPORT_DECLARATION: {
+      description: "Export declaration of the dispatch country: an Indian shipping bill (with its port code), an EU MRN, a UK MRN or DUCR, a US ITN, a Thai or Hong Kong declaration number.",
+    },
     INSURANCE_CERTIFICATE: { description: "Cargo insurance certificate." },
-    AIRWAY_BILL: { description: "The air waybill document." },
-    KIMBERLEY_PROCESS_CERTIFICATE: { description: "Kimberley Process certificate (rough diamonds)." },
+    AIRWAY_BILL: { description: "The air waybill document; numbered by the shipment's air waybill, and renumbered with it when it is corrected." },
+    KIMBERLEY_PROCESS_CERTIFICATE: { description: "Kimberley Process certificate: only on a shipment with rough diamonds (HS 7102.10, 7102.21, 7102.31)." },
     GEMSTONE_REPORT: { description: "A gemstone grading or identification report." },
   },
 });

@@ -5,6 +5,18 @@ import { DateTimeScalar } from "../../graphql/scalars";
 import type { CurrencyCode } from "../../graphql/scalars";
 import { AirwayBillType, Carrier, DocumentKind, ShipmentStatus } from "./shipment-state";
 
+/** One setting or correction of a shipment's air waybill or tracking number (shipments.carriage_history). */
+export interface CarriageChangeRow {
+  field: "AIRWAY_BILL" | "TRACKING_NUMBER";
+  /** As shown: `176-12345675`, a house bill's number, a tracking number; null when there was none. */
+  from: string | null;
+  to: string;
+  /** ISO 8601. */
+  at: string;
+  byUserId: string;
+  byName: string;
+}
+
 export interface PackageRow {
   count: number;
   netWeightKg: string;
@@ -69,6 +81,31 @@ export class Shipment extends Node {
 
   @Column({ type: "char", length: 3 })
   currency: CurrencyCode;
+
+  @Field(() => String, {
+    nullable: true,
+    description: "The named place of the order's Incoterms® 2020 rule, e.g. `Paris CDG airport, France`; null for shipments made before it was recorded.",
+  })
+  @Column({ type: "varchar", length: 100, nullable: true })
+  namedPlace: string | null;
+
+  // Null for shipments made before it was recorded: the exporter's country (EXPORTER_COUNTRY).
+  @Column({ type: "char", length: 2, nullable: true })
+  dispatchCountry: string | null;
+
+  // Charges the seller bears under the rule, in the shipment's currency (null: none).
+  @Column({ type: "numeric", precision: 18, scale: 4, nullable: true })
+  freightCharge: string | null;
+
+  @Column({ type: "numeric", precision: 18, scale: 4, nullable: true })
+  insuranceCharge: string | null;
+
+  @Column({ type: "numeric", precision: 18, scale: 4, nullable: true })
+  dutiesCharge: string | null;
+
+  // Append-only: who set or corrected the air waybill and tracking number, when, from what to what.
+  @Column({ type: "jsonb", default: () => "'[]'::jsonb" })
+  carriageHistory: CarriageChangeRow[];
 
   @Field(() => DateTimeScalar, { nullable: true, description: "When the carrier took it (first event in transit)." })
   @Column({ type: "timestamptz", precision: 3, nullable: true })
@@ -174,6 +211,10 @@ export class ShipmentDocument {
 
   @Column({ type: "char", length: 64 })
   sha256: string;
+
+  // An Indian shipping bill's port code (INBOM4); null for every other document.
+  @Column({ type: "varchar", length: 6, nullable: true })
+  portCode: string | null;
 
   @Column({ type: "timestamptz", precision: 3, default: () => "now()" })
   createdAt: Date;

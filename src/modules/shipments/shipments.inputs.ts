@@ -1,6 +1,6 @@
 import { Field, ID, InputType, Int, ObjectType } from "type-graphql";
 import { MoneyInput } from "../../graphql/money";
-import { DateTimeScalar, DecimalScalar, LocalDateScalar } from "../../graphql/scalars";
+import { CountryCode, DateTimeScalar, DecimalScalar, LocalDateScalar } from "../../graphql/scalars";
 import { Payload } from "../../graphql/user-error";
 import { AirwayBillType, Carrier, DocumentKind, ShipmentStatus } from "./shipment-state";
 import { TrackingEventView } from "./shipments.types";
@@ -48,6 +48,18 @@ export class InsuranceInput {
   insuredAmount: MoneyInput;
 }
 
+@InputType({ description: "The costs the seller bears under the order's Incoterms® 2020 rule, each in the order's currency. Give exactly those the rule puts on the seller." })
+export class ShipmentChargesInput {
+  @Field(() => MoneyInput, { nullable: true, description: "Main carriage to the named place, more than 0: required under CPT, CIP, DAP, DPU and DDP, refused under EXW and FCA (the buyer pays it)." })
+  freight?: MoneyInput | null;
+
+  @Field(() => MoneyInput, { nullable: true, description: "The cargo insurance premium, more than 0: required under CIP, refused under the other rules." })
+  insurance?: MoneyInput | null;
+
+  @Field(() => MoneyInput, { nullable: true, description: "Import duties and taxes at destination, 0 or more: required under DDP, refused under the other rules." })
+  duties?: MoneyInput | null;
+}
+
 @InputType({ description: "Units of one order line to put in a shipment." })
 export class ShipmentLineInput {
   @Field(() => Int, { description: "The order line's number." })
@@ -79,6 +91,21 @@ export class CreateShipmentInput {
 
   @Field(() => InsuranceInput, { nullable: true, description: "Insurance; required when the order's Incoterm is CIP or CIF." })
   insurance?: InsuranceInput | null;
+
+  @Field(() => String, {
+    description:
+      "The named place of the order's Incoterms® 2020 rule, 2 to 100 characters: where the seller delivers (FCA: e.g. `Jaipur airport (JAI), India`) or carriage is paid to (CPT, CIP, DAP, DPU, DDP: e.g. `Paris CDG airport, France`).",
+  })
+  namedPlace: string;
+
+  @Field(() => CountryCode, {
+    nullable: true,
+    description: "The country the goods leave from, which decides the export declaration they carry (IN, an EU member state, GB, US, TH or HK); the exporter's country (EXPORTER_COUNTRY) when omitted.",
+  })
+  dispatchCountry?: CountryCode | null;
+
+  @Field(() => ShipmentChargesInput, { nullable: true, description: "The charges the seller bears under the order's rule: freight under CPT, CIP, DAP, DPU, DDP; the insurance premium under CIP; duties and taxes under DDP." })
+  charges?: ShipmentChargesInput | null;
 }
 
 @InputType({ description: "An air waybill for a shipment." })
@@ -140,7 +167,10 @@ export class AddShipmentDocumentInput {
   @Field(() => DocumentKind, { description: "Kind." })
   kind: DocumentKind;
 
-  @Field(() => String, { description: "Number, up to 60 characters; an export declaration's is a US ITN (X + date + 6 digits) or an EU/UK MRN (18 characters, check character verified)." })
+  @Field(() => String, {
+    description:
+      "Number, up to 60 characters. An export declaration's follows the shipment's dispatch country: an Indian shipping bill (7 digits), an EU MRN, a UK MRN or DUCR, a US ITN, a Thai (14 characters) or Hong Kong declaration number. An air waybill document's is the shipment's air waybill.",
+  })
   number: string;
 
   @Field(() => LocalDateScalar, { description: "Issue date, not in the future." })
@@ -151,6 +181,9 @@ export class AddShipmentDocumentInput {
 
   @Field(() => String, { description: "SHA-256 of the file, 64 hex characters." })
   sha256: string;
+
+  @Field(() => String, { nullable: true, description: "An Indian shipping bill's port code (IN + 3 letters + 1 digit, e.g. INBOM4): required for it, refused for any other document." })
+  portCode?: string | null;
 }
 
 function shipmentPayload(name: string) {

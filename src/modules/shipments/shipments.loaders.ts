@@ -3,7 +3,7 @@ import { childPageLoader, groupLoader, keyedRows, rowLoader, type PageKey } from
 import { rowsOf } from "../../db/rows";
 import { tenantQuery } from "../../db/tenancy";
 import { multiply } from "../../graphql/money";
-import type { Metal, Plating, StoneRow } from "../catalog";
+import type { CompositionRow, Metal, Plating, StoneRow } from "../catalog";
 import { Shipment, ShipmentDocument, TrackingEvent } from "./shipment.entity";
 
 export const shipmentById: LoaderFactory<string, Shipment | null> = (ctx) =>
@@ -41,7 +41,12 @@ export const documentsByShipment: LoaderFactory<string, ShipmentDocument[]> = (c
     (d) => d.shipmentId,
   );
 
-/** What a shipped line is, for the declaration: the catalog's facts, or the brief's for an exclusive piece. */
+/**
+ * What a shipped line is, for the declaration, the invoice and the packing list: its tariff facts
+ * from the catalog (none for a design brief's exclusive piece), and what one piece is made of as
+ * the line was placed (order_lines.composition: the style with the buyer's customization, or the
+ * brief's accepted quote), never the catalog as it is now.
+ */
 export interface DeclarationRow {
   shipmentId: string;
   lineNumber: number;
@@ -56,7 +61,13 @@ export interface DeclarationRow {
   metal: Metal | null;
   fineness: number | null;
   plating: Plating | null;
+  /** Karat of a gold plating; null for other platings. */
+  platingKarat: number | null;
+  /** Plating thickness in microns; null without plating. */
+  platingThicknessMicrons: string | null;
+  /** Metal weight of one piece in grams; null only for lines placed before it was recorded. */
   metalWeightGrams: string | null;
+  /** The stones of one piece. */
   stones: StoneRow[];
 }
 
@@ -64,21 +75,18 @@ export const declarationRowsByShipment: LoaderFactory<string, DeclarationRow[]> 
   groupLoader(
     async (ids) => {
       const rows = (await ctx.db.query(
-        `SELECT sl.shipment_id, ol.line_number, ol.sku, ol.description, sl.quantity, ol.unit_price,
-                p.hs_code, p.country_of_origin, COALESCE(p.metal, b.metal) AS metal, COALESCE(p.fineness, b.fineness) AS fineness,
-                COALESCE(p.plating, b.plating) AS plating, v.metal_weight_grams, COALESCE(p.stones, b.stones, '[]'::jsonb) AS stones
+        `SELECT sl.shipment_id, ol.line_number, ol.sku, ol.description, sl.quantity, ol.unit_price, ol.composition, p.hs_code, p.country_of_origin
          FROM shipment_lines sl
          JOIN order_lines ol ON ol.id = sl.order_line_id
-         JOIN orders o ON o.id = ol.order_id
          LEFT JOIN variants v ON v.id = ol.variant_id
          LEFT JOIN products p ON p.id = v.product_id
-         LEFT JOIN design_briefs b ON b.id = o.design_brief_id AND ol.variant_id IS NULL
          WHERE sl.shipment_id = ANY($1)
          ORDER BY sl.shipment_id, ol.line_number`,
         [ids],
       )) as Record<string, unknown>[];
-      return rows.map(
-        (r): DeclarationRow => ({
+      return rows.map((r): DeclarationRow => {
+        const piece = r.composition as CompositionRow;
+        return {
           shipmentId: r.shipment_id as string,
           lineNumber: r.line_number as number,
           sku: r.sku as string,
@@ -88,13 +96,15 @@ export const declarationRowsByShipment: LoaderFactory<string, DeclarationRow[]> 
           lineTotal: multiply(r.unit_price as string, r.quantity as number),
           hsCode: r.hs_code as string | null,
           countryOfOrigin: r.country_of_origin as string | null,
-          metal: r.metal as Metal | null,
-          fineness: r.fineness as number | null,
-          plating: r.plating as Plating | null,
-          metalWeightGrams: r.metal_weight_grams as string | null,
-          stones: r.stones as StoneRow[],
-        }),
-      );
+          metal: piece.metal,
+          fineness: piece.fineness,
+          plating: piece.plating.type,
+          platingKarat: piece.plating.karat,
+          platingThicknessMicrons: piece.plating.thicknessMicrons,
+          metalWeightGrams: piece.metalWeightGrams,
+          stones: piece.stones,
+        };
+      });
     },
     (r) => r.shipmentId,
   );

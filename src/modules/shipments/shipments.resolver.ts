@@ -21,7 +21,18 @@ import {
   ShipmentFilter,
 } from "./shipments.inputs";
 import * as shipments from "./shipments.service";
-import { AirwayBill, CommercialInvoice, CustomsDeclaration, PackingList, ShipmentConnection, ShipmentDocumentView, TrackingEventConnection, TrackingEventView } from "./shipments.types";
+import {
+  AirwayBill,
+  CarriageChange,
+  CommercialInvoice,
+  CustomsDeclaration,
+  PackingList,
+  ShipmentConnection,
+  ShipmentDocumentView,
+  TrackingEventConnection,
+  TrackingEventView,
+} from "./shipments.types";
+import { CountryCode } from "../../graphql/scalars";
 import { toGlobalId } from "../../graphql/node";
 import { Shipment, TrackingEvent } from "./shipment.entity";
 
@@ -67,6 +78,16 @@ export class ShipmentResolver {
     return shipments.airwayBillOf(shipment);
   }
 
+  @FieldResolver(() => CountryCode, { description: "The country the goods leave from; its customs' export declaration is the one the shipment carries." })
+  dispatchCountry(@Ctx() ctx: RequestContext, @Root() shipment: Shipment): CountryCode {
+    return shipments.dispatchCountryOf(ctx, shipment);
+  }
+
+  @FieldResolver(() => [CarriageChange], { description: "Every setting and correction of the air waybill and tracking number, oldest first; neither changes once the shipment has departed." })
+  carriageHistory(@Root() shipment: Shipment): CarriageChange[] {
+    return shipments.carriageHistoryOf(shipment);
+  }
+
   @Allow(...Readers.ORDERS)
   @FieldResolver(() => Order, {
     nullable: true,
@@ -92,7 +113,7 @@ export class ShipmentResolver {
     return shipments.declarationOf(ctx, shipment, order.incoterm);
   }
 
-  @FieldResolver(() => CommercialInvoice, { description: "The commercial invoice's lines and total, computed from the order and the catalog." })
+  @FieldResolver(() => CommercialInvoice, { description: "The commercial invoice's lines, the charges the seller bears under the Incoterms® rule and the total, computed from the order, the catalog and the shipment." })
   async commercialInvoice(@Ctx() ctx: RequestContext, @Root() shipment: Shipment): Promise<CommercialInvoice> {
     const order = (await loader(ctx, orderById).load(shipment.orderId))!;
     return shipments.commercialInvoiceOf(ctx, shipment, order.incoterm);

@@ -3,17 +3,20 @@ import { oneOf } from "../../db/rows";
 import { loader } from "../../db/loaders";
 import type { RequestContext } from "../../core/context";
 import { BadUserInputError } from "../../graphql/errors";
-import { fromScaled, money, multiply, sum, toScaled, trimDecimal } from "../../graphql/money";
+import { fromScaled, money, multiply, sum, toScaled, trimDecimal, type MoneyInput } from "../../graphql/money";
 import { idOfType } from "../../graphql/node";
-import { Incoterm, minorUnits, type CountryCode, type CurrencyCode } from "../../graphql/scalars";
+import { minorUnits, type CountryCode, type CurrencyCode, type Incoterm } from "../../graphql/scalars";
 import { Rejected, UserErrorCode, UserErrors, userError, type UserError } from "../../graphql/user-error";
 import * as validate from "../../graphql/validate";
 import { readSyncHorizon, todayUtc } from "../../db/sql";
 import { mutate } from "../../graphql/mutation";
 import { tenantQuery } from "../../db/tenancy";
-import { Metal, containsNaturalDiamond, formatHsCode, karat, stoneDisplayName, WDC_SOW_STATEMENT } from "../catalog";
+import { Metal, ROUGH_DIAMOND_SUBHEADINGS, containsNaturalDiamond, defaultSubheading, formatHsCode, karat, stoneDisplayName, WDC_SOW_STATEMENT } from "../catalog";
 import { Order, OrderLine, OrderStatus, followShipments } from "../orders";
-import { AIRLINES, formatIataAwb, parseHouseAwb, parseIataAwb, parseTrackingNumber, isValidItn, isValidMrn } from "./identifiers";
+import { AIRLINES, formatIataAwb, parseHouseAwb, parseIataAwb, parseTrackingNumber } from "./identifiers";
+import { SUPPORTED_DISPATCH, declarationSystemOf, exportDeclarationProblem } from "./export-declarations";
+import { ANY_MODE_EQUIVALENT, INSURED_RULES, SEA_ONLY, SELLER_CHARGES, incotermsText } from "./incoterms";
+import { goodsWeight, gramsText, kgText, netWeightProblem, packageCount, packagesGrams, rowGrams } from "./weights";
 import type {
   AddShipmentDocumentInput,
   CreateShipmentInput,
@@ -26,6 +29,7 @@ import type { Projection } from "../../db/projection";
 import { declarationRowsByShipment, documentsByShipment, eventPages, shipmentsByOrder, type DeclarationRow } from "./shipments.loaders";
 import type {
   AirwayBill,
+  CarriageChange,
   CommercialInvoice,
   CustomsDeclaration,
   GemstoneDisclosure,
@@ -33,15 +37,14 @@ import type {
   MetalDeclaration,
   PackingList,
   ShipmentDocumentView,
+  CarriageField,
+  ShipmentWeights,
   TrackingEventView,
 } from "./shipments.types";
 import { AirwayBillType, DocumentKind, HANDED_OVER, ShipmentStatus } from "./shipment-state";
-import { Shipment, ShipmentDocument, ShipmentLine, TrackingEvent, type PackageRow } from "./shipment.entity";
+import { Shipment, ShipmentDocument, ShipmentLine, TrackingEvent, type CarriageChangeRow, type PackageRow } from "./shipment.entity";
 
 const MAX_PACKAGES = 50;
-// Incoterms® 2020: under CIP and CIF the seller insures at least 110% of the contract value.
-const INSURED_RULES: readonly Incoterm[] = [Incoterm.CIP, Incoterm.CIF];
-
 
 // ---- reads -------------------------------------------------------------------------------
 
@@ -145,40 +148,70 @@ export async function documentsOf(ctx: RequestContext, shipment: Shipment): Prom
   return loader(ctx, documentsByShipment).load(shipment.id);
 }
 
-const grams = (row: DeclarationRow): bigint => {
-  // Metal per piece plus stones per piece (1 carat = 0.2 g), times the quantity.
-  const metal = row.metalWeightGrams ? toScaled(row.metalWeightGrams) : 0n;
-  const stones = row.stones.reduce((acc, s) => acc + (toScaled(s.totalCarat) * 2n) / 10n, 0n);
-  return (metal + stones) * BigInt(row.quantity);
-};
+/** Where the shipment leaves from: as recorded, or for a shipment made before that, the exporter's country. */
+export const dispatchCountryOf = (ctx: RequestContext, shipment: Shipment): CountryCode => (shipment.dispatchCountry ?? ctx.config.exporterCountry) as CountryCode;
 
 // Exclusive design-brief pieces have no catalog entry: their tariff code follows the brief's
-// metal, and they are made in the exporter's own country.
-const EXPORTER_COUNTRY = "IN";
+// metal (an HS 2022 subheading that fits it, docs/domain.md "HS codes"), and they are made in the
+// exporter's own workshops.
 function hsCodeFor(row: DeclarationRow): string {
-  if (row.hsCode) return row.hsCode;
-  if (row.metal === Metal.SILVER) return "711311";
-  if (row.metal === Metal.BRASS || row.metal === Metal.STAINLESS_STEEL) return "711719";
-  return "711319";
+  return row.hsCode ?? defaultSubheading({ metal: row.metal ?? Metal.GOLD, stones: row.stones });
 }
-const originOf = (row: DeclarationRow) => (row.countryOfOrigin ?? EXPORTER_COUNTRY) as CountryCode;
+const originOf = (ctx: RequestContext, row: DeclarationRow) => (row.countryOfOrigin ?? ctx.config.exporterCountry) as CountryCode;
 
 const sowStatement = (rows: readonly DeclarationRow[]) => (rows.some((r) => containsNaturalDiamond(r.stones)) ? WDC_SOW_STATEMENT : null);
+
+/** The same weights on the packing list, the invoice and the declaration: declared on the packages, and computed from the goods. */
+function weightsOf(shipment: Shipment, rows: readonly DeclarationRow[]): ShipmentWeights {
+  const goods = goodsWeight(rows);
+  return {
+    packageCount: packageCount(shipment.packages),
+    netWeightKg: kgText(packagesGrams(shipment.packages, (p) => p.netWeightKg)),
+    grossWeightKg: kgText(packagesGrams(shipment.packages, (p) => p.grossWeightKg)),
+    goodsNetWeightKg: kgText(goods.grams),
+    goodsNetWeightComplete: goods.complete,
+  };
+}
+
+/** The charges the seller bears under the rule, as recorded; a rule that does not put one on the seller shows none. */
+function chargesOf(shipment: Shipment, incoterm: Incoterm): { freight: string | null; insurance: string | null; duties: string | null } {
+  const bears = SELLER_CHARGES[incoterm];
+  return {
+    freight: bears.freight ? shipment.freightCharge : null,
+    insurance: bears.insurance ? shipment.insuranceCharge : null,
+    duties: bears.duties ? shipment.dutiesCharge : null,
+  };
+}
+
+/** The goods, the charges and their sum: the commercial invoice's total, and the declaration's. */
+function totalsOf(shipment: Shipment, incoterm: Incoterm, rows: readonly DeclarationRow[]) {
+  const currency = shipment.currency;
+  const goods = sum(rows.map((r) => r.lineTotal));
+  const charges = chargesOf(shipment, incoterm);
+  const total = sum([goods, ...[charges.freight, charges.insurance, charges.duties].filter((c): c is string => c !== null)]);
+  const shown = (amount: string | null) => (amount === null ? null : money(amount, currency));
+  return {
+    goods: money(goods, currency),
+    charges: { freight: shown(charges.freight), insurance: shown(charges.insurance), duties: shown(charges.duties) },
+    total: money(total, currency),
+    totalAmount: total,
+  };
+}
 
 export async function declarationOf(ctx: RequestContext, shipment: Shipment, incoterm: Incoterm): Promise<CustomsDeclaration> {
   const rows = await loader(ctx, declarationRowsByShipment).load(shipment.id);
   const currency = shipment.currency;
-  const invoiceTotal = sum(rows.map((r) => r.lineTotal));
+  const totals = totalsOf(shipment, incoterm, rows);
 
   const hs = new Map<string, { hsCode: string; origin: CountryCode; quantity: number; grams: bigint; value: bigint }>();
   const metals = new Map<string, { metal: Metal; fineness: number | null; grams: bigint }>();
   const stones = new Map<string, GemstoneDisclosure & { carat: bigint }>();
   for (const row of rows) {
     const hsCode = hsCodeFor(row);
-    const origin = originOf(row);
+    const origin = originOf(ctx, row);
     const h = hs.get(`${hsCode}|${origin}`) ?? { hsCode, origin, quantity: 0, grams: 0n, value: 0n };
     h.quantity += row.quantity;
-    h.grams += grams(row);
+    h.grams += rowGrams(row);
     h.value += toScaled(row.lineTotal);
     hs.set(`${hsCode}|${origin}`, h);
     if (row.metal) {
@@ -201,20 +234,25 @@ export async function declarationOf(ctx: RequestContext, shipment: Shipment, inc
       hsCode: { digits: h.hsCode, formatted: formatHsCode(h.hsCode) },
       countryOfOrigin: h.origin,
       quantity: h.quantity,
-      netWeightGrams: trimDecimal(fromScaled(h.grams)),
+      netWeightGrams: gramsText(h.grams),
       value: money(fromScaled(h.value), currency),
     }));
   const metalDeclarations: MetalDeclaration[] = [...metals.values()].map((m) => ({
     metal: m.metal,
     fineness: m.fineness,
     karat: karat(m.metal, m.fineness),
-    weightGrams: trimDecimal(fromScaled(m.grams)),
+    weightGrams: gramsText(m.grams),
   }));
   const gemstoneDisclosures = [...stones.values()].map(({ carat, ...d }) => ({ ...d, totalCarat: trimDecimal(fromScaled(carat)) }));
   const insured = INSURED_RULES.includes(incoterm);
   return {
     incoterm,
-    invoiceTotal: money(invoiceTotal, currency),
+    namedPlace: shipment.namedPlace,
+    dispatchCountry: dispatchCountryOf(ctx, shipment),
+    goodsValue: totals.goods,
+    charges: totals.charges,
+    invoiceTotal: totals.total,
+    weights: weightsOf(shipment, rows),
     hsLines,
     metalDeclarations,
     gemstoneDisclosures,
@@ -223,15 +261,19 @@ export async function declarationOf(ctx: RequestContext, shipment: Shipment, inc
       shipment.insurer && shipment.insurancePolicyNumber && shipment.insuredAmount
         ? { insurer: shipment.insurer, policyNumber: shipment.insurancePolicyNumber, insuredAmount: money(shipment.insuredAmount, currency) }
         : null,
-    minimumInsuredAmount: insured ? money(minimumCover(invoiceTotal, currency), currency) : null,
+    minimumInsuredAmount: insured ? money(minimumCover(totals.totalAmount, currency), currency) : null,
   };
 }
 
 export async function commercialInvoiceOf(ctx: RequestContext, shipment: Shipment, incoterm: Incoterm): Promise<CommercialInvoice> {
   const rows = await loader(ctx, declarationRowsByShipment).load(shipment.id);
   const currency = shipment.currency;
+  const totals = totalsOf(shipment, incoterm, rows);
   return {
     incoterm,
+    namedPlace: shipment.namedPlace,
+    terms: incotermsText(incoterm, shipment.namedPlace),
+    dispatchCountry: dispatchCountryOf(ctx, shipment),
     lines: rows.map((r) => {
       const hsCode = hsCodeFor(r);
       return {
@@ -239,19 +281,22 @@ export async function commercialInvoiceOf(ctx: RequestContext, shipment: Shipmen
         sku: r.sku,
         description: r.description,
         hsCode: { digits: hsCode, formatted: formatHsCode(hsCode) },
-        countryOfOrigin: originOf(r),
+        countryOfOrigin: originOf(ctx, r),
         quantity: r.quantity,
         unitPrice: money(r.unitPrice, currency),
         lineTotal: money(r.lineTotal, currency),
       };
     }),
-    total: money(sum(rows.map((r) => r.lineTotal)), currency),
+    goodsTotal: totals.goods,
+    charges: totals.charges,
+    total: totals.total,
+    weights: weightsOf(shipment, rows),
     systemOfWarrantiesStatement: sowStatement(rows),
   };
 }
 
 /** 110% of a value, rounded up to the currency's smallest unit. */
-function minimumCover(value: string, currency: CurrencyCode): string {
+export function minimumCover(value: string, currency: CurrencyCode): string {
   const tenths = toScaled(value) * 11n;
   const unit = 10n * 10n ** BigInt(4 - minorUnits(currency));
   return fromScaled(((tenths + unit - 1n) / unit) * (unit / 10n));
@@ -259,13 +304,14 @@ function minimumCover(value: string, currency: CurrencyCode): string {
 
 export async function packingListOf(ctx: RequestContext, shipment: Shipment): Promise<PackingList> {
   const rows = await loader(ctx, declarationRowsByShipment).load(shipment.id);
-  const total = (pick: (p: PackageRow) => string) => trimDecimal(fromScaled(shipment.packages.reduce((acc, p) => acc + toScaled(pick(p)) * BigInt(p.count), 0n)));
+  const weights = weightsOf(shipment, rows);
   return {
     packages: shipment.packages,
-    packageCount: shipment.packages.reduce((n, p) => n + p.count, 0),
-    totalNetWeightKg: total((p) => p.netWeightKg),
-    totalGrossWeightKg: total((p) => p.grossWeightKg),
+    packageCount: weights.packageCount,
+    totalNetWeightKg: weights.netWeightKg,
+    totalGrossWeightKg: weights.grossWeightKg,
     lines: rows.map((r) => ({ lineNumber: r.lineNumber, sku: r.sku, description: r.description, quantity: r.quantity })),
+    weights,
   };
 }
 
@@ -292,13 +338,47 @@ function checkPackages(errors: UserErrors, packages: CreateShipmentInput["packag
   });
 }
 
+/**
+ * A charge of the shipment in the order's currency, with no more decimals than the currency has;
+ * undefined (and a user error) when it is not one.
+ */
+function checkAmount(errors: UserErrors, path: string[], amount: MoneyInput, currency: CurrencyCode, { label, zero }: { label: string; zero: boolean }): string | undefined {
+  if (amount.currency !== currency) return void errors.add([...path, "currency"], `${label} must be in the order's currency, ${currency}`, UserErrorCode.INVALID);
+  return validate.decimal(errors, [...path, "amount"], amount.amount, { scale: minorUnits(currency), min: 0, max: 1e12, exclusiveMin: !zero, label });
+}
+
+const CHARGES = [
+  { key: "freight", label: "Freight", zero: false, bears: "the main carriage" },
+  { key: "insurance", label: "The insurance premium", zero: false, bears: "insurance" },
+  { key: "duties", label: "Duties and taxes", zero: true, bears: "import duties and taxes" },
+] as const;
+
+/** The charges the order's rule puts on the seller: each required when it does, refused when it does not. */
+function checkCharges(errors: UserErrors, input: CreateShipmentInput["charges"], order: Order): Record<(typeof CHARGES)[number]["key"], string | null> {
+  const bears = SELLER_CHARGES[order.incoterm];
+  const amounts = { freight: null, insurance: null, duties: null } as Record<(typeof CHARGES)[number]["key"], string | null>;
+  for (const { key, label, zero, bears: what } of CHARGES) {
+    const given = input?.[key];
+    const path = ["input", "charges", key];
+    if (bears[key] && !given) errors.add(path, `Under ${order.incoterm} the seller pays ${what}: give ${label.toLowerCase()} (the invoice shows it)`, UserErrorCode.REQUIRED);
+    else if (!bears[key] && given) errors.add(path, `Under ${order.incoterm} the seller does not pay ${what}: the invoice carries no such charge`, UserErrorCode.INVALID);
+    else if (given) amounts[key] = checkAmount(errors, path, given, order.currency, { label, zero }) ?? null;
+  }
+  return amounts;
+}
+
 export async function createShipment(ctx: RequestContext, input: CreateShipmentInput) {
   const errors = new UserErrors();
   const service = validate.text(errors, ["input", "service"], input.service, { max: 60, label: "Service" });
+  const namedPlace = validate.text(errors, ["input", "namedPlace"], input.namedPlace, { min: 2, max: 100, label: "Named place" });
+  const dispatchCountry = input.dispatchCountry ?? ctx.config.exporterCountry;
+  if (!declarationSystemOf(dispatchCountry)) {
+    errors.add(["input", "dispatchCountry"], `Facet knows the export declarations of ${SUPPORTED_DISPATCH}; a shipment cannot leave from ${dispatchCountry}`, UserErrorCode.INVALID);
+  }
   const packages = checkPackages(errors, input.packages ?? []);
   const insurer = input.insurance ? validate.text(errors, ["input", "insurance", "insurer"], input.insurance.insurer, { max: 200, label: "Insurer" }) : null;
   const policy = input.insurance ? validate.text(errors, ["input", "insurance", "policyNumber"], input.insurance.policyNumber, { max: 60, label: "Policy number" }) : null;
-  if (errors.any || !service) return { userErrors: errors.list };
+  if (errors.any || !service || !namedPlace) return { userErrors: errors.list };
 
   return mutate(ctx, async (tx) => {
     const orderId = idOfType(input.orderId, "Order");
@@ -306,6 +386,17 @@ export async function createShipment(ctx: RequestContext, input: CreateShipmentI
     if (!order) throw new Rejected(userError(["input", "orderId"], "No such order", UserErrorCode.NOT_FOUND));
     if (order.status !== OrderStatus.PACKED) {
       throw new Rejected(userError(["input", "orderId"], `Only a PACKED order ships; this one is ${order.status}`, UserErrorCode.INVALID_STATE));
+    }
+    // Facet's shipments go by air (an air waybill, a courier): a rule for sea transport says
+    // nothing true about where the goods are delivered or the risk passes.
+    if (SEA_ONLY.includes(order.incoterm)) {
+      throw new Rejected(
+        userError(
+          ["input", "orderId"],
+          `The order's Incoterm ${order.incoterm} is for sea and inland waterway transport only; Facet ships by air, where Incoterms® 2020 use ${ANY_MODE_EQUIVALENT[order.incoterm]}: amend the order's rule before it ships`,
+          UserErrorCode.INVALID,
+        ),
+      );
     }
     const lines = await tx.db.find(OrderLine, { where: { orderId: order.id }, order: { lineNumber: "ASC" } });
     // Units already in a shipment, whatever its status; the order lock keeps this true until commit.
@@ -340,29 +431,19 @@ export async function createShipment(ctx: RequestContext, input: CreateShipmentI
       });
     }
 
-    const value = sum(chosen.map((c) => multiply(c.line.unitPrice, c.quantity)));
+    const charges = checkCharges(checks, input.charges, order);
+    // The invoice total under the rule: the goods, and what the seller pays on top of them.
+    const value = sum([...chosen.map((c) => multiply(c.line.unitPrice, c.quantity)), ...Object.values(charges).filter((c): c is string => c !== null)]);
     let insuredAmount: string | null = null;
     if (input.insurance) {
-      const amount = input.insurance.insuredAmount;
-      if (amount.currency !== order.currency) {
-        checks.add(["input", "insurance", "insuredAmount", "currency"], `Insure in the order's currency, ${order.currency}`, UserErrorCode.INVALID);
-      } else {
-        insuredAmount =
-          validate.decimal(checks, ["input", "insurance", "insuredAmount", "amount"], amount.amount, {
-            scale: minorUnits(order.currency),
-            min: 0,
-            max: 1e12,
-            exclusiveMin: true,
-            label: "Insured amount",
-          }) ?? null;
-      }
+      insuredAmount = checkAmount(checks, ["input", "insurance", "insuredAmount"], input.insurance.insuredAmount, order.currency, { label: "Insured amount", zero: false }) ?? null;
     }
     if (INSURED_RULES.includes(order.incoterm)) {
       if (!input.insurance) checks.add(["input", "insurance"], `Under ${order.incoterm} the seller insures the goods: give the insurance`, UserErrorCode.REQUIRED);
       else if (insuredAmount && toScaled(insuredAmount) < toScaled(minimumCover(value, order.currency))) {
         checks.add(
           ["input", "insurance", "insuredAmount", "amount"],
-          `Under ${order.incoterm} cover must be at least 110% of the invoice value: ${money(minimumCover(value, order.currency), order.currency).amount} ${order.currency}`,
+          `Under ${order.incoterm} cover must be at least 110% of the invoice total (goods, freight and insurance): ${money(minimumCover(value, order.currency), order.currency).amount} ${order.currency}`,
           UserErrorCode.OUT_OF_RANGE,
         );
       }
@@ -380,12 +461,44 @@ export async function createShipment(ctx: RequestContext, input: CreateShipmentI
       insurancePolicyNumber: policy ?? null,
       insuredAmount,
       currency: order.currency,
+      namedPlace,
+      dispatchCountry,
+      freightCharge: charges.freight,
+      insuranceCharge: charges.insurance,
+      dutiesCharge: charges.duties,
     });
     const shipmentId = identifiers[0].id as string;
     await tx.db.insert(ShipmentLine, chosen.map((c) => ({ shipmentId, orderLineId: c.line.id, quantity: c.quantity })));
+    // The packages' net weight is the goods' (customs' net mass: without any packaging), so it
+    // must agree with what the lines are made of, read as the documents will read them.
+    const weightProblem = netWeightProblem(packages, goodsWeight(await declarationRowsByShipment(tx, null).load(shipmentId)));
+    if (weightProblem) throw new Rejected(userError(["input", "packages"], weightProblem, UserErrorCode.OUT_OF_RANGE));
     return { shipment: await tx.db.findOneByOrFail(Shipment, { id: shipmentId }), userErrors: [] as UserError[] };
   });
 }
+
+/** The goods have left the exporter: an event put the shipment in the carrier's hands. */
+const departed = (s: Shipment) => s.shippedAt !== null || HANDED_OVER.includes(s.status);
+
+function departedMessage(s: Shipment, what: string): string {
+  const since = s.shippedAt ? ` on ${s.shippedAt.toISOString().slice(0, 10)}` : "";
+  return `The shipment departed${since} (it is ${s.status}): its ${what} can no longer change. Before departure a correction is kept in its carriage history`;
+}
+
+/** An air waybill as documents show it: `176-12345675`, or a house bill's own number. */
+const awbText = (number: string, type: AirwayBillType) => (type === AirwayBillType.HOUSE ? number : formatIataAwb(number));
+const awbHistoryText = (number: string, type: AirwayBillType, master: string | null) => (master ? `${number} (house, under ${formatIataAwb(master)})` : awbText(number, type));
+
+/** Appends one change to the shipment's carriage history, naming the export manager who made it. */
+async function recordCarriageChange(tx: RequestContext, shipment: Shipment, field: CarriageChangeRow["field"], from: string | null, to: string): Promise<void> {
+  const principal = tx.principal!;
+  const [user] = (await tx.db.query(`SELECT name FROM users WHERE id = $1`, [principal.id])) as { name: string }[];
+  const change: CarriageChangeRow = { field, from, to, at: new Date().toISOString(), byUserId: principal.id, byName: user?.name ?? principal.id };
+  await tx.db.query(`UPDATE shipments SET carriage_history = carriage_history || $2::jsonb, updated_at = now() WHERE id = $1`, [shipment.id, JSON.stringify([change])]);
+}
+
+// An air waybill in form whose prefix is 000, which no airline holds: the check digit cannot tell.
+const NO_AIRLINE = /^\s*000[- ]?\d{8}\s*$/;
 
 export async function setAirwayBill(ctx: RequestContext, input: SetAirwayBillInput) {
   const errors = new UserErrors();
@@ -397,26 +510,62 @@ export async function setAirwayBill(ctx: RequestContext, input: SetAirwayBillInp
     if (!input.masterAirwayBill) errors.add(["input", "masterAirwayBill"], "A house air waybill must name its master air waybill", UserErrorCode.REQUIRED);
     else {
       master = parseIataAwb(input.masterAirwayBill);
-      if (!master) errors.add(["input", "masterAirwayBill"], "The master air waybill must be 11 digits with a valid mod-7 check digit, e.g. 176-12345675", UserErrorCode.INVALID);
+      if (!master) {
+        const message = NO_AIRLINE.test(input.masterAirwayBill)
+          ? "000 is no airline's prefix: IATA airline prefixes run from 001 to 999"
+          : "The master air waybill must be 11 digits with a valid mod-7 check digit, e.g. 176-12345675";
+        errors.add(["input", "masterAirwayBill"], message, UserErrorCode.INVALID);
+      }
     }
   } else {
     number = parseIataAwb(input.number ?? "");
-    if (!number) errors.add(["input", "number"], "An air waybill is 11 digits: a 3-digit airline prefix, 7 digits and a mod-7 check digit, e.g. 176-12345675", UserErrorCode.INVALID);
+    if (!number) {
+      const message = NO_AIRLINE.test(input.number ?? "")
+        ? "000 is no airline's prefix: IATA airline prefixes run from 001 to 999"
+        : "An air waybill is 11 digits: a 3-digit airline prefix, 7 digits and a mod-7 check digit, e.g. 176-12345675";
+      errors.add(["input", "number"], message, UserErrorCode.INVALID);
+    }
     if (input.masterAirwayBill) errors.add(["input", "masterAirwayBill"], "Only a house air waybill has a master", UserErrorCode.INVALID);
   }
   if (master && master === number) errors.add(["input", "number"], "A house air waybill cannot carry its master's number", UserErrorCode.INVALID);
   if (errors.any || !number) return { userErrors: errors.list };
+  const awb = number;
 
-  return mutate(ctx, async (tx) => {
-    const shipment = await shipmentFor(tx, input.shipmentId);
-    if (master) {
-      // A house bill hangs under a master, never under another house bill (ONE Record).
-      const [house] = (await tx.db.query(`SELECT 1 FROM shipments WHERE awb_number = $1 AND awb_type = 'HOUSE'`, [master])) as unknown[];
-      if (house) throw new Rejected(userError(["input", "masterAirwayBill"], "This is a house air waybill; a house bill names its master", UserErrorCode.INVALID));
-    }
-    await tx.db.update(Shipment, { id: shipment.id }, { awbNumber: number, awbType: input.type, masterAwbNumber: master, updatedAt: () => "now()" });
-    return { shipment: await tx.db.findOneByOrFail(Shipment, { id: shipment.id }), userErrors: [] as UserError[] };
-  }, { unique: { shipments_awb_key: { field: ["input", "number"], message: "This air waybill is already on another shipment" } } });
+  return mutate(
+    ctx,
+    async (tx) => {
+      const shipment = await shipmentFor(tx, input.shipmentId);
+      if (shipment.awbNumber === awb && shipment.awbType === input.type && shipment.masterAwbNumber === master) {
+        return { shipment, userErrors: [] as UserError[] };
+      }
+      // The air waybill travels with the goods: once they have left, it is what they left under.
+      if (shipment.awbNumber !== null && departed(shipment)) {
+        throw new Rejected(userError(["input", "number"], departedMessage(shipment, `air waybill ${awbText(shipment.awbNumber, shipment.awbType!)}`), UserErrorCode.INVALID_STATE));
+      }
+      if (master) {
+        // A house bill hangs under a master, never under another house bill (ONE Record).
+        const [house] = (await tx.db.query(`SELECT 1 FROM shipments WHERE awb_number = $1 AND awb_type = 'HOUSE'`, [master])) as unknown[];
+        if (house) throw new Rejected(userError(["input", "masterAirwayBill"], "This is a house air waybill; a house bill names its master", UserErrorCode.INVALID));
+      }
+      await tx.db.update(Shipment, { id: shipment.id }, { awbNumber: awb, awbType: input.type, masterAwbNumber: master, updatedAt: () => "now()" });
+      const before = shipment.awbNumber === null ? null : awbHistoryText(shipment.awbNumber, shipment.awbType!, shipment.masterAwbNumber);
+      await recordCarriageChange(tx, shipment, "AIRWAY_BILL", before, awbHistoryText(awb, input.type, master));
+      if (shipment.awbNumber !== null) {
+        // The air waybill document names the bill: it follows the correction.
+        await tx.db.query(
+          `UPDATE shipment_documents SET number = $3 WHERE shipment_id = $1 AND kind = 'AIRWAY_BILL' AND regexp_replace(number, '[- ]', '', 'g') = $2`,
+          [shipment.id, shipment.awbNumber, awbText(awb, input.type)],
+        );
+      }
+      return { shipment: await tx.db.findOneByOrFail(Shipment, { id: shipment.id }), userErrors: [] as UserError[] };
+    },
+    {
+      unique: {
+        shipments_awb_key: { field: ["input", "number"], message: "This air waybill is already on another shipment" },
+        shipment_documents_kind_number_key: { field: ["input", "number"], message: "The shipment already holds an air waybill document with this number" },
+      },
+    },
+  );
 }
 
 export async function setTrackingNumber(ctx: RequestContext, input: SetTrackingNumberInput) {
@@ -426,9 +575,25 @@ export async function setTrackingNumber(ctx: RequestContext, input: SetTrackingN
     if (!tracking) {
       throw new Rejected(userError(["input", "trackingNumber"], `Not a valid ${shipment.carrier} tracking number (format or check digit)`, UserErrorCode.INVALID));
     }
+    if (shipment.trackingNumber === tracking.value) return { shipment, userErrors: [] as UserError[] };
+    if (shipment.trackingNumber !== null && departed(shipment)) {
+      throw new Rejected(userError(["input", "trackingNumber"], departedMessage(shipment, `tracking number ${shipment.trackingNumber}`), UserErrorCode.INVALID_STATE));
+    }
     await tx.db.update(Shipment, { id: shipment.id }, { trackingNumber: tracking.value, trackingUrl: tracking.url, updatedAt: () => "now()" });
+    await recordCarriageChange(tx, shipment, "TRACKING_NUMBER", shipment.trackingNumber, tracking.value);
     return { shipment: await tx.db.findOneByOrFail(Shipment, { id: shipment.id }), userErrors: [] as UserError[] };
   }, { unique: { shipments_tracking_key: { field: ["input", "trackingNumber"], message: "This tracking number is already on another shipment" } } });
+}
+
+/** The carriage history as it is shown, oldest first. */
+export function carriageHistoryOf(shipment: Shipment): CarriageChange[] {
+  return (shipment.carriageHistory ?? []).map((c) => ({
+    field: c.field as CarriageField,
+    from: c.from,
+    to: c.to,
+    changedAt: new Date(c.at),
+    changedBy: c.byName,
+  }));
 }
 
 /**
@@ -508,9 +673,8 @@ export async function recordTrackingEvent(ctx: RequestContext, input: RecordTrac
 export async function addShipmentDocument(ctx: RequestContext, input: AddShipmentDocumentInput) {
   const errors = new UserErrors();
   const number = validate.text(errors, ["input", "number"], input.number, { max: 60, label: "Document number" })?.toUpperCase();
-  if (number && input.kind === DocumentKind.EXPORT_DECLARATION && !isValidItn(number) && !isValidMrn(number)) {
-    errors.add(["input", "number"], "An export declaration number is a US ITN (X + YYYYMMDD + 6 digits) or an EU/UK MRN (18 characters with a valid check character)", UserErrorCode.INVALID);
-  }
+  const portCode = input.portCode == null ? null : (validate.text(errors, ["input", "portCode"], input.portCode, { max: 6, label: "Port code" })?.toUpperCase() ?? null);
+  if (portCode !== null && input.kind !== DocumentKind.EXPORT_DECLARATION) errors.add(["input", "portCode"], "Only an Indian shipping bill names a port code", UserErrorCode.INVALID);
   if (input.issueDate > todayUtc()) errors.add(["input", "issueDate"], "The issue date cannot be in the future", UserErrorCode.OUT_OF_RANGE);
   const url = validate.httpsUrl(errors, ["input", "url"], input.url, "Document URL");
   const sha256 = (input.sha256 ?? "").trim().toLowerCase();
@@ -519,10 +683,44 @@ export async function addShipmentDocument(ctx: RequestContext, input: AddShipmen
 
   return mutate(ctx, async (tx) => {
     const shipment = await shipmentFor(tx, input.shipmentId);
-    await tx.db.insert(ShipmentDocument, { shipmentId: shipment.id, kind: input.kind, number, issueDate: input.issueDate, url, sha256 });
+    const checks = new UserErrors();
+    if (input.kind === DocumentKind.EXPORT_DECLARATION) {
+      // The declaration is the one the customs of the dispatch country give (docs/domain.md, "Export declaration numbers").
+      const problem = exportDeclarationProblem(dispatchCountryOf(tx, shipment), number, portCode);
+      if (problem) checks.add(["input", problem.field], problem.message, problem.missing ? UserErrorCode.REQUIRED : UserErrorCode.INVALID);
+    }
+    const documents = await tx.db.findBy(ShipmentDocument, { shipmentId: shipment.id });
+    // Goods are cleared for export (a shipping bill's "let export order") before the airline accepts them.
+    const airwayBillDates = documents.filter((d) => d.kind === DocumentKind.AIRWAY_BILL).map((d) => d.issueDate);
+    const shippingBillDates = documents.filter((d) => d.kind === DocumentKind.EXPORT_DECLARATION && d.portCode !== null).map((d) => d.issueDate);
+    if (input.kind === DocumentKind.EXPORT_DECLARATION && portCode !== null && airwayBillDates.some((d) => input.issueDate > d)) {
+      checks.add(["input", "issueDate"], `A shipping bill is dated no later than the air waybill (issued ${airwayBillDates.sort()[0]})`, UserErrorCode.OUT_OF_RANGE);
+    }
+    if (input.kind === DocumentKind.AIRWAY_BILL) {
+      const awb = parseIataAwb(number) ?? parseHouseAwb(number);
+      if (!awb) checks.add(["input", "number"], "An air waybill document is numbered by its air waybill, e.g. 176-12345675 (or a house bill's number)", UserErrorCode.INVALID);
+      else if (shipment.awbNumber !== null && awb !== shipment.awbNumber) {
+        checks.add(["input", "number"], `The shipment travels under air waybill ${awbText(shipment.awbNumber, shipment.awbType!)}: its air waybill document carries that number`, UserErrorCode.INVALID);
+      }
+      if (shippingBillDates.some((d) => input.issueDate < d)) {
+        checks.add(["input", "issueDate"], `The air waybill is dated no earlier than the shipping bill (dated ${shippingBillDates.sort().at(-1)})`, UserErrorCode.OUT_OF_RANGE);
+      }
+    }
+    if (input.kind === DocumentKind.KIMBERLEY_PROCESS_CERTIFICATE) {
+      // The Kimberley Process certifies rough diamonds; polished stones and jewellery travel on the
+      // System of Warranties statement of their invoice.
+      const rows = await declarationRowsByShipment(tx, null).load(shipment.id);
+      if (!rows.some((r) => ROUGH_DIAMOND_SUBHEADINGS.includes(hsCodeFor(r).slice(0, 6)))) {
+        checks.add(
+          ["input", "kind"],
+          "A Kimberley Process certificate travels only with rough diamonds (HS 7102.10, 7102.21, 7102.31), and this shipment has none: finished jewellery carries the WDC System of Warranties statement on its invoice instead",
+          UserErrorCode.INVALID,
+        );
+      }
+    }
+    if (checks.any) throw new Rejected(checks.list);
+    await tx.db.insert(ShipmentDocument, { shipmentId: shipment.id, kind: input.kind, number, issueDate: input.issueDate, url, sha256, portCode });
     await tx.db.update(Shipment, { id: shipment.id }, { updatedAt: () => "now()" });
     return { shipment: await tx.db.findOneByOrFail(Shipment, { id: shipment.id }), userErrors: [] as UserError[] };
   }, { unique: { shipment_documents_kind_number_key: { field: ["input", "number"], message: "This document is already on the shipment" } } });
 }
-
-

@@ -1,4 +1,4 @@
-import { Field, Int, ObjectType } from "type-graphql";
+import { Field, Int, ObjectType, registerEnumType } from "type-graphql";
 import { Connection } from "../../graphql/connection";
 import { Money } from "../../graphql/money";
 import { CountryCode, DateTimeScalar, DecimalScalar, Incoterm, LocalDateScalar } from "../../graphql/scalars";
@@ -104,6 +104,71 @@ export class ShipmentDocumentView {
 
   @Field(() => String, { description: "SHA-256 of the file, hex: check the download against it." })
   sha256: string;
+
+  @Field(() => String, { nullable: true, description: "An Indian shipping bill's port code, e.g. INBOM4 (with its number and date it names the bill); null for every other document." })
+  portCode: string | null;
+}
+
+export enum CarriageField {
+  AIRWAY_BILL = "AIRWAY_BILL",
+  TRACKING_NUMBER = "TRACKING_NUMBER",
+}
+
+registerEnumType(CarriageField, {
+  name: "CarriageField",
+  description: "A carriage reference of a shipment that may be set, and corrected until the shipment departs.",
+  valuesConfig: {
+    AIRWAY_BILL: { description: "The air waybill (and, for a house bill, its master)." },
+    TRACKING_NUMBER: { description: "The carrier's tracking number." },
+  },
+});
+
+@ObjectType({ simpleResolvers: true, description: "One setting or correction of a shipment's air waybill or tracking number. Once the shipment has departed neither changes." })
+export class CarriageChange {
+  @Field(() => CarriageField, { description: "What was set." })
+  field: CarriageField;
+
+  @Field(() => String, { nullable: true, description: "The number before, as shown (e.g. `176-12345675`); null when there was none." })
+  from: string | null;
+
+  @Field(() => String, { description: "The number after, as shown." })
+  to: string;
+
+  @Field(() => DateTimeScalar, { description: "When." })
+  changedAt: Date;
+
+  @Field(() => String, { description: "The export manager who made the change." })
+  changedBy: string;
+}
+
+@ObjectType({ simpleResolvers: true, description: "The weights of a shipment, the same on its packing list, commercial invoice and customs declaration." })
+export class ShipmentWeights {
+  @Field(() => Int, { description: "Number of packages." })
+  packageCount: number;
+
+  @Field(() => DecimalScalar, { description: "Net weight declared on the packages, kg: the goods alone, within 10% (and 0.5 g per package) of `goodsNetWeightKg`." })
+  netWeightKg: string;
+
+  @Field(() => DecimalScalar, { description: "Gross weight declared on the packages, kg (goods and packaging); at least the net weight." })
+  grossWeightKg: string;
+
+  @Field(() => DecimalScalar, { description: "Net weight of the goods computed from the catalog: metal plus stones at 0.2 g per carat, kg." })
+  goodsNetWeightKg: string;
+
+  @Field(() => Boolean, { description: "False when a line's metal weight is unknown: `goodsNetWeightKg` is then a floor." })
+  goodsNetWeightComplete: boolean;
+}
+
+@ObjectType({ simpleResolvers: true, description: "The costs the seller bears under the Incoterms® 2020 rule, invoiced on top of the goods." })
+export class InvoiceCharges {
+  @Field(() => Money, { nullable: true, description: "Main carriage to the named place (CPT, CIP, DAP, DPU, DDP); null under rules where the buyer pays it." })
+  freight: Money | null;
+
+  @Field(() => Money, { nullable: true, description: "Cargo insurance premium the seller pays (CIP); null otherwise." })
+  insurance: Money | null;
+
+  @Field(() => Money, { nullable: true, description: "Import duties and taxes at destination (DDP only); null otherwise." })
+  duties: Money | null;
 }
 
 @ObjectType({ simpleResolvers: true, description: "Goods of one tariff code and origin, as declared to customs." })
@@ -177,10 +242,25 @@ export class CustomsDeclaration {
   @Field(() => Incoterm, { description: "Incoterms® 2020 rule of the sale." })
   incoterm: Incoterm;
 
-  @Field(() => Money, { description: "Invoice total of the shipped lines; the HS lines' values add up to it exactly." })
+  @Field(() => String, { nullable: true, description: "The rule's named place; null for shipments made before it was recorded." })
+  namedPlace: string | null;
+
+  @Field(() => CountryCode, { description: "The country the goods are exported from; its customs' declaration is the one the shipment carries." })
+  dispatchCountry: CountryCode;
+
+  @Field(() => Money, { description: "Value of the shipped goods; the HS lines' values add up to it exactly." })
+  goodsValue: Money;
+
+  @Field(() => InvoiceCharges, { description: "The charges the seller bears under the rule, as on the commercial invoice." })
+  charges: InvoiceCharges;
+
+  @Field(() => Money, { description: "The commercial invoice's total: the goods plus the charges the seller bears under the rule." })
   invoiceTotal: Money;
 
-  @Field(() => [HsDeclarationLine], { description: "Goods grouped by HS code and origin." })
+  @Field(() => ShipmentWeights, { description: "Packages and weights, as on the packing list and the commercial invoice." })
+  weights: ShipmentWeights;
+
+  @Field(() => [HsDeclarationLine], { description: "Goods grouped by HS code and origin; their net weights add up to `weights.goodsNetWeightKg`." })
   hsLines: HsDeclarationLine[];
 
   @Field(() => [MetalDeclaration], { description: "Precious and base metals by kind and fineness." })
@@ -195,7 +275,7 @@ export class CustomsDeclaration {
   @Field(() => InsuranceCover, { nullable: true, description: "Insurance cover; always present under CIP and CIF, for at least 110% of the invoice value." })
   insurance: InsuranceCover | null;
 
-  @Field(() => Money, { nullable: true, description: "The least cover Incoterms® 2020 require (110% of the invoice value under CIP and CIF); null otherwise." })
+  @Field(() => Money, { nullable: true, description: "The least cover Incoterms® 2020 require under CIP and CIF: 110% of the invoice total (goods, freight and insurance), rounded up; null otherwise." })
   minimumInsuredAmount: Money | null;
 }
 
@@ -231,11 +311,29 @@ export class CommercialInvoice {
   @Field(() => Incoterm, { description: "Incoterms® 2020 rule of the sale." })
   incoterm: Incoterm;
 
+  @Field(() => String, { nullable: true, description: "The rule's named place; null for shipments made before it was recorded." })
+  namedPlace: string | null;
+
+  @Field(() => String, { description: 'The terms as the invoice states them: rule, named place and edition, e.g. "CIP Dubai (DXB), United Arab Emirates Incoterms® 2020".' })
+  terms: string;
+
+  @Field(() => CountryCode, { description: "The country the goods are exported from." })
+  dispatchCountry: CountryCode;
+
   @Field(() => [CommercialInvoiceLine], { description: "The shipped lines, by line number." })
   lines: CommercialInvoiceLine[];
 
-  @Field(() => Money, { description: "Sum of the line totals; equal to the customs declaration's invoice total." })
+  @Field(() => Money, { description: "Sum of the line totals: the value of the goods." })
+  goodsTotal: Money;
+
+  @Field(() => InvoiceCharges, { description: "The charges the seller bears under the rule (freight, insurance, duties and taxes)." })
+  charges: InvoiceCharges;
+
+  @Field(() => Money, { description: "The goods plus the charges the seller bears under the rule; equal to the customs declaration's invoice total." })
   total: Money;
+
+  @Field(() => ShipmentWeights, { description: "Packages and weights, as on the packing list." })
+  weights: ShipmentWeights;
 
   @Field(() => String, { nullable: true, description: "The WDC System of Warranties statement the invoice carries when natural diamonds are in the shipment." })
   systemOfWarrantiesStatement: string | null;
@@ -257,4 +355,7 @@ export class PackingList {
 
   @Field(() => [ShipmentLineView], { description: "Contents; quantities equal the invoice's." })
   lines: ShipmentLineView[];
+
+  @Field(() => ShipmentWeights, { description: "Packages and weights, with the goods' net weight computed from the catalog; the same on the invoice and the declaration." })
+  weights: ShipmentWeights;
 }
