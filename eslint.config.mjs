@@ -2,7 +2,7 @@
 // their public APIs. (Formatting and style are left to review.)
 import tseslint from "typescript-eslint";
 
-const MODULES = "accounts|audit|briefs|catalog|feedback|orders|shipments";
+const MODULES = "accounts|audit|briefs|calendar|catalog|feedback|orders|shipments";
 
 // Another package's internal files: only what a package exports is used.
 const privateParts = [

@@ -19,6 +19,8 @@ import { PendingOrdersExpiry1795001500000 } from "./1795001500000-pending-orders
 import { IndexedSearch1795001600000 } from "./1795001600000-indexed-search";
 import { ShipmentExportTerms1795001700000 } from "./1795001700000-shipment-export-terms";
 import { Composition1795001800000 } from "./1795001800000-composition";
+import { PartialShipments1795001900000 } from "./1795001900000-partial-shipments";
+import { WorkingCalendar1795002000000 } from "./1795002000000-working-calendar";
 
 // In order of application. A landed migration is never edited: add a new one.
 export const migrations = [
@@ -43,4 +45,6 @@ export const migrations = [
   IndexedSearch1795001600000,
   ShipmentExportTerms1795001700000,
   Composition1795001800000,
+  PartialShipments1795001900000,
+  WorkingCalendar1795002000000,
 ];

@@ -147,4 +147,25 @@ describe("loadConfig outside production", () => {
     expect(loadConfig({ DATA_DIR: dataDir, EXPORTER_COUNTRY: " th " }).exporterCountry).toBe("TH");
     expect(() => loadConfig({ DATA_DIR: dataDir, EXPORTER_COUNTRY: "XX" })).toThrow(/EXPORTER_COUNTRY must be an ISO 3166 alpha-2 country code/);
   });
+
+  it("takes EXPORTER_TIME_ZONE as an IANA time zone name, Asia/Kolkata by default", () => {
+    expect(loadConfig({ DATA_DIR: dataDir }).exporterTimeZone).toBe("Asia/Kolkata");
+    expect(loadConfig({ DATA_DIR: dataDir, EXPORTER_TIME_ZONE: " Asia/Bangkok " }).exporterTimeZone).toBe("Asia/Bangkok");
+    expect(loadConfig({ DATA_DIR: dataDir, EXPORTER_TIME_ZONE: "UTC" }).exporterTimeZone).toBe("UTC");
+    // An offset is no zone: PostgreSQL would read "+05:30" with the POSIX sign, the other way round.
+    for (const zone of ["Asia/Mumbai", "+05:30", "IST; DROP TABLE holidays", "Asia/../Kolkata"]) {
+      expect(() => loadConfig({ DATA_DIR: dataDir, EXPORTER_TIME_ZONE: zone })).toThrow(ConfigError);
+    }
+  });
+
+  it("takes EXPORTER_WEEKEND_DAYS as day names, by default the exporter's country's", () => {
+    expect(loadConfig({ DATA_DIR: dataDir }).exporterWeekendDays).toEqual([7]);
+    expect(loadConfig({ DATA_DIR: dataDir, EXPORTER_COUNTRY: "TH" }).exporterWeekendDays).toEqual([6, 7]);
+    expect(loadConfig({ DATA_DIR: dataDir, EXPORTER_WEEKEND_DAYS: "sun, sat" }).exporterWeekendDays).toEqual([6, 7]);
+    expect(loadConfig({ DATA_DIR: dataDir, EXPORTER_WEEKEND_DAYS: "FRI" }).exporterWeekendDays).toEqual([5]);
+    expect(loadConfig({ DATA_DIR: dataDir, EXPORTER_WEEKEND_DAYS: "NONE" }).exporterWeekendDays).toEqual([]);
+    for (const days of ["SUNDAY", "SAT,SAT", "XYZ", "MON,TUE,WED,THU,FRI,SAT,SUN"]) {
+      expect(() => loadConfig({ DATA_DIR: dataDir, EXPORTER_WEEKEND_DAYS: days })).toThrow(/EXPORTER_WEEKEND_DAYS must be/);
+    }
+  });
 });

@@ -2,6 +2,7 @@ import { createPrivateKey, createPublicKey, randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { COUNTRIES } from "./core/iso-codes";
+import { defaultWeekend, isTimeZone, WEEKDAYS } from "./core/working-week";
 
 export type JwtKeys =
   | { algorithm: "HS256"; signingKey: string; verifyingKey: string }
@@ -90,6 +91,10 @@ export interface Config {
   };
   /** The exporter's country (ISO 3166 alpha-2): where its shipments leave from unless one says otherwise, and so which export declaration they carry. */
   exporterCountry: string;
+  /** The exporter's IANA time zone: its "today" starts lead times and bounds dates, never UTC's. */
+  exporterTimeZone: string;
+  /** The exporter's weekly days off, ISO weekdays (1 = Monday … 7 = Sunday): not business days. */
+  exporterWeekendDays: readonly number[];
 }
 
 export class ConfigError extends Error {}
@@ -158,6 +163,30 @@ function exporterCountry(env: NodeJS.ProcessEnv): string {
   const code = (env.EXPORTER_COUNTRY || "IN").trim().toUpperCase();
   if (!Object.hasOwn(COUNTRIES, code)) throw new ConfigError(`EXPORTER_COUNTRY must be an ISO 3166 alpha-2 country code such as IN, got "${code}"`);
   return code;
+}
+
+/** EXPORTER_TIME_ZONE: an IANA time zone name; Asia/Kolkata (the exporter is in India) by default. */
+function exporterTimeZone(env: NodeJS.ProcessEnv): string {
+  const zone = (env.EXPORTER_TIME_ZONE || "Asia/Kolkata").trim();
+  if (!isTimeZone(zone)) throw new ConfigError(`EXPORTER_TIME_ZONE must be an IANA time zone name such as Asia/Kolkata, got "${zone}"`);
+  return zone;
+}
+
+/**
+ * EXPORTER_WEEKEND_DAYS: the weekly days off as three-letter English names separated by commas
+ * (`SUN`, `SAT,SUN`), or `NONE`; by default the exporter's country's (Sunday in India, else
+ * Saturday and Sunday). At least one day a week must be a working day.
+ */
+function exporterWeekendDays(env: NodeJS.ProcessEnv, country: string): readonly number[] {
+  const raw = (env.EXPORTER_WEEKEND_DAYS ?? "").trim().toUpperCase();
+  if (raw === "") return defaultWeekend(country);
+  if (raw === "NONE") return [];
+  const names = raw.split(",").map((name) => name.trim());
+  const days = names.map((name) => WEEKDAYS.findIndex((day) => day.startsWith(name) && name.length === 3) + 1);
+  if (days.includes(0) || new Set(days).size !== days.length || days.length > 6) {
+    throw new ConfigError(`EXPORTER_WEEKEND_DAYS must be distinct day names such as SUN or SAT,SUN (at most six), or NONE, got "${raw}"`);
+  }
+  return days.sort((a, b) => a - b);
 }
 
 function bool(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {
@@ -295,6 +324,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       expensiveWaitMs: int(env, "EXPENSIVE_QUERY_WAIT_MS", 2000, 0, 60_000),
     },
     exporterCountry: exporterCountry(env),
+    exporterTimeZone: exporterTimeZone(env),
+    exporterWeekendDays: exporterWeekendDays(env, exporterCountry(env)),
     shutdownGraceMs: int(env, "SHUTDOWN_GRACE_MS", 10_000, 0, 120_000),
     // In production a load balancer polls /readyz: it must see the 503 before the listener closes.
     shutdownDelayMs: int(env, "SHUTDOWN_DELAY_MS", production ? 2000 : 0, 0, 60_000),

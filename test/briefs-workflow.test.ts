@@ -16,6 +16,7 @@ import {
   BriefWithdrawDocument,
   type QuoteDesignBriefInput,
 } from "./generated/graphql";
+import { exporterToday, shipDateWithinCalendarDays } from "./support/calendar";
 import { briefCompany, briefDbId, briefIn, briefSnapshot, dateFromToday, quoteInput, timeOf, type BriefCompany, type BriefHandle } from "./support/briefs-factories";
 import { ok, startFacet, type TestFacet } from "./support/harness";
 
@@ -426,14 +427,16 @@ describe("acceptDesignBriefQuote", () => {
     expect(acceptDesignBriefQuote.userErrors).toEqual([]);
     const order = acceptDesignBriefQuote.designBrief!.order!;
     expect(acceptDesignBriefQuote.designBrief).toMatchObject({ status: "ACCEPTED", version: brief.version + 1 });
+    // The factory quotes 45 calendar days (the deprecated way): the order ships on the last business day within them.
+    const shipDate = await shipDateWithinCalendarDays(facet, 45);
     // 300 units reach the break at 250: 640.00 each.
     expect(order).toEqual({
       id: expect.any(String),
-      number: expect.stringMatching(new RegExp(`^EXP-${new Date().getUTCFullYear()}-\\d{6,}$`)),
+      number: expect.stringMatching(new RegExp(`^EXP-${exporterToday().slice(0, 4)}-\\d{6,}$`)),
       status: "PENDING",
       buyerReference: brief.reference,
       currency: "EUR",
-      estimatedShipDate: dateFromToday(45),
+      estimatedShipDate: shipDate,
       total: { amount: "192000.00", currency: "EUR" },
       lines: [
         {
@@ -444,7 +447,7 @@ describe("acceptDesignBriefQuote", () => {
           quantity: 300,
           fromStock: 0,
           madeToOrder: 300,
-          estimatedShipDate: dateFromToday(45),
+          estimatedShipDate: shipDate,
           unitPrice: { amount: "640.00", currency: "EUR" },
           lineTotal: { amount: "192000.00", currency: "EUR" },
           variant: null,

@@ -4,14 +4,13 @@ import { parse } from "graphql";
 import { ApiScope, UserRole } from "../src/core/access";
 import { toGlobalId } from "../src/graphql/node";
 import type { CurrencyCode } from "../src/graphql/scalars";
-import { todayUtc } from "../src/db/sql";
 import { loaderBatchSize } from "../src/observability/metrics";
 import { User, type Distributor } from "../src/modules/accounts";
 import { ProductionBatch, StockLevel, VariantPrice } from "../src/modules/catalog";
 import { BatchStatus } from "../src/modules/catalog/stock.entity";
 import { Category, Metal, Plating, RjcCertificationType, StoneOrigin, StoneShape, StoneType, Treatment } from "../src/modules/catalog/catalog.enums";
 import { WDC_SOW_STATEMENT } from "../src/modules/catalog/jewelry";
-import { addBusinessDays, daysBetween } from "../src/modules/catalog/lead-time";
+import { addBusinessDays, calendarDaysBetween as daysBetween, type WorkingCalendar } from "../src/modules/calendar";
 import { Product, type StoneRow } from "../src/modules/catalog/product.entity";
 import { Variant } from "../src/modules/catalog/variant.entity";
 import {
@@ -32,6 +31,7 @@ import {
 } from "./generated/graphql";
 import { createBatch, createProduct, createVariant, dateFromToday, productId, setPrice, variantId, type ProductSpec, type VariantSpec } from "./support/catalog-factories";
 import { clientToken, createApiClient, createDistributor, createUser, unique, userToken } from "./support/factories";
+import { exporterCalendar } from "./support/calendar";
 import { errorCodes, ok, startFacet, type GraphQLResult, type TestFacet } from "./support/harness";
 
 let facet: TestFacet;
@@ -949,7 +949,11 @@ describe("a page's variants", () => {
 describe("leadTimeQuote(variantId, quantity)", () => {
   const quote = (variant: Variant | string, quantity: number, token = a.token) =>
     as(token, CatalogLeadTimeQuoteDocument, { variantId: typeof variant === "string" ? variant : variantId(variant), quantity });
-  const ships = (ready: string) => addBusinessDays(ready, 2);
+  // Business days on the exporter's calendar (Sunday off in India, and the holidays Facet holds), from its today.
+  let today: string;
+  let calendar: WorkingCalendar;
+  beforeEach(async () => ({ today, calendar } = await exporterCalendar(facet)));
+  const ships = (ready: string) => addBusinessDays(calendar, ready, 2);
 
   async function stocked(spec: VariantSpec, product: ProductSpec = {}) {
     const p = await createProduct(facet.dataSource, { standardLeadTimeDays: 10, ...product });
@@ -958,7 +962,6 @@ describe("leadTimeQuote(variantId, quantity)", () => {
 
   it("ships everything from stock", async () => {
     const variant = await stocked({ onHand: 20, reserved: 5 });
-    const today = todayUtc();
     const { leadTimeQuote } = ok(await quote(variant, 10));
     expect(leadTimeQuote).toEqual({
       variant: { id: variantId(variant), sku: variant.sku },
@@ -982,11 +985,11 @@ describe("leadTimeQuote(variantId, quantity)", () => {
       fromStock: 3,
       toProduce: 17,
       allocations: [
-        { source: "STOCK", quantity: 3, readyDate: todayUtc(), description: "stock" },
+        { source: "STOCK", quantity: 3, readyDate: today, description: "stock" },
         { source: "BATCH", quantity: 17, readyDate: ready, description: "casting run" },
       ],
       estimatedShipDate: ships(ready),
-      leadTimeDays: daysBetween(todayUtc(), ships(ready)),
+      leadTimeDays: daysBetween(today, ships(ready)),
       basis: `3 from stock, 17 made to order: casting run ready ${ready}; ships ${ships(ready)}`,
     });
   });
@@ -998,26 +1001,26 @@ describe("leadTimeQuote(variantId, quantity)", () => {
     await createBatch(facet.dataSource, variant, { quantity: 20, allocated: 20, readyDate: dateFromToday(3) });
     await createBatch(facet.dataSource, variant, { quantity: 30, allocated: 10, readyDate: later, description: "setting run" });
     await createBatch(facet.dataSource, variant, { quantity: 10, readyDate: soon });
-    const newRun = addBusinessDays(todayUtc(), 25);
+    const newRun = addBusinessDays(calendar, today, 25);
     const { leadTimeQuote } = ok(await quote(variant, 50));
     expect(leadTimeQuote).toMatchObject({
       fromStock: 3,
       toProduce: 47,
       allocations: [
-        { source: "STOCK", quantity: 3, readyDate: todayUtc() },
+        { source: "STOCK", quantity: 3, readyDate: today },
         { source: "BATCH", quantity: 10, readyDate: soon, description: "casting run" },
         { source: "BATCH", quantity: 20, readyDate: later, description: "setting run" },
         { source: "NEW_RUN", quantity: 17, readyDate: newRun, description: "new production run" },
       ],
       estimatedShipDate: ships(newRun),
-      leadTimeDays: daysBetween(todayUtc(), ships(newRun)),
+      leadTimeDays: daysBetween(today, ships(newRun)),
       basis: `3 from stock, 47 made to order: 10 in casting run ready ${soon}; 20 in setting run ready ${later}; 17 in new production run ready ${newRun}; ships ${ships(newRun)}`,
     });
   });
 
   it("makes everything to order when nothing is in stock", async () => {
     const variant = await stocked({ onHand: 4, reserved: 4 }, { standardLeadTimeDays: 15 });
-    const newRun = addBusinessDays(todayUtc(), 15);
+    const newRun = addBusinessDays(calendar, today, 15);
     const { leadTimeQuote } = ok(await quote(variant, 6));
     expect(leadTimeQuote).toMatchObject({
       fromStock: 0,

@@ -60,4 +60,13 @@ describe("the demo data", () => {
     expect(batches).toBeGreaterThan(0);
     expect(allocated).toBe(held);
   });
+
+  onRealPostgres("closes the exporter's workshop on this year's Christmas and the next New Year's Day, whatever year it is seeded in", async () => {
+    const year = new Date().getUTCFullYear();
+    const rows = (await demo.query(`SELECT date::text AS date, name FROM holidays WHERE date BETWEEN $1 AND $2 ORDER BY date`, [`${year}-12-24`, `${year + 1}-01-02`])) as unknown[];
+    expect(rows).toEqual([
+      { date: `${year}-12-25`, name: "Christmas Day" },
+      { date: `${year + 1}-01-01`, name: "New Year's Day: workshop closed" },
+    ]);
+  });
 });

@@ -9,6 +9,7 @@ import { isValidShippingBillNumber, parseIataAwb } from "../src/modules/shipment
 import { dateFromToday, type ProductSpec } from "./support/catalog-factories";
 import { createDistributor, createUser, unique, userToken } from "./support/factories";
 import { ok, startFacet, type TestFacet } from "./support/harness";
+import { line, orderInput, sellable, tenant } from "./support/orders-factories";
 import { freshAwb, freshDhlWaybill, hoursFromNow, packedOrder, parcel, recordEvent, sha256Of, stockedVariant, type PlacedOrder } from "./support/shipment-factories";
 
 // Export documents that hold for every shipment (docs/domain.md): weights that are the goods'
@@ -216,14 +217,43 @@ describe("export declarations by country of dispatch", () => {
 });
 
 describe("Incoterms 2020 for air shipments", () => {
+  it("refuses a sea-only rule when the order is placed, naming input.incoterm and placing nothing", async () => {
+    const buyer = await tenant(facet.dataSource, facet.config, { currency: "EUR" });
+    const item = await sellable(facet.dataSource, { variant: { onHand: 5 }, prices: [[buyer.distributor, "10.00"]] });
+    const place = (incoterm: string) =>
+      facet.gql(
+        parse(`mutation($input: PlaceOrderInput!) { placeOrder(input: $input) { order { incoterm } userErrors { field message code } } }`) as TypedDocumentNode<{
+          placeOrder: { order: { incoterm: string } | null } & UserErrors;
+        }>,
+        { input: { ...orderInput([line(item.id, 1)]), incoterm } },
+        { token: buyer.buyer.token },
+      );
+    for (const [rule, instead] of [["FOB", "FCA"], ["CIF", "CIP"], ["FAS", "FCA"], ["CFR", "CPT"]]) {
+      const refused = ok(await place(rule)).placeOrder;
+      expect(refused.order).toBeNull();
+      expect(refused.userErrors).toEqual([
+        { field: ["input", "incoterm"], code: "INVALID", message: `${rule} is for sea and inland waterway transport only; Facet ships by air, where Incoterms® 2020 use ${instead}` },
+      ]);
+    }
+    const [{ n }] = (await facet.dataSource.query(`SELECT count(*)::int AS n FROM orders WHERE distributor_id = $1`, [buyer.distributor.id])) as { n: number }[];
+    expect(n).toBe(0);
+    expect(ok(await place("FCA")).placeOrder.order).toEqual({ incoterm: "FCA" });
+  });
+
   it("refuses sea-only rules, requires the named place and invoices the charges the seller bears, exactly in JPY and KWD", async () => {
-    const fob = await orderOf("EUR", "FR", [{ price: "100.00", quantity: 1 }], "FOB");
+    // placeOrder refuses sea-only rules (above); an order placed before it did may still hold one.
+    const placedUnder = async (rule: string) => {
+      const order = await orderOf("EUR", "FR", [{ price: "100.00", quantity: 1 }], "FCA");
+      await facet.dataSource.query(`UPDATE orders SET incoterm = $2 WHERE id = $1`, [idOfType(order.id, "Order"), rule]);
+      return order;
+    };
+    const fob = await placedUnder("FOB");
     const sea = await create(fob, { charges: null });
     expect(fieldsAndCodes(sea)).toEqual([[["input", "orderId"], "INVALID"]]);
     expect(sea.userErrors[0].message).toBe(
       "The order's Incoterm FOB is for sea and inland waterway transport only; Facet ships by air, where Incoterms® 2020 use FCA: amend the order's rule before it ships",
     );
-    const cif = await orderOf("EUR", "FR", [{ price: "100.00", quantity: 1 }], "CIF");
+    const cif = await placedUnder("CIF");
     expect((await create(cif)).userErrors[0].message).toMatch(/Incoterm CIF .* use CIP/);
     expect(await shipmentsOf(fob)).toEqual([]);
 

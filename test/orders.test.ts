@@ -1,5 +1,4 @@
 import { randomUUID } from "node:crypto";
-import { todayUtc } from "../src/db/sql";
 import { toGlobalId } from "../src/graphql/node";
 import { Plating, StoneOrigin, StoneShape, StoneType, Treatment } from "../src/modules/catalog/catalog.enums";
 import {
@@ -21,6 +20,7 @@ import {
   type QuoteDesignBriefInput,
 } from "./generated/graphql";
 import { User } from "../src/modules/accounts";
+import { exporterToday, shipDateWithinCalendarDays } from "./support/calendar";
 import { createBatch, dateFromToday } from "./support/catalog-factories";
 import { userToken } from "./support/factories";
 import { errorCodes, ok, startFacet, type TestFacet } from "./support/harness";
@@ -78,7 +78,7 @@ describe("placeOrder", () => {
       // 3 × 1249.50 + 3 × 0.10 + 7 × 0.10, which floats would make 3749.4999999999995
       total: { amount: "3749.50", currency: "EUR" },
     });
-    expect(order.number).toMatch(new RegExp(`^EXP-${todayUtc().slice(0, 4)}-\\d{6}$`));
+    expect(order.number).toMatch(new RegExp(`^EXP-${exporterToday().slice(0, 4)}-\\d{6}$`));
     expect(order.lines.map((l) => [l.lineNumber, l.quantity, l.unitPrice, l.lineTotal])).toEqual([
       [1, 3, { amount: "1249.50", currency: "EUR" }, { amount: "3748.50", currency: "EUR" }],
       [2, 3, { amount: "0.10", currency: "EUR" }, { amount: "0.30", currency: "EUR" }],
@@ -170,8 +170,8 @@ describe("placeOrder", () => {
 
   it("takes the Incoterm, requested ship date and currency when given, and ERP clients place orders too", async () => {
     const item = await sellable(facet.dataSource, { variant: { onHand: 5 }, prices: [[a.distributor, "10.00"]] });
-    const order = await placed(a.erp, orderInput([line(item.id, 1)], { incoterm: "FCA", requestedShipDate: todayUtc(), currency: "EUR" }));
-    expect(order).toMatchObject({ incoterm: "FCA", requestedShipDate: todayUtc(), currency: "EUR" });
+    const order = await placed(a.erp, orderInput([line(item.id, 1)], { incoterm: "FCA", requestedShipDate: exporterToday(), currency: "EUR" }));
+    expect(order).toMatchObject({ incoterm: "FCA", requestedShipDate: exporterToday(), currency: "EUR" });
     const [row] = await sql(`SELECT placed_by_api_client_id IS NOT NULL AS by_client, placed_by_user_id FROM orders WHERE number = $1`, [order.number]);
     expect(row).toEqual({ by_client: true, placed_by_user_id: null });
     expect(order.statusHistory[0].by).toBe("Test ERP");
@@ -551,7 +551,8 @@ describe("reorder", () => {
       currency: "EUR",
       lineCount: 1,
       total: { amount: "8286.00", currency: "EUR" },
-      estimatedShipDate: dateFromToday(45),
+      // Quoted in calendar days (the deprecated way): it ships on the last business day within them.
+      estimatedShipDate: await shipDateWithinCalendarDays(facet, 45),
       designBrief: { id },
     });
     expect(order.lines).toEqual([

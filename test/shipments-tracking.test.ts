@@ -205,14 +205,15 @@ describe("the order follows its shipments", () => {
     // Two 3 g rings in each shipment: the packages' net weight is theirs.
     const first = await createShipment(facet, tokens.manager, shipmentInput(order.id, { lines: [{ lineNumber: 1, quantity: 2 }], packages: [parcel({ netWeightKg: "0.006" })] }));
     await record({ shipmentId: first.id, occurredAt: hoursFromNow(-6), status: "IN_TRANSIT", description: "Departed" });
-    expect((await orderOf(order.id)).status).toBe("PACKED");
+    // Two of four units have left: the order says so.
+    expect((await orderOf(order.id)).status).toBe("PARTIALLY_SHIPPED");
 
     const second = await createShipment(facet, tokens.manager, shipmentInput(order.id, { lines: [{ lineNumber: 1, quantity: 1 }, { lineNumber: 2 }], packages: [parcel({ netWeightKg: "0.006" })] }));
     await record({ shipmentId: first.id, occurredAt: hoursFromNow(-2), status: "DELIVERED", description: "Signed for" });
-    // Every unit is in a shipment, but the second has not left yet.
-    expect((await orderOf(order.id)).status).toBe("PACKED");
+    // Every unit is in a shipment, but the second has not left yet: nothing is delivered whole.
+    expect((await orderOf(order.id)).status).toBe("PARTIALLY_SHIPPED");
     await record({ shipmentId: second.id, occurredAt: hoursFromNow(-1.5), status: "INFO_RECEIVED", description: "Booked" });
-    expect((await orderOf(order.id)).status).toBe("PACKED");
+    expect((await orderOf(order.id)).status).toBe("PARTIALLY_SHIPPED");
     await record({ shipmentId: second.id, occurredAt: hoursFromNow(-1), status: "IN_TRANSIT", description: "Departed" });
     expect((await orderOf(order.id)).status).toBe("SHIPPED");
     await record({ shipmentId: second.id, occurredAt: hoursFromNow(-0.5), status: "DELIVERED", description: "Signed for" });
@@ -221,6 +222,11 @@ describe("the order follows its shipments", () => {
     expect(read.shipments!.map((s) => [s.id, s.status])).toEqual([
       [first.id, "DELIVERED"],
       [second.id, "DELIVERED"],
+    ]);
+    expect((await history(order.id)).slice(-3)).toEqual([
+      ["PACKED", "PARTIALLY_SHIPPED", "shipped 2 of 4 units; the rest ships when ready"],
+      ["PARTIALLY_SHIPPED", "SHIPPED", "every line has shipped"],
+      ["SHIPPED", "DELIVERED", "every shipment was delivered"],
     ]);
   });
 

@@ -222,12 +222,12 @@ describe("createShipment", () => {
     });
   });
 
-  it("ships only PACKED orders", async () => {
+  it("ships only confirmed orders (a PACKED one wholly; see partial-shipments.test.ts for what ships before)", async () => {
     const ring = await stockedVariant(facet, tenants.a.distributor);
     const order = await placeOrder(facet, a.buyer, [{ variantId: ring, quantity: 1 }]);
     const pending = ok(await asManager(ShipCreateDocument, { input: shipmentInput(order.id) })).createShipment;
     expect(fieldsAndCodes(pending)).toEqual([[["input", "orderId"], "INVALID_STATE"]]);
-    expect(pending.userErrors[0].message).toBe("Only a PACKED order ships; this one is PENDING");
+    expect(pending.userErrors[0].message).toBe("An order ships once it is confirmed; this one is PENDING");
     await packOrder(facet, a.manager, order.id);
     expect(ok(await asManager(ShipCreateDocument, { input: shipmentInput(order.id) })).createShipment.userErrors).toEqual([]);
   });
@@ -780,7 +780,11 @@ describe("demo data", () => {
         expect([...where, parseTrackingNumber(shipment.carrier as TrackingCarrier, shipment.trackingNumber!)?.url]).toEqual([...where, shipment.trackingUrl]);
         expect([...where, shipment.events.nodes[0]?.status]).toEqual([...where, shipment.status]);
         expect([...where, shipment.estimatedDeliveryAt === null]).toEqual([...where, false]);
-        expect([...where, shipment.order!.status]).toEqual([...where, shipment.status === "DELIVERED" ? "DELIVERED" : "SHIPPED"]);
+        // An order that shipped what was ready is PARTIALLY_SHIPPED until the rest has shipped.
+        // (test/generated predates the status: compared as a string.)
+        const partly = (shipment.order!.status as string) === "PARTIALLY_SHIPPED";
+        const orderStatus = partly ? "PARTIALLY_SHIPPED" : shipment.status === "DELIVERED" ? "DELIVERED" : "SHIPPED";
+        expect([...where, shipment.order!.status]).toEqual([...where, orderStatus]);
         // The goods' value, the charges and the weights are checked in test/export-compliance-shipments.test.ts.
         const declaration = shipment.customsDeclaration;
         const goods = declaration.hsLines.reduce((acc, h) => acc + toScaled(h.value.amount), 0n);

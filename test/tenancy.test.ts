@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { ApolloServer } from "@apollo/server";
 import type { TypedDocumentNode } from "@graphql-typed-document-node/core";
-import { getNamedType, isInterfaceType, Kind, print, type DocumentNode, type GraphQLSchema, type OperationDefinitionNode } from "graphql";
+import { getNamedType, isInterfaceType, Kind, parse, print, type DocumentNode, type GraphQLSchema, type OperationDefinitionNode } from "graphql";
 import type { RequestContext } from "../src/core/context";
 import { formatError } from "../src/graphql/errors";
 import { registeredNodeTypes, toGlobalId } from "../src/graphql/node";
@@ -44,6 +44,8 @@ interface Call {
   vars: Record<string, unknown>;
 }
 const call = <TData, TVars extends Record<string, unknown>>(doc: TypedDocumentNode<TData, TVars>, vars: TVars): Call => ({ doc, vars });
+/** An operation written out here rather than generated. */
+const plain = (source: string) => parse(source) as TypedDocumentNode<Record<string, unknown>, Record<string, unknown>>;
 
 interface Probe {
   name: string;
@@ -294,6 +296,18 @@ const CASES: Record<string, Case> = {
     ],
   },
 
+  // ---- the working calendar: the exporter's own, the same for every caller ----------------------
+  workingCalendar: { kind: "own", calls: () => [call(plain(`query TenancyWorkingCalendar { workingCalendar { timeZone today weekendDays } }`), {})] },
+  holidays: { kind: "own", calls: () => [call(plain(`query TenancyHolidays($from: Date!, $to: Date!) { holidays(from: $from, to: $to) { date name } }`), range)] },
+  addHoliday: {
+    kind: "staff",
+    call: () => call(plain(`mutation TenancyAddHoliday($input: AddHolidayInput!) { addHoliday(input: $input) { holiday { date } userErrors { code } } }`), { input: { date: dateFromToday(500), name: "Tenancy" } }),
+  },
+  removeHoliday: {
+    kind: "staff",
+    call: () => call(plain(`mutation TenancyRemoveHoliday($input: RemoveHolidayInput!) { removeHoliday(input: $input) { holiday { date } userErrors { code } } }`), { input: { date: dateFromToday(500) } }),
+  },
+
   // ---- accounts --------------------------------------------------------------------------------
   login: {
     kind: "write",
@@ -396,6 +410,14 @@ const CASES: Record<string, Case> = {
   },
   confirmOrder: { kind: "staff", call: (w) => call(Op.TenancyConfirmOrderDocument, { input: { id: w.b.pendingOrder.id } }) },
   advanceOrderStatus: { kind: "staff", call: (w) => call(Op.TenancyAdvanceOrderStatusDocument, { input: { id: w.b.pendingOrder.id, status: "IN_PRODUCTION" } }) },
+  markOrderLineReady: {
+    kind: "staff",
+    // Written out: test/generated predates the mutation.
+    call: (w) =>
+      call(parse(`mutation ($input: MarkOrderLineReadyInput!) { markOrderLineReady(input: $input) { order { id } userErrors { field code } } }`) as TypedDocumentNode<any, any>, {
+        input: { orderId: w.b.shippedOrder.id, lineNumber: 1, quantity: 1 },
+      }),
+  },
 
   // ---- design briefs ---------------------------------------------------------------------------
   createDesignBrief: { kind: "own", calls: () => [call(Op.TenancyCreateDesignBriefDocument, { input: { title: "Own idea", category: "PENDANT", metal: "SILVER", fineness: 925, quantity: 10 } })] },

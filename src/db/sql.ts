@@ -2,13 +2,8 @@ import type { DataSource, EntityManager } from "typeorm";
 
 // SQL fragments with one meaning across modules.
 
-/** Today's date in UTC: the one definition of "today" shared with the services. */
-export const SQL_TODAY_UTC = "(now() AT TIME ZONE 'UTC')::date";
-
-/** The same "today" in JavaScript, YYYY-MM-DD. */
-export function todayUtc(): string {
-  return new Date().toISOString().slice(0, 10);
-}
+// "Today" is the exporter's, never UTC's: see exporterToday in the calendar module, passed to SQL
+// as a parameter.
 
 /** An ILIKE pattern matching `text` anywhere, with its own %, _ and \ taken literally. */
 export function likePattern(text: string): string {

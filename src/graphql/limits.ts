@@ -60,6 +60,10 @@ export interface ListSize {
  */
 export const LIST_SIZES: Readonly<Record<string, ListSize>> = {
   "Query.nodes": { size: MAX_NODE_IDS, perItemOf: "ids", reason: "one object (or null) per id given; more than MAX_NODE_IDS are refused" },
+  "Query.holidays": {
+    size: 60,
+    reason: "one per holiday in a range of at most two years (the calendar service refuses longer ones); India's gazetted holidays and the workshop's closures are about 25 a year: assumed 60",
+  },
   "*.userErrors": { size: 5, reason: "one per bad field of the input, built in memory: assumed 5 (UserErrors lists every bad field, few in practice)" },
   "LoginPayload.userErrors": { size: 1, reason: "a sign-in answers one error, never saying which part was wrong" },
   "Availability.incoming": { size: 3, reason: "batches still to come for the variant (a style merges its variants'); unbounded: the data schedules at most 3 ahead, assumed 3" },
@@ -78,8 +82,8 @@ export const LIST_SIZES: Readonly<Record<string, ListSize>> = {
     size: 25,
     reason: "the orders service allows MAX_LINES (500); the data holds at most 3: assumed 25, as 500 would price a page of 50 orders beyond a caller's budget",
   },
-  "Order.shipments": { size: 5, reason: "each shipment takes some units of a PACKED order; unbounded: the data ships an order in one, assumed 5" },
-  "Order.statusHistory": { size: 8, reason: "one entry per status reached: statuses only move forward, and there are 8" },
+  "Order.shipments": { size: 5, reason: "each shipment takes some ready units of a confirmed order; unbounded: the data ships an order in one or two, assumed 5" },
+  "Order.statusHistory": { size: 9, reason: "one entry per status reached: statuses only move forward, and there are 9" },
   "PackingList.lines": { size: 25, reason: "one per line shipped: at most the order's lines (see Order.lines)" },
   "PackingList.packages": { size: 50, reason: "the shipments service allows at most MAX_PACKAGES (50) package sizes" },
   "Product.images": { size: 20, reason: "the catalog service allows at most MAX_IMAGES (20) images" },

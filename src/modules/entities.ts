@@ -1,10 +1,11 @@
 import { accountsEntities } from "./accounts";
 import { auditEntities } from "./audit";
 import { briefsEntities } from "./briefs";
+import { calendarEntities } from "./calendar";
 import { catalogEntities } from "./catalog";
 import { feedbackEntities } from "./feedback";
 import { ordersEntities } from "./orders";
 import { shipmentsEntities } from "./shipments";
 
 // Every TypeORM entity, module by module.
-export const entities = [...accountsEntities, ...catalogEntities, ...ordersEntities, ...briefsEntities, ...shipmentsEntities, ...feedbackEntities, ...auditEntities];
+export const entities = [...accountsEntities, ...catalogEntities, ...calendarEntities, ...ordersEntities, ...briefsEntities, ...shipmentsEntities, ...feedbackEntities, ...auditEntities];

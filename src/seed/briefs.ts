@@ -137,6 +137,8 @@ export async function seedBriefs(db: EntityManager): Promise<number> {
           unitPrice,
           currency: distributor.currency,
           quantityBreaks: [{ minQuantity: spec.quantity * 2, unitPrice: (Number(spec.target) * 0.98).toFixed(2) }],
+          // Six working days a week, less a holiday or so: 45 calendar days.
+          leadTimeBusinessDays: 38,
           leadTimeDays: 45,
           sampleDate: dateIn(14),
           validUntil: spec.expiredQuote ? dateIn(-5) : dateIn(30),

@@ -6,6 +6,7 @@ import { DEMO_ERP_CLIENT_ID, DEMO_ERP_SECRET, DEMO_PASSWORD } from "../modules/a
 import { log } from "../logger";
 import { seedCatalog } from "./catalog";
 import { seedBriefs } from "./briefs";
+import { seedCalendar } from "./calendar";
 import { seedFeedback } from "./feedback";
 import { seedOrders } from "./orders";
 import { seedShipments } from "./shipments";
@@ -62,12 +63,13 @@ export async function seedDemoData(dataSource: DataSource, env: string): Promise
     await db.query("SELECT pg_advisory_xact_lock(hashtext('facet:seed-demo'))");
     if (await db.existsBy(Distributor, { code: DISTRIBUTORS[0].code })) return false;
     await seedAccounts(db);
+    const holidays = await seedCalendar(db);
     const catalog = await seedCatalog(db);
     const orders = await seedOrders(db);
     const briefs = await seedBriefs(db);
     const shipments = await seedShipments(db);
     const feedback = await seedFeedback(db);
-    log.info("demo data seeded", { ...catalog, orders, briefs, shipments, feedback });
+    log.info("demo data seeded", { holidays, ...catalog, orders, briefs, shipments, feedback });
     return true;
   });
 }

@@ -1,18 +1,19 @@
 import type { EntityManager } from "typeorm";
 import type { RequestContext } from "../core/context";
-import { sum, toScaled, fromScaled } from "../graphql/money";
+import { multiply, sum, toScaled, fromScaled } from "../graphql/money";
 import { Incoterm, minorUnits, type CurrencyCode } from "../graphql/scalars";
 import { Distributor, User } from "../modules/accounts";
-import { Order, OrderLine, OrderStatus } from "../modules/orders";
+import { INSURED_RULES, Order, OrderLine, OrderStatus, SELLER_CHARGES } from "../modules/orders";
+import { IN_TRANSIT_SINCE_DAYS } from "./orders";
 import { Carrier, DocumentKind, Shipment, ShipmentDocument, ShipmentLine, ShipmentStatus, TrackingEvent, AirwayBillType } from "../modules/shipments";
-import { INSURED_RULES, SELLER_CHARGES } from "../modules/shipments/incoterms";
 import { declarationRowsByShipment } from "../modules/shipments/shipments.loaders";
 import { minimumCover } from "../modules/shipments/shipments.service";
 import { goodsWeight } from "../modules/shipments/weights";
 import type { CarriageChangeRow, PackageRow } from "../modules/shipments/shipment.entity";
 
 // Shipments for the demo orders that have left the workshop: delivered ones with their whole
-// journey, and ones still in transit with an ETA. Each is what an export from the Jaipur
+// journey, and ones still in transit with an ETA; of the order partly shipped, the units it took
+// from stock (its made-to-order line waits until it is made). Each is what an export from the Jaipur
 // workshop must be (docs/domain.md): dispatched from India under an Indian shipping bill filed at
 // Delhi air cargo before the air waybill, net weights that are the goods' own, the named place of
 // the order's rule, and the charges the rule puts on the seller. Numbers carry valid check digits.
@@ -58,7 +59,7 @@ const amountIn = (whole: number, currency: CurrencyCode) => (minorUnits(currency
 export async function seedShipments(db: EntityManager): Promise<number> {
   const orders = await db
     .createQueryBuilder(Order, "o")
-    .where("o.status IN (:...statuses)", { statuses: [OrderStatus.SHIPPED, OrderStatus.DELIVERED] })
+    .where("o.status IN (:...statuses)", { statuses: [OrderStatus.PARTIALLY_SHIPPED, OrderStatus.SHIPPED, OrderStatus.DELIVERED] })
     .orderBy("o.placedAt")
     .getMany();
   const manager = await db.findOneByOrFail(User, { email: "manager@facet.example" });
@@ -73,7 +74,7 @@ export async function seedShipments(db: EntityManager): Promise<number> {
     const delivered = order.status === OrderStatus.DELIVERED;
     const carrier = n % 2 === 0 ? Carrier.FEDEX : Carrier.DHL_EXPRESS;
     const tracking = carrier === Carrier.FEDEX ? fedexExpress(n) : dhlWaybill(n);
-    const shippedAt = delivered ? hours(order.placedAt, 20 * 24) : new Date(Date.now() - 3 * 86_400_000);
+    const shippedAt = delivered ? hours(order.placedAt, 20 * 24) : new Date(Date.now() - IN_TRANSIT_SINCE_DAYS * 86_400_000);
     const promised = hours(shippedAt, 72);
     // Every third delivery arrives a day late, so the on-time figures have something to show.
     const deliveredAt = delivered ? hours(shippedAt, n % 3 === 0 ? 96 : 60) : null;
@@ -99,7 +100,12 @@ export async function seedShipments(db: EntityManager): Promise<number> {
     const premium = bears.insurance ? amountIn(45, order.currency) : null;
     const duties = bears.duties ? amountIn(0, order.currency) : null;
     const insured = INSURED_RULES.includes(order.incoterm);
-    const invoiceTotal = sum([order.total, ...[freight, premium, duties].filter((c): c is string => c !== null)]);
+    // What ships: every unit, or of the order partly shipped the units from stock, which were ready.
+    const shipped = (await db.find(OrderLine, { where: { orderId: order.id }, order: { lineNumber: "ASC" } }))
+      .map((line) => ({ line, quantity: order.status === OrderStatus.PARTIALLY_SHIPPED ? line.fromStock : line.quantity }))
+      .filter((s) => s.quantity > 0);
+    const goods = sum(shipped.map((s) => multiply(s.line.unitPrice, s.quantity)));
+    const invoiceTotal = sum([goods, ...[freight, premium, duties].filter((c): c is string => c !== null)]);
     const airwayBill = awb(n);
     const history: CarriageChangeRow[] = [
       { field: "AIRWAY_BILL", from: null, to: `${airwayBill.slice(0, 3)}-${airwayBill.slice(3)}`, at: hours(created, 2).toISOString(), byUserId: manager.id, byName: manager.name },
@@ -138,9 +144,7 @@ export async function seedShipments(db: EntityManager): Promise<number> {
       updatedAt: hours(shippedAt, last[1]),
     });
     const shipmentId = identifiers[0].id as string;
-    for (const line of await db.findBy(OrderLine, { orderId: order.id })) {
-      await db.insert(ShipmentLine, { shipmentId, orderLineId: line.id, quantity: line.quantity });
-    }
+    for (const { line, quantity } of shipped) await db.insert(ShipmentLine, { shipmentId, orderLineId: line.id, quantity });
     // One parcel: the goods weighed to the gram (at least one), in their packaging.
     const grams = goodsWeight(await rowsOf.load(shipmentId)).grams;
     const wholeGrams = (grams + toScaled("0.5")) / toScaled("1");

@@ -700,7 +700,7 @@ export type CreateDesignBriefInput = {
   title: string;
 };
 
-/** A new shipment of a packed order. */
+/** A new shipment of what is ready of a confirmed order. */
 export type CreateShipmentInput = {
   /** Carrier. */
   carrier: Carrier;
@@ -710,11 +710,11 @@ export type CreateShipmentInput = {
   dispatchCountry?: CountryCode | null | undefined;
   /** Insurance; required when the order's Incoterm is CIP or CIF. */
   insurance?: InsuranceInput | null | undefined;
-  /** The order lines to ship and how many units of each; every unit not yet in a shipment when omitted. */
+  /** The order lines to ship and how many units of each; every ready unit not yet in a shipment when omitted. Units from stock are ready once the order is confirmed, made-to-order units once made (`markOrderLineReady`, or their production batch's ready date), every unit once the order is PACKED. */
   lines?: Array<ShipmentLineInput> | null | undefined;
   /** The named place of the order's Incoterms® 2020 rule, 2 to 100 characters: where the seller delivers (FCA: e.g. `Jaipur airport (JAI), India`) or carriage is paid to (CPT, CIP, DAP, DPU, DDP: e.g. `Paris CDG airport, France`). */
   namedPlace: string;
-  /** The order; it must be PACKED. */
+  /** The order: confirmed and not wholly shipped (CONFIRMED, IN_PRODUCTION, QUALITY_CHECK, PACKED or PARTIALLY_SHIPPED). */
   orderId: string;
   /** 1 to 50 package sizes. */
   packages: Array<PackageInput>;
@@ -1234,17 +1234,19 @@ export type OrderStatus =
   | 'CANCELLED'
   /** Accepted by the exporter. */
   | 'CONFIRMED'
-  /** Every shipment has been delivered. */
+  /** Every unit has shipped and every shipment has been delivered. */
   | 'DELIVERED'
   /** Made-to-order pieces are being made. */
   | 'IN_PRODUCTION'
-  /** Packed and labelled, with certificates; waiting for the carrier. */
+  /** Packed and labelled, with certificates; waiting for the carrier. Every unit of the order is ready to ship. */
   | 'PACKED'
+  /** Some of the ordered units have been handed to a carrier, not all: what was ready shipped, the rest (made to order, say) ships when it is ready. Set by shipments, not by staff. */
+  | 'PARTIALLY_SHIPPED'
   /** Placed; awaiting the exporter's confirmation. Stock is reserved, up to a share of each variant's available stock per order; unconfirmed for too long (two days by default), the order expires and is cancelled. */
   | 'PENDING'
   /** Checked against the buyer's specification (size, plating, stones, branding). */
   | 'QUALITY_CHECK'
-  /** Every line has shipped. */
+  /** Every unit of every line has been handed to a carrier. */
   | 'SHIPPED';
 
 /** Packages of one size. */
@@ -1370,8 +1372,13 @@ export type QuoteDesignBriefInput = {
   fineness?: number | null | undefined;
   /** The brief. */
   id: string;
-  /** Calendar days from acceptance to shipment, 1 to 730. */
-  leadTimeDays: number;
+  /** Business days on the exporter's working calendar from acceptance to shipment, 1 to 730. Required unless `leadTimeDays` is given. */
+  leadTimeBusinessDays?: number | null | undefined;
+  /**
+   * Calendar days from acceptance to shipment, 1 to 730: quoted as the business days they hold from today. Give this or `leadTimeBusinessDays`, not both.
+   * @deprecated Lead times are business days on the exporter's calendar: give `leadTimeBusinessDays`.
+   */
+  leadTimeDays?: number | null | undefined;
   /** Principal metal the piece will be made in. */
   metal: Metal;
   /** Estimated metal weight of one piece in grams, more than 0 and at most 10000 (up to 3 decimals): what the order's customs declaration declares. */
@@ -1567,7 +1574,7 @@ export type ShipmentFilter = {
 export type ShipmentLineInput = {
   /** The order line's number. */
   lineNumber: number;
-  /** How many units; every unit of the line not yet in a shipment when omitted. */
+  /** How many units, each ready to ship (see `OrderLine.madeToOrderReady`); every ready unit of the line not yet in a shipment when omitted. */
   quantity?: number | null | undefined;
 };
 
@@ -1787,7 +1794,7 @@ export type UpsertProductInput = {
   recycledMetalPercent?: string | null | undefined;
   /** RJC certification, if any. */
   rjcCertification?: RjcCertificationInput | null | undefined;
-  /** Business days of a new production run, 0 to 365. */
+  /** Business days of a new production run on the exporter's working calendar, 0 to 365. */
   standardLeadTimeDays: number;
   /** Stones, at most 20 lines. */
   stones?: Array<StoneInput>;

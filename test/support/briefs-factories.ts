@@ -211,6 +211,7 @@ export async function insertBriefs(ds: DataSource, distributor: Distributor, aut
       unitPrice: "120.0000",
       currency: distributor.currency as DesignBrief["currency"],
       quantityBreaks: [],
+      leadTimeBusinessDays: 26,
       leadTimeDays: 30,
       validUntil: dateFromToday(30),
       composition: {

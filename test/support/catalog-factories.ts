@@ -5,6 +5,8 @@ import { ProductionBatch, StockLevel, VariantPrice } from "../../src/modules/cat
 import { Category, Metal, Plating } from "../../src/modules/catalog/catalog.enums";
 import { Product, type StoneRow } from "../../src/modules/catalog/product.entity";
 import { Variant } from "../../src/modules/catalog/variant.entity";
+import { addCalendarDays } from "../../src/modules/calendar";
+import { exporterToday } from "./calendar";
 import { unique } from "./factories";
 
 export interface ProductSpec extends Partial<Omit<Product, "stones" | "id">> {
@@ -62,7 +64,7 @@ export async function setPrice(ds: DataSource, distributor: Distributor, variant
 export const productId = (p: Product) => toGlobalId("Product", p.id);
 export const variantId = (v: Variant) => toGlobalId("Variant", v.id);
 
-/** YYYY-MM-DD, `days` from today (UTC). */
+/** YYYY-MM-DD, `days` calendar days from the exporter's today (see ./calendar.ts). */
 export function dateFromToday(days: number): string {
-  return new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
+  return addCalendarDays(exporterToday(), days);
 }

@@ -130,7 +130,14 @@ export async function createShipment(ds: DataSource, order: Order, spec: Shipmen
             (SELECT bool_and(status = 'DELIVERED') FROM shipments WHERE order_id = $1) AS delivered`,
     [order.id],
   )) as { lines: number; shipped: number; delivered: boolean }[];
-  const orderStatus = progress.shipped < progress.lines ? OrderStatus.PACKED : progress.delivered ? OrderStatus.DELIVERED : OrderStatus.SHIPPED;
+  const orderStatus =
+    progress.shipped === 0
+      ? OrderStatus.PACKED
+      : progress.shipped < progress.lines
+        ? OrderStatus.PARTIALLY_SHIPPED
+        : progress.delivered
+          ? OrderStatus.DELIVERED
+          : OrderStatus.SHIPPED;
   await ds.manager.update(Order, { id: order.id }, { status: orderStatus });
   return ds.manager.findOneByOrFail(Shipment, { id: shipmentId });
 }

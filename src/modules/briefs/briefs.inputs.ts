@@ -165,8 +165,15 @@ export class QuoteDesignBriefInput {
   @Field(() => [QuantityBreakInput], { defaultValue: [], description: "Quantity breaks, at most 10." })
   quantityBreaks: QuantityBreakInput[];
 
-  @Field(() => Int, { description: "Calendar days from acceptance to shipment, 1 to 730." })
-  leadTimeDays: number;
+  @Field(() => Int, { nullable: true, description: "Business days on the exporter's working calendar from acceptance to shipment, 1 to 730. Required unless `leadTimeDays` is given." })
+  leadTimeBusinessDays?: number | null;
+
+  @Field(() => Int, {
+    nullable: true,
+    description: "Calendar days from acceptance to shipment, 1 to 730: quoted as the business days they hold from today. Give this or `leadTimeBusinessDays`, not both.",
+    deprecationReason: "Lead times are business days on the exporter's calendar: give `leadTimeBusinessDays`.",
+  })
+  leadTimeDays?: number | null;
 
   @Field(() => LocalDateScalar, { nullable: true, description: "When a sample can be ready: today or later." })
   sampleDate?: string | null;

@@ -11,11 +11,12 @@ import { idOfType } from "../../graphql/node";
 import { minorUnits } from "../../graphql/scalars";
 import { Rejected, UserErrorCode, UserErrors, userError, type UserError } from "../../graphql/user-error";
 import * as validate from "../../graphql/validate";
-import { likePattern, readSyncHorizon, todayUtc } from "../../db/sql";
+import { likePattern, readSyncHorizon } from "../../db/sql";
 import { mutate } from "../../graphql/mutation";
 import { lookUp } from "../../db/search";
 import { tenantQuery } from "../../db/tenancy";
 import { actorOf, Distributor, type Actor } from "../accounts";
+import { addBusinessDays, addCalendarDays, businessDaysBetween, calendarDaysBetween, calendarFromToday, exporterToday } from "../calendar";
 import { checkFineness, checkPlating, compositionView, Plating, threeDecimals, validStones, type CompositionRow } from "../catalog";
 import { placeDesignBriefOrder } from "../orders";
 import { allowedFrom, BriefAction, BriefStatus, transition } from "./brief-state";
@@ -128,10 +129,11 @@ export async function quoteOf(ctx: RequestContext, brief: DesignBrief): Promise<
     unitPrice: money(q.unitPrice, q.currency),
     quantityBreaks: q.quantityBreaks.map((b) => ({ minQuantity: b.minQuantity, unitPrice: money(b.unitPrice, q.currency) })),
     applicableUnitPrice: money(applicablePrice(q, brief.quantity), q.currency),
+    leadTimeBusinessDays: q.leadTimeBusinessDays,
     leadTimeDays: q.leadTimeDays,
     sampleDate: q.sampleDate,
     validUntil: q.validUntil,
-    expired: q.validUntil < todayUtc(),
+    expired: q.validUntil < exporterToday(ctx),
     note: q.note,
     composition: compositionView(q.composition),
     quotedAt: q.createdAt,
@@ -184,8 +186,9 @@ function checkImages(errors: UserErrors, images: ReferenceImageInput[]): Referen
   });
 }
 
-function checkTargetDate(errors: UserErrors, date: string | null | undefined): void {
-  if (date && date < todayUtc()) errors.add(["input", "targetDate"], `Target date must be today (${todayUtc()}) or later`, UserErrorCode.OUT_OF_RANGE);
+function checkTargetDate(ctx: RequestContext, errors: UserErrors, date: string | null | undefined): void {
+  const today = exporterToday(ctx);
+  if (date && date < today) errors.add(["input", "targetDate"], `Target date must be today (${today}) or later`, UserErrorCode.OUT_OF_RANGE);
 }
 
 async function ownDistributor(ctx: RequestContext): Promise<Distributor> {
@@ -229,7 +232,7 @@ export async function createBrief(ctx: RequestContext, input: CreateDesignBriefI
   const stones = validStones(errors, input.stones ?? []);
   const target = input.targetUnitPrice ? checkMoney(errors, ["input", "targetUnitPrice"], input.targetUnitPrice, distributor.currency, "Target unit price") : null;
   validate.integer(errors, ["input", "quantity"], input.quantity, { min: 1, max: 100_000, label: "Quantity" });
-  checkTargetDate(errors, input.targetDate);
+  checkTargetDate(ctx, errors, input.targetDate);
   const referenceImages = checkImages(errors, input.referenceImages ?? []);
   if (errors.any || !title) return { userErrors: errors.list };
 
@@ -238,7 +241,7 @@ export async function createBrief(ctx: RequestContext, input: CreateDesignBriefI
     const [{ seq }] = (await tx.db.query(`SELECT nextval('design_brief_reference_seq') AS seq`)) as { seq: string }[];
     const actor = await actorOf(tx);
     const { identifiers } = await tx.db.insert(DesignBrief, {
-      reference: `DB-${todayUtc().slice(0, 4)}-${seq.padStart(4, "0")}`,
+      reference: `DB-${exporterToday(tx).slice(0, 4)}-${seq.padStart(4, "0")}`,
       distributorId: distributor.id,
       createdByUserId: actor.userId,
       createdByApiClientId: actor.apiClientId,
@@ -321,7 +324,7 @@ export async function updateBrief(ctx: RequestContext, input: UpdateDesignBriefI
   if (input.targetUnitPrice != null) changes.targetUnitPrice = checkMoney(errors, ["input", "targetUnitPrice"], input.targetUnitPrice, distributor.currency, "Target unit price");
   if (input.quantity != null) changes.quantity = validate.integer(errors, ["input", "quantity"], input.quantity, { min: 1, max: 100_000, label: "Quantity" });
   if (input.targetDate != null) {
-    checkTargetDate(errors, input.targetDate);
+    checkTargetDate(ctx, errors, input.targetDate);
     changes.targetDate = input.targetDate;
   }
   if (input.referenceImages != null) changes.referenceImages = checkImages(errors, input.referenceImages);
@@ -399,11 +402,27 @@ function quotedComposition(errors: UserErrors, input: QuoteDesignBriefInput): Co
   return { metal: input.metal, fineness, plating, metalWeightGrams: weight ? threeDecimals(weight) : null, stones };
 }
 
+/**
+ * The quoted lead time, given once: in business days on the exporter's calendar, or (the
+ * deprecated way) in calendar days, which are quoted as the business days they hold from today.
+ */
+function quotedLeadTime(errors: UserErrors, input: QuoteDesignBriefInput): { days: number; unit: "business" | "calendar" } | undefined {
+  const business = input.leadTimeBusinessDays ?? null;
+  const calendar = input.leadTimeDays ?? null;
+  if (business !== null && calendar !== null) {
+    errors.add(["input", "leadTimeDays"], "Give the lead time once: in business days, as leadTimeBusinessDays", UserErrorCode.INVALID);
+    return undefined;
+  }
+  const field = calendar !== null ? "leadTimeDays" : "leadTimeBusinessDays";
+  const days = validate.integer(errors, ["input", field], business ?? calendar, { min: 1, max: 730, label: "Lead time" });
+  return days === undefined ? undefined : { days, unit: calendar !== null ? "calendar" : "business" };
+}
+
 export async function quoteBrief(ctx: RequestContext, input: QuoteDesignBriefInput): Promise<DesignBriefPayload> {
   const errors = new UserErrors();
-  validate.integer(errors, ["input", "leadTimeDays"], input.leadTimeDays, { min: 1, max: 730, label: "Lead time" });
-  const today = todayUtc();
-  const inAYear = new Date(Date.now() + 366 * 86_400_000).toISOString().slice(0, 10);
+  const leadTime = quotedLeadTime(errors, input);
+  const today = exporterToday(ctx);
+  const inAYear = addCalendarDays(today, 366);
   if (input.validUntil < today || input.validUntil > inAYear) {
     errors.add(["input", "validUntil"], `Valid until must be between today (${today}) and ${inAYear}`, UserErrorCode.OUT_OF_RANGE);
   }
@@ -412,7 +431,7 @@ export async function quoteBrief(ctx: RequestContext, input: QuoteDesignBriefInp
   const breaks = input.quantityBreaks ?? [];
   if (breaks.length > MAX_BREAKS) errors.add(["input", "quantityBreaks"], `At most ${MAX_BREAKS} quantity breaks`, UserErrorCode.TOO_LONG);
   const composition = quotedComposition(errors, input);
-  if (errors.any) return { userErrors: errors.list };
+  if (errors.any || !leadTime) return { userErrors: errors.list };
 
   return mutate(ctx, async (tx) => {
     const brief = await briefForChange(tx, input.id, input.expectedVersion, BriefAction.QUOTE);
@@ -432,13 +451,19 @@ export async function quoteBrief(ctx: RequestContext, input: QuoteDesignBriefInp
     if (!fitsStorage(multiply(unitPrice, brief.quantity))) {
       throw new Rejected(userError(["input", "unitPrice", "amount"], `${brief.quantity} units at this price are more than one order can hold`, UserErrorCode.OUT_OF_RANGE));
     }
+    // Both units are kept: business days are what acceptance counts; calendar days what the
+    // deprecated field shows, the span of those business days from today.
+    const { calendar } = await calendarFromToday(tx);
+    const leadTimeBusinessDays =
+      leadTime.unit === "business" ? leadTime.days : Math.max(1, businessDaysBetween(calendar, today, addCalendarDays(today, leadTime.days)));
     const actor = await actorOf(tx);
     await tx.db.insert(DesignBriefQuoteRow, {
       briefId: brief.id,
       unitPrice,
       currency: brief.currency,
       quantityBreaks: rows,
-      leadTimeDays: input.leadTimeDays,
+      leadTimeBusinessDays,
+      leadTimeDays: leadTime.unit === "calendar" ? leadTime.days : calendarDaysBetween(today, addBusinessDays(calendar, today, leadTimeBusinessDays)),
       sampleDate: input.sampleDate ?? null,
       validUntil: input.validUntil,
       note,
@@ -463,7 +488,7 @@ export async function acceptQuote(ctx: RequestContext, input: DesignBriefActionI
     const brief = await briefForChange(tx, input.id, input.expectedVersion, BriefAction.ACCEPT);
     const quote = await tx.db.findOne(DesignBriefQuoteRow, { where: { briefId: brief.id }, order: { seq: "DESC" } });
     if (!quote) throw new Rejected(userError(["input", "id"], "The brief has no quote", UserErrorCode.INVALID_STATE));
-    if (quote.validUntil < todayUtc()) {
+    if (quote.validUntil < exporterToday(tx)) {
       throw new Rejected(userError(["input", "id"], `The quote expired on ${quote.validUntil}; ask for a new one`, UserErrorCode.INVALID_STATE));
     }
     // A quote given before quotes stated the metal weight cannot be declared in customs.
@@ -477,7 +502,7 @@ export async function acceptQuote(ctx: RequestContext, input: DesignBriefActionI
       description: `${brief.reference} ${brief.title}`,
       quantity: brief.quantity,
       unitPrice: applicablePrice(quote, brief.quantity),
-      leadTimeDays: quote.leadTimeDays,
+      leadTimeBusinessDays: quote.leadTimeBusinessDays,
       composition: quote.composition,
     });
     const updated = await swap(tx, brief, { status: BriefStatus.ACCEPTED, orderId: order.id });

@@ -37,7 +37,13 @@ export class DesignBriefQuote {
   @Field(() => Money, { description: "The unit price that applies to the brief's quantity, breaks considered." })
   applicableUnitPrice: Money;
 
-  @Field(() => Int, { description: "Calendar days from acceptance to shipment." })
+  @Field(() => Int, { description: "Business days on the exporter's working calendar (see `workingCalendar` and `holidays`) from acceptance to shipment." })
+  leadTimeBusinessDays: number;
+
+  @Field(() => Int, {
+    description: "Calendar days from acceptance to shipment, as of the day of the quote.",
+    deprecationReason: "Lead times are business days on the exporter's calendar: use `leadTimeBusinessDays`.",
+  })
   leadTimeDays: number;
 
   @Field(() => LocalDateScalar, { nullable: true, description: "When a sample can be ready." })

@@ -119,6 +119,14 @@ export class DesignBriefQuoteRow {
   @Column({ type: "jsonb", default: () => "'[]'::jsonb" })
   quantityBreaks: QuantityBreakRow[];
 
+  /** Business days on the exporter's calendar from acceptance to shipment: what the quote promises. */
+  @Column({ type: "integer" })
+  leadTimeBusinessDays: number;
+
+  /**
+   * Calendar days from acceptance to shipment, as quoted before quotes counted business days, or
+   * the calendar-day span of `leadTimeBusinessDays` from the day of the quote.
+   */
   @Column({ type: "integer" })
   leadTimeDays: number;
 

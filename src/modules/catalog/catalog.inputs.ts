@@ -166,7 +166,7 @@ export class UpsertProductInput {
   @Field(() => CountryCode, { description: "Country of origin." })
   countryOfOrigin: CountryCode;
 
-  @Field(() => Int, { description: "Business days of a new production run, 0 to 365." })
+  @Field(() => Int, { description: "Business days of a new production run on the exporter's working calendar, 0 to 365." })
   standardLeadTimeDays: number;
 
   @Field(() => Int, { defaultValue: 1, description: "Minimum order quantity per variant, 1 to 10000." })

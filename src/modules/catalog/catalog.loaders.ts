@@ -3,7 +3,7 @@ import type { RequestContext } from "../../core/context";
 import { batchLoader, groupedReader, groupLoader, keyedRows, rowLoader } from "../../db/loaders";
 import { rowsOf } from "../../db/rows";
 import type { Projection } from "../../db/projection";
-import { SQL_TODAY_UTC } from "../../db/sql";
+import { exporterToday } from "../calendar";
 import { Product } from "./product.entity";
 import { BatchStatus, ProductionBatch, StockLevel, VariantPrice } from "./stock.entity";
 import { Variant } from "./variant.entity";
@@ -33,17 +33,18 @@ export interface Supply {
 /**
  * The supply of each of the variants, in two statements asked at once (they go to PostgreSQL
  * together, see db/data-source.ts): what supplyByVariant loads, for a caller that has the whole list at hand.
+ * Batches are those still to come on the exporter's calendar: ready today (its today) or later.
  */
 export function supplyReader(ctx: RequestContext): (ids: readonly string[]) => Promise<Map<string, Supply>> {
   const levels = keyedRows(ctx, StockLevel, null, { from: "stock_levels", key: "variant_id" });
   const scheduled = keyedRows(ctx, ProductionBatch, null, {
     from: "production_batches",
     key: "variant_id",
-    where: `status = $2 AND ready_date >= ${SQL_TODAY_UTC}`,
+    where: "status = $2 AND ready_date >= $3",
     orderBy: "ready_date, id",
   });
   return async (ids) => {
-    const [stock, batches] = await Promise.all([levels(ids), scheduled(ids, BatchStatus.SCHEDULED)]);
+    const [stock, batches] = await Promise.all([levels(ids), scheduled(ids, BatchStatus.SCHEDULED, exporterToday(ctx))]);
     const supply = new Map<string, Supply>(ids.map((id) => [id, { stock: null, batches: [] }]));
     for (const level of stock) supply.get(level.variantId)!.stock = level;
     for (const batch of batches) supply.get(batch.variantId)!.batches.push(batch);

@@ -9,10 +9,11 @@ import { covers, projectionFrom, type Projection } from "../../db/projection";
 import { CurrencyCode, minorUnits } from "../../graphql/scalars";
 import { Rejected, UserErrorCode, UserErrors, userError, type UserError } from "../../graphql/user-error";
 import * as validate from "../../graphql/validate";
-import { likePattern, todayUtc } from "../../db/sql";
+import { likePattern } from "../../db/sql";
 import { mutate } from "../../graphql/mutation";
 import { log } from "../../logger";
 import { Distributor } from "../accounts";
+import { addCalendarDays, calendarFromToday, exporterToday } from "../calendar";
 import { AvailabilityStatus, Category, Metal, Plating, ProductOrderField, StoneOrigin, type StoneType, Treatment } from "./catalog.enums";
 import type {
   AdjustStockInput,
@@ -459,8 +460,10 @@ export async function leadTimeQuote(ctx: RequestContext, variantGlobalId: string
   if ((variant.discontinued || product.discontinued) && quantity > available) {
     throw new BadUserInputError("quantity", `This variant is discontinued: one order can have only ${available}, from stock`);
   }
+  const { today, calendar } = await calendarFromToday(ctx);
   const quote = quoteLeadTime({
-    today: todayUtc(),
+    today,
+    calendar,
     quantity,
     available,
     batches: batches.map((b) => ({ id: b.id, readyDate: b.readyDate, free: b.quantity - b.allocated, description: b.description })),
@@ -740,8 +743,8 @@ export async function adjustStock(ctx: RequestContext, input: AdjustStockInput):
 export async function scheduleProductionBatch(ctx: RequestContext, input: ScheduleProductionBatchInput): Promise<ScheduleProductionBatchPayload> {
   const errors = new UserErrors();
   validate.integer(errors, ["input", "quantity"], input.quantity, { min: 1, max: 100_000, label: "Quantity" });
-  const today = todayUtc();
-  const latest = new Date(Date.now() + 2 * 366 * 86_400_000).toISOString().slice(0, 10);
+  const today = exporterToday(ctx);
+  const latest = addCalendarDays(today, 2 * 366);
   if (input.readyDate < today) errors.add(["input", "readyDate"], `Ready date must be today (${today}) or later`, UserErrorCode.OUT_OF_RANGE);
   if (input.readyDate > latest) errors.add(["input", "readyDate"], "Ready date must be within two years", UserErrorCode.OUT_OF_RANGE);
   const description = validate.text(errors, ["input", "description"], input.description, { max: 200, label: "Description" });

@@ -202,7 +202,9 @@ export class Availability {
   @Field(() => [IncomingBatch], { description: "Scheduled production batches, soonest first." })
   incoming: IncomingBatch[];
 
-  @Field(() => Int, { description: "Standard lead time of a new production run, in business days." })
+  @Field(() => Int, {
+    description: "Standard lead time of a new production run, in business days on the exporter's working calendar (its weekly days off and `holidays` do not count).",
+  })
   leadTimeDays: number;
 }
 
@@ -238,10 +240,18 @@ export class LeadTimeQuote {
   @Field(() => [LeadTimeAllocation], { description: "Where each part comes from, stock first." })
   allocations: LeadTimeAllocation[];
 
-  @Field(() => LocalDateScalar, { description: "Estimated ship date: when the last part is ready, plus two business days for QC and packing." })
+  @Field(() => LocalDateScalar, {
+    description: "Estimated ship date: when the last part is ready, plus two business days for QC and packing, on the exporter's working calendar.",
+  })
   estimatedShipDate: string;
 
-  @Field(() => Int, { description: "Calendar days from today to the estimated ship date." })
+  @Field(() => Int, { description: "Business days on the exporter's working calendar from its today to the estimated ship date: the lead time." })
+  leadTimeBusinessDays: number;
+
+  @Field(() => Int, {
+    description: "Calendar days from the exporter's today to the estimated ship date.",
+    deprecationReason: "Lead times are business days on the exporter's calendar: use `leadTimeBusinessDays`.",
+  })
   leadTimeDays: number;
 
   @Field(() => String, { description: 'One line a buyer can read, e.g. "3 from stock, 47 made to order: casting run ready 2026-12-14; ships 2026-12-16".' })

@@ -1,24 +1,9 @@
+import { addBusinessDays, businessDaysBetween, calendarDaysBetween, type WorkingCalendar } from "../calendar";
 import { ProductionSource } from "./catalog.enums";
 
 // Goods that are ready (in stock, or out of a production run) still need quality control,
 // packing and export paperwork before they ship.
 export const DISPATCH_BUSINESS_DAYS = 2;
-
-/** Adds Monday-to-Friday days to a YYYY-MM-DD date. */
-export function addBusinessDays(date: string, days: number): string {
-  const d = new Date(`${date}T00:00:00Z`);
-  let left = days;
-  while (left > 0) {
-    d.setUTCDate(d.getUTCDate() + 1);
-    const weekday = d.getUTCDay();
-    if (weekday !== 0 && weekday !== 6) left--;
-  }
-  return d.toISOString().slice(0, 10);
-}
-
-export function daysBetween(from: string, to: string): number {
-  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
-}
 
 export interface BatchCapacity {
   id: string;
@@ -42,6 +27,9 @@ export interface Quote {
   toProduce: number;
   allocations: QuoteAllocation[];
   estimatedShipDate: string;
+  /** Business days on the exporter's calendar from today to the estimated ship date. */
+  leadTimeBusinessDays: number;
+  /** Calendar days from today to the estimated ship date (what `leadTimeDays` meant before). */
   leadTimeDays: number;
   basis: string;
 }
@@ -49,10 +37,12 @@ export interface Quote {
 /**
  * Splits a quantity over stock available now, then the free capacity of scheduled batches in the
  * order they become ready, then a new run started today that takes the standard lead time (in
- * business days). The piece ships DISPATCH_BUSINESS_DAYS after its last part is ready.
+ * business days). The piece ships DISPATCH_BUSINESS_DAYS after its last part is ready. Business
+ * days are the exporter's (`calendar`), and `today` is the exporter's date.
  */
 export function quoteLeadTime(input: {
   today: string;
+  calendar: WorkingCalendar;
   quantity: number;
   available: number;
   batches: readonly BatchCapacity[];
@@ -77,14 +67,14 @@ export function quoteLeadTime(input: {
     allocations.push({
       source: ProductionSource.NEW_RUN,
       quantity: left,
-      readyDate: addBusinessDays(input.today, input.standardLeadTimeDays),
+      readyDate: addBusinessDays(input.calendar, input.today, input.standardLeadTimeDays),
       batchId: null,
       description: "new production run",
     });
   }
 
   const lastReady = allocations.reduce((latest, a) => (a.readyDate > latest ? a.readyDate : latest), input.today);
-  const estimatedShipDate = addBusinessDays(lastReady, DISPATCH_BUSINESS_DAYS);
+  const estimatedShipDate = addBusinessDays(input.calendar, lastReady, DISPATCH_BUSINESS_DAYS);
   const toProduce = input.quantity - fromStock;
   const production = allocations.filter((a) => a.source !== ProductionSource.STOCK);
   const parts = [fromStock > 0 ? `${fromStock} from stock` : null, toProduce > 0 ? `${toProduce} made to order` : null].filter(Boolean).join(", ");
@@ -97,7 +87,8 @@ export function quoteLeadTime(input: {
     toProduce,
     allocations,
     estimatedShipDate,
-    leadTimeDays: daysBetween(input.today, estimatedShipDate),
+    leadTimeBusinessDays: businessDaysBetween(input.calendar, input.today, estimatedShipDate),
+    leadTimeDays: calendarDaysBetween(input.today, estimatedShipDate),
     basis: `${parts}${detail ? `: ${detail}` : ""}; ships ${estimatedShipDate}`,
   };
 }

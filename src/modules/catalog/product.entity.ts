@@ -124,7 +124,7 @@ export class Product extends Node {
   @Column({ type: "char", length: 2 })
   countryOfOrigin: CountryCode;
 
-  @Field(() => Int, { description: "Business days a new production run takes." })
+  @Field(() => Int, { description: "Business days a new production run takes, on the exporter's working calendar." })
   @Column({ type: "integer" })
   standardLeadTimeDays: number;
 

@@ -24,7 +24,8 @@ WITH
     WHERE s.delivered_at >= $1 AND s.delivered_at < $2 AND ($3::uuid IS NULL OR s.distributor_id = $3)),
   shipped AS (
     SELECT s.id, s.order_id, s.shipped_at, s.currency, o.placed_at,
-      (SELECT COALESCE(sum(ol.line_total), 0) FROM shipment_lines sl JOIN order_lines ol ON ol.id = sl.order_line_id
+      -- The units shipped at the order's unit price: a shipment may carry part of a line.
+      (SELECT COALESCE(sum(ol.unit_price * sl.quantity), 0) FROM shipment_lines sl JOIN order_lines ol ON ol.id = sl.order_line_id
         WHERE sl.shipment_id = s.id) AS value
     FROM shipments s JOIN orders o ON o.id = s.order_id
     WHERE s.shipped_at >= $1 AND s.shipped_at < $2 AND ($3::uuid IS NULL OR s.distributor_id = $3)),
@@ -36,8 +37,10 @@ WITH
     -- An order whose last line left in the range has a shipment that left in it.
     WHERE o.id IN (SELECT order_id FROM shipped)
     GROUP BY o.id
-    -- Shipped once every line has been handed over (a line travels in one shipment only).
-    HAVING count(sl.id) = o.line_count AND max(s.shipped_at) >= $1 AND max(s.shipped_at) < $2),
+    -- Shipped once every unit of every line has been handed over: a line may travel in parts, and
+    -- a PARTIALLY_SHIPPED order counts only once its last unit has left.
+    HAVING sum(sl.quantity) = (SELECT sum(ol.quantity) FROM order_lines ol WHERE ol.order_id = o.id)
+      AND max(s.shipped_at) >= $1 AND max(s.shipped_at) < $2),
   fb AS (
     SELECT f.rating, f.issues FROM shipment_feedback f
     WHERE f.created_at >= $1 AND f.created_at < $2 AND ($3::uuid IS NULL OR f.distributor_id = $3))

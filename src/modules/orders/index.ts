@@ -10,7 +10,9 @@ export const ordersEntities = [Order, OrderLine, OrderStatusChange, IdempotencyK
 export const ordersResolvers = [OrderResolver, OrderLineResolver] as const;
 
 export { Order, OrderLine, OrderStatusChange };
-export { OrderStatus } from "./order-state";
+export { canShip, OrderStatus } from "./order-state";
 export { orderById } from "./orders.loaders";
 export { followShipments, placeDesignBriefOrder } from "./orders.service";
+export { expectedText, readyUnits } from "./readiness";
 export { expirePendingOrders, startReservationSweeper } from "./expiry";
+export { ANY_MODE_EQUIVALENT, INSURED_RULES, SEA_ONLY, SELLER_CHARGES, incotermsText } from "./incoterms";

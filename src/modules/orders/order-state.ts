@@ -6,6 +6,7 @@ export enum OrderStatus {
   IN_PRODUCTION = "IN_PRODUCTION",
   QUALITY_CHECK = "QUALITY_CHECK",
   PACKED = "PACKED",
+  PARTIALLY_SHIPPED = "PARTIALLY_SHIPPED",
   SHIPPED = "SHIPPED",
   DELIVERED = "DELIVERED",
   CANCELLED = "CANCELLED",
@@ -22,9 +23,13 @@ registerEnumType(OrderStatus, {
     CONFIRMED: { description: "Accepted by the exporter." },
     IN_PRODUCTION: { description: "Made-to-order pieces are being made." },
     QUALITY_CHECK: { description: "Checked against the buyer's specification (size, plating, stones, branding)." },
-    PACKED: { description: "Packed and labelled, with certificates; waiting for the carrier." },
-    SHIPPED: { description: "Every line has shipped." },
-    DELIVERED: { description: "Every shipment has been delivered." },
+    PACKED: { description: "Packed and labelled, with certificates; waiting for the carrier. Every unit of the order is ready to ship." },
+    PARTIALLY_SHIPPED: {
+      description:
+        "Some of the ordered units have been handed to a carrier, not all: what was ready shipped, the rest (made to order, say) ships when it is ready. Set by shipments, not by staff.",
+    },
+    SHIPPED: { description: "Every unit of every line has been handed to a carrier." },
+    DELIVERED: { description: "Every unit has shipped and every shipment has been delivered." },
     CANCELLED: { description: "Cancelled, by the buyer, the exporter or an expiry; its reservations were released." },
   },
 });
@@ -39,6 +44,16 @@ const STAFF_STEPS: Partial<Record<OrderStatus, OrderStatus>> = {
 
 export const CANCELLABLE: readonly OrderStatus[] = [OrderStatus.PENDING, OrderStatus.CONFIRMED];
 
+// From confirmation until its last unit has shipped, an order ships what is ready, a shipment at
+// a time; a PENDING order is not accepted yet, and a SHIPPED or DELIVERED one has nothing left.
+const SHIPPING: readonly OrderStatus[] = [
+  OrderStatus.CONFIRMED,
+  OrderStatus.IN_PRODUCTION,
+  OrderStatus.QUALITY_CHECK,
+  OrderStatus.PACKED,
+  OrderStatus.PARTIALLY_SHIPPED,
+];
+
 /** The status a staff member may advance an order to from `from`, if any. */
 export function nextStaffStatus(from: OrderStatus): OrderStatus | undefined {
   return STAFF_STEPS[from];
@@ -50,4 +65,9 @@ export function canAdvance(from: OrderStatus, to: OrderStatus): boolean {
 
 export function canCancel(from: OrderStatus): boolean {
   return CANCELLABLE.includes(from);
+}
+
+/** Whether an order in this status may put (more of) its units in a shipment. */
+export function canShip(status: OrderStatus): boolean {
+  return SHIPPING.includes(status);
 }

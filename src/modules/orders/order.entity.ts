@@ -44,7 +44,7 @@ export class Order extends Node {
   estimatedShipDate: string;
 
   @Field(() => OrderStatus, { description: "Where the order stands." })
-  @Column({ type: "varchar", length: 16 })
+  @Column({ type: "varchar", length: 20 })
   status: OrderStatus;
 
   @Column({ type: "numeric", precision: 18, scale: 4 })
@@ -118,6 +118,13 @@ export class OrderLine {
   @Column({ type: "date" })
   estimatedShipDate: string;
 
+  /**
+   * How many of the made-to-order units (quantity − fromStock) staff have recorded as made and
+   * ready to ship (markOrderLineReady): nothing else says that a new production run is finished.
+   */
+  @Column({ type: "integer", default: 0 })
+  madeToOrderReady: number;
+
   @Column({ type: "jsonb", default: () => "'{}'::jsonb" })
   customization: LineCustomization;
 
@@ -142,10 +149,10 @@ export class OrderStatusChange {
   @Column({ type: "uuid" })
   orderId: string;
 
-  @Column({ type: "varchar", length: 16, nullable: true })
+  @Column({ type: "varchar", length: 20, nullable: true })
   fromStatus: OrderStatus | null;
 
-  @Column({ type: "varchar", length: 16 })
+  @Column({ type: "varchar", length: 20 })
   toStatus: OrderStatus;
 
   @Column({ type: "uuid", nullable: true })

@@ -170,3 +170,24 @@ export class AdvanceOrderStatusPayload extends Payload {
   @Field(() => Order, { nullable: true, description: "The order in its new status." })
   order?: Order | null;
 }
+
+@InputType({ description: "Records how many made-to-order units of an order line are made and ready to ship." })
+export class MarkOrderLineReadyInput {
+  @Field(() => ID, { description: "The order." })
+  orderId: string;
+
+  @Field(() => Int, { description: "The line's number in the order." })
+  lineNumber: number;
+
+  @Field(() => Int, {
+    description:
+      "How many of the line's made-to-order units (`madeToOrder`) are made and ready, in all: from 0 to `madeToOrder`, and not fewer than are already in a shipment. Setting the same number again changes nothing.",
+  })
+  quantity: number;
+}
+
+@ObjectType({ simpleResolvers: true, description: "The result of `markOrderLineReady`." })
+export class MarkOrderLineReadyPayload extends Payload {
+  @Field(() => Order, { nullable: true, description: "The order, with the line's `madeToOrderReady` as recorded." })
+  order?: Order | null;
+}

@@ -17,6 +17,8 @@ import {
   CancelOrderPayload,
   ConfirmOrderInput,
   ConfirmOrderPayload,
+  MarkOrderLineReadyInput,
+  MarkOrderLineReadyPayload,
   OrderConnection,
   OrderFilter,
   OrderOrderField,
@@ -26,6 +28,7 @@ import {
   ReorderPayload,
 } from "./orders.inputs";
 import * as orders from "./orders.service";
+import { markOrderLineReady } from "./readiness";
 import { OrderLineView, OrderStatusChangeView } from "./orders.types";
 import { Order, OrderLine } from "./order.entity";
 
@@ -112,7 +115,7 @@ export class OrderResolver {
   }
 
   @Allow(...ORDER_WRITERS, UserRole.EXPORT_MANAGER)
-  @Mutation(() => CancelOrderPayload, { description: "Cancels a PENDING or CONFIRMED order and releases what it reserved." })
+  @Mutation(() => CancelOrderPayload, { description: "Cancels a PENDING or CONFIRMED order that has no shipment yet and releases what it reserved." })
   cancelOrder(@Ctx() ctx: RequestContext, @Arg("input", () => CancelOrderInput) input: CancelOrderInput): Promise<CancelOrderPayload> {
     return orders.cancelOrder(ctx, input);
   }
@@ -127,6 +130,15 @@ export class OrderResolver {
   @Mutation(() => AdvanceOrderStatusPayload, { description: "Moves an order one step: CONFIRMED → IN_PRODUCTION → QUALITY_CHECK → PACKED. Export managers only." })
   advanceOrderStatus(@Ctx() ctx: RequestContext, @Arg("input", () => AdvanceOrderStatusInput) input: AdvanceOrderStatusInput): Promise<AdvanceOrderStatusPayload> {
     return orders.advanceOrderStatus(ctx, input);
+  }
+
+  @Allow(UserRole.EXPORT_MANAGER)
+  @Mutation(() => MarkOrderLineReadyPayload, {
+    description:
+      "Records how many made-to-order units of a line are made and ready to ship, so they can ship before the rest of the order. Export managers only.",
+  })
+  markOrderLineReady(@Ctx() ctx: RequestContext, @Arg("input", () => MarkOrderLineReadyInput) input: MarkOrderLineReadyInput): Promise<MarkOrderLineReadyPayload> {
+    return markOrderLineReady(ctx, input);
   }
 }
 

@@ -12,12 +12,13 @@ import type { Projection } from "../../db/projection";
 import type { CurrencyCode, Incoterm } from "../../graphql/scalars";
 import { Rejected, UserErrorCode, UserErrors, userError, type UserError } from "../../graphql/user-error";
 import * as validate from "../../graphql/validate";
-import { likePattern, readSyncHorizon, SQL_TODAY_UTC, todayUtc } from "../../db/sql";
+import { likePattern, readSyncHorizon } from "../../db/sql";
 import { mutate } from "../../graphql/mutation";
 import { lookUp } from "../../db/search";
 import { tenantQuery } from "../../db/tenancy";
 import { actorOf, Distributor, type Actor } from "../accounts";
 import { Product, Variant, VariantPrice, compositionOfVariant, displayName, quoteLeadTime, reservableFromStock, type CompositionRow } from "../catalog";
+import { addBusinessDays, calendarFromToday, exporterToday } from "../calendar";
 import type {
   AdvanceOrderStatusInput,
   AdvanceOrderStatusPayload,
@@ -35,6 +36,7 @@ import type {
 import { OrderOrderField } from "./orders.inputs";
 import { historyByOrder, linesByOrder } from "./orders.loaders";
 import { OrderLineOf, type OrderLineView, type OrderStatusChangeView } from "./orders.types";
+import { ANY_MODE_EQUIVALENT, SEA_ONLY } from "./incoterms";
 import { IdempotencyKey, Order, OrderLine, OrderStatusChange, type BatchAllocation, type LineCustomization } from "./order.entity";
 import { canAdvance, canCancel, OrderStatus } from "./order-state";
 
@@ -203,9 +205,9 @@ function lineDescription(product: Product, variant: Variant, c: LineCustomizatio
   return parts.filter(Boolean).join(", ").slice(0, 400);
 }
 
-/** The latest ship date an order may ask for: two years from today. */
-function latestRequestableShipDate(): string {
-  const d = new Date(`${todayUtc()}T00:00:00Z`);
+/** The latest ship date an order may ask for: two years from the exporter's today. */
+function latestRequestableShipDate(today: string): string {
+  const d = new Date(`${today}T00:00:00Z`);
   d.setUTCFullYear(d.getUTCFullYear() + 2);
   return d.toISOString().slice(0, 10);
 }
@@ -302,7 +304,8 @@ async function place(
   if (!fitsStorage(total)) {
     throw new Rejected(userError(paths.lines, `The order would total ${money(total, distributor.currency).amount} ${distributor.currency}, more than one order can hold; split it`, UserErrorCode.OUT_OF_RANGE));
   }
-  const today = todayUtc();
+  // Lead times count business days on the exporter's calendar from its today (not UTC's).
+  const { today, calendar } = await calendarFromToday(tx);
   const order = await insertHeader(
     tx,
     distributor,
@@ -329,8 +332,8 @@ async function place(
   }
   const batches = (await tx.db.query(
     `SELECT id, variant_id, quantity - allocated AS free, ready_date, description FROM production_batches
-     WHERE variant_id = ANY($1) AND status = 'SCHEDULED' AND ready_date >= ${SQL_TODAY_UTC} ORDER BY id FOR UPDATE`,
-    [variantIds],
+     WHERE variant_id = ANY($1) AND status = 'SCHEDULED' AND ready_date >= $2 ORDER BY id FOR UPDATE`,
+    [variantIds, today],
   )) as { id: string; variant_id: string; free: number; ready_date: string; description: string }[];
 
   const reservedByVariant = new Map<string, number>();
@@ -349,6 +352,7 @@ async function place(
     }
     const quote = quoteLeadTime({
       today,
+      calendar,
       quantity: line.quantity,
       available,
       batches: custom
@@ -404,7 +408,8 @@ async function place(
   return { order, lines: inserted };
 }
 
-type NewLine = Omit<OrderLine, "id" | "orderId">;
+// A new line has nothing made yet: madeToOrderReady starts at the column's 0.
+type NewLine = Omit<OrderLine, "id" | "orderId" | "madeToOrderReady">;
 
 const latestShipDate = (lines: NewLine[], today: string) => lines.reduce((latest, l) => (l.estimatedShipDate > latest ? l.estimatedShipDate : latest), today);
 
@@ -420,7 +425,7 @@ async function insertHeader(
   const values = {
     ...order,
     ...figures,
-    number: `EXP-${todayUtc().slice(0, 4)}-${seq.padStart(6, "0")}`,
+    number: `EXP-${exporterToday(tx).slice(0, 4)}-${seq.padStart(6, "0")}`,
     distributorId: distributor.id,
     placedByUserId: actor.userId,
     placedByApiClientId: actor.apiClientId,
@@ -457,9 +462,10 @@ async function insertLines(tx: RequestContext, orderId: string, lines: NewLine[]
 export async function placeDesignBriefOrder(
   tx: RequestContext,
   distributor: Distributor,
-  brief: { id: string; reference: string; description: string; quantity: number; unitPrice: string; leadTimeDays: number; composition: CompositionRow },
+  brief: { id: string; reference: string; description: string; quantity: number; unitPrice: string; leadTimeBusinessDays: number; composition: CompositionRow },
 ): Promise<Order> {
-  const shipDate = new Date(Date.now() + brief.leadTimeDays * 86_400_000).toISOString().slice(0, 10);
+  const { today, calendar } = await calendarFromToday(tx);
+  const shipDate = addBusinessDays(calendar, today, brief.leadTimeBusinessDays);
   const lines: NewLine[] = [
     {
       lineNumber: 1,
@@ -480,7 +486,7 @@ export async function placeDesignBriefOrder(
     tx,
     distributor,
     { buyerReference: brief.reference, incoterm: distributor.defaultIncoterm, requestedShipDate: null, designBriefId: brief.id },
-    { total: sum(lines.map((l) => l.lineTotal)), lineCount: lines.length, estimatedShipDate: latestShipDate(lines, todayUtc()) },
+    { total: sum(lines.map((l) => l.lineTotal)), lineCount: lines.length, estimatedShipDate: latestShipDate(lines, today) },
   );
   await insertLines(tx, order.id, lines);
   return order;
@@ -539,10 +545,11 @@ export async function placeOrder(ctx: RequestContext, input: PlaceOrderInput): P
   const lines = input.lines ?? [];
   if (lines.length === 0) errors.add(["input", "lines"], "An order needs at least one line", UserErrorCode.REQUIRED);
   if (lines.length > MAX_LINES) errors.add(["input", "lines"], `An order may have at most ${MAX_LINES} lines`, UserErrorCode.TOO_LONG);
-  if (input.requestedShipDate && input.requestedShipDate < todayUtc()) {
-    errors.add(["input", "requestedShipDate"], `Requested ship date must be today (${todayUtc()}) or later`, UserErrorCode.OUT_OF_RANGE);
-  } else if (input.requestedShipDate && input.requestedShipDate > latestRequestableShipDate()) {
-    errors.add(["input", "requestedShipDate"], `Requested ship date must be within two years, by ${latestRequestableShipDate()}`, UserErrorCode.OUT_OF_RANGE);
+  const today = exporterToday(ctx);
+  if (input.requestedShipDate && input.requestedShipDate < today) {
+    errors.add(["input", "requestedShipDate"], `Requested ship date must be today (${today}) or later`, UserErrorCode.OUT_OF_RANGE);
+  } else if (input.requestedShipDate && input.requestedShipDate > latestRequestableShipDate(today)) {
+    errors.add(["input", "requestedShipDate"], `Requested ship date must be within two years, by ${latestRequestableShipDate(today)}`, UserErrorCode.OUT_OF_RANGE);
   }
   const requests: LineRequest[] = [];
   if (lines.length <= MAX_LINES) {
@@ -552,6 +559,14 @@ export async function placeOrder(ctx: RequestContext, input: PlaceOrderInput): P
       validate.integer(errors, ["input", "lines", i, "quantity"], line.quantity, { min: 1, max: MAX_LINE_QUANTITY, label: "Quantity" });
       requests.push({ variantId: variantId ?? "", quantity: line.quantity, customization: compactCustomization(line.customization) });
     });
+  }
+  // Facet's shipments go by air: a rule for sea transport would make every document of the order untrue.
+  if (input.incoterm && SEA_ONLY.includes(input.incoterm)) {
+    errors.add(
+      ["input", "incoterm"],
+      `${input.incoterm} is for sea and inland waterway transport only; Facet ships by air, where Incoterms® 2020 use ${ANY_MODE_EQUIVALENT[input.incoterm]}`,
+      UserErrorCode.INVALID,
+    );
   }
   if (errors.any || !key || !buyerReference) return { userErrors: errors.list };
 
@@ -689,7 +704,17 @@ export async function cancelOrder(ctx: RequestContext, input: CancelOrderInput):
   return mutate(ctx, async (tx) => {
     const order = await lockOrder(tx, input.id);
     if (!canCancel(order.status)) {
-      throw new Rejected(userError(["input", "id"], `An order that is ${order.status} can no longer be cancelled`, UserErrorCode.INVALID_STATE));
+      const message =
+        order.status === OrderStatus.PARTIALLY_SHIPPED
+          ? "Part of this order has shipped: it can no longer be cancelled whole"
+          : `An order that is ${order.status} can no longer be cancelled`;
+      throw new Rejected(userError(["input", "id"], message, UserErrorCode.INVALID_STATE));
+    }
+    // A confirmed order may ship what is ready before it is packed; goods in a shipment are not
+    // given back to stock. createShipment locks the order too, so none can be added meanwhile.
+    const [shipment] = (await tx.db.query(`SELECT 1 FROM shipments WHERE order_id = $1 LIMIT 1`, [order.id])) as unknown[];
+    if (shipment) {
+      throw new Rejected(userError(["input", "id"], "Part of this order is in a shipment: it can no longer be cancelled whole", UserErrorCode.INVALID_STATE));
     }
     await cancelLockedOrders(tx, [order], reason, await actorOf(tx));
     return { order: await tx.db.findOneByOrFail(Order, { id: order.id }), userErrors: [] };
@@ -721,10 +746,15 @@ export function advanceOrderStatus(ctx: RequestContext, input: AdvanceOrderStatu
 }
 
 /**
- * Moves an order to SHIPPED or DELIVERED when its shipments say so; the shipments module decides
- * when, and the change is recorded in the order's history like any other.
+ * Moves an order to PARTIALLY_SHIPPED, SHIPPED or DELIVERED when its shipments say so; the
+ * shipments module decides when, and the change is recorded in the order's history like any other.
  */
-export async function followShipments(tx: RequestContext, orderId: string, to: OrderStatus.SHIPPED | OrderStatus.DELIVERED, note: string): Promise<void> {
+export async function followShipments(
+  tx: RequestContext,
+  orderId: string,
+  to: OrderStatus.PARTIALLY_SHIPPED | OrderStatus.SHIPPED | OrderStatus.DELIVERED,
+  note: string,
+): Promise<void> {
   const order = await tx.db.createQueryBuilder(Order, "o").where("o.id = :id", { id: orderId }).setLock("pessimistic_write").getOne();
   if (!order || order.status === to || order.status === OrderStatus.CANCELLED) return;
   await recordChange(tx, order, to, note);

@@ -55,6 +55,12 @@ export abstract class OrderLineView {
   @Field(() => Int, { description: "Units to be made (in a scheduled batch or a new run)." })
   abstract readonly madeToOrder: number;
 
+  @Field(() => Int, {
+    description:
+      "Of the units made to order, how many staff have recorded as made and ready to ship (`markOrderLineReady`). Units of a production batch are also ready once its ready date has come; units from stock are ready once the order is confirmed.",
+  })
+  abstract readonly madeToOrderReady: number;
+
   @Field(() => LocalDateScalar, { description: "When the line is expected to ship." })
   abstract readonly estimatedShipDate: string;
 
@@ -117,6 +123,10 @@ export class OrderLineOf extends OrderLineView {
 
   get madeToOrder(): number {
     return this.line.quantity - this.line.fromStock;
+  }
+
+  get madeToOrderReady(): number {
+    return this.line.madeToOrderReady;
   }
 
   get estimatedShipDate(): string {

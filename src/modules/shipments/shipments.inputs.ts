@@ -65,18 +65,22 @@ export class ShipmentLineInput {
   @Field(() => Int, { description: "The order line's number." })
   lineNumber: number;
 
-  @Field(() => Int, { nullable: true, description: "How many units; every unit of the line not yet in a shipment when omitted." })
+  @Field(() => Int, {
+    nullable: true,
+    description: "How many units, each ready to ship (see `OrderLine.madeToOrderReady`); every ready unit of the line not yet in a shipment when omitted.",
+  })
   quantity?: number | null;
 }
 
-@InputType({ description: "A new shipment of a packed order." })
+@InputType({ description: "A new shipment of what is ready of a confirmed order." })
 export class CreateShipmentInput {
-  @Field(() => ID, { description: "The order; it must be PACKED." })
+  @Field(() => ID, { description: "The order: confirmed and not wholly shipped (CONFIRMED, IN_PRODUCTION, QUALITY_CHECK, PACKED or PARTIALLY_SHIPPED)." })
   orderId: string;
 
   @Field(() => [ShipmentLineInput], {
     nullable: true,
-    description: "The order lines to ship and how many units of each; every unit not yet in a shipment when omitted.",
+    description:
+      "The order lines to ship and how many units of each; every ready unit not yet in a shipment when omitted. Units from stock are ready once the order is confirmed, made-to-order units once made (`markOrderLineReady`, or their production batch's ready date), every unit once the order is PACKED.",
   })
   lines?: ShipmentLineInput[] | null;
 

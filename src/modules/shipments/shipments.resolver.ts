@@ -125,7 +125,10 @@ export class ShipmentResolver {
   }
 
   @Allow(UserRole.EXPORT_MANAGER)
-  @Mutation(() => CreateShipmentPayload, { description: "Ships lines of a PACKED order with their packages and insurance. Export managers only." })
+  @Mutation(() => CreateShipmentPayload, {
+    description:
+      "Ships what is ready of a confirmed order (some lines, or some units of a line; the rest later) with its packages and insurance. Export managers only.",
+  })
   createShipment(@Ctx() ctx: RequestContext, @Arg("input", () => CreateShipmentInput) input: CreateShipmentInput) {
     return shipments.createShipment(ctx, input);
   }

@@ -8,14 +8,14 @@ import { idOfType } from "../../graphql/node";
 import { minorUnits, type CountryCode, type CurrencyCode, type Incoterm } from "../../graphql/scalars";
 import { Rejected, UserErrorCode, UserErrors, userError, type UserError } from "../../graphql/user-error";
 import * as validate from "../../graphql/validate";
-import { readSyncHorizon, todayUtc } from "../../db/sql";
+import { readSyncHorizon } from "../../db/sql";
 import { mutate } from "../../graphql/mutation";
 import { tenantQuery } from "../../db/tenancy";
+import { exporterToday } from "../calendar";
 import { Metal, ROUGH_DIAMOND_SUBHEADINGS, containsNaturalDiamond, defaultSubheading, formatHsCode, karat, stoneDisplayName, WDC_SOW_STATEMENT } from "../catalog";
-import { Order, OrderLine, OrderStatus, followShipments } from "../orders";
+import { ANY_MODE_EQUIVALENT, INSURED_RULES, Order, OrderLine, OrderStatus, SEA_ONLY, SELLER_CHARGES, canShip, expectedText, followShipments, incotermsText, readyUnits } from "../orders";
 import { AIRLINES, formatIataAwb, parseHouseAwb, parseIataAwb, parseTrackingNumber } from "./identifiers";
 import { SUPPORTED_DISPATCH, declarationSystemOf, exportDeclarationProblem } from "./export-declarations";
-import { ANY_MODE_EQUIVALENT, INSURED_RULES, SEA_ONLY, SELLER_CHARGES, incotermsText } from "./incoterms";
 import { goodsWeight, gramsText, kgText, netWeightProblem, packageCount, packagesGrams, rowGrams } from "./weights";
 import type {
   AddShipmentDocumentInput,
@@ -384,8 +384,11 @@ export async function createShipment(ctx: RequestContext, input: CreateShipmentI
     const orderId = idOfType(input.orderId, "Order");
     const order = orderId ? await tenantQuery(tx, Order, "o").andWhere("o.id = :id", { id: orderId }).setLock("pessimistic_write").getOne() : null;
     if (!order) throw new Rejected(userError(["input", "orderId"], "No such order", UserErrorCode.NOT_FOUND));
-    if (order.status !== OrderStatus.PACKED) {
-      throw new Rejected(userError(["input", "orderId"], `Only a PACKED order ships; this one is ${order.status}`, UserErrorCode.INVALID_STATE));
+    // A confirmed order ships what is ready, line by line, before the rest is (docs/domain.md, "Partial shipments").
+    if (!canShip(order.status)) {
+      const message =
+        order.status === OrderStatus.PENDING ? "An order ships once it is confirmed; this one is PENDING" : `An order that is ${order.status} has nothing left to ship`;
+      throw new Rejected(userError(["input", "orderId"], message, UserErrorCode.INVALID_STATE));
     }
     // Facet's shipments go by air (an air waybill, a courier): a rule for sea transport says
     // nothing true about where the goods are delivered or the risk passes.
@@ -406,13 +409,22 @@ export async function createShipment(ctx: RequestContext, input: CreateShipmentI
       ])) as { order_line_id: string; quantity: number }[]).map((r) => [r.order_line_id, r.quantity]),
     );
     const unshipped = (line: OrderLine) => line.quantity - (inShipments.get(line.id) ?? 0);
+    // A shipment takes only units that are ready; those already in a shipment were ready before.
+    const ready = await readyUnits(tx, order, lines);
+    const readyLeft = (line: OrderLine) => Math.max(0, Math.min(unshipped(line), (ready.get(line.id) ?? 0) - (inShipments.get(line.id) ?? 0)));
+    const today = exporterToday(tx);
     const checks = new UserErrors();
     const chosen: { line: OrderLine; quantity: number }[] = [];
     if (input.lines == null) {
-      for (const line of lines) if (unshipped(line) > 0) chosen.push({ line, quantity: unshipped(line) });
-      if (chosen.length === 0) checks.add(["input", "lines"], "Every unit of this order is already in a shipment", UserErrorCode.INVALID_STATE);
+      for (const line of lines) if (readyLeft(line) > 0) chosen.push({ line, quantity: readyLeft(line) });
+      const waiting = lines.filter((l) => unshipped(l) > 0);
+      if (waiting.length === 0) checks.add(["input", "lines"], "Every unit of this order is already in a shipment", UserErrorCode.INVALID_STATE);
+      else if (chosen.length === 0) {
+        const when = waiting.map((l) => `line ${l.lineNumber}: ${unshipped(l)} unit(s) made to order and not made yet, ${expectedText(l, today)}`).join("; ");
+        checks.add(["input", "lines"], `Nothing of this order that is not yet in a shipment is ready: ${when}`, UserErrorCode.INVALID_STATE);
+      }
     } else if (input.lines.length === 0) {
-      checks.add(["input", "lines"], "Name at least one line, or leave `lines` out to ship every unit not yet shipped", UserErrorCode.REQUIRED);
+      checks.add(["input", "lines"], "Name at least one line, or leave `lines` out to ship every ready unit not yet shipped", UserErrorCode.REQUIRED);
     } else {
       const named = new Set<number>();
       input.lines.forEach((wanted, i) => {
@@ -423,9 +435,19 @@ export async function createShipment(ctx: RequestContext, input: CreateShipmentI
         named.add(line.lineNumber);
         const left = unshipped(line);
         if (left === 0) return void checks.add([...path, "lineNumber"], `Every unit of line ${line.lineNumber} is already in a shipment`, UserErrorCode.INVALID_STATE);
-        const quantity = wanted.quantity ?? left;
-        if (!Number.isInteger(quantity) || quantity < 1 || quantity > left) {
+        if (wanted.quantity != null && (!Number.isInteger(wanted.quantity) || wanted.quantity < 1 || wanted.quantity > left)) {
           return void checks.add([...path, "quantity"], `Line ${line.lineNumber} has ${left} unit(s) not yet in a shipment: ship 1 to ${left}`, UserErrorCode.OUT_OF_RANGE);
+        }
+        // Units not ready are made to order: stock is ready once the order is confirmed.
+        const readyNow = readyLeft(line);
+        if (readyNow === 0) {
+          const message = `Line ${line.lineNumber} is not ready to ship: its ${left} unit(s) not yet in a shipment are made to order and not made yet, ${expectedText(line, today)}`;
+          return void checks.add([...path, "lineNumber"], message, UserErrorCode.INVALID_STATE);
+        }
+        const quantity = wanted.quantity ?? readyNow;
+        if (quantity > readyNow) {
+          const message = `Line ${line.lineNumber} has ${readyNow} unit(s) ready to ship, not ${quantity}: the other ${left - readyNow} are made to order and not made yet, ${expectedText(line, today)}; ship 1 to ${readyNow}`;
+          return void checks.add([...path, "quantity"], message, UserErrorCode.INVALID_STATE);
         }
         chosen.push({ line, quantity });
       });
@@ -598,9 +620,9 @@ export function carriageHistoryOf(shipment: Shipment): CarriageChange[] {
 
 /**
  * The shipment's status, ETA and dates follow from its events (the latest by time decides, so an
- * older event arriving late changes nothing); the order follows its shipments: SHIPPED once every
- * unit has been handed over, DELIVERED once every shipment is delivered. The order only moves
- * forward.
+ * older event arriving late changes nothing); the order follows its shipments: PARTIALLY_SHIPPED
+ * once some of its units have been handed over, SHIPPED once every unit has, DELIVERED once every
+ * unit has shipped and every shipment is delivered. The order only moves forward.
  */
 async function derive(tx: RequestContext, shipment: Shipment): Promise<void> {
   await tx.db.query(
@@ -622,19 +644,26 @@ async function derive(tx: RequestContext, shipment: Shipment): Promise<void> {
   // The order is locked before its shipments are read: events for two shipments of one order
   // recorded at the same time then see each other's outcome, and the later one moves the order.
   const [order] = (await tx.db.query(`SELECT status FROM orders WHERE id = $1 FOR UPDATE`, [shipment.orderId])) as { status: OrderStatus }[];
+  if (!order || !(canShip(order.status) || order.status === OrderStatus.SHIPPED)) return;
   const [progress] = (await tx.db.query(
     `SELECT
        (SELECT count(*) FROM order_lines ol WHERE ol.order_id = $1 AND ol.quantity >
           (SELECT COALESCE(sum(sl.quantity), 0) FROM shipment_lines sl JOIN shipments s ON s.id = sl.shipment_id
            WHERE sl.order_line_id = ol.id AND s.status = ANY($2)))::int AS lines_to_ship,
+       (SELECT COALESCE(sum(quantity), 0) FROM order_lines WHERE order_id = $1)::int AS ordered,
+       (SELECT COALESCE(sum(sl.quantity), 0) FROM shipment_lines sl JOIN shipments s ON s.id = sl.shipment_id
+        WHERE s.order_id = $1 AND s.status = ANY($2))::int AS handed_over,
        (SELECT count(*) FROM shipments WHERE order_id = $1 AND status <> 'DELIVERED')::int AS undelivered`,
     [shipment.orderId, HANDED_OVER],
-  )) as { lines_to_ship: number; undelivered: number }[];
-  if (!order || progress.lines_to_ship > 0) return;
-  if (order.status === OrderStatus.PACKED) await followShipments(tx, shipment.orderId, OrderStatus.SHIPPED, "every line has shipped");
-  if ((order.status === OrderStatus.PACKED || order.status === OrderStatus.SHIPPED) && progress.undelivered === 0) {
-    await followShipments(tx, shipment.orderId, OrderStatus.DELIVERED, "every shipment was delivered");
+  )) as { lines_to_ship: number; ordered: number; handed_over: number; undelivered: number }[];
+  if (progress.lines_to_ship > 0) {
+    if (progress.handed_over > 0 && order.status !== OrderStatus.PARTIALLY_SHIPPED) {
+      await followShipments(tx, shipment.orderId, OrderStatus.PARTIALLY_SHIPPED, `shipped ${progress.handed_over} of ${progress.ordered} units; the rest ships when ready`);
+    }
+    return;
   }
+  if (order.status !== OrderStatus.SHIPPED) await followShipments(tx, shipment.orderId, OrderStatus.SHIPPED, "every line has shipped");
+  if (progress.undelivered === 0) await followShipments(tx, shipment.orderId, OrderStatus.DELIVERED, "every shipment was delivered");
 }
 
 export async function recordTrackingEvent(ctx: RequestContext, input: RecordTrackingEventInput) {
@@ -675,7 +704,8 @@ export async function addShipmentDocument(ctx: RequestContext, input: AddShipmen
   const number = validate.text(errors, ["input", "number"], input.number, { max: 60, label: "Document number" })?.toUpperCase();
   const portCode = input.portCode == null ? null : (validate.text(errors, ["input", "portCode"], input.portCode, { max: 6, label: "Port code" })?.toUpperCase() ?? null);
   if (portCode !== null && input.kind !== DocumentKind.EXPORT_DECLARATION) errors.add(["input", "portCode"], "Only an Indian shipping bill names a port code", UserErrorCode.INVALID);
-  if (input.issueDate > todayUtc()) errors.add(["input", "issueDate"], "The issue date cannot be in the future", UserErrorCode.OUT_OF_RANGE);
+  // Documents are dated on the exporter's calendar: in India a day begins before UTC's does.
+  if (input.issueDate > exporterToday(ctx)) errors.add(["input", "issueDate"], "The issue date cannot be in the future", UserErrorCode.OUT_OF_RANGE);
   const url = validate.httpsUrl(errors, ["input", "url"], input.url, "Document URL");
   const sha256 = (input.sha256 ?? "").trim().toLowerCase();
   if (!/^[0-9a-f]{64}$/.test(sha256)) errors.add(["input", "sha256"], "SHA-256 is 64 hexadecimal characters", UserErrorCode.INVALID);
