@@ -2,6 +2,7 @@ import "reflect-metadata";
 import { types } from "pg";
 import { DataSource, type Logger, type QueryRunner } from "typeorm";
 import { migrations } from "../../migrations";
+import type { Config } from "../config";
 import { log } from "../logger";
 import { statementsTotal } from "../observability/metrics";
 import type { RequestObservation } from "../observability/observation";
@@ -63,6 +64,17 @@ class StatementObserver implements Logger {
   log(level: "log" | "info" | "warn", message: unknown, queryRunner?: QueryRunner): void {
     this.next?.log(level, message, queryRunner);
   }
+}
+
+/** The pool and statement settings of the configuration, the same for the primary and its replicas. */
+export function poolSettingsOf(config: Config): Pick<DataSourceOptions, "poolSize" | "statementTimeoutMs" | "connectTimeoutMs" | "idleTimeoutMs" | "preparedStatements"> {
+  return {
+    poolSize: config.dbPoolSize,
+    statementTimeoutMs: config.dbStatementTimeoutMs,
+    connectTimeoutMs: config.dbConnectTimeoutMs,
+    idleTimeoutMs: config.dbIdleTimeoutMs,
+    preparedStatements: config.dbPreparedStatements,
+  };
 }
 
 export function createDataSource(options: DataSourceOptions): DataSource {

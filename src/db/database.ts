@@ -1,7 +1,7 @@
 import type { DataSource } from "typeorm";
 import type { Config } from "../config";
 import { log } from "../logger";
-import { createDataSource } from "./data-source";
+import { createDataSource, poolSettingsOf } from "./data-source";
 import { startEmbeddedDatabase } from "./embedded";
 import { openReplicas, type ReplicaSet } from "./replicas";
 
@@ -25,11 +25,7 @@ export async function openDatabase(config: Config, entities: Function[], applica
     url,
     entities,
     embedded: Boolean(embeddedDb),
-    poolSize: config.dbPoolSize,
-    statementTimeoutMs: config.dbStatementTimeoutMs,
-    connectTimeoutMs: config.dbConnectTimeoutMs,
-    idleTimeoutMs: config.dbIdleTimeoutMs,
-    preparedStatements: config.dbPreparedStatements,
+    ...poolSettingsOf(config),
     applicationName,
   });
   try {

@@ -2,7 +2,7 @@ import type { DataSource, EntityManager, QueryRunner } from "typeorm";
 import type { Config } from "../config";
 import { log } from "../logger";
 import type { RequestObservation } from "../observability/observation";
-import { createDataSource } from "./data-source";
+import { createDataSource, poolSettingsOf } from "./data-source";
 import { endRequestRunner, requestRunner } from "./request-scope";
 import { SYNC_HORIZON, takeSyncHorizonFrom } from "./sql";
 import { sql } from "./statements";
@@ -265,11 +265,7 @@ export async function openReplicas(config: Config, primary: DataSource, entities
           url,
           entities,
           embedded: false,
-          poolSize: config.dbPoolSize,
-          statementTimeoutMs: config.dbStatementTimeoutMs,
-          connectTimeoutMs: config.dbConnectTimeoutMs,
-          idleTimeoutMs: config.dbIdleTimeoutMs,
-          preparedStatements: config.dbPreparedStatements,
+          ...poolSettingsOf(config),
           applicationName,
         }),
       ),
