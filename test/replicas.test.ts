@@ -52,9 +52,14 @@ async function onReplica<T>(text: string, values: unknown[] = []): Promise<T> {
 }
 
 /** Asks `read` every 50 ms until `done` holds, for up to 15 s; gives the last value. */
+// A replica replays as fast as the machine lets it: on a loaded machine (other suites writing to
+// the same cluster) it may be seconds behind, so conditions are waited for generously (a minute),
+// and the tests and hooks of this file have room for that.
+jest.setTimeout(180_000);
+
 async function until<T>(read: () => Promise<T>, done: (value: T) => boolean): Promise<T> {
   let value = await read();
-  for (let attempt = 0; !done(value) && attempt < 300; attempt++) {
+  for (let attempt = 0; !done(value) && attempt < 1200; attempt++) {
     await new Promise((resolve) => setTimeout(resolve, 50));
     value = await read();
   }
