@@ -3,7 +3,7 @@ import type { Config } from "../config";
 import type { Principal, RequestContext } from "../core/context";
 import { NotSignedIn } from "../core/errors";
 import { rateLimitRejections } from "../observability/metrics";
-import { ErrorCode, RETRY_AFTER_SECONDS } from "./errors";
+import { rateLimited, RETRY_AFTER_SECONDS } from "./errors";
 
 // A list with a search reads far more of the database than a page of it: one distributor's
 // searches must not take the database from the others. In each process a distributor's expensive
@@ -115,15 +115,9 @@ export function budgetKeyOf(principal: Principal): string {
 
 function refused(principal: Principal, gate: ExpensiveReads): GraphQLError {
   const whose = principal.distributorId ? "your distributor's" : "yours";
-  return new GraphQLError(
+  return rateLimited(
+    RETRY_AFTER_SECONDS,
     `Too many searches at once: ${gate.slots} of ${whose} run at a time and ${gate.maxWaiting} more may wait ${gate.waitMs} ms for their turn; retry in ${RETRY_AFTER_SECONDS} s`,
-    {
-      extensions: {
-        code: ErrorCode.RATE_LIMITED,
-        retryAfter: RETRY_AFTER_SECONDS,
-        http: { status: 429, headers: new Map([["retry-after", String(RETRY_AFTER_SECONDS)]]) },
-      },
-    },
   );
 }
 

@@ -84,6 +84,17 @@ export class ServiceUnavailableError extends GraphQLError {
   }
 }
 
+/** The caller asked more than its budget allows for now: HTTP 429 with `Retry-After`. */
+export function rateLimited(retryAfterSeconds: number, message: string): GraphQLError {
+  return new GraphQLError(message, {
+    extensions: {
+      code: ErrorCode.RATE_LIMITED,
+      retryAfter: retryAfterSeconds,
+      http: { status: 429, headers: new Map([["retry-after", String(retryAfterSeconds)]]) },
+    },
+  });
+}
+
 // pg-pool rejects a connect() that waited longer than connectionTimeoutMillis for a free client
 // with a plain Error of this message, and no code (node_modules/pg-pool/index.js).
 const POOL_TIMEOUT_MESSAGE = "timeout exceeded when trying to connect";

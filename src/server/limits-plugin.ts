@@ -1,8 +1,8 @@
 import type { ApolloServerPlugin } from "@apollo/server";
-import { GraphQLError, Kind, type DocumentNode, type OperationDefinitionNode, type SelectionSetNode } from "graphql";
+import { Kind, type DocumentNode, type OperationDefinitionNode, type SelectionSetNode } from "graphql";
 import type { Config } from "../config";
 import type { Principal, RequestContext } from "../core/context";
-import { AuthenticationError, BadRequestError, ErrorCode } from "../graphql/errors";
+import { AuthenticationError, BadRequestError, rateLimited } from "../graphql/errors";
 import { enforceLimits, measureOperation, objectsInAnswer, refuseNulCharacters, tooComplex } from "../graphql/limits";
 import { rateLimitRejections } from "../observability/metrics";
 import type { AddressGuard } from "./address-guard";
@@ -17,16 +17,6 @@ export const LOGIN_COST = 100;
 export const REFUSED_COST = 5;
 
 const INTROSPECTION_FIELDS = new Set(["__schema", "__type", "__typename"]);
-
-export function rateLimited(retryAfterSeconds: number, message: string): GraphQLError {
-  return new GraphQLError(message, {
-    extensions: {
-      code: ErrorCode.RATE_LIMITED,
-      retryAfter: retryAfterSeconds,
-      http: { status: 429, headers: new Map([["retry-after", String(retryAfterSeconds)]]) },
-    },
-  });
-}
 
 /** The names of an operation's root fields, through its fragments. */
 function rootFields(document: DocumentNode, operation: OperationDefinitionNode): string[] {
