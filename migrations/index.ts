@@ -21,6 +21,8 @@ import { ShipmentExportTerms1795001700000 } from "./1795001700000-shipment-expor
 import { Composition1795001800000 } from "./1795001800000-composition";
 import { PartialShipments1795001900000 } from "./1795001900000-partial-shipments";
 import { WorkingCalendar1795002000000 } from "./1795002000000-working-calendar";
+import { Events1795002100000 } from "./1795002100000-events";
+import { Jobs1795002110000 } from "./1795002110000-jobs";
 
 // In order of application. A landed migration is never edited: add a new one.
 export const migrations = [
@@ -47,4 +49,6 @@ export const migrations = [
   Composition1795001800000,
   PartialShipments1795001900000,
   WorkingCalendar1795002000000,
+  Events1795002100000,
+  Jobs1795002110000,
 ];

@@ -95,6 +95,13 @@ export interface Config {
   exporterTimeZone: string;
   /** The exporter's weekly days off, ISO weekdays (1 = Monday … 7 = Sunday): not business days. */
   exporterWeekendDays: readonly number[];
+  /** The job runner (webhook deliveries, bulk exports, periodic work; src/db/jobs.ts). */
+  jobs: {
+    /** Whether `npm start` runs jobs in its own process(es) besides serving; `npm run worker` always does. */
+    inProcess: boolean;
+    /** Jobs one process runs at once. */
+    concurrency: number;
+  };
 }
 
 export class ConfigError extends Error {}
@@ -326,6 +333,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     exporterCountry: exporterCountry(env),
     exporterTimeZone: exporterTimeZone(env),
     exporterWeekendDays: exporterWeekendDays(env, exporterCountry(env)),
+    jobs: {
+      inProcess: bool(env, "RUN_JOBS", true),
+      concurrency: int(env, "JOB_CONCURRENCY", 4, 1, 100),
+    },
     shutdownGraceMs: int(env, "SHUTDOWN_GRACE_MS", 10_000, 0, 120_000),
     // In production a load balancer polls /readyz: it must see the 503 before the listener closes.
     shutdownDelayMs: int(env, "SHUTDOWN_DELAY_MS", production ? 2000 : 0, 0, 60_000),

@@ -2,7 +2,9 @@ import "reflect-metadata";
 import cluster from "node:cluster";
 import { ConfigError, loadConfig } from "./config";
 import { migrate, openDatabase } from "./db/database";
+import { startJobRunner } from "./db/jobs";
 import { entities } from "./modules/entities";
+import { jobHandlers } from "./modules/jobs";
 import { log, setLogLevel } from "./logger";
 import { DEMO_ERP_CLIENT_ID, DEMO_ERP_SECRET, DEMO_PASSWORD } from "./modules/accounts/demo-credentials";
 import { startReservationSweeper } from "./modules/orders";
@@ -30,6 +32,8 @@ async function main(): Promise<void> {
   const port = await server.listen(config.port, config.host);
   // Each process sweeps expired PENDING orders; sweeps on several processes take disjoint orders.
   const stopSweeper = startReservationSweeper(database.dataSource, config);
+  // Each process runs jobs too unless RUN_JOBS=false (then `npm run worker` runs them).
+  const jobs = config.jobs.inProcess ? startJobRunner(database.dataSource, jobHandlers, { concurrency: config.jobs.concurrency }) : undefined;
   const base = `http://localhost:${port}`;
   log.info("Facet is listening", { graphql: `${base}/graphql`, playground: `${base}/playground`, oauthToken: `${base}/oauth/token` });
 
@@ -60,6 +64,7 @@ async function main(): Promise<void> {
     try {
       await server.stop();
       await stopSweeper();
+      await jobs?.stop();
       await database.close();
       process.exit(0);
     } catch (error) {

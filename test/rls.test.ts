@@ -153,7 +153,7 @@ describe("row-level security", () => {
 // the rows before and after (any distributor's orders, prices, briefs), sign-in failures by
 // email and the places people signed in from (any distributor's people). Only staff, or only
 // the system, see them.
-const PRIVATE: Record<string, "staff" | "system"> = { audit_log: "staff", login_attempts: "system", sign_in_sources: "system" };
+const PRIVATE: Record<string, "staff" | "system"> = { audit_log: "staff", jobs: "system", login_attempts: "system", sign_in_sources: "system" };
 // Tables every distributor shares: the catalog, its stock and production, the working calendar, and the migrations.
 const SHARED = ["holidays", "migrations", "production_batches", "products", "stock_levels", "stock_movements", "variants"];
 

@@ -22,6 +22,11 @@ export interface RequestContext {
   ip: string | undefined;
   /** The HTTP request's observation (statements, operation, outcome); absent without HTTP. */
   observation?: RequestObservation;
+  /**
+   * Inside a transaction: what to do once it has committed (tell live subscribers of the events it
+   * wrote). Run by db/transaction.ts after COMMIT, never after a rollback; absent outside one.
+   */
+  afterCommit?: (() => void)[];
 }
 
 export function isStaff(principal: Principal | null): boolean {

@@ -1,4 +1,5 @@
 import type { RequestContext } from "../core/context";
+import { log } from "../logger";
 
 /** The isolation levels a transaction may ask for (those PostgreSQL has). */
 export type IsolationLevel = "READ COMMITTED" | "REPEATABLE READ" | "SERIALIZABLE";
@@ -13,11 +14,25 @@ export class CommitFailed extends Error {
   }
 }
 
+/** Runs what a committed transaction asked for; one hook's failure neither stops the others nor the answer. */
+function runHooks(hooks: (() => void)[]): void {
+  for (const hook of hooks) {
+    try {
+      hook();
+    } catch (error) {
+      log.error("work after a commit failed", { error });
+    }
+  }
+}
+
 /**
  * Runs `work` in one transaction with a context whose `db` is the transaction; anything thrown
  * rolls it back. Inside a transaction already open on the connection, the work runs in a
  * savepoint, so it still rolls back alone. The transaction commits before this returns; a commit
  * that fails throws CommitFailed, never the work's result.
+ *
+ * What the work asks to run after the commit (`afterCommit`) runs once the outermost transaction
+ * has committed; a savepoint that rolls back drops what it asked.
  */
 export async function withTransaction<T>(
   ctx: RequestContext,
@@ -25,12 +40,21 @@ export async function withTransaction<T>(
   isolation: IsolationLevel = "READ COMMITTED",
 ): Promise<T> {
   const runner = ctx.db.queryRunner;
+  const hooks: (() => void)[] = [];
+  const outer = ctx.afterCommit;
+  const done = (result: T): T => {
+    if (outer) outer.push(...hooks);
+    else runHooks(hooks);
+    return result;
+  };
   // Loaders cache what they read; a fresh set keeps the transaction's view separate.
-  if (!runner) return ctx.db.transaction(isolation, (manager) => work({ ...ctx, db: manager, loaders: new Map() }));
+  if (!runner) {
+    return done(await ctx.db.transaction(isolation, (manager) => work({ ...ctx, db: manager, loaders: new Map(), afterCommit: hooks })));
+  }
   await runner.startTransaction(isolation);
   let result: T;
   try {
-    result = await work({ ...ctx, db: runner.manager, loaders: new Map() });
+    result = await work({ ...ctx, db: runner.manager, loaders: new Map(), afterCommit: hooks });
   } catch (error) {
     // A rollback that fails too (the connection went) must not hide why the work failed: that is
     // what the client is told (a lost connection is a reason to retry, not an internal error).
@@ -45,5 +69,5 @@ export async function withTransaction<T>(
     if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
     throw new CommitFailed(error);
   }
-  return result;
+  return done(result);
 }

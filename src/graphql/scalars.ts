@@ -138,3 +138,6 @@ registerEnumType(Incoterm, {
     CIF: { description: "Cost, Insurance and Freight (sea and inland waterway only); insurance of at least 110%, clauses (C)." },
   },
 });
+
+/** A JSON object (an event's payload), as graphql-scalars defines it. */
+export { GraphQLJSONObject as JSONObjectScalar } from "graphql-scalars";

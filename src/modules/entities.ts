@@ -3,9 +3,10 @@ import { auditEntities } from "./audit";
 import { briefsEntities } from "./briefs";
 import { calendarEntities } from "./calendar";
 import { catalogEntities } from "./catalog";
+import { eventsEntities } from "./events";
 import { feedbackEntities } from "./feedback";
 import { ordersEntities } from "./orders";
 import { shipmentsEntities } from "./shipments";
 
 // Every TypeORM entity, module by module.
-export const entities = [...accountsEntities, ...catalogEntities, ...calendarEntities, ...ordersEntities, ...briefsEntities, ...shipmentsEntities, ...feedbackEntities, ...auditEntities];
+export const entities = [...accountsEntities, ...catalogEntities, ...calendarEntities, ...ordersEntities, ...briefsEntities, ...shipmentsEntities, ...feedbackEntities, ...eventsEntities, ...auditEntities];

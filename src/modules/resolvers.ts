@@ -3,9 +3,10 @@ import { auditResolvers } from "./audit";
 import { briefsResolvers } from "./briefs";
 import { calendarResolvers } from "./calendar";
 import { catalogResolvers } from "./catalog";
+import { eventsResolvers } from "./events";
 import { feedbackResolvers } from "./feedback";
 import { ordersResolvers } from "./orders";
 import { shipmentsResolvers } from "./shipments";
 
 // Every resolver class, module by module.
-export const resolvers = [...accountsResolvers, ...catalogResolvers, ...calendarResolvers, ...ordersResolvers, ...briefsResolvers, ...shipmentsResolvers, ...feedbackResolvers, ...auditResolvers] as const;
+export const resolvers = [...accountsResolvers, ...catalogResolvers, ...calendarResolvers, ...ordersResolvers, ...briefsResolvers, ...shipmentsResolvers, ...feedbackResolvers, ...eventsResolvers, ...auditResolvers] as const;

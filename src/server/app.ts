@@ -21,6 +21,7 @@ import { rateLimitRejections, reportPool, type PoolStats } from "../observabilit
 import { clusterStarted } from "./cluster";
 import { createRequestContext, endRequest, type RequestFacts } from "./context";
 import { AddressGuard } from "./address-guard";
+import { LocalEventBus, useEventBus, type EventBus } from "../modules/events";
 import { limitsPlugin } from "./limits-plugin";
 import { endObservation, metricsRoutes, observabilityPlugin, startObservation } from "./observability";
 import { oauthRoutes } from "./oauth";
@@ -84,7 +85,11 @@ const factsOf = (request: FastifyRequest): RequestFacts => ({
  * integration; its request's database connection goes back to the pool before the answer is
  * sent (the route's onSend hook), whatever Apollo made of the request.
  */
-export async function createServer(config: Config, dataSource: DataSource, options: { rateLimitStore?: RateLimitStore } = {}): Promise<FacetServer> {
+export async function createServer(
+  config: Config,
+  dataSource: DataSource,
+  options: { rateLimitStore?: RateLimitStore; eventBus?: EventBus } = {},
+): Promise<FacetServer> {
   // Paths match in any case and with or without a trailing slash, as clients write them.
   const app = Fastify({
     bodyLimit: config.bodyLimitBytes,
@@ -102,6 +107,8 @@ export async function createServer(config: Config, dataSource: DataSource, optio
   (app.server as http.Server).headersTimeout = config.http.headersTimeoutMs;
   app.server.maxConnections = config.http.maxConnections;
   const rateLimits = options.rateLimitStore ?? (await createRateLimitStore(config.redisUrl));
+  // Committed events reach this process's live subscribers through the bus.
+  useEventBus(dataSource, options.eventBus ?? new LocalEventBus());
   const guard = new AddressGuard();
   let shuttingDown = false;
   let stopped: Promise<void> | undefined;

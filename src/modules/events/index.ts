@@ -1,0 +1,13 @@
+import { Event } from "./event.entity";
+import { EventsResolver } from "./events.resolver";
+import { EVENTS_RETENTION } from "./events.service";
+
+export const eventsEntities = [Event];
+export const eventsResolvers = [EventsResolver] as const;
+export const eventsJobs = [EVENTS_RETENTION];
+
+export { Event };
+export { deliver, eventBusOf, LocalEventBus, useEventBus, type EventBus, type EventListener, type PublishedEvent } from "./bus";
+export { ALL_EVENT_TYPES, EVENT_TYPES, isEventType, type EventType } from "./event-types";
+export { checkEventTypes, EVENT_RETENTION_DAYS, readableEventTypes } from "./events.service";
+export { recordEvents, type NewEvent } from "./outbox";

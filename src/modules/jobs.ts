@@ -1,0 +1,5 @@
+import { JOBS_CLEANUP, type JobHandler } from "../db/jobs";
+import { eventsJobs } from "./events";
+
+// Every job handler, module by module: what the job runner (`npm start`, `npm run worker`) runs.
+export const jobHandlers: readonly JobHandler[] = [JOBS_CLEANUP, ...eventsJobs];
