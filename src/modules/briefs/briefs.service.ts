@@ -7,7 +7,7 @@ import { loader } from "../../db/loaders";
 import { expensiveRead } from "../../graphql/budget";
 import { BadUserInputError, ForbiddenError } from "../../graphql/errors";
 import { fitsStorage, money, multiply, toScaled, type Money, type MoneyInput } from "../../graphql/money";
-import { idOfType } from "../../graphql/node";
+import { idOfType, toGlobalId } from "../../graphql/node";
 import { minorUnits } from "../../graphql/scalars";
 import { Rejected, UserErrorCode, UserErrors, userError, type UserError } from "../../graphql/user-error";
 import * as validate from "../../graphql/validate";
@@ -18,6 +18,7 @@ import { tenantQuery } from "../../db/tenancy";
 import { actorOf, Distributor, type Actor } from "../accounts";
 import { addBusinessDays, addCalendarDays, businessDaysBetween, calendarDaysBetween, calendarFromToday, exporterToday } from "../calendar";
 import { checkFineness, checkPlating, compositionView, Plating, threeDecimals, validStones, type CompositionRow } from "../catalog";
+import { recordEvents, type NewEvent } from "../events";
 import { placeDesignBriefOrder } from "../orders";
 import { allowedFrom, BriefAction, BriefStatus, transition } from "./brief-state";
 import type {
@@ -197,9 +198,19 @@ async function ownDistributor(ctx: RequestContext): Promise<Distributor> {
   return ctx.db.findOneByOrFail(Distributor, { id });
 }
 
-async function recordChange(tx: RequestContext, actor: Actor, briefId: string, from: BriefStatus | null, to: BriefStatus, note: string | null): Promise<void> {
+/** What an event names of a brief. */
+type BriefRef = Pick<DesignBrief, "id" | "distributorId" | "reference">;
+
+function briefEvent(type: NewEvent["type"], brief: BriefRef, changed: Record<string, unknown>): NewEvent {
+  return { type, distributorId: brief.distributorId, subjectId: brief.id, data: { designBriefId: toGlobalId("DesignBrief", brief.id), reference: brief.reference, ...changed } };
+}
+
+async function recordChange(tx: RequestContext, actor: Actor, brief: BriefRef, from: BriefStatus | null, to: BriefStatus, note: string | null, quoted = false): Promise<void> {
+  const events = [briefEvent("design_brief.status_changed", brief, { from, to })];
+  if (quoted) events.push(briefEvent("design_brief.quoted", brief, { status: to }));
+  await recordEvents(tx, events);
   await tx.db.insert(DesignBriefStatusChangeRow, {
-    briefId,
+    briefId: brief.id,
     fromStatus: from,
     toStatus: to,
     changedByUserId: actor.userId,
@@ -209,9 +220,9 @@ async function recordChange(tx: RequestContext, actor: Actor, briefId: string, f
   });
 }
 
-async function addComment(tx: RequestContext, actor: Actor, briefId: string, body: string, internal: boolean): Promise<DesignBriefCommentRow> {
+async function addComment(tx: RequestContext, actor: Actor, brief: BriefRef, body: string, internal: boolean): Promise<DesignBriefCommentRow> {
   const { identifiers } = await tx.db.insert(DesignBriefCommentRow, {
-    briefId,
+    briefId: brief.id,
     authorUserId: actor.userId,
     authorApiClientId: actor.apiClientId,
     authorName: actor.name,
@@ -219,6 +230,8 @@ async function addComment(tx: RequestContext, actor: Actor, briefId: string, bod
     body,
     internal,
   });
+  // An internal note is the exporter's own: never news for the distributor.
+  if (!internal) await recordEvents(tx, [briefEvent("design_brief.commented", brief, { commentId: identifiers[0].id, fromExporter: actor.staff })]);
   return tx.db.findOneByOrFail(DesignBriefCommentRow, { id: identifiers[0].id as string });
 }
 
@@ -258,8 +271,9 @@ export async function createBrief(ctx: RequestContext, input: CreateDesignBriefI
       status: BriefStatus.DRAFT,
     });
     const id = identifiers[0].id as string;
-    await recordChange(tx, actor, id, null, BriefStatus.DRAFT, null);
-    return { designBrief: await tx.db.findOneByOrFail(DesignBrief, { id }), userErrors: [] as UserError[] };
+    const created = await tx.db.findOneByOrFail(DesignBrief, { id });
+    await recordChange(tx, actor, created, null, BriefStatus.DRAFT, null);
+    return { designBrief: created, userErrors: [] as UserError[] };
   });
 }
 
@@ -358,8 +372,8 @@ async function step(ctx: RequestContext, input: DesignBriefActionInput, action: 
     const to = transition(brief.status, action)!;
     const updated = await swap(tx, brief, { status: to });
     const actor = await actorOf(tx);
-    await recordChange(tx, actor, brief.id, brief.status, to, note);
-    if (action === BriefAction.DECLINE && note) await addComment(tx, actor, brief.id, note, false);
+    await recordChange(tx, actor, brief, brief.status, to, note);
+    if (action === BriefAction.DECLINE && note) await addComment(tx, actor, brief, note, false);
     return { designBrief: updated, userErrors: [] as UserError[] };
   });
 }
@@ -378,8 +392,8 @@ export async function requestRevision(ctx: RequestContext, input: RequestDesignB
     const to = transition(brief.status, BriefAction.REQUEST_REVISION)!;
     const updated = await swap(tx, brief, { status: to });
     const actor = await actorOf(tx);
-    await recordChange(tx, actor, brief.id, brief.status, to, "another round requested");
-    await addComment(tx, actor, brief.id, comment, false);
+    await recordChange(tx, actor, brief, brief.status, to, "another round requested");
+    await addComment(tx, actor, brief, comment, false);
     return { designBrief: updated, userErrors: [] as UserError[] };
   });
 }
@@ -472,7 +486,7 @@ export async function quoteBrief(ctx: RequestContext, input: QuoteDesignBriefInp
     });
     const to = transition(brief.status, BriefAction.QUOTE)!;
     const updated = await swap(tx, brief, { status: to });
-    await recordChange(tx, actor, brief.id, brief.status, to, brief.status === BriefStatus.QUOTED ? "revised quote" : note);
+    await recordChange(tx, actor, brief, brief.status, to, brief.status === BriefStatus.QUOTED ? "revised quote" : note, true);
     return { designBrief: updated, userErrors: [] as UserError[] };
   });
 }
@@ -506,7 +520,7 @@ export async function acceptQuote(ctx: RequestContext, input: DesignBriefActionI
       composition: quote.composition,
     });
     const updated = await swap(tx, brief, { status: BriefStatus.ACCEPTED, orderId: order.id });
-    await recordChange(tx, await actorOf(tx), brief.id, brief.status, BriefStatus.ACCEPTED, note ?? `order ${order.number} placed`);
+    await recordChange(tx, await actorOf(tx), brief, brief.status, BriefStatus.ACCEPTED, note ?? `order ${order.number} placed`);
     return { designBrief: updated, userErrors: [] as UserError[] };
   });
 }
@@ -521,7 +535,7 @@ export async function commentOnBrief(ctx: RequestContext, input: AddDesignBriefC
     const id = idOfType(input.briefId, "DesignBrief");
     const brief = id ? await findBriefById(tx, id) : null;
     if (!brief) throw new Rejected(userError(["input", "briefId"], "No such design brief", UserErrorCode.NOT_FOUND));
-    const row = await addComment(tx, await actorOf(tx), brief.id, body, input.internal);
+    const row = await addComment(tx, await actorOf(tx), brief, body, input.internal);
     // A new message is news for anyone syncing the brief; the brief's own fields are unchanged,
     // so its version stays. An internal note is not news a distributor may have: a moved
     // updatedAt would show them, and their sync, that something happened out of their sight.

@@ -21,10 +21,12 @@ export const EVENT_TYPES = {
   "design_brief.quoted": { readers: Readers.BRIEFS, description: "The exporter quoted a design brief." },
   "design_brief.commented": { readers: Readers.BRIEFS, description: "Someone commented on a design brief (internal notes are never events)." },
   "feedback.submitted": { readers: Readers.SHIPMENTS, description: "A buyer reported how a shipment arrived." },
+  "feedback.updated": { readers: Readers.SHIPMENTS, description: "A buyer edited its report on a shipment." },
   "feedback.answered": { readers: Readers.SHIPMENTS, description: "The exporter answered a shipment's feedback." },
   "variant.price_changed": { readers: Readers.CATALOG, description: "A variant's price on the distributor's price list changed." },
   "variant.availability_changed": {
     readers: Readers.CATALOG,
+    shared: true,
     description: "What can be ordered of a variant from stock changed (at most one event per variant a minute; every distributor sees it).",
   },
 } as const;
@@ -32,6 +34,11 @@ export const EVENT_TYPES = {
 export type EventType = keyof typeof EVENT_TYPES;
 
 export const ALL_EVENT_TYPES = Object.keys(EVENT_TYPES) as EventType[];
+
+/** Whether events of the type belong to no distributor (the shared catalog's), which every distributor sees. */
+export function isSharedEventType(type: EventType): boolean {
+  return "shared" in EVENT_TYPES[type];
+}
 
 export function isEventType(type: string): type is EventType {
   return Object.hasOwn(EVENT_TYPES, type);

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { RequestContext } from "../../core/context";
 import { sql } from "../../db/statements";
 import { eventBusOf, type PublishedEvent } from "./bus";
-import type { EventType } from "./event-types";
+import { isSharedEventType, type EventType } from "./event-types";
 
 /** An event to write: its type, its distributor (null: every distributor's), its subject and a thin payload. */
 export interface NewEvent {
@@ -21,6 +21,9 @@ export interface NewEvent {
  */
 export async function recordEvents(tx: RequestContext, events: readonly NewEvent[]): Promise<void> {
   if (events.length === 0) return;
+  // An event without a distributor is every distributor's: only the shared catalog's may be.
+  const misplaced = events.find((e) => (e.distributorId === null) !== isSharedEventType(e.type));
+  if (misplaced) throw new Error(`a ${misplaced.type} event ${misplaced.distributorId === null ? "needs" : "belongs to no"} distributor`);
   const ids = events.map(() => randomUUID());
   // now() is the transaction's start, the same for every event it writes.
   const [{ occurred_at: occurredAt }] = await sql<{ occurred_at: Date }>(

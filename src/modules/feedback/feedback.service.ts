@@ -2,12 +2,13 @@ import { paginate, type ConnectionArgs, type ConnectionResult, type Ordering } f
 import { oneOf } from "../../db/rows";
 import { loader } from "../../db/loaders";
 import type { RequestContext } from "../../core/context";
-import { idOfType } from "../../graphql/node";
+import { idOfType, toGlobalId } from "../../graphql/node";
 import { Rejected, UserErrorCode, UserErrors, userError, type UserError } from "../../graphql/user-error";
 import * as validate from "../../graphql/validate";
 import { mutate } from "../../graphql/mutation";
 import { tenantQuery } from "../../db/tenancy";
 import { actorOf, User } from "../accounts";
+import { recordEvents, type NewEvent } from "../events";
 import { Shipment, ShipmentStatus } from "../shipments";
 import { feedbackByShipment } from "./feedback.loaders";
 import { ArrivalCondition, FeedbackIssue, ShipmentFeedback } from "./feedback.entity";
@@ -76,6 +77,15 @@ async function touchShipment(tx: RequestContext, shipmentId: string): Promise<vo
   await tx.db.update(Shipment, { id: shipmentId }, { updatedAt: () => "now()" });
 }
 
+function feedbackEvent(type: NewEvent["type"], feedback: Pick<ShipmentFeedback, "id" | "shipmentId" | "distributorId">, changed: Record<string, unknown>): NewEvent {
+  return {
+    type,
+    distributorId: feedback.distributorId,
+    subjectId: feedback.shipmentId,
+    data: { feedbackId: toGlobalId("ShipmentFeedback", feedback.id), shipmentId: toGlobalId("Shipment", feedback.shipmentId), ...changed },
+  };
+}
+
 export async function submitFeedback(ctx: RequestContext, input: SubmitShipmentFeedbackInput) {
   const errors = new UserErrors();
   const report = checkReport(errors, input);
@@ -98,7 +108,9 @@ export async function submitFeedback(ctx: RequestContext, input: SubmitShipmentF
       ...report,
     });
     await touchShipment(tx, shipment.id);
-    return { feedback: await tx.db.findOneByOrFail(ShipmentFeedback, { id: identifiers[0].id as string }), userErrors: [] as UserError[] };
+    const feedback = await tx.db.findOneByOrFail(ShipmentFeedback, { id: identifiers[0].id as string });
+    await recordEvents(tx, [feedbackEvent("feedback.submitted", feedback, { rating: feedback.rating, condition: feedback.condition, issues: feedback.issues })]);
+    return { feedback, userErrors: [] as UserError[] };
   }, { unique: { shipment_feedback_author_key: { field: ["input", "shipmentId"], message: "You already reported on this shipment; edit that report instead" } } });
 }
 
@@ -120,6 +132,7 @@ export async function updateFeedback(ctx: RequestContext, input: UpdateShipmentF
     await checkLines(tx, shipment, report.affectedLineNumbers);
     await tx.db.update(ShipmentFeedback, { id: feedback.id }, { ...report, updatedAt: () => "now()" });
     await touchShipment(tx, feedback.shipmentId);
+    await recordEvents(tx, [feedbackEvent("feedback.updated", feedback, { rating: report.rating, condition: report.condition, issues: report.issues })]);
     return { feedback: await tx.db.findOneByOrFail(ShipmentFeedback, { id: feedback.id }), userErrors: [] as UserError[] };
   });
 }
@@ -141,6 +154,7 @@ export async function respondToFeedback(ctx: RequestContext, input: RespondToFee
       updatedAt: () => "now()",
     });
     await touchShipment(tx, feedback.shipmentId);
+    await recordEvents(tx, [feedbackEvent("feedback.answered", feedback, { respondedBy: staff.name })]);
     return { feedback: await tx.db.findOneByOrFail(ShipmentFeedback, { id: feedback.id }), userErrors: [] as UserError[] };
   });
 }

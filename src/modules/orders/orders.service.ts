@@ -7,7 +7,7 @@ import type { RequestContext } from "../../core/context";
 import { expensiveRead } from "../../graphql/budget";
 import { BadUserInputError } from "../../graphql/errors";
 import { fitsStorage, money, multiply, sum, type Money } from "../../graphql/money";
-import { idOfType } from "../../graphql/node";
+import { idOfType, toGlobalId } from "../../graphql/node";
 import type { Projection } from "../../db/projection";
 import type { CurrencyCode, Incoterm } from "../../graphql/scalars";
 import { Rejected, UserErrorCode, UserErrors, userError, type UserError } from "../../graphql/user-error";
@@ -15,10 +15,12 @@ import * as validate from "../../graphql/validate";
 import { likePattern, readSyncHorizon } from "../../db/sql";
 import { mutate } from "../../graphql/mutation";
 import { lookUp } from "../../db/search";
+import { sql } from "../../db/statements";
 import { tenantQuery } from "../../db/tenancy";
 import { actorOf, Distributor, type Actor } from "../accounts";
 import { Product, Variant, VariantPrice, compositionOfVariant, displayName, quoteLeadTime, reservableFromStock, type CompositionRow } from "../catalog";
 import { addBusinessDays, calendarFromToday, exporterToday } from "../calendar";
+import { recordEvents, type NewEvent } from "../events";
 import type {
   AdvanceOrderStatusInput,
   AdvanceOrderStatusPayload,
@@ -444,6 +446,14 @@ async function insertHeader(
     changedByName: actor.name,
     note: null,
   });
+  await recordEvents(tx, [
+    {
+      type: "order.placed",
+      distributorId: distributor.id,
+      subjectId: created.id,
+      data: { orderId: toGlobalId("Order", created.id), number: created.number, status: created.status, designBriefId: order.designBriefId ? toGlobalId("DesignBrief", order.designBriefId) : null },
+    },
+  ]);
   return created;
 }
 
@@ -630,7 +640,11 @@ async function lockOrder(tx: RequestContext, globalId: string): Promise<Order> {
  */
 async function recordChanges(tx: RequestContext, orders: readonly Pick<Order, "id" | "status">[], to: OrderStatus, note: string | null, actor: Actor): Promise<void> {
   if (orders.length === 0) return;
-  await tx.db.update(Order, { id: In(orders.map((o) => o.id)) }, { status: to, updatedAt: () => "now()" });
+  const changed = await sql<{ id: string; distributor_id: string; number: string }>(
+    tx.db,
+    `UPDATE orders SET status = $1, updated_at = now() WHERE id = ANY($2) RETURNING id, distributor_id, number`,
+    [to, orders.map((o) => o.id)],
+  );
   await tx.db.insert(
     OrderStatusChange,
     orders.map((order) => ({
@@ -643,6 +657,17 @@ async function recordChanges(tx: RequestContext, orders: readonly Pick<Order, "i
       note,
     })),
   );
+  await recordEvents(tx, statusEvents(changed, new Map(orders.map((o) => [o.id, o.status])), to));
+}
+
+/** The events of orders moving to `to`: each a status change, and a confirmation or cancellation under its own type too. */
+function statusEvents(changed: readonly { id: string; distributor_id: string; number: string }[], from: ReadonlyMap<string, OrderStatus>, to: OrderStatus): NewEvent[] {
+  const also = to === OrderStatus.CONFIRMED ? "order.confirmed" : to === OrderStatus.CANCELLED ? "order.cancelled" : null;
+  return changed.flatMap((order) => {
+    const data = { orderId: toGlobalId("Order", order.id), number: order.number, from: from.get(order.id) ?? null, to };
+    const base = { distributorId: order.distributor_id, subjectId: order.id, data };
+    return also ? [{ type: "order.status_changed" as const, ...base }, { type: also, ...base }] : [{ type: "order.status_changed" as const, ...base }];
+  });
 }
 
 async function recordChange(tx: RequestContext, order: Order, to: OrderStatus, note: string | null): Promise<Order> {

@@ -4,7 +4,7 @@ import { loader } from "../../db/loaders";
 import type { RequestContext } from "../../core/context";
 import { BadUserInputError } from "../../graphql/errors";
 import { fromScaled, money, multiply, sum, toScaled, trimDecimal, type MoneyInput } from "../../graphql/money";
-import { idOfType } from "../../graphql/node";
+import { idOfType, toGlobalId } from "../../graphql/node";
 import { minorUnits, type CountryCode, type CurrencyCode, type Incoterm } from "../../graphql/scalars";
 import { Rejected, UserErrorCode, UserErrors, userError, type UserError } from "../../graphql/user-error";
 import * as validate from "../../graphql/validate";
@@ -13,6 +13,7 @@ import { mutate } from "../../graphql/mutation";
 import { tenantQuery } from "../../db/tenancy";
 import { exporterToday } from "../calendar";
 import { Metal, ROUGH_DIAMOND_SUBHEADINGS, containsNaturalDiamond, defaultSubheading, formatHsCode, karat, stoneDisplayName, WDC_SOW_STATEMENT } from "../catalog";
+import { recordEvents, type NewEvent } from "../events";
 import { ANY_MODE_EQUIVALENT, INSURED_RULES, Order, OrderLine, OrderStatus, SEA_ONLY, SELLER_CHARGES, canShip, expectedText, followShipments, incotermsText, readyUnits } from "../orders";
 import { AIRLINES, formatIataAwb, parseHouseAwb, parseIataAwb, parseTrackingNumber } from "./identifiers";
 import { SUPPORTED_DISPATCH, declarationSystemOf, exportDeclarationProblem } from "./export-declarations";
@@ -495,8 +496,20 @@ export async function createShipment(ctx: RequestContext, input: CreateShipmentI
     // must agree with what the lines are made of, read as the documents will read them.
     const weightProblem = netWeightProblem(packages, goodsWeight(await declarationRowsByShipment(tx, null).load(shipmentId)));
     if (weightProblem) throw new Rejected(userError(["input", "packages"], weightProblem, UserErrorCode.OUT_OF_RANGE));
-    return { shipment: await tx.db.findOneByOrFail(Shipment, { id: shipmentId }), userErrors: [] as UserError[] };
+    const created = await tx.db.findOneByOrFail(Shipment, { id: shipmentId });
+    await recordEvents(tx, [shipmentEvent("shipment.created", created, { carrier: created.carrier, status: created.status })]);
+    return { shipment: created, userErrors: [] as UserError[] };
   });
+}
+
+/** An event about a shipment: its ids (global) and what changed. */
+function shipmentEvent(type: NewEvent["type"], shipment: Pick<Shipment, "id" | "orderId" | "distributorId">, changed: Record<string, unknown>): NewEvent {
+  return {
+    type,
+    distributorId: shipment.distributorId,
+    subjectId: shipment.id,
+    data: { shipmentId: toGlobalId("Shipment", shipment.id), orderId: toGlobalId("Order", shipment.orderId), ...changed },
+  };
 }
 
 /** The goods have left the exporter: an event put the shipment in the carrier's hands. */
@@ -579,6 +592,14 @@ export async function setAirwayBill(ctx: RequestContext, input: SetAirwayBillInp
           [shipment.id, shipment.awbNumber, awbText(awb, input.type)],
         );
       }
+      await recordEvents(tx, [
+        shipmentEvent("shipment.air_waybill_set", shipment, {
+          airwayBill: awbText(awb, input.type),
+          type: input.type,
+          masterAirwayBill: master ? formatIataAwb(master) : null,
+          previous: shipment.awbNumber === null ? null : awbText(shipment.awbNumber, shipment.awbType!),
+        }),
+      ]);
       return { shipment: await tx.db.findOneByOrFail(Shipment, { id: shipment.id }), userErrors: [] as UserError[] };
     },
     {
@@ -603,6 +624,9 @@ export async function setTrackingNumber(ctx: RequestContext, input: SetTrackingN
     }
     await tx.db.update(Shipment, { id: shipment.id }, { trackingNumber: tracking.value, trackingUrl: tracking.url, updatedAt: () => "now()" });
     await recordCarriageChange(tx, shipment, "TRACKING_NUMBER", shipment.trackingNumber, tracking.value);
+    await recordEvents(tx, [
+      shipmentEvent("shipment.tracking_number_set", shipment, { trackingNumber: tracking.value, trackingUrl: tracking.url, previous: shipment.trackingNumber }),
+    ]);
     return { shipment: await tx.db.findOneByOrFail(Shipment, { id: shipment.id }), userErrors: [] as UserError[] };
   }, { unique: { shipments_tracking_key: { field: ["input", "trackingNumber"], message: "This tracking number is already on another shipment" } } });
 }
@@ -666,6 +690,28 @@ async function derive(tx: RequestContext, shipment: Shipment): Promise<void> {
   if (progress.undelivered === 0) await followShipments(tx, shipment.orderId, OrderStatus.DELIVERED, "every shipment was delivered");
 }
 
+const timeOf = (at: Date | null) => (at ? at.toISOString() : null);
+
+/** What a tracking event tells partners: the event itself, and a new ETA or the delivery when it made them. */
+function trackingEvents(before: Shipment, after: Shipment, event: TrackingEvent): NewEvent[] {
+  const events = [
+    shipmentEvent("shipment.tracking_event_recorded", after, {
+      trackingEventId: event.id,
+      status: event.status,
+      occurredAt: timeOf(event.occurredAt),
+      location: event.location,
+      shipmentStatus: after.status,
+    }),
+  ];
+  if (timeOf(before.estimatedDeliveryAt) !== timeOf(after.estimatedDeliveryAt)) {
+    events.push(shipmentEvent("shipment.eta_changed", after, { from: timeOf(before.estimatedDeliveryAt), to: timeOf(after.estimatedDeliveryAt) }));
+  }
+  if (after.status === ShipmentStatus.DELIVERED && before.status !== ShipmentStatus.DELIVERED) {
+    events.push(shipmentEvent("shipment.delivered", after, { deliveredAt: timeOf(after.deliveredAt) }));
+  }
+  return events;
+}
+
 export async function recordTrackingEvent(ctx: RequestContext, input: RecordTrackingEventInput) {
   const errors = new UserErrors();
   const description = validate.text(errors, ["input", "description"], input.description, { max: 500, label: "Description" });
@@ -695,7 +741,9 @@ export async function recordTrackingEvent(ctx: RequestContext, input: RecordTrac
     });
     await derive(tx, shipment);
     const event = await tx.db.findOneByOrFail(TrackingEvent, { id: identifiers[0].id as string });
-    return { shipment: await tx.db.findOneByOrFail(Shipment, { id: shipment.id }), event: eventView(event), userErrors: [] as UserError[] };
+    const after = await tx.db.findOneByOrFail(Shipment, { id: shipment.id });
+    await recordEvents(tx, trackingEvents(shipment, after, event));
+    return { shipment: after, event: eventView(event), userErrors: [] as UserError[] };
   });
 }
 
