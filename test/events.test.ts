@@ -1,9 +1,11 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
 import type { TypedDocumentNode } from "@graphql-typed-document-node/core";
 import { parse } from "graphql";
 import type { RequestContext } from "../src/core/context";
 import { withRequestRunner } from "../src/db/request-scope";
 import { withTransaction } from "../src/db/transaction";
-import { eventBusOf, recordEvents, type PublishedEvent } from "../src/modules/events";
+import { ALL_EVENT_TYPES, eventBusOf, recordEvents, type PublishedEvent } from "../src/modules/events";
 import { briefCompany, briefIn, type BriefCompany } from "./support/briefs-factories";
 import { errorCodes, ok, startFacet, type GraphQLResult, type TestFacet } from "./support/harness";
 import { staff, tenant, type Tenant } from "./support/orders-factories";
@@ -315,4 +317,9 @@ describe("events(after:, types:)", () => {
   test("events are for signed-in callers only", async () => {
     expect(errorCodes(await run<EventsAnswer>(EVENTS, {}))).toEqual(["UNAUTHENTICATED"]);
   });
+});
+
+test("docs/events.md lists every event type", () => {
+  const doc = readFileSync(path.join(__dirname, "..", "docs", "events.md"), "utf8");
+  expect(ALL_EVENT_TYPES.filter((type) => !doc.includes(`| \`${type}\` |`))).toEqual([]);
 });
