@@ -8,10 +8,8 @@ import type { MigrationInterface, QueryRunner } from "typeorm";
 // `occurred_at` is the writing transaction's start (now()), like the updated_at the sync reads,
 // so `events(after:)` stops at the same sync horizon and never passes over an event that an open
 // transaction will still commit.
-const VISIBLE = `(
-  COALESCE(current_setting('app.scope', true), '') IN ('', 'staff')
-  OR distributor_id IS NULL
-  OR distributor_id::text = current_setting('app.tenant_id', true))`;
+// As TenantPoliciesEstimable1795001100000 writes the tenant policy, with the shared catalog's rows.
+const VISIBLE = `((SELECT facet_sees_every_distributor()) OR distributor_id IS NULL OR distributor_id = (SELECT facet_tenant_id()))`;
 
 export class Events1795002100000 implements MigrationInterface {
   name = "Events1795002100000";

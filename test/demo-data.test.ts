@@ -69,4 +69,18 @@ describe("the demo data", () => {
       { date: `${year + 1}-01-01`, name: "New Year's Day: workshop closed" },
     ]);
   });
+
+  onRealPostgres("has the events of its last 30 days, each naming its distributor and its object by global id", async () => {
+    const rows = (await demo.query(
+      `SELECT e.type, e.distributor_id, e.data, e.occurred_at > now() - interval '30 days' AS recent FROM events e`,
+    )) as { type: string; distributor_id: string | null; data: Record<string, string>; recent: boolean }[];
+    const types = new Set(rows.map((r) => r.type));
+    for (const type of ["order.placed", "order.status_changed", "shipment.tracking_event_recorded", "design_brief.status_changed"]) expect(types).toContain(type);
+    expect(rows.filter((r) => !r.recent || r.distributor_id === null)).toEqual([]);
+    // The ids are the API's: each decodes to its type and the row's id, as node(id:) reads it.
+    const [order] = rows.filter((r) => r.type === "order.placed");
+    const [typeName, id] = Buffer.from(order.data.orderId, "base64url").toString("utf8").split(":");
+    expect(typeName).toBe("Order");
+    expect((await demo.query(`SELECT 1 FROM orders WHERE id = $1 AND distributor_id = $2`, [id, order.distributor_id])).length).toBe(1);
+  });
 });

@@ -7,6 +7,7 @@ import { log } from "../logger";
 import { seedCatalog } from "./catalog";
 import { seedBriefs } from "./briefs";
 import { seedCalendar } from "./calendar";
+import { seedEvents } from "./events";
 import { seedFeedback } from "./feedback";
 import { seedOrders } from "./orders";
 import { seedShipments } from "./shipments";
@@ -69,7 +70,8 @@ export async function seedDemoData(dataSource: DataSource, env: string): Promise
     const briefs = await seedBriefs(db);
     const shipments = await seedShipments(db);
     const feedback = await seedFeedback(db);
-    log.info("demo data seeded", { holidays, ...catalog, orders, briefs, shipments, feedback });
+    const events = await seedEvents(db);
+    log.info("demo data seeded", { holidays, ...catalog, orders, briefs, shipments, feedback, events });
     return true;
   });
 }
