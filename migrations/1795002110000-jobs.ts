@@ -5,7 +5,8 @@ const SCOPE = `COALESCE(current_setting('app.scope', true), '')`;
 // The job queue (src/db/jobs.ts): webhook deliveries, bulk exports and the periodic work run from
 // here, by every Facet process that runs jobs. A job is leased, not locked, while it runs, so a
 // process killed mid-job leaves it to be taken again once its lease ends. A request may enqueue
-// (a buyer's bulk export) but only the system, outside any request, reads or changes a job.
+// (a buyer's bulk export, through facet_enqueue_job) but only the system, outside any request,
+// reads or changes a job.
 export class Jobs1795002110000 implements MigrationInterface {
   name = "Jobs1795002110000";
 
@@ -32,9 +33,25 @@ export class Jobs1795002110000 implements MigrationInterface {
     await db.query(`ALTER TABLE jobs ENABLE ROW LEVEL SECURITY, FORCE ROW LEVEL SECURITY`);
     await db.query(`CREATE POLICY system ON jobs USING (${SCOPE} = '') WITH CHECK (${SCOPE} = '')`);
     await db.query(`CREATE POLICY enqueue ON jobs FOR INSERT WITH CHECK (true)`);
+    // Enqueueing with a unique key from a request: ON CONFLICT and RETURNING must see the queue,
+    // which a request may not. The function inserts with its owner's rights in the system's
+    // scope (its own SET, undone when it returns) and tells only whether the job is new.
+    await db.query(`
+      CREATE FUNCTION facet_enqueue_job(job_id uuid, job_kind varchar, job_payload jsonb, job_unique_key varchar, job_run_at timestamptz, job_max_attempts integer)
+      RETURNS boolean LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_catalog SET app.scope = ''
+      AS $$
+      BEGIN
+        INSERT INTO jobs (id, kind, payload, unique_key, run_at, max_attempts)
+        VALUES (job_id, job_kind, job_payload, job_unique_key, COALESCE(job_run_at, now()), job_max_attempts)
+        ON CONFLICT (unique_key) DO NOTHING;
+        RETURN FOUND;
+      END $$`);
+    await db.query(`REVOKE ALL ON FUNCTION facet_enqueue_job(uuid, varchar, jsonb, varchar, timestamptz, integer) FROM PUBLIC`);
+    await db.query(`GRANT EXECUTE ON FUNCTION facet_enqueue_job(uuid, varchar, jsonb, varchar, timestamptz, integer) TO facet_rls`);
   }
 
   async down(db: QueryRunner): Promise<void> {
+    await db.query(`DROP FUNCTION facet_enqueue_job(uuid, varchar, jsonb, varchar, timestamptz, integer)`);
     await db.query(`DROP TABLE jobs`);
   }
 }

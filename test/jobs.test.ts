@@ -3,7 +3,9 @@ import { enqueueJob, RetryAt, startJobRunner, type Job, type JobHandler } from "
 import { withRequestRunner } from "../src/db/request-scope";
 import { withTransaction } from "../src/db/transaction";
 import type { RequestContext } from "../src/core/context";
+import { createRequestContext, endRequest } from "../src/server/context";
 import { startFacet, type TestFacet } from "./support/harness";
+import { tenant } from "./support/orders-factories";
 
 // The job runner (src/db/jobs.ts) on the real database: each test uses kinds of its own, so the
 // runners of other test files never take its jobs.
@@ -155,4 +157,44 @@ test("a unique key enqueues one job", async () => {
   const [a, b] = await system(async (ctx) => [await enqueueJob(ctx, k, {}, { uniqueKey: key }), await enqueueJob(ctx, k, {}, { uniqueKey: key })]);
   expect(a).toEqual(expect.any(String));
   expect(b).toBeNull();
+});
+
+test("a signed-in request may enqueue a job, with a unique key, but never read the queue", async () => {
+  const t = await tenant(facet.dataSource, facet.config);
+  const k = kind();
+  const key = randomUUID();
+  const ctx = await createRequestContext({ config: facet.config, dataSource: facet.dataSource }, { authorization: `Bearer ${t.buyer.token}`, requestId: "jobs-test", ip: undefined });
+  try {
+    const [first, second, seen] = await withTransaction(ctx, async (tx) => [
+      await enqueueJob(tx, k, { n: 1 }, { uniqueKey: key }),
+      await enqueueJob(tx, k, { n: 2 }, { uniqueKey: key }),
+      ((await tx.db.query(`SELECT count(*)::int AS n FROM jobs`)) as { n: number }[])[0].n,
+    ]);
+    expect(first).toEqual(expect.any(String));
+    expect(second).toBeNull();
+    expect(seen).toBe(0);
+  } finally {
+    await endRequest(ctx);
+  }
+  expect(await facet.dataSource.query(`SELECT payload FROM jobs WHERE kind = $1`, [k])).toEqual([{ payload: { n: 1 } }]);
+});
+
+test("each kind of job is leased for its own time, whatever else its runner runs", async () => {
+  const slow = kind();
+  const quick = kind();
+  let release!: () => void;
+  const stuck = new Promise<void>((r) => (release = r));
+  const seen: Job[] = [];
+  const id = (await system((ctx) => enqueueJob(ctx, quick, {})))!;
+  // This runner also runs a kind with a long lease; its quick job must not inherit it.
+  const dying = startJobRunner(facet.dataSource, [{ kind: slow, leaseMs: 600_000, run: async () => undefined }, { kind: quick, leaseMs: 200, run: () => stuck }], { pollMs: 20, concurrency: 1 });
+  await until(async () => (await statusOf(id)).status === "RUNNING");
+  const taker = startJobRunner(facet.dataSource, [{ kind: quick, leaseMs: 200, run: async (job) => void seen.push(job) }], { pollMs: 20 });
+  try {
+    await until(() => seen.length === 1);
+  } finally {
+    release();
+    await Promise.all([dying.stop(), taker.stop()]);
+  }
+  expect(seen[0].attempt).toBe(2);
 });

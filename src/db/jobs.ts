@@ -63,6 +63,11 @@ const DONE_KEPT_DAYS = 7;
 // Woken when a job is enqueued in this process, so that it starts without waiting for the next poll.
 const wakers = new WeakMap<DataSource, Set<() => void>>();
 
+/** Tells this process's job runners on `dataSource` to look for due jobs now (jobs enqueued by SQL of another module). */
+export function wakeJobRunners(dataSource: DataSource): void {
+  wake(dataSource);
+}
+
 function wake(dataSource: DataSource): void {
   for (const w of wakers.get(dataSource) ?? []) w();
 }
@@ -73,14 +78,13 @@ function wake(dataSource: DataSource): void {
  */
 export async function enqueueJob(ctx: RequestContext, kind: string, payload: Record<string, unknown>, options: EnqueueOptions = {}): Promise<string | null> {
   const id = randomUUID();
-  const rows = await sql<{ id: string }>(
+  // Through facet_enqueue_job (migrations/1795002110000-jobs.ts): a request may add to the queue but not read it.
+  const [{ enqueued }] = await sql<{ enqueued: boolean }>(
     ctx.db,
-    `INSERT INTO jobs (id, kind, payload, unique_key, run_at, max_attempts)
-     VALUES ($1, $2, $3, $4, COALESCE($5::timestamptz, now()), $6)
-     ON CONFLICT (unique_key) DO NOTHING RETURNING id`,
+    `SELECT facet_enqueue_job($1::uuid, $2::varchar, $3::jsonb, $4::varchar, $5::timestamptz, $6::int) AS enqueued`,
     [id, kind, JSON.stringify(payload), options.uniqueKey ?? null, options.runAt?.toISOString() ?? null, options.maxAttempts ?? 5],
   );
-  if (rows.length === 0) return null;
+  if (!enqueued) return null;
   const dataSource = ctx.dataSource;
   if (ctx.afterCommit) ctx.afterCommit.push(() => wake(dataSource));
   else wake(dataSource);
@@ -146,14 +150,17 @@ export function startJobRunner(dataSource: DataSource, handlers: readonly JobHan
   const claim = (db: EntityManager, limit: number) =>
     sql<{ id: string; kind: string; payload: Record<string, unknown>; attempts: number; max_attempts: number; lease_token: string }>(
       db,
-      `UPDATE jobs SET status = 'RUNNING', attempts = attempts + 1, lease_token = gen_random_uuid(),
-              leased_until = now() + make_interval(secs => $3::double precision / 1000)
-       WHERE id IN (
+      // Each job is leased for its own kind's time: a process that dies holds its webhooks for a
+      // minute, not for the ten minutes an export may take.
+      `UPDATE jobs j SET status = 'RUNNING', attempts = j.attempts + 1, lease_token = gen_random_uuid(),
+              leased_until = now() + make_interval(secs => k.lease_ms / 1000.0)
+       FROM unnest($1::varchar[], $3::int[]) AS k(kind, lease_ms)
+       WHERE j.kind = k.kind AND j.id IN (
          SELECT id FROM jobs
          WHERE kind = ANY($1) AND ((status = 'QUEUED' AND run_at <= now()) OR (status = 'RUNNING' AND leased_until < now()))
          ORDER BY run_at LIMIT $2 FOR UPDATE SKIP LOCKED)
-       RETURNING id, kind, payload, attempts, max_attempts, lease_token`,
-      [kinds, limit, Math.max(...handlers.map((h) => h.leaseMs ?? DEFAULT_LEASE_MS))],
+       RETURNING j.id, j.kind, j.payload, j.attempts, j.max_attempts, j.lease_token`,
+      [kinds, limit, kinds.map((kind) => byKind.get(kind)!.leaseMs ?? DEFAULT_LEASE_MS)],
     );
 
   const finish = (job: Job, token: string, error: unknown) =>
