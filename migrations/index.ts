@@ -23,6 +23,7 @@ import { PartialShipments1795001900000 } from "./1795001900000-partial-shipments
 import { WorkingCalendar1795002000000 } from "./1795002000000-working-calendar";
 import { Events1795002100000 } from "./1795002100000-events";
 import { Jobs1795002110000 } from "./1795002110000-jobs";
+import { Webhooks1795002200000 } from "./1795002200000-webhooks";
 
 // In order of application. A landed migration is never edited: add a new one.
 export const migrations = [
@@ -51,4 +52,5 @@ export const migrations = [
   WorkingCalendar1795002000000,
   Events1795002100000,
   Jobs1795002110000,
+  Webhooks1795002200000,
 ];

@@ -102,6 +102,17 @@ export interface Config {
     /** Jobs one process runs at once. */
     concurrency: number;
   };
+  /** Webhook deliveries (src/modules/webhooks, docs/webhooks.md). */
+  webhooks: {
+    /** How long one delivery attempt may take, connection to last byte read. */
+    timeoutMs: number;
+    /** The delay before each attempt, the first included (0: at once); its length is the number of attempts. */
+    retryScheduleMs: readonly number[];
+    /** The longest `Retry-After` a receiver's answer may impose before the next attempt. */
+    retryAfterMaxMs: number;
+    /** An endpoint that has not had a success for this long since its first failure is disabled. */
+    disableAfterFailingMs: number;
+  };
 }
 
 export class ConfigError extends Error {}
@@ -156,6 +167,21 @@ function replicaUrls(env: NodeJS.ProcessEnv): string[] {
   if (bad !== undefined) throw new ConfigError(`DATABASE_REPLICA_URLS must be postgres:// URLs separated by commas, got "${bad}"`);
   if (urls.length > 0 && !env.DATABASE_URL) throw new ConfigError("DATABASE_REPLICA_URLS requires DATABASE_URL: replicas follow a PostgreSQL server, not the embedded database");
   return urls;
+}
+
+/**
+ * WEBHOOK_RETRY_SCHEDULE_MS: the delay in milliseconds before each attempt of a webhook delivery,
+ * separated by commas, the first attempt's included; by default the Standard Webhooks example
+ * schedule (at once, 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 14 h, 20 h, 24 h: about 3 days).
+ */
+function webhookSchedule(env: NodeJS.ProcessEnv): number[] {
+  const raw = (env.WEBHOOK_RETRY_SCHEDULE_MS ?? "").trim();
+  if (raw === "") return [0, 5_000, 300_000, 1_800_000, 7_200_000, 18_000_000, 36_000_000, 50_400_000, 72_000_000, 86_400_000];
+  const delays = raw.split(",").map((part) => Number(part.trim()));
+  if (delays.length > 20 || delays.some((d) => !Number.isInteger(d) || d < 0 || d > 7 * 86_400_000)) {
+    throw new ConfigError(`WEBHOOK_RETRY_SCHEDULE_MS must be 1 to 20 delays in milliseconds (0 to 7 days) separated by commas, got "${raw}"`);
+  }
+  return delays;
 }
 
 /** PENDING_ORDER_TTL_MINUTES: 5 minutes to a year, or 0 for PENDING orders that never expire. */
@@ -336,6 +362,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     jobs: {
       inProcess: bool(env, "RUN_JOBS", true),
       concurrency: int(env, "JOB_CONCURRENCY", 4, 1, 100),
+    },
+    webhooks: {
+      timeoutMs: int(env, "WEBHOOK_TIMEOUT_MS", 15_000, 100, 30_000),
+      retryScheduleMs: webhookSchedule(env),
+      retryAfterMaxMs: int(env, "WEBHOOK_RETRY_AFTER_MAX_MS", 86_400_000, 0, 7 * 86_400_000),
+      disableAfterFailingMs: int(env, "WEBHOOK_DISABLE_AFTER_FAILING_MS", 5 * 86_400_000, 1000, 30 * 86_400_000),
     },
     shutdownGraceMs: int(env, "SHUTDOWN_GRACE_MS", 10_000, 0, 120_000),
     // In production a load balancer polls /readyz: it must see the 503 before the listener closes.

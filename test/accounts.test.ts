@@ -87,13 +87,13 @@ describe("viewer", () => {
     const { viewer } = ok(await facet.gql(ViewerPersonDocument, {}, { token: a.tokens.client }));
     expect(viewer).toEqual({
       role: null,
-      scopes: ["CATALOG_READ", "ORDERS_READ", "ORDERS_WRITE", "BRIEFS_READ", "BRIEFS_WRITE", "SHIPMENTS_READ", "FEEDBACK_WRITE"],
+      scopes: ["CATALOG_READ", "ORDERS_READ", "ORDERS_WRITE", "BRIEFS_READ", "BRIEFS_WRITE", "SHIPMENTS_READ", "FEEDBACK_WRITE", "WEBHOOKS_WRITE"],
       user: null,
       apiClient: {
         id: a.ids.client,
         clientId: a.client.clientId,
         name: a.client.name,
-        scopes: ["CATALOG_READ", "ORDERS_READ", "ORDERS_WRITE", "BRIEFS_READ", "BRIEFS_WRITE", "SHIPMENTS_READ", "FEEDBACK_WRITE"],
+        scopes: ["CATALOG_READ", "ORDERS_READ", "ORDERS_WRITE", "BRIEFS_READ", "BRIEFS_WRITE", "SHIPMENTS_READ", "FEEDBACK_WRITE", "WEBHOOKS_WRITE"],
         active: true,
         distributor: { id: a.ids.distributor },
       },

@@ -26,6 +26,8 @@ const OWN_ROWS: Record<string, string> = {
   DesignBrief: "SELECT b.id FROM design_briefs b JOIN distributors d ON d.id = b.distributor_id WHERE d.code = 'atelier-paris' ORDER BY b.reference LIMIT 1",
   Shipment: "SELECT s.id FROM shipments s JOIN distributors d ON d.id = s.distributor_id WHERE d.code = 'atelier-paris' ORDER BY s.created_at LIMIT 1",
   ShipmentFeedback: "SELECT f.id FROM shipment_feedback f JOIN distributors d ON d.id = f.distributor_id WHERE d.code = 'atelier-paris' ORDER BY f.created_at LIMIT 1",
+  WebhookEndpoint: "SELECT w.id FROM webhook_endpoints w JOIN distributors d ON d.id = w.distributor_id WHERE d.code = 'atelier-paris' ORDER BY w.created_at LIMIT 1",
+  WebhookDelivery: "SELECT w.id FROM webhook_deliveries w JOIN distributors d ON d.id = w.distributor_id WHERE d.code = 'atelier-paris' ORDER BY w.created_at LIMIT 1",
 };
 
 async function ownGlobalId(typeName: string): Promise<string> {

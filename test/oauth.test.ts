@@ -97,13 +97,13 @@ describe("POST /oauth/token", () => {
     });
   });
 
-  it("issues the demo ERP client a token with all seven scopes", async () => {
+  it("issues the demo ERP client a token with all eight scopes", async () => {
     const { status, body } = await withBasic("erp-atelier-paris", "facet-demo-erp-secret");
     expect(status).toBe(200);
     expect(body.scope!.split(" ").sort()).toEqual([...Object.values(ApiScope)].sort());
-    expect(body.scope!.split(" ")).toHaveLength(7);
+    expect(body.scope!.split(" ")).toHaveLength(8);
     expect(ok((await clientViewer(body.access_token!)).body).viewer).toEqual({
-      scopes: ["CATALOG_READ", "ORDERS_READ", "ORDERS_WRITE", "BRIEFS_READ", "BRIEFS_WRITE", "SHIPMENTS_READ", "FEEDBACK_WRITE"],
+      scopes: ["CATALOG_READ", "ORDERS_READ", "ORDERS_WRITE", "BRIEFS_READ", "BRIEFS_WRITE", "SHIPMENTS_READ", "FEEDBACK_WRITE", "WEBHOOKS_WRITE"],
       apiClient: { clientId: "erp-atelier-paris" },
       distributor: { code: "atelier-paris" },
     });
@@ -208,7 +208,7 @@ describe("POST /oauth/token", () => {
 
     const after = await tokenFor(a.client.clientId, newSecret);
     expect(ok((await clientViewer(after)).body).viewer).toEqual({
-      scopes: ["CATALOG_READ", "ORDERS_READ", "ORDERS_WRITE", "BRIEFS_READ", "BRIEFS_WRITE", "SHIPMENTS_READ", "FEEDBACK_WRITE"],
+      scopes: ["CATALOG_READ", "ORDERS_READ", "ORDERS_WRITE", "BRIEFS_READ", "BRIEFS_WRITE", "SHIPMENTS_READ", "FEEDBACK_WRITE", "WEBHOOKS_WRITE"],
       apiClient: { clientId: a.client.clientId },
       distributor: { code: a.distributor.code },
     });

@@ -20,6 +20,7 @@ export enum ApiScope {
   BRIEFS_WRITE = "briefs:write",
   SHIPMENTS_READ = "shipments:read",
   FEEDBACK_WRITE = "feedback:write",
+  WEBHOOKS_WRITE = "webhooks:write",
 }
 
 export const ALL_SCOPES: readonly ApiScope[] = Object.values(ApiScope);
@@ -50,6 +51,8 @@ export const Readers = {
   ORDERS: [...Roles.ALL, ApiScope.ORDERS_READ],
   BRIEFS: [...Roles.ALL, ApiScope.BRIEFS_READ],
   SHIPMENTS: [...Roles.ALL, ApiScope.SHIPMENTS_READ],
+  /** Webhook endpoints and deliveries: those who manage them, and staff (support) who read everyone's. */
+  WEBHOOKS: [UserRole.DISTRIBUTOR_ADMIN, ...Roles.STAFF, ApiScope.WEBHOOKS_WRITE],
 } as const;
 
 /**

@@ -27,6 +27,7 @@ registerEnumType(ApiScope, {
     BRIEFS_WRITE: { description: "`briefs:write`: create and discuss design briefs." },
     SHIPMENTS_READ: { description: "`shipments:read`: shipments, tracking events and documents." },
     FEEDBACK_WRITE: { description: "`feedback:write`: report how shipments arrived." },
+    WEBHOOKS_WRITE: { description: "`webhooks:write`: manage the distributor's webhook endpoints and read their deliveries." },
   },
 });
 

@@ -86,6 +86,7 @@ export const LIST_SIZES: Readonly<Record<string, ListSize>> = {
   "Order.statusHistory": { size: 9, reason: "one entry per status reached: statuses only move forward, and there are 9" },
   "PackingList.lines": { size: 25, reason: "one per line shipped: at most the order's lines (see Order.lines)" },
   "PackingList.packages": { size: 50, reason: "the shipments service allows at most MAX_PACKAGES (50) package sizes" },
+  "WebhookDelivery.attempts": { size: 20, reason: "the latest ATTEMPTS_LISTED (20) attempts of a delivery: a retry schedule makes 10, a resend 10 more" },
   "Product.images": { size: 20, reason: "the catalog service allows at most MAX_IMAGES (20) images" },
   "Product.stones": { size: 5, reason: "validStones allows MAX_STONE_LINES (20); the catalog's styles hold at most 3: assumed 5" },
   "Composition.stones": { size: 5, reason: "a line's stones are its style's (or the quote's) with at most one offered stone line changed: as Product.stones, assumed 5" },

@@ -7,6 +7,7 @@ import { eventsEntities } from "./events";
 import { feedbackEntities } from "./feedback";
 import { ordersEntities } from "./orders";
 import { shipmentsEntities } from "./shipments";
+import { webhooksEntities } from "./webhooks";
 
 // Every TypeORM entity, module by module.
-export const entities = [...accountsEntities, ...catalogEntities, ...calendarEntities, ...ordersEntities, ...briefsEntities, ...shipmentsEntities, ...feedbackEntities, ...eventsEntities, ...auditEntities];
+export const entities = [...accountsEntities, ...catalogEntities, ...calendarEntities, ...ordersEntities, ...briefsEntities, ...shipmentsEntities, ...feedbackEntities, ...eventsEntities, ...webhooksEntities, ...auditEntities];

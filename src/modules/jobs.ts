@@ -1,5 +1,6 @@
 import { JOBS_CLEANUP, type JobHandler } from "../db/jobs";
 import { eventsJobs } from "./events";
+import { webhooksJobs } from "./webhooks";
 
 // Every job handler, module by module: what the job runner (`npm start`, `npm run worker`) runs.
-export const jobHandlers: readonly JobHandler[] = [JOBS_CLEANUP, ...eventsJobs];
+export const jobHandlers: readonly JobHandler[] = [JOBS_CLEANUP, ...eventsJobs, ...webhooksJobs];

@@ -7,6 +7,7 @@ import { eventsResolvers } from "./events";
 import { feedbackResolvers } from "./feedback";
 import { ordersResolvers } from "./orders";
 import { shipmentsResolvers } from "./shipments";
+import { webhooksResolvers } from "./webhooks";
 
 // Every resolver class, module by module.
-export const resolvers = [...accountsResolvers, ...catalogResolvers, ...calendarResolvers, ...ordersResolvers, ...briefsResolvers, ...shipmentsResolvers, ...feedbackResolvers, ...eventsResolvers, ...auditResolvers] as const;
+export const resolvers = [...accountsResolvers, ...catalogResolvers, ...calendarResolvers, ...ordersResolvers, ...briefsResolvers, ...shipmentsResolvers, ...feedbackResolvers, ...eventsResolvers, ...webhooksResolvers, ...auditResolvers] as const;

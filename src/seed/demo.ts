@@ -11,6 +11,7 @@ import { seedEvents } from "./events";
 import { seedFeedback } from "./feedback";
 import { seedOrders } from "./orders";
 import { seedShipments } from "./shipments";
+import { seedWebhooks } from "./webhooks";
 
 export const DEMO_LOGINS = [
   { email: "buyer@atelier-paris.example", name: "Camille Laurent", role: UserRole.BUYER, distributor: "atelier-paris" },
@@ -71,7 +72,8 @@ export async function seedDemoData(dataSource: DataSource, env: string): Promise
     const shipments = await seedShipments(db);
     const feedback = await seedFeedback(db);
     const events = await seedEvents(db);
-    log.info("demo data seeded", { holidays, ...catalog, orders, briefs, shipments, feedback, events });
+    const webhooks = await seedWebhooks(db);
+    log.info("demo data seeded", { holidays, ...catalog, orders, briefs, shipments, feedback, events, webhooks });
     return true;
   });
 }

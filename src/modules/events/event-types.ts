@@ -23,6 +23,10 @@ export const EVENT_TYPES = {
   "feedback.submitted": { readers: Readers.SHIPMENTS, description: "A buyer reported how a shipment arrived." },
   "feedback.updated": { readers: Readers.SHIPMENTS, description: "A buyer edited its report on a shipment." },
   "feedback.answered": { readers: Readers.SHIPMENTS, description: "The exporter answered a shipment's feedback." },
+  "webhook_endpoint.disabled": {
+    readers: Readers.WEBHOOKS,
+    description: "Facet stopped delivering to one of your webhook endpoints: it answered 410 Gone, or had no success for days since it began failing.",
+  },
   "variant.price_changed": { readers: Readers.CATALOG, description: "A variant's price on the distributor's price list changed." },
   "variant.availability_changed": {
     readers: Readers.CATALOG,

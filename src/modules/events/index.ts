@@ -10,4 +10,4 @@ export { Event };
 export { deliver, eventBusOf, LocalEventBus, useEventBus, type EventBus, type EventListener, type PublishedEvent } from "./bus";
 export { ALL_EVENT_TYPES, EVENT_TYPES, isEventType, type EventType } from "./event-types";
 export { checkEventTypes, EVENT_RETENTION_DAYS, readableEventTypes } from "./events.service";
-export { recordEvents, type NewEvent } from "./outbox";
+export { recordEvents, WEBHOOK_JOB_MAX_RUNS, WEBHOOK_JOBS, type NewEvent } from "./outbox";
