@@ -24,6 +24,7 @@ import { WorkingCalendar1795002000000 } from "./1795002000000-working-calendar";
 import { Events1795002100000 } from "./1795002100000-events";
 import { Jobs1795002110000 } from "./1795002110000-jobs";
 import { Webhooks1795002200000 } from "./1795002200000-webhooks";
+import { CatalogSync1795002300000 } from "./1795002300000-catalog-sync";
 
 // In order of application. A landed migration is never edited: add a new one.
 export const migrations = [
@@ -53,4 +54,5 @@ export const migrations = [
   Events1795002100000,
   Jobs1795002110000,
   Webhooks1795002200000,
+  CatalogSync1795002300000,
 ];

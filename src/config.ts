@@ -22,6 +22,11 @@ export interface Config {
   dbStatementTimeoutMs: number;
   dbConnectTimeoutMs: number;
   dbIdleTimeoutMs: number;
+  /**
+   * How long a Facet session may sit idle inside an open transaction before PostgreSQL ends it. An
+   * open transaction holds back the sync horizon (see src/db/sql.ts) of every `updatedSince` list.
+   */
+  dbIdleInTransactionTimeoutMs: number;
   /** Whether a connection prepares its parameterized statements by name (see src/db/statements.ts). */
   dbPreparedStatements: boolean;
   /** Bearer token that GET /metrics requires; /metrics is off when absent. */
@@ -95,6 +100,11 @@ export interface Config {
   exporterTimeZone: string;
   /** The exporter's weekly days off, ISO weekdays (1 = Monday … 7 = Sunday): not business days. */
   exporterWeekendDays: readonly number[];
+  /**
+   * The length of the slot `variant.availability_changed` events are gathered in: at most one
+   * event per variant per slot, written at its end with what is available then.
+   */
+  availabilityEventIntervalMs: number;
   /** The job runner (webhook deliveries, bulk exports, periodic work; src/db/jobs.ts). */
   jobs: {
     /** Whether `npm start` runs jobs in its own process(es) besides serving; `npm run worker` always does. */
@@ -318,6 +328,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dbStatementTimeoutMs: int(env, "DB_STATEMENT_TIMEOUT_MS", 5000, 100, 600_000),
     dbConnectTimeoutMs: int(env, "DB_CONNECT_TIMEOUT_MS", 5000, 100, 120_000),
     dbIdleTimeoutMs: int(env, "DB_IDLE_TIMEOUT_MS", 300_000, 0, 86_400_000),
+    dbIdleInTransactionTimeoutMs: int(env, "DB_IDLE_IN_TRANSACTION_TIMEOUT_MS", 10_000, 1000, 3_600_000),
     dbPreparedStatements: bool(env, "DB_PREPARED_STATEMENTS", true),
     metricsToken: metricsToken(env),
     jwt: {
@@ -359,6 +370,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     exporterCountry: exporterCountry(env),
     exporterTimeZone: exporterTimeZone(env),
     exporterWeekendDays: exporterWeekendDays(env, exporterCountry(env)),
+    availabilityEventIntervalMs: int(env, "AVAILABILITY_EVENT_INTERVAL_MS", 60_000, 1000, 3_600_000),
     jobs: {
       inProcess: bool(env, "RUN_JOBS", true),
       concurrency: int(env, "JOB_CONCURRENCY", 4, 1, 100),

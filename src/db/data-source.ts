@@ -20,6 +20,12 @@ export interface DataSourceOptions {
   embedded: boolean;
   poolSize: number;
   statementTimeoutMs: number;
+  /**
+   * How long a session may sit idle inside an open transaction before PostgreSQL ends it (default
+   * 10 s). An open transaction holds back the sync horizon of every `updatedSince` list and of
+   * `events` (see db/sql.ts), so none of Facet's may be forgotten open for long.
+   */
+  idleInTransactionTimeoutMs?: number;
   /** How long to wait for a connection (a new one, or a free one from the pool) before failing. */
   connectTimeoutMs?: number;
   /**
@@ -67,10 +73,13 @@ class StatementObserver implements Logger {
 }
 
 /** The pool and statement settings of the configuration, the same for the primary and its replicas. */
-export function poolSettingsOf(config: Config): Pick<DataSourceOptions, "poolSize" | "statementTimeoutMs" | "connectTimeoutMs" | "idleTimeoutMs" | "preparedStatements"> {
+export function poolSettingsOf(
+  config: Config,
+): Pick<DataSourceOptions, "poolSize" | "statementTimeoutMs" | "idleInTransactionTimeoutMs" | "connectTimeoutMs" | "idleTimeoutMs" | "preparedStatements"> {
   return {
     poolSize: config.dbPoolSize,
     statementTimeoutMs: config.dbStatementTimeoutMs,
+    idleInTransactionTimeoutMs: config.dbIdleInTransactionTimeoutMs,
     connectTimeoutMs: config.dbConnectTimeoutMs,
     idleTimeoutMs: config.dbIdleTimeoutMs,
     preparedStatements: config.dbPreparedStatements,
@@ -99,7 +108,7 @@ export function createDataSource(options: DataSourceOptions): DataSource {
       max: options.embedded ? 1 : options.poolSize,
       idleTimeoutMillis: options.idleTimeoutMs ?? 300_000,
       statement_timeout: options.statementTimeoutMs,
-      idle_in_transaction_session_timeout: 10_000,
+      idle_in_transaction_session_timeout: options.idleInTransactionTimeoutMs ?? 10_000,
       lock_timeout: 2000,
       keepAlive: true,
       // pg's pipeline mode: a statement is written as soon as it is asked, not after the one before

@@ -1,6 +1,7 @@
 import { JOBS_CLEANUP, type JobHandler } from "../db/jobs";
+import { catalogJobs } from "./catalog";
 import { eventsJobs } from "./events";
 import { webhooksJobs } from "./webhooks";
 
 // Every job handler, module by module: what the job runner (`npm start`, `npm run worker`) runs.
-export const jobHandlers: readonly JobHandler[] = [JOBS_CLEANUP, ...eventsJobs, ...webhooksJobs];
+export const jobHandlers: readonly JobHandler[] = [JOBS_CLEANUP, ...catalogJobs, ...eventsJobs, ...webhooksJobs];

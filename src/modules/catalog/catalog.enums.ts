@@ -165,6 +165,7 @@ export enum ProductOrderField {
   STYLE_CODE = "STYLE_CODE",
   NEWEST = "NEWEST",
   AVAILABILITY = "AVAILABILITY",
+  UPDATED = "UPDATED",
 }
 registerEnumType(ProductOrderField, {
   name: "ProductOrderField",
@@ -174,6 +175,10 @@ registerEnumType(ProductOrderField, {
     STYLE_CODE: { description: "By style code." },
     NEWEST: { description: "Most recently added first." },
     AVAILABILITY: { description: "In stock first, then low stock, made to order, discontinued; by name within each." },
+    UPDATED: {
+      description:
+        "Least recently changed first (`changedAt`: what you see of the style, its variants' prices in your price list and their stock and production included), then by id: the order for incremental sync. A page holds only changes that are final, so paging to the end and resuming from the last `changedAt` misses nothing.",
+    },
   },
 });
 

@@ -45,8 +45,25 @@ export class ProductFilter {
   @Field(() => String, { nullable: true, description: "Text contained in the style code, name or a SKU, ignoring case." })
   search?: string | null;
 
-  @Field(() => DateTimeScalar, { nullable: true, description: "Only products changed at or after this time (for incremental sync)." })
+  @Field(() => DateTimeScalar, {
+    nullable: true,
+    description:
+      "Only products of which something you see changed at or after this time (`changedAt`): the style, its variants, their prices in your price list (staff: in any), their stock and production batches. For incremental sync; implies `orderBy: UPDATED` unless another order is given.",
+  })
   updatedSince?: Date | null;
+}
+
+@InputType({ description: "Filters for the variant list; every given filter must match." })
+export class VariantFilter {
+  @Field(() => DateTimeScalar, {
+    nullable: true,
+    description:
+      "Only variants of which something you see changed at or after this time (`changedAt`): the variant, its style, its price in your price list (staff: in any), its stock and production batches.",
+  })
+  updatedSince?: Date | null;
+
+  @Field(() => [String], { nullable: true, description: "Only these SKUs, any case; at most 100." })
+  skus?: string[] | null;
 }
 
 @InputType({ description: "Stones of one kind in a piece." })

@@ -5,6 +5,7 @@ import { Readers, UserRole } from "../../core/access";
 import { ConnectionArgs } from "../../graphql/connection";
 import type { RequestContext } from "../../core/context";
 import { Money } from "../../graphql/money";
+import { DateTimeScalar } from "../../graphql/scalars";
 import { CONNECTION_NODES, projectionOf, rowFields, selectedFields, selectionOf } from "../../graphql/projection";
 import { ProductOrderField } from "./catalog.enums";
 import {
@@ -19,9 +20,11 @@ import {
   UpsertProductPayload,
   UpsertVariantInput,
   UpsertVariantPayload,
+  VariantFilter,
 } from "./catalog.inputs";
 import * as catalog from "./catalog.service";
-import { Availability, CustomizationOptions, HsCode, LeadTimeQuote, PlatingSpec, ProductConnection, ProductImage, Provenance, Stone } from "./catalog.types";
+import { productChangedAtFor, variantChangedAtFor } from "./catalog-sync";
+import { Availability, CustomizationOptions, HsCode, LeadTimeQuote, PlatingSpec, ProductConnection, ProductImage, Provenance, Stone, VariantConnection } from "./catalog.types";
 import { karat } from "./jewelry";
 import { Product } from "./product.entity";
 import { Variant } from "./variant.entity";
@@ -41,6 +44,7 @@ export const PRODUCT_ROWS = rowFields(Product, {
     customizationOptions: ["metal", "fineness", "customizationOptions"],
     variants: catalog.PRODUCT_FOR_AVAILABILITY.properties,
     availability: catalog.PRODUCT_FOR_AVAILABILITY.properties,
+    changedAt: ["id"],
   },
 });
 
@@ -51,6 +55,7 @@ export const VARIANT_ROWS = rowFields(Variant, {
     ringSize: ["ringSizeMm"],
     price: ["id"],
     availability: ["id", "productId", "discontinued"],
+    changedAt: ["id"],
   },
 });
 
@@ -68,7 +73,8 @@ export class ProductResolver {
     @Ctx() ctx: RequestContext,
     @Args(() => ConnectionArgs) args: ConnectionArgs,
     @Arg("filter", () => ProductFilter, { nullable: true, description: "Narrows the list." }) filter: ProductFilter | undefined,
-    @Arg("orderBy", () => ProductOrderField, { nullable: true, description: "NAME by default." }) orderBy: ProductOrderField | null | undefined,
+    @Arg("orderBy", () => ProductOrderField, { nullable: true, description: "NAME by default; UPDATED when `filter.updatedSince` is given." })
+    orderBy: ProductOrderField | null | undefined,
     @Info() info: GraphQLResolveInfo,
   ) {
     // What the page's fields ask of its variants is loaded with the page (see loadVariantsAhead).
@@ -77,7 +83,7 @@ export class ProductResolver {
       ...(variants ? [{ projection: projectionOf(variants, VARIANT_ROWS), ahead: variantFieldsAhead(variants) }] : []),
       ...(selectionOf(info, "availability", CONNECTION_NODES) ? [catalog.VARIANTS_FOR_AVAILABILITY] : []),
     ];
-    return catalog.listProducts(ctx, args, filter, orderBy ?? ProductOrderField.NAME, projectionOf(info, PRODUCT_ROWS, CONNECTION_NODES), wanted);
+    return catalog.listProducts(ctx, args, filter, orderBy, projectionOf(info, PRODUCT_ROWS, CONNECTION_NODES), wanted);
   }
 
   @Allow(...Readers.CATALOG)
@@ -142,6 +148,14 @@ export class ProductResolver {
     return catalog.productAvailability(ctx, product);
   }
 
+  @FieldResolver(() => DateTimeScalar, {
+    description:
+      "When something you see of the style last changed: the style, its variants, their prices in your price list (staff: in any), their stock and production batches. What `products(filter: { updatedSince })` compares: resume a sync from the last one seen.",
+  })
+  changedAt(@Ctx() ctx: RequestContext, @Root() product: Product): Date | Promise<Date> {
+    return productChangedAtFor(ctx, product);
+  }
+
   @Allow(UserRole.EXPORT_MANAGER)
   @Mutation(() => UpsertProductPayload, { description: "Creates a style, or replaces the one with the same style code. Export managers only." })
   upsertProduct(@Ctx() ctx: RequestContext, @Arg("input", () => UpsertProductInput) input: UpsertProductInput): Promise<UpsertProductPayload> {
@@ -159,6 +173,20 @@ export class VariantResolver {
     @Arg("sku", () => String, { nullable: true, description: "SKU, any case." }) sku?: string,
   ): Promise<Variant | null> {
     return catalog.findVariant(ctx, { id, sku });
+  }
+
+  @Allow(...Readers.CATALOG)
+  @Query(() => VariantConnection, {
+    nullable: true,
+    description:
+      "Variants in the order something you see of them last changed (`changedAt`: the variant, its style, its price in your price list, its stock and production), least recent first, for incremental sync. A page holds only changes that are final, so paging to the end and resuming from the last `changedAt` misses nothing.",
+  })
+  variants(
+    @Ctx() ctx: RequestContext,
+    @Args(() => ConnectionArgs) args: ConnectionArgs,
+    @Arg("filter", () => VariantFilter, { nullable: true, description: "Narrows the list." }) filter: VariantFilter | undefined,
+  ) {
+    return catalog.listVariantChanges(ctx, args, filter);
   }
 
   @Allow(...Readers.CATALOG)
@@ -195,6 +223,14 @@ export class VariantResolver {
   @FieldResolver(() => Availability, { description: "Stock, reservations, incoming batches and status." })
   availability(@Ctx() ctx: RequestContext, @Root() variant: Variant): Availability | Promise<Availability> {
     return catalog.variantAvailability(ctx, variant);
+  }
+
+  @FieldResolver(() => DateTimeScalar, {
+    description:
+      "When something you see of the variant last changed: the variant, its style, its price in your price list (staff: in any), its stock and production batches. What `variants(filter: { updatedSince })` compares: resume a sync from the last one seen.",
+  })
+  changedAt(@Ctx() ctx: RequestContext, @Root() variant: Variant): Date | Promise<Date> {
+    return variantChangedAtFor(ctx, variant);
   }
 
   @Allow(UserRole.EXPORT_MANAGER)

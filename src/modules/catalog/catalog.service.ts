@@ -4,15 +4,17 @@ import { isStaff, type RequestContext } from "../../core/context";
 import { loader, scopedLoader, type LoaderFactory, batchLoader, LoadedAhead, readInBatches } from "../../db/loaders";
 import { BadUserInputError } from "../../graphql/errors";
 import { money, type Money } from "../../graphql/money";
-import { idOfType } from "../../graphql/node";
+import { idOfType, toGlobalId } from "../../graphql/node";
 import { covers, projectionFrom, type Projection } from "../../db/projection";
 import { CurrencyCode, minorUnits } from "../../graphql/scalars";
 import { Rejected, UserErrorCode, UserErrors, userError, type UserError } from "../../graphql/user-error";
 import * as validate from "../../graphql/validate";
 import { likePattern } from "../../db/sql";
+import { sql } from "../../db/statements";
 import { mutate } from "../../graphql/mutation";
 import { log } from "../../logger";
 import { Distributor } from "../accounts";
+import { recordEvents } from "../events";
 import { addCalendarDays, calendarFromToday, exporterToday } from "../calendar";
 import { AvailabilityStatus, Category, Metal, Plating, ProductOrderField, StoneOrigin, type StoneType, Treatment } from "./catalog.enums";
 import type {
@@ -62,6 +64,8 @@ import {
 } from "./jewelry";
 import { hsCodeProblem } from "./hs-codes";
 import { quoteLeadTime, reservableFromStock } from "./lead-time";
+import { keepProductsChangedSince, productChanges, variantChanges, type VariantSyncFilter } from "./catalog-sync";
+import { availabilityChanged } from "./availability-events";
 import { AVAILABILITY_RANK, Product, type CompositionRow, type PlatingRow, type StoneRow } from "./product.entity";
 import { ProductionBatch, StockLevel, StockMovement, VariantPrice } from "./stock.entity";
 import { Variant } from "./variant.entity";
@@ -72,7 +76,8 @@ const MAX_SEARCH_LENGTH = 100;
 
 // ---- reads -------------------------------------------------------------------------------
 
-const ORDERINGS: Record<ProductOrderField, Ordering<Product>> = {
+// UPDATED is read by productChanges (catalog-sync.ts): its key is worked out for each caller.
+const ORDERINGS: Record<Exclude<ProductOrderField, ProductOrderField.UPDATED>, Ordering<Product>> = {
   [ProductOrderField.NAME]: { name: "name", keys: [{ sql: "p.name", direction: "ASC", value: (p) => p.name }], id: "p.id" },
   [ProductOrderField.STYLE_CODE]: { name: "styleCode", keys: [{ sql: "p.styleCode", direction: "ASC", value: (p) => p.styleCode }], id: "p.id" },
   [ProductOrderField.NEWEST]: { name: "newest", keys: [{ sql: "p.createdAt", direction: "DESC", value: (p) => p.createdAt }], id: "p.id" },
@@ -91,12 +96,13 @@ export async function listProducts(
   ctx: RequestContext,
   args: ConnectionArgs,
   filter: ProductFilter | null | undefined,
-  orderBy: ProductOrderField,
+  orderBy: ProductOrderField | null | undefined,
   projection: Projection | null = null,
   variantsWanted: readonly VariantsWanted[] = [],
 ): Promise<ConnectionResult<Product>> {
   const qb = ctx.db.createQueryBuilder(Product, "p").where("TRUE");
   const f = filter ?? {};
+  const order = orderBy ?? (f.updatedSince ? ProductOrderField.UPDATED : ProductOrderField.NAME);
   if (f.categories?.length) qb.andWhere("p.category = ANY(:categories)", { categories: f.categories });
   if (f.collection) qb.andWhere("p.collection = :collection", { collection: f.collection });
   if (f.metals?.length) qb.andWhere("p.metal = ANY(:metals)", { metals: f.metals });
@@ -126,16 +132,25 @@ export async function listProducts(
       { search: likePattern(search) },
     );
   }
-  if (f.updatedSince) qb.andWhere("p.updatedAt >= :updatedSince", { updatedSince: f.updatedSince });
-  const page = await paginate(ctx.db, Product, qb, args, ORDERINGS[orderBy], projection);
+  let page: ConnectionResult<Product>;
+  // A page in change order reads whole rows (see productChanges).
+  let read = projection;
+  if (order === ProductOrderField.UPDATED) {
+    // Changed for the caller (its price list's prices, stock and production included), up to the sync horizon.
+    page = await productChanges(ctx, qb, args, f.updatedSince);
+    read = null;
+  } else {
+    if (f.updatedSince) keepProductsChangedSince(ctx, qb, f.updatedSince);
+    page = await paginate(ctx.db, Product, qb, args, ORDERINGS[order], projection);
+  }
   // Variants' availability asks for their product: the page already holds it (and the whole
   // row, for any other reader, when every column was selected).
   const prime = (projected: Projection | null) => {
     const byId = loader(ctx, productById, projected);
     for (const product of page.nodes) byId.prime(product.id, product);
   };
-  if (covers(projection, PRODUCT_FOR_AVAILABILITY)) prime(PRODUCT_FOR_AVAILABILITY);
-  if (!projection) prime(null);
+  if (covers(read, PRODUCT_FOR_AVAILABILITY)) prime(PRODUCT_FOR_AVAILABILITY);
+  if (!read) prime(null);
   await loadVariantsAhead(ctx, page.nodes, variantsWanted);
   return page;
 }
@@ -161,6 +176,11 @@ export async function findVariant(ctx: RequestContext, by: { id?: string | null;
     return id ? loader(ctx, variantById).load(id) : null;
   }
   return ctx.db.findOneBy(Variant, { sku: by.sku!.trim().toUpperCase() });
+}
+
+/** Variants in change order for the caller, up to the sync horizon (see catalog-sync.ts). */
+export function listVariantChanges(ctx: RequestContext, args: ConnectionArgs, filter: VariantSyncFilter | null | undefined): Promise<ConnectionResult<Variant>> {
+  return variantChanges(ctx, args, filter);
 }
 
 export const productOf = (ctx: RequestContext, variant: Variant): Promise<Product> =>
@@ -378,7 +398,8 @@ export function provenanceOf(p: Product): Provenance {
   };
 }
 
-function statusOf(discontinued: boolean, available: number, threshold: number): AvailabilityStatus {
+/** A variant's availability status from its stock (a discontinued style or variant is DISCONTINUED). */
+export function statusOf(discontinued: boolean, available: number, threshold: number): AvailabilityStatus {
   if (discontinued) return AvailabilityStatus.DISCONTINUED;
   if (available > threshold) return AvailabilityStatus.IN_STOCK;
   if (available > 0) return AvailabilityStatus.LOW_STOCK;
@@ -736,6 +757,7 @@ export async function adjustStock(ctx: RequestContext, input: AdjustStockInput):
       );
     }
     await tx.db.insert(StockMovement, { variantId: variant.id, delta: input.delta, onHandAfter: updated.on_hand, reason, actorUserId: tx.principal?.kind === "user" ? tx.principal.id : null });
+    await availabilityChanged(tx, [variant.id]);
     return { variant, userErrors: [] };
   });
 }
@@ -781,11 +803,39 @@ export async function setPrice(ctx: RequestContext, input: SetPriceInput): Promi
 
   return mutate(ctx, async (tx) => {
     const variant = await variantFor(tx, input.variantId);
-    await tx.db.query(
-      `INSERT INTO variant_prices (distributor_id, variant_id, amount, currency) VALUES ($1, $2, $3, $4)
-       ON CONFLICT (distributor_id, variant_id) DO UPDATE SET amount = EXCLUDED.amount, currency = EXCLUDED.currency, updated_at = now()`,
+    // The price before and the write in one statement. The same price again writes nothing: its
+    // updated_at (stamped by a trigger, for the sync) stays, and no event tells of a change.
+    const [{ old_amount: oldAmount, old_currency: oldCurrency, changed }] = await sql<{ old_amount: string | null; old_currency: CurrencyCode | null; changed: boolean }>(
+      tx.db,
+      `WITH old AS (SELECT amount, currency FROM variant_prices WHERE distributor_id = $1 AND variant_id = $2 FOR UPDATE),
+            written AS (
+              INSERT INTO variant_prices (distributor_id, variant_id, amount, currency) VALUES ($1, $2, $3, $4)
+              ON CONFLICT (distributor_id, variant_id) DO UPDATE SET amount = EXCLUDED.amount, currency = EXCLUDED.currency
+              WHERE (variant_prices.amount, variant_prices.currency) IS DISTINCT FROM (EXCLUDED.amount, EXCLUDED.currency)
+              RETURNING 1)
+       SELECT (SELECT amount FROM old) AS old_amount, (SELECT currency FROM old) AS old_currency, EXISTS (SELECT 1 FROM written) AS changed`,
       [distributor.id, variant.id, amount, input.currency],
     );
-    return { variant, price: money(amount, input.currency), userErrors: [] as UserError[] };
+    const price = money(amount, input.currency);
+    if (changed) {
+      // Only the distributor whose price list it is hears of it (and staff).
+      await recordEvents(tx, [
+        {
+          type: "variant.price_changed",
+          distributorId: distributor.id,
+          subjectId: variant.id,
+          data: {
+            variantId: variant.globalId,
+            productId: toGlobalId("Product", variant.productId),
+            sku: variant.sku,
+            // Prices are per distributor: its id names the price list.
+            distributorId: distributor.globalId,
+            price,
+            previousPrice: oldAmount && oldCurrency ? money(oldAmount, oldCurrency) : null,
+          },
+        },
+      ]);
+    }
+    return { variant, price, userErrors: [] as UserError[] };
   });
 }

@@ -17,6 +17,7 @@ import { Product } from "./product.entity";
 import { Variant } from "./variant.entity";
 
 export const ProductConnection = Connection(Product);
+export const VariantConnection = Connection(Variant);
 
 @ObjectType({ simpleResolvers: true, description: "A treatment of a stone and whether it lasts." })
 export class StoneTreatment {

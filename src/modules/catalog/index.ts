@@ -1,6 +1,7 @@
 import { Readers } from "../../core/access";
 import { loader } from "../../db/loaders";
 import { registerNode } from "../../graphql/node";
+import { AVAILABILITY_EVENTS } from "./availability-events";
 import { productById, variantById } from "./catalog.loaders";
 import { ProductResolver, VariantResolver } from "./catalog.resolver";
 import { Product } from "./product.entity";
@@ -12,11 +13,13 @@ registerNode(Variant, "Variant", Readers.CATALOG, (ctx, id) => loader(ctx, varia
 
 export const catalogEntities = [Product, Variant, StockLevel, StockMovement, ProductionBatch, VariantPrice];
 export const catalogResolvers = [ProductResolver, VariantResolver] as const;
+export const catalogJobs = [AVAILABILITY_EVENTS];
 
 export { Product, Variant, StockLevel, ProductionBatch, VariantPrice };
 export { Category, Metal, Plating, StoneOrigin, StoneType, Treatment } from "./catalog.enums";
 export { PlatingInput, StoneInput } from "./catalog.inputs";
 export { variantById } from "./catalog.loaders";
+export { availabilityChanged } from "./availability-events";
 export { checkFineness, checkPlating, compositionOfVariant, compositionView, stonesOf, validStones, type PieceChanges } from "./catalog.service";
 export { Composition, HsCode, Stone } from "./catalog.types";
 export { WDC_SOW_STATEMENT, containsNaturalDiamond, displayName, formatHsCode, karat, stoneDisplayName, threeDecimals } from "./jewelry";

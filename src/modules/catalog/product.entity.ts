@@ -158,7 +158,9 @@ export class Product extends Node {
   @CreateDateColumn({ type: "timestamptz", precision: 3 })
   createdAt: Date;
 
-  @Field(() => DateTimeScalar, { description: "When the style or one of its variants last changed; use with `updatedSince` to sync." })
+  @Field(() => DateTimeScalar, {
+    description: "When the style or one of its variants last changed. To sync, use `changedAt`, which prices, stock and production move too.",
+  })
   @UpdateDateColumn({ type: "timestamptz", precision: 3 })
   updatedAt: Date;
 }

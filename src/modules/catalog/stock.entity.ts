@@ -79,6 +79,10 @@ export class ProductionBatch {
 
   @CreateDateColumn({ type: "timestamptz", precision: 3, select: false })
   createdAt: Date;
+
+  // Stamped by a trigger on any change the catalog shows (migrations/1795002300000-catalog-sync.ts).
+  @UpdateDateColumn({ type: "timestamptz", precision: 3, select: false })
+  updatedAt: Date;
 }
 
 // A distributor's contract price for a variant, in the distributor's contract currency.

@@ -18,7 +18,7 @@ import { lookUp } from "../../db/search";
 import { sql } from "../../db/statements";
 import { tenantQuery } from "../../db/tenancy";
 import { actorOf, Distributor, type Actor } from "../accounts";
-import { Product, Variant, VariantPrice, compositionOfVariant, displayName, quoteLeadTime, reservableFromStock, type CompositionRow } from "../catalog";
+import { Product, Variant, VariantPrice, availabilityChanged, compositionOfVariant, displayName, quoteLeadTime, reservableFromStock, type CompositionRow } from "../catalog";
 import { addBusinessDays, calendarFromToday, exporterToday } from "../calendar";
 import { recordEvents, type NewEvent } from "../events";
 import type {
@@ -395,6 +395,7 @@ async function place(
        FROM unnest($1::uuid[], $2::int[]) AS d(variant_id, quantity) WHERE s.variant_id = d.variant_id`,
       [reserve.map(([v]) => v), reserve.map(([, n]) => n)],
     );
+    await availabilityChanged(tx, reserve.map(([v]) => v));
   }
   if (allocatedByBatch.size) {
     await tx.db.query(
@@ -697,6 +698,7 @@ async function releaseReservations(tx: RequestContext, orderIds: readonly string
        FROM unnest($1::uuid[], $2::int[]) AS d(variant_id, quantity) WHERE s.variant_id = d.variant_id`,
       [variantIds, variantIds.map((v) => release.get(v)!)],
     );
+    await availabilityChanged(tx, variantIds);
   }
   if (unallocate.size) {
     const batchIds = [...unallocate.keys()].sort();
