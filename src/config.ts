@@ -123,6 +123,24 @@ export interface Config {
     /** An endpoint that has not had a success for this long since its first failure is disabled. */
     disableAfterFailingMs: number;
   };
+  /** Live GraphQL subscriptions over WebSocket at /graphql (docs/subscriptions.md); every cap is per process. */
+  subscriptions: {
+    /** Open WebSocket connections of one user or API client; more are closed with 4029. */
+    connectionsPerUser: number;
+    /** Open WebSocket connections of one distributor's people and clients together; more are closed with 4029. */
+    connectionsPerDistributor: number;
+    /** Subscriptions running at once on one connection; more are answered with an error. */
+    perConnection: number;
+    /** Objects one subscription holds pending for a subscriber that has not taken them; beyond, its socket is closed with 4008. */
+    buffer: number;
+    /** Bytes a socket may have queued unsent (a peer that stopped reading) before it is closed with 4008, as configured and in bytes. */
+    socketBuffer: string;
+    socketBufferBytes: number;
+    /** How long a new connection has to send connection_init before it is closed with 4408. */
+    initTimeoutMs: number;
+    /** How often a connection is pinged; one that has not answered by the next ping is dropped. */
+    keepAliveMs: number;
+  };
 }
 
 export class ConfigError extends Error {}
@@ -291,6 +309,21 @@ function metricsToken(env: NodeJS.ProcessEnv): string | undefined {
   return token;
 }
 
+/** The SUBSCRIPTION* settings (see Config["subscriptions"]). */
+function subscriptions(env: NodeJS.ProcessEnv): Config["subscriptions"] {
+  const [socketBuffer, socketBufferBytes] = size(env, "SUBSCRIPTION_SOCKET_BUFFER", "1mb");
+  return {
+    connectionsPerUser: int(env, "SUBSCRIPTION_CONNECTIONS_PER_USER", 10, 1, 10_000),
+    connectionsPerDistributor: int(env, "SUBSCRIPTION_CONNECTIONS_PER_DISTRIBUTOR", 200, 1, 1_000_000),
+    perConnection: int(env, "SUBSCRIPTIONS_PER_CONNECTION", 20, 1, 1000),
+    buffer: int(env, "SUBSCRIPTION_BUFFER", 100, 1, 100_000),
+    socketBuffer,
+    socketBufferBytes,
+    initTimeoutMs: int(env, "SUBSCRIPTION_INIT_TIMEOUT_MS", 5000, 100, 60_000),
+    keepAliveMs: int(env, "SUBSCRIPTION_KEEP_ALIVE_MS", 12_000, 100, 300_000),
+  };
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const nodeEnv = env.NODE_ENV ?? "development";
   if (nodeEnv !== "development" && nodeEnv !== "production" && nodeEnv !== "test") {
@@ -381,6 +414,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       retryAfterMaxMs: int(env, "WEBHOOK_RETRY_AFTER_MAX_MS", 86_400_000, 0, 7 * 86_400_000),
       disableAfterFailingMs: int(env, "WEBHOOK_DISABLE_AFTER_FAILING_MS", 5 * 86_400_000, 1000, 30 * 86_400_000),
     },
+    subscriptions: subscriptions(env),
     shutdownGraceMs: int(env, "SHUTDOWN_GRACE_MS", 10_000, 0, 120_000),
     // In production a load balancer polls /readyz: it must see the 503 before the listener closes.
     shutdownDelayMs: int(env, "SHUTDOWN_DELAY_MS", production ? 2000 : 0, 0, 60_000),

@@ -4,6 +4,7 @@ import { ConfigError, loadConfig } from "./config";
 import { migrate, openDatabase } from "./db/database";
 import { startJobRunner } from "./db/jobs";
 import { entities } from "./modules/entities";
+import { createEventBus } from "./modules/events";
 import { jobHandlers } from "./modules/jobs";
 import { log, setLogLevel } from "./logger";
 import { DEMO_ERP_CLIENT_ID, DEMO_ERP_SECRET, DEMO_PASSWORD } from "./modules/accounts/demo-credentials";
@@ -28,7 +29,10 @@ async function main(): Promise<void> {
   if ((config.migrateOnStart && !cluster.isWorker) || database.embedded) await migrate(database.dataSource);
   const seeded = database.embedded ? await seedDemoData(database.dataSource, config.env) : false;
 
-  const server = await createServer(config, database.dataSource);
+  // Live subscribers hear of events committed by any process: PostgreSQL LISTEN/NOTIFY, Redis
+  // pub/sub with REDIS_URL, or this process alone on the embedded database.
+  const eventBus = await createEventBus(config, database.dataSource);
+  const server = await createServer(config, database.dataSource, { eventBus });
   const port = await server.listen(config.port, config.host);
   // Each process sweeps expired PENDING orders; sweeps on several processes take disjoint orders.
   const stopSweeper = startReservationSweeper(database.dataSource, config);
@@ -65,6 +69,7 @@ async function main(): Promise<void> {
       await server.stop();
       await stopSweeper();
       await jobs?.stop();
+      await eventBus.close();
       await database.close();
       process.exit(0);
     } catch (error) {

@@ -22,7 +22,7 @@ type Field = GraphQLField<unknown, unknown>;
 const accessOf = (field: Field): unknown => (field.extensions as { access?: unknown }).access;
 
 function rootFields(): { name: string; field: Field }[] {
-  return [schema.getQueryType()!, schema.getMutationType()!].flatMap((type) => Object.values(type.getFields()).map((field) => ({ name: `${type.name}.${field.name}`, field })));
+  return [schema.getQueryType()!, schema.getMutationType()!, schema.getSubscriptionType()!].flatMap((type) => Object.values(type.getFields()).map((field) => ({ name: `${type.name}.${field.name}`, field })));
 }
 
 function objectFields(): { name: string; field: Field }[] {

@@ -46,10 +46,10 @@ describe("a request the client got wrong", () => {
     expect([answer.status, answer.body]).toEqual([200, { data: { viewer: { scopes: [] } }, extensions: expect.anything() }]);
   });
 
-  it("is a subscription: 400, BAD_REQUEST, saying none are served", async () => {
-    const answer = await send({ query: "subscription S { viewer { role } }" });
+  it("is a subscription: 400, BAD_REQUEST, pointing at the WebSocket", async () => {
+    const answer = await send({ query: "subscription S { myOrdersUpdated { id } }" });
     expect(codeOf(answer)).toEqual([400, "BAD_REQUEST"]);
-    expect(answer.body.errors![0].message).toMatch(/no subscriptions/);
+    expect(answer.body.errors![0].message).toMatch(/WebSocket/);
   });
 
   it("does not parse, does not validate, is a batch or an unknown persisted query: Apollo's own codes", async () => {

@@ -28,12 +28,15 @@ import { oauthRoutes } from "./oauth";
 import { playgroundRoutes } from "./playground";
 import { createRateLimitStore, type RateLimitStore } from "./rate-limit";
 import { buildFacetSchema, facetSdl } from "./schema";
+import { serveSubscriptions, type SubscriptionServer } from "./subscriptions";
 
 export interface FacetServer {
   /** Answers one HTTP request, as the listening server does (once it listens). */
   handle: http.RequestListener;
   httpServer: http.Server;
   apollo: ApolloServer<RequestContext>;
+  /** GraphQL subscriptions over WebSocket on /graphql (graphql-ws). */
+  subscriptions: SubscriptionServer;
   listen(port: number, host?: string): Promise<number>;
   /**
    * Readiness goes false and every answer asks its client to close the connection; after
@@ -318,11 +321,15 @@ export async function createServer(
     return sendGraphQLError(reply, status, code, message);
   });
 
+  // Subscriptions: WebSocket upgrades of /graphql on the same server, with the same schema.
+  const subscriptions = serveSubscriptions(app.server, { config, dataSource, schema: await buildFacetSchema() });
+
   await app.ready();
   return {
     handle: (req, res) => app.routing(req, res),
     httpServer: app.server,
     apollo,
+    subscriptions,
     async listen(port, host) {
       await app.listen({ port, host });
       return (app.server.address() as AddressInfo).port;
@@ -330,10 +337,15 @@ export async function createServer(
     async stop() {
       if (stopped) return stopped;
       shuttingDown = true;
+      // New WebSocket connections are refused (503) from now: their clients reconnect elsewhere.
+      subscriptions.refuseNew();
       stopped = (async () => {
         // Still serving, but not ready, and each answer closes its connection: a load balancer
         // polling /readyz takes Facet out of rotation before the listener closes.
         if (config.shutdownDelayMs > 0 && app.server.listening) await new Promise((resolve) => setTimeout(resolve, config.shutdownDelayMs));
+        // Subscription sockets are told 1001 (Going Away) before the listener closes: their clients
+        // reconnect, by then to an instance the load balancer still sends to.
+        await subscriptions.close();
         // Closing the server stops the listener and destroys the connections that are idle: a
         // request racing in on one is never read, so never run, and its client sees the connection
         // reset (safe to retry). Requests under way are answered, each closing its connection.

@@ -68,7 +68,7 @@ function bucketsOf(config: Config, context: RequestContext): Bucket[] {
 const SUGGESTION = / ?Did you mean [^?]*\?/g;
 
 /**
- * Before an operation runs: refuses subscriptions, anything but sign-in from a caller not signed
+ * Before an operation runs: refuses subscriptions (served over WebSocket: see subscriptions.ts), anything but sign-in from a caller not signed
  * in, operations beyond the limits and strings with a NUL character, and charges the operation's
  * cost to the caller's buckets (a refused one costs REFUSED_COST). The binding bucket's budget is
  * reported in `extensions.rateLimit` of every response. In production no error suggests names.
@@ -96,7 +96,7 @@ export function limitsPlugin(config: Config, store: RateLimitStore, guard?: Addr
           let surcharge: number;
           try {
             if (operation.operation === "subscription") {
-              throw new BadRequestError("Facet serves no subscriptions: ask again with a query (the answers carry `updatedAt` for incremental sync)");
+              throw new BadRequestError("Subscriptions are served over WebSocket, not HTTP: connect to ws(s)://<host>/graphql with graphql-ws (protocol graphql-transport-ws) and send the access token in connection_init; see docs/subscriptions.md");
             }
             const fields = rootFields(document, operation);
             refuseOutOfScope(config, contextValue.principal, operation, fields);

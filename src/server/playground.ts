@@ -11,6 +11,8 @@ const vendor = {
   "react-dom.js": path.join(packageDir("react-dom"), "umd/react-dom.production.min.js"),
   "graphiql.js": path.join(packageDir("graphiql"), "graphiql.min.js"),
   "graphiql.css": path.join(packageDir("graphiql"), "graphiql.min.css"),
+  // The graphql-ws client, for subscriptions (window.graphqlWs).
+  "graphql-ws.js": path.join(packageDir("graphql-ws"), "umd/graphql-ws.min.js"),
 };
 
 const PAGE = `<!doctype html>
@@ -41,6 +43,7 @@ const PAGE = `<!doctype html>
   <script src="/playground/assets/react.js"></script>
   <script src="/playground/assets/react-dom.js"></script>
   <script src="/playground/assets/graphiql.js"></script>
+  <script src="/playground/assets/graphql-ws.js"></script>
   <script src="/playground/assets/playground.js"></script>
 </body>
 </html>`;
@@ -92,7 +95,43 @@ const SCRIPT = `(function () {
     e.target.token.value = "";
   });
   signOut.addEventListener("click", function () { use(null); });
+  // Subscriptions run over a WebSocket on /graphql (graphql-ws), signed in with the token in
+  // connection_init; one socket per token, opened on the first subscription.
+  var socket = null, socketToken = null;
+  function subscriptions() {
+    var t = token();
+    if (socket && socketToken === t) return socket;
+    if (socket) socket.dispose();
+    socketToken = t;
+    socket = graphqlWs.createClient({
+      url: (location.protocol === "https:" ? "wss://" : "ws://") + location.host + "/graphql",
+      connectionParams: function () { return t ? { authorization: "Bearer " + t } : {}; },
+    });
+    return socket;
+  }
+  function isSubscription(params) {
+    var query = String(params.query || "").replace(/#[^\\n]*/g, "");
+    if (params.operationName) return new RegExp("\\\\bsubscription\\\\s+" + params.operationName + "\\\\b").test(query);
+    return /(^|})\\s*subscription\\b/.test(query);
+  }
+  function live(params) {
+    return {
+      subscribe: function (observer) {
+        var stop = subscriptions().subscribe(params, {
+          next: function (value) { observer.next(value); },
+          error: function (error) {
+            if (Array.isArray(error)) { observer.next({ errors: error }); observer.complete(); return; }
+            if (error && typeof error.code === "number") error = new Error("The socket closed (" + error.code + "): " + (error.reason || "no reason given"));
+            observer.error(error);
+          },
+          complete: function () { observer.complete(); },
+        });
+        return { unsubscribe: stop };
+      },
+    };
+  }
   function fetcher(params, options) {
+    if (isSubscription(params)) return live(params);
     var headers = Object.assign({ "content-type": "application/json", accept: "application/json" }, (options && options.headers) || {});
     var t = token();
     if (t && !headers.authorization && !headers.Authorization) headers.authorization = "Bearer " + t;

@@ -1,4 +1,4 @@
-import { Arg, Args, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from "type-graphql";
+import { Arg, Args, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root, Subscription } from "type-graphql";
 import { Allow } from "../../graphql/access";
 import { ApiScope, Readers, UserRole } from "../../core/access";
 import { ConnectionArgs } from "../../graphql/connection";
@@ -9,6 +9,8 @@ import { CurrencyCode } from "../../graphql/scalars";
 import { Distributor, distributorById } from "../accounts";
 import { stonesOf, Stone, karat } from "../catalog";
 import { Order, orderById } from "../orders";
+import { liveEvents, type PublishedEvent } from "../events";
+import { BadUserInputError } from "../../graphql/errors";
 import {
   AcceptDesignBriefQuoteInput,
   AcceptDesignBriefQuotePayload,
@@ -65,6 +67,20 @@ export class DesignBriefResolver {
     @Arg("reference", () => String, { nullable: true, description: "Reference, e.g. DB-2026-0042." }) reference?: string,
   ): Promise<DesignBrief | null> {
     return briefs.findBrief(ctx, { id, reference });
+  }
+
+  @Allow(...Readers.BRIEFS)
+  @Subscription(() => DesignBrief, {
+    description:
+      "The design brief, read afresh, each time something happens to it: a status change, a quote, a message (internal notes are not news). Over WebSocket only (graphql-ws at /graphql); a brief you may not see is refused as an unknown one.",
+    subscribe: ({ args, context }) => watchBrief(context as RequestContext, (args as { id: string }).id),
+  })
+  designBriefUpdated(
+    @Root() event: PublishedEvent,
+    @Ctx() ctx: RequestContext,
+    @Arg("id", () => ID, { description: "Global id of the design brief." }) _id: string,
+  ): Promise<DesignBrief> {
+    return briefOfEvent(ctx, event);
   }
 
   @FieldResolver(() => Int, { nullable: true, description: "Gold karat (585 is 14K); null for other metals." })
@@ -198,4 +214,18 @@ export class DesignBriefCommentResolver {
   id(@Root() comment: DesignBriefComment): string {
     return toGlobalId("DesignBriefComment", comment.id);
   }
+}
+
+/** The events of one brief, once the caller may see it: another distributor's is refused exactly as an unknown one. */
+async function watchBrief(ctx: RequestContext, id: string): Promise<AsyncIterableIterator<PublishedEvent>> {
+  const brief = await briefs.findBrief(ctx, { id });
+  if (!brief) throw new BadUserInputError("id", "No design brief with this id");
+  return liveEvents(ctx, { prefix: "design_brief.", subjectId: brief.id });
+}
+
+/** The brief an event is about, as the subscriber may read it now. */
+async function briefOfEvent(ctx: RequestContext, event: PublishedEvent): Promise<DesignBrief> {
+  const brief = event.subjectId ? await briefs.findBriefById(ctx, event.subjectId) : null;
+  if (!brief) throw new BadUserInputError("id", "The design brief is no longer one you may see");
+  return brief;
 }

@@ -11,3 +11,7 @@ export { deliver, eventBusOf, LocalEventBus, useEventBus, type EventBus, type Ev
 export { ALL_EVENT_TYPES, EVENT_TYPES, isEventType, type EventType } from "./event-types";
 export { checkEventTypes, EVENT_RETENTION_DAYS, readableEventTypes } from "./events.service";
 export { recordEvents, WEBHOOK_JOB_MAX_RUNS, WEBHOOK_JOBS, type NewEvent } from "./outbox";
+export { createEventBus } from "./create-bus";
+export { allowLive, liveEvents, newLiveStats, type LiveFilter, type LiveOptions, type LiveStats } from "./live";
+export { PG_EVENTS_CHANNEL, PgEventBus } from "./pg-bus";
+export { REDIS_EVENTS_CHANNEL, RedisEventBus } from "./redis-bus";

@@ -1,5 +1,5 @@
 import type { GraphQLResolveInfo } from "graphql";
-import { Arg, Args, Ctx, FieldResolver, ID, Info, Mutation, Query, Resolver, Root } from "type-graphql";
+import { Arg, Args, Ctx, FieldResolver, ID, Info, Mutation, Query, Resolver, Root, Subscription } from "type-graphql";
 import { Allow } from "../../graphql/access";
 import { ApiScope, Readers, UserRole } from "../../core/access";
 import { ConnectionArgs } from "../../graphql/connection";
@@ -10,6 +10,8 @@ import { CONNECTION_NODES, projectionOf, rowFields } from "../../graphql/project
 import { CurrencyCode } from "../../graphql/scalars";
 import { Distributor, distributorById } from "../accounts";
 import { Variant, variantById } from "../catalog";
+import { liveEvents, type PublishedEvent } from "../events";
+import { BadUserInputError } from "../../graphql/errors";
 import {
   AdvanceOrderStatusInput,
   AdvanceOrderStatusPayload,
@@ -75,6 +77,30 @@ export class OrderResolver {
     @Arg("number", () => String, { nullable: true, description: "Order number, e.g. EXP-2026-000123." }) number?: string,
   ): Promise<Order | null> {
     return orders.findOrder(ctx, { id, number });
+  }
+
+  @Allow(...Readers.ORDERS)
+  @Subscription(() => Order, {
+    description:
+      "The order, read afresh, each time something happens to it (placed, confirmed, any status change, cancelled). Over WebSocket only (graphql-ws at /graphql); an order you may not see is refused as an unknown one.",
+    subscribe: ({ args, context }) => watchOrder(context as RequestContext, (args as { id: string }).id),
+  })
+  orderUpdated(
+    @Root() event: PublishedEvent,
+    @Ctx() ctx: RequestContext,
+    @Arg("id", () => ID, { description: "Global id of the order." }) _id: string,
+  ): Promise<Order> {
+    return orderOfEvent(ctx, event);
+  }
+
+  @Allow(...Readers.ORDERS)
+  @Subscription(() => Order, {
+    description:
+      "Each order of your distributor (staff: of every distributor), read afresh, each time something happens to it, new orders included. Over WebSocket only (graphql-ws at /graphql).",
+    subscribe: ({ context }) => liveEvents(context as RequestContext, { prefix: "order." }),
+  })
+  myOrdersUpdated(@Root() event: PublishedEvent, @Ctx() ctx: RequestContext): Promise<Order> {
+    return orderOfEvent(ctx, event);
   }
 
   @FieldResolver(() => CurrencyCode, { description: "Currency of every amount on the order: the contract currency." })
@@ -155,4 +181,18 @@ export class OrderLineResolver {
   variant(@Ctx() ctx: RequestContext, @Root() line: OrderLineView): Promise<Variant | null> | null {
     return line.variantId ? loader(ctx, variantById).load(line.variantId) : null;
   }
+}
+
+/** The events of one order, once the caller may see it: another distributor's is refused exactly as an unknown one. */
+async function watchOrder(ctx: RequestContext, id: string): Promise<AsyncIterableIterator<PublishedEvent>> {
+  const order = await orders.findOrder(ctx, { id });
+  if (!order) throw new BadUserInputError("id", "No order with this id");
+  return liveEvents(ctx, { prefix: "order.", subjectId: order.id });
+}
+
+/** The order an event is about, as the subscriber may read it now. */
+async function orderOfEvent(ctx: RequestContext, event: PublishedEvent): Promise<Order> {
+  const order = event.subjectId ? await orders.findOrderById(ctx, event.subjectId) : null;
+  if (!order) throw new BadUserInputError("id", "The order is no longer one you may see");
+  return order;
 }

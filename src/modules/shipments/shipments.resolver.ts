@@ -1,5 +1,5 @@
 import type { GraphQLResolveInfo } from "graphql";
-import { Arg, Args, Ctx, FieldResolver, ID, Info, Mutation, Query, Resolver, Root } from "type-graphql";
+import { Arg, Args, Ctx, FieldResolver, ID, Info, Mutation, Query, Resolver, Root, Subscription } from "type-graphql";
 import { Allow } from "../../graphql/access";
 import { Readers, UserRole } from "../../core/access";
 import { ConnectionArgs } from "../../graphql/connection";
@@ -7,6 +7,8 @@ import { loader } from "../../db/loaders";
 import type { RequestContext } from "../../core/context";
 import { CONNECTION_NODES, projectionOf, rowFields } from "../../graphql/projection";
 import { Order, orderById } from "../orders";
+import { liveEvents, type PublishedEvent } from "../events";
+import { BadUserInputError } from "../../graphql/errors";
 import {
   AddShipmentDocumentInput,
   AddShipmentDocumentPayload,
@@ -71,6 +73,20 @@ export class ShipmentResolver {
     @Arg("trackingNumber", () => String, { nullable: true, description: "Carrier tracking number." }) trackingNumber?: string,
   ): Promise<Shipment | null> {
     return shipments.findShipment(ctx, { id, airwayBill, trackingNumber });
+  }
+
+  @Allow(...Readers.SHIPMENTS)
+  @Subscription(() => Shipment, {
+    description:
+      "The shipment, read afresh, each time something happens to it: a tracking event (with the status and ETA it brings), a new estimated delivery, its air waybill or tracking number set, its delivery. Over WebSocket only (graphql-ws at /graphql); a shipment you may not see is refused as an unknown one.",
+    subscribe: ({ args, context }) => watchShipment(context as RequestContext, (args as { id: string }).id),
+  })
+  shipmentUpdated(
+    @Root() event: PublishedEvent,
+    @Ctx() ctx: RequestContext,
+    @Arg("id", () => ID, { description: "Global id of the shipment." }) _id: string,
+  ): Promise<Shipment> {
+    return shipmentOfEvent(ctx, event);
   }
 
   @FieldResolver(() => AirwayBill, { nullable: true, description: "The air waybill, once set." })
@@ -178,4 +194,18 @@ export class TrackingEventResolver {
   id(@Root() event: TrackingEventView): string {
     return toGlobalId("TrackingEvent", event.id);
   }
+}
+
+/** The events of one shipment, once the caller may see it: another distributor's is refused exactly as an unknown one. */
+async function watchShipment(ctx: RequestContext, id: string): Promise<AsyncIterableIterator<PublishedEvent>> {
+  const shipment = await shipments.findShipment(ctx, { id });
+  if (!shipment) throw new BadUserInputError("id", "No shipment with this id");
+  return liveEvents(ctx, { prefix: "shipment.", subjectId: shipment.id });
+}
+
+/** The shipment an event is about, as the subscriber may read it now. */
+async function shipmentOfEvent(ctx: RequestContext, event: PublishedEvent): Promise<Shipment> {
+  const shipment = event.subjectId ? await shipments.findShipmentById(ctx, event.subjectId) : null;
+  if (!shipment) throw new BadUserInputError("id", "The shipment is no longer one you may see");
+  return shipment;
 }
