@@ -25,6 +25,7 @@ import { Events1795002100000 } from "./1795002100000-events";
 import { Jobs1795002110000 } from "./1795002110000-jobs";
 import { Webhooks1795002200000 } from "./1795002200000-webhooks";
 import { CatalogSync1795002300000 } from "./1795002300000-catalog-sync";
+import { BulkExports1795002400000 } from "./1795002400000-bulk-exports";
 
 // In order of application. A landed migration is never edited: add a new one.
 export const migrations = [
@@ -55,4 +56,5 @@ export const migrations = [
   Jobs1795002110000,
   Webhooks1795002200000,
   CatalogSync1795002300000,
+  BulkExports1795002400000,
 ];

@@ -1,4 +1,4 @@
-import { createPrivateKey, createPublicKey, randomBytes } from "node:crypto";
+import { createHmac, createPrivateKey, createPublicKey, randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { COUNTRIES } from "./core/iso-codes";
@@ -122,6 +122,19 @@ export interface Config {
     retryAfterMaxMs: number;
     /** An endpoint that has not had a success for this long since its first failure is disabled. */
     disableAfterFailingMs: number;
+  };
+  /** Bulk exports (src/modules/exports, docs/bulk-export.md). */
+  exports: {
+    /** Signs download URLs: EXPORT_URL_SECRET, or derived from the JWT signing key. */
+    urlSecret: string;
+    /** How long a download URL is valid after `url` is read. */
+    urlTtlSeconds: number;
+    /** Days a completed export's file is kept before it is deleted. */
+    retentionDays: number;
+    /** Exports of one distributor queued or running at once; more are refused. */
+    maxActivePerDistributor: number;
+    /** The public origin download URLs start with (PUBLIC_URL); relative URLs when absent. */
+    publicUrl: string | undefined;
   };
   /** Live GraphQL subscriptions over WebSocket at /graphql (docs/subscriptions.md); every cap is per process. */
   subscriptions: {
@@ -309,6 +322,29 @@ function metricsToken(env: NodeJS.ProcessEnv): string | undefined {
   return token;
 }
 
+/**
+ * Bulk export settings. The URL secret is EXPORT_URL_SECRET, or else derived from the JWT signing
+ * key (an HMAC of it under a fixed label), so every instance that verifies tokens verifies
+ * download URLs alike, and the key itself signs nothing but tokens.
+ */
+function exportSettings(env: NodeJS.ProcessEnv, jwtSigningKey: () => string): Config["exports"] {
+  const own = env.EXPORT_URL_SECRET;
+  if (own !== undefined && own !== "" && Buffer.byteLength(own) < MIN_SECRET_BYTES) {
+    throw new ConfigError(`EXPORT_URL_SECRET must be at least ${MIN_SECRET_BYTES} bytes of random data`);
+  }
+  const publicUrl = (env.PUBLIC_URL ?? "").trim().replace(/\/+$/, "") || undefined;
+  if (publicUrl !== undefined && !/^https?:\/\/[^/?#\s]+(\/[^?#\s]*)?$/i.test(publicUrl)) {
+    throw new ConfigError(`PUBLIC_URL must be an http(s) URL such as https://api.example.com, got "${publicUrl}"`);
+  }
+  return {
+    urlSecret: own || createHmac("sha256", jwtSigningKey()).update("facet bulk export download URLs").digest("base64url"),
+    urlTtlSeconds: int(env, "EXPORT_URL_TTL_SECONDS", 3600, 60, 86_400),
+    retentionDays: int(env, "EXPORT_RETENTION_DAYS", 7, 1, 90),
+    maxActivePerDistributor: int(env, "EXPORTS_PER_DISTRIBUTOR", 2, 1, 20),
+    publicUrl,
+  };
+}
+
 /** The SUBSCRIPTION* settings (see Config["subscriptions"]). */
 function subscriptions(env: NodeJS.ProcessEnv): Config["subscriptions"] {
   const [socketBuffer, socketBufferBytes] = size(env, "SUBSCRIPTION_SOCKET_BUFFER", "1mb");
@@ -414,6 +450,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       retryAfterMaxMs: int(env, "WEBHOOK_RETRY_AFTER_MAX_MS", 86_400_000, 0, 7 * 86_400_000),
       disableAfterFailingMs: int(env, "WEBHOOK_DISABLE_AFTER_FAILING_MS", 5 * 86_400_000, 1000, 30 * 86_400_000),
     },
+    exports: exportSettings(env, () => jwtKeys(env, production, dataDir).signingKey),
     subscriptions: subscriptions(env),
     shutdownGraceMs: int(env, "SHUTDOWN_GRACE_MS", 10_000, 0, 120_000),
     // In production a load balancer polls /readyz: it must see the 503 before the listener closes.

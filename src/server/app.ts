@@ -24,6 +24,7 @@ import { AddressGuard } from "./address-guard";
 import { LocalEventBus, useEventBus, type EventBus } from "../modules/events";
 import { limitsPlugin } from "./limits-plugin";
 import { endObservation, metricsRoutes, observabilityPlugin, startObservation } from "./observability";
+import { exportRoutes } from "./exports";
 import { oauthRoutes } from "./oauth";
 import { playgroundRoutes } from "./playground";
 import { createRateLimitStore, type RateLimitStore } from "./rate-limit";
@@ -228,6 +229,7 @@ export async function createServer(
     return reply.code(ready ? 200 : 503).send({ status: ready ? "ready" : "not ready", checks });
   });
   oauthRoutes(app, config, dataSource, rateLimits, guard, refuseFloods("oauth"));
+  exportRoutes(app, config, dataSource);
   playgroundRoutes(app);
 
   // The SDL, for a distributor's developers to run codegen against: any signed-in caller may have
