@@ -7,6 +7,7 @@ import path from "node:path";
 import { isDeepStrictEqual } from "node:util";
 import autocannon from "autocannon";
 import { Client } from "pg";
+import type { DataSource } from "typeorm";
 import { loadConfig } from "../../src/config";
 import { createDataSource } from "../../src/db/data-source";
 import { entities } from "../../src/modules/entities";
@@ -15,6 +16,8 @@ import { signAccessToken } from "../../src/modules/accounts/access-token";
 import { formatReport, type Measurement, type Role, type RunInfo } from "./report";
 import { ensureDataset } from "./seed";
 import { freePort } from "../../src/free-port";
+import { fromGlobalId, toGlobalId } from "../../src/graphql/node";
+import { formatW5, measureW5, type Driven as W5Driven, type W5Buyer } from "./w5";
 import { W1_ORDER_HISTORY, W2_CATALOG_PAGE, W2_METAL, W3_TRACKING, W4_SYNC } from "./workloads";
 
 // npm run bench: seeds (or reuses) the large dataset on BENCH_DATABASE_URL, starts Facet in
@@ -180,13 +183,8 @@ interface RequestState {
   startedAt?: number;
 }
 
-interface Driven {
-  seconds: number;
-  requests: number;
-  errors: number;
-  /** Each answered request's latency in milliseconds, from its setup to its response. */
-  latencies: number[];
-}
+// Each answered request's latency in milliseconds, from its setup to its response, is in `latencies`.
+type Driven = W5Driven;
 
 /** Drives the workload for `seconds`, or for `amount` requests when given. */
 async function drive(workload: Workload, connections: number, { seconds, amount }: { seconds?: number; amount?: number }): Promise<Driven> {
@@ -421,6 +419,33 @@ function facetTarget(name: string, role: Role, url: string, child: ChildProcess,
   };
 }
 
+/**
+ * W5's subscribers: each distributor's buyer, with a variant of its own to order (the most
+ * available ones, one each, so that the writer's placements do not queue on one stock row).
+ */
+async function w5Buyers(db: DataSource, buyers: readonly { id: string }[], tokens: readonly string[]): Promise<W5Buyer[]> {
+  const variants = (await db.query(
+    `SELECT v.id FROM variants v JOIN stock_levels s ON s.variant_id = v.id JOIN products p ON p.id = v.product_id
+     WHERE p.minimum_order_quantity <= 1 ORDER BY s.on_hand - s.reserved DESC, v.id LIMIT $1`,
+    [buyers.length],
+  )) as { id: string }[];
+  if (variants.length < buyers.length) throw new Error("W5 needs a variant that can be ordered one at a time for each distributor");
+  return buyers.map((_, i) => ({ token: tokens[i], variantId: toGlobalId("Variant", variants[i].id) }));
+}
+
+/** Deletes what W5's writer placed (cancelled orders and their events), so that the dataset stays as seeded. */
+async function forgetW5Orders(db: DataSource, globalIds: readonly string[]): Promise<void> {
+  const ids = globalIds.map((id) => fromGlobalId(id)?.id).filter((id): id is string => Boolean(id));
+  if (ids.length === 0) return;
+  await db.transaction(async (tx) => {
+    await tx.query(`DELETE FROM events WHERE subject_id = ANY($1)`, [ids]);
+    await tx.query(`DELETE FROM order_status_changes WHERE order_id = ANY($1)`, [ids]);
+    await tx.query(`DELETE FROM order_lines WHERE order_id = ANY($1)`, [ids]);
+    await tx.query(`DELETE FROM idempotency_keys WHERE order_id = ANY($1)`, [ids]);
+    await tx.query(`DELETE FROM orders WHERE id = ANY($1)`, [ids]);
+  });
+}
+
 async function main(): Promise<void> {
   const databaseUrl = process.env.BENCH_DATABASE_URL;
   if (!databaseUrl) {
@@ -433,7 +458,7 @@ async function main(): Promise<void> {
   // Facet as production runs it: a worker per core (WEB_CONCURRENCY), sharing rate limits in Redis.
   const workers = envInt("BENCH_WORKERS", os.availableParallelism(), 1);
   const redisUrl = process.env.BENCH_REDIS_URL || "redis://127.0.0.1:6379";
-  const only = new Set((process.env.BENCH_WORKLOADS ?? "W1,W2,W3,W4").split(",").map((w) => w.trim().toUpperCase()));
+  const only = new Set((process.env.BENCH_WORKLOADS ?? "W1,W2,W3,W4,W5").split(",").map((w) => w.trim().toUpperCase()));
   // Facet runs with the Node flags `npm start` gives it (package.json config.node_options), and any extra.
   const nodeOptions = nodeOptionsOf(ROOT);
   // Another build measured in turn with this one, to compare them on the same machine at the same time.
@@ -606,6 +631,18 @@ async function main(): Promise<void> {
       measurements.push(...(await measure(row, seconds, rounds, warmupRequests, connections)));
     }
 
+    let w5Section = "";
+    if (only.has("W5")) {
+      const w1 = facetWorkloads(facetTargets[0]).find((w) => w.id === "W1")!;
+      const buyersOfW5 = await w5Buyers(dataSource, buyers, tokens);
+      const writesPerSecond = envInt("BENCH_W5_WRITES_PER_SECOND", 10, 1);
+      say(`W5 ${facetLabel}: ${buyersOfW5.length} subscribers in every other W1 slice, ${writesPerSecond} orders placed and cancelled a second, ${seconds} s each way at ${connections} connections in ${rounds} turns`);
+      if (warmupRequests > 0) await drive(w1, connections, { amount: Math.max(warmupRequests, connections) });
+      const result = await measureW5({ facetUrl, buyers: buyersOfW5, writesPerSecond, seconds, rounds, driveW1: (s) => drive(w1, connections, { seconds: s }) });
+      await forgetW5Orders(dataSource, result.orderIds);
+      w5Section = formatW5(result, writesPerSecond);
+    }
+
     const info: RunInfo = {
       date: new Date(),
       seconds,
@@ -622,7 +659,7 @@ async function main(): Promise<void> {
       compare: compareDir ? { label: compareLabel!, directory: compareDir, nodeOptions: compareNodeOptions.join(" ") } : null,
       workers,
     };
-    const report = formatReport(info, measurements);
+    const report = formatReport(info, measurements) + (w5Section ? `\n${w5Section}` : "");
     // A day's file is written once: a later run that day gets the time in its name, so that it
     // never overwrites results already written (and perhaps committed).
     const stamp = info.date.toISOString();
