@@ -58,6 +58,7 @@ export interface EnqueueOptions {
 }
 
 const DEFAULT_LEASE_MS = 60_000;
+const PERIODIC_CHECK_MS = 30_000;
 const DONE_KEPT_DAYS = 7;
 
 // Woken when a job is enqueued in this process, so that it starts without waiting for the next poll.
@@ -202,12 +203,13 @@ export function startJobRunner(dataSource: DataSource, handlers: readonly JobHan
     });
   };
 
-  let lastPeriodic = 0;
+  let lastPeriodic = -Infinity;
   async function lookOnce(): Promise<boolean> {
     const free = concurrency - running.size;
     if (free <= 0) return false;
     const rows = await withRequestRunner(dataSource, undefined, async (db) => {
-      if (Date.now() - lastPeriodic >= 1000) {
+      // Periods are minutes long at least: looking twice a minute starts each within 30 s of its slot.
+      if (Date.now() - lastPeriodic >= PERIODIC_CHECK_MS) {
         lastPeriodic = Date.now();
         await enqueuePeriodic(db);
       }
