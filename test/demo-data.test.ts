@@ -20,6 +20,8 @@ describe("the demo data", () => {
   const name = `facet_demo_${randomBytes(4).toString("hex")}`;
   let admin: DataSource;
   let demo: DataSource;
+  /** The database's clock just before seeding: the seed's "last 30 days" end at or after it. */
+  let seededFrom: Date;
   beforeAll(async () => {
     if (process.env.FACET_TEST_EMBEDDED) return;
     admin = createDataSource({ entities, url: process.env.TEST_DATABASE_URL!, embedded: false, poolSize: 1, statementTimeoutMs: 60_000 });
@@ -28,6 +30,7 @@ describe("the demo data", () => {
     demo = createDataSource({ entities, url: databaseUrl(name), embedded: false, poolSize: 1, statementTimeoutMs: 60_000 });
     await demo.initialize();
     await migrate(demo);
+    [{ now: seededFrom }] = (await demo.query(`SELECT now() AS now`)) as { now: Date }[];
     await seedDemoData(demo, "test");
   }, 120_000);
   afterAll(async () => {
@@ -71,8 +74,11 @@ describe("the demo data", () => {
   });
 
   onRealPostgres("has the events of its last 30 days, each naming its distributor and its object by global id", async () => {
+    // The 30 days are those before the seed ran, not before this query: history seeded right at
+    // the window's start (a brief of 30 days ago) is more than 30 days old a moment later.
     const rows = (await demo.query(
-      `SELECT e.type, e.distributor_id, e.data, e.occurred_at > now() - interval '30 days' AS recent FROM events e`,
+      `SELECT e.type, e.distributor_id, e.data, e.occurred_at > CAST($1 AS timestamptz) - interval '30 days' AS recent FROM events e`,
+      [seededFrom],
     )) as { type: string; distributor_id: string | null; data: Record<string, string>; recent: boolean }[];
     const types = new Set(rows.map((r) => r.type));
     for (const type of ["order.placed", "order.status_changed", "shipment.tracking_event_recorded", "design_brief.status_changed"]) expect(types).toContain(type);

@@ -28,6 +28,10 @@ const OWN_ROWS: Record<string, string> = {
   ShipmentFeedback: "SELECT f.id FROM shipment_feedback f JOIN distributors d ON d.id = f.distributor_id WHERE d.code = 'atelier-paris' ORDER BY f.created_at LIMIT 1",
   WebhookEndpoint: "SELECT w.id FROM webhook_endpoints w JOIN distributors d ON d.id = w.distributor_id WHERE d.code = 'atelier-paris' ORDER BY w.created_at LIMIT 1",
   WebhookDelivery: "SELECT w.id FROM webhook_deliveries w JOIN distributors d ON d.id = w.distributor_id WHERE d.code = 'atelier-paris' ORDER BY w.created_at LIMIT 1",
+  // An export's readers differ by kind (an API client needs the kind's read scope): the check below
+  // gives a reader every scope the type names at once, which reads every kind; the test after it
+  // holds an orders export to orders:read.
+  BulkExport: "SELECT x.id FROM bulk_exports x JOIN distributors d ON d.id = x.distributor_id WHERE d.code = 'atelier-paris' AND x.kind = 'ORDERS' ORDER BY x.created_at LIMIT 1",
 };
 
 async function ownGlobalId(typeName: string): Promise<string> {
@@ -69,6 +73,16 @@ describe("node(id:) for API clients", () => {
     const [found] = ok(await facet.gql(NodesDocument, { ids: [id] }, { token: reader })).nodes!;
     // Accounts types stay narrowed by their service (an API client sees itself, not its colleagues').
     if (typeName !== "ApiClient" && typeName !== "User") expect(found).toEqual({ __typename: typeName, id });
+  });
+});
+
+describe("node(id:) for a bulk export, whose readers differ by kind", () => {
+  it("finds an orders export only with orders:read, whatever other scope the type names", async () => {
+    const id = await ownGlobalId("BulkExport");
+    const otherKinds = await atelierClient([ApiScope.SHIPMENTS_READ, ApiScope.CATALOG_READ]);
+    expect(ok(await facet.gql(NodesDocument, { ids: [id] }, { token: otherKinds })).nodes).toEqual([null]);
+    const orders = await atelierClient([ApiScope.ORDERS_READ]);
+    expect(ok(await facet.gql(NodesDocument, { ids: [id] }, { token: orders })).nodes).toEqual([{ __typename: "BulkExport", id }]);
   });
 });
 

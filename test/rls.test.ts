@@ -181,20 +181,9 @@ describe("row-level security of every table, under a real signed-in request", ()
 
   beforeAll(async () => {
     tenants = await twoTenants(facet.dataSource, facet.config);
+    // B's orders, shipments, briefs, feedback, prices and their events, a webhook endpoint with a
+    // delivery and its attempt, and a bulk export.
     await buildTenantData(facet, tenants.b, tenants.staff);
-    // B's webhooks: an endpoint, a delivery of one of B's events to it, and that delivery's attempt.
-    await facet.dataSource.query(
-      `WITH w AS (
-         INSERT INTO webhook_endpoints (distributor_id, url, event_types, secret, created_by_name)
-         VALUES ($1, 'https://erp.b.example/hooks', ARRAY['order.placed']::varchar[], 'whsec_AAAA', 'B admin') RETURNING id, distributor_id
-       ), d AS (
-         INSERT INTO webhook_deliveries (distributor_id, endpoint_id, event_id, event_type, status)
-         SELECT w.distributor_id, w.id, e.id, e.type, 'FAILED' FROM w, LATERAL (SELECT id, type FROM events WHERE distributor_id = $1 LIMIT 1) e
-         RETURNING id, distributor_id
-       )
-       INSERT INTO webhook_attempts (distributor_id, delivery_id, number, attempted_at, duration_ms, status_code) SELECT distributor_id, id, 1, now(), 20, 500 FROM d`,
-      [tenants.b.distributor.id],
-    );
     // A failed sign-in with B's admin's email leaves a row about B's people in login_attempts.
     await facet.gql(TenancyLoginDocument, { input: { email: tenants.b.admin.email, password: "not the password" } });
     // A successful one leaves where B's admin signed in from in sign_in_sources.

@@ -11,7 +11,7 @@ import { systemScope } from "../src/db/request-scope";
 import * as Op from "./generated/graphql";
 import { dateFromToday, setPrice } from "./support/catalog-factories";
 import { twoTenants, unique } from "./support/factories";
-import { startFacet, type GraphQLResult, type TestFacet } from "./support/harness";
+import { ok, startFacet, type GraphQLResult, type TestFacet } from "./support/harness";
 import {
   buildTenantData,
   newAirwayBill,
@@ -59,9 +59,10 @@ interface Probe {
   unknown?: Call;
   /**
    * How the probe shows it is live: staff asking `b` see something of B's (a marker), or get a
-   * different answer than for `unknown` (figures carry no marker).
+   * different answer than for `unknown` (figures carry no marker); for a field staff may not read
+   * (bulk exports), B's own buyer asking `b` sees something of B's ("owner").
    */
-  control?: "marker" | "differs" | "none";
+  control?: "marker" | "differs" | "owner" | "none";
 }
 
 type Case =
@@ -83,6 +84,8 @@ interface World {
   unknownEmail: string;
   /** A moment just before B's data was written. */
   builtFrom: string;
+  /** A cursor of `events` pointing at B's first event, as B's own buyer was given it. */
+  bEventsCursor: string;
 }
 
 const unknownId = (type: string) => toGlobalId(type, randomUUID());
@@ -98,8 +101,8 @@ const CASES: Record<string, Case> = {
   node: {
     kind: "read",
     probes: (w) => Object.entries(NODE_CASES).map(([type, of]) => {
-      const { b, unknown } = of(w);
-      return { name: `a ${type}`, b: call(Op.TenancyNodeDocument, b), unknown: call(Op.TenancyNodeDocument, unknown) };
+      const { b, unknown, control } = of(w);
+      return { name: `a ${type}`, b: call(Op.TenancyNodeDocument, b), unknown: call(Op.TenancyNodeDocument, unknown), control };
     }),
   },
   nodes: {
@@ -293,6 +296,126 @@ const CASES: Record<string, Case> = {
         b: call(Op.TenancyLeadTimeQuoteDocument, { variantId: w.b.variants.own.globalId, quantity: 3, distributorId: toGlobalId("Distributor", w.b.distributor.id) }),
         unknown: call(Op.TenancyLeadTimeQuoteDocument, { variantId: w.b.variants.own.globalId, quantity: 3, distributorId: unknownId("Distributor") }),
       },
+    ],
+  },
+
+  variants: {
+    kind: "read",
+    probes: (w) => [
+      {
+        name: "the SKUs priced for B alone and for A and B, with B's price list asked for",
+        b: call(Op.TenancyVariantsDocument, { filter: { skus: [w.b.variants.own.sku.toLowerCase(), w.b.variants.shared.sku] }, distributorId: bPriceList(w) }),
+        unknown: call(Op.TenancyVariantsDocument, { filter: { skus: [w.b.variants.own.sku.toLowerCase(), w.b.variants.shared.sku] }, distributorId: unknownId("Distributor") }),
+      },
+      {
+        // B's prices changed then too: A's page holds none of them, nor a change time they moved.
+        // Staff's first page need not reach B's variants among those other files changed meanwhile.
+        name: "changed since B's data was written, with B's price list asked for",
+        b: call(Op.TenancyVariantsDocument, { filter: { updatedSince: w.builtFrom }, distributorId: bPriceList(w) }),
+        control: "none",
+      },
+    ],
+  },
+
+  // ---- events: no identifier to ask by; A reads its own and the shared catalog's ------------------
+  events: {
+    kind: "own",
+    calls: (w) => [
+      call(Op.TenancyEventsDocument, { first: 100 }),
+      call(Op.TenancyEventsDocument, { first: 100, types: B_EVENT_TYPES }),
+      call(Op.TenancyEventsDocument, { first: 100, types: B_EVENT_TYPES, after: w.bEventsCursor }),
+    ],
+  },
+
+  // ---- webhooks: a distributor's admins and API clients manage them, staff read them --------------
+  webhookEndpoints: { kind: "own", calls: () => [call(Op.TenancyWebhookEndpointsDocument, {})] },
+  webhookDeliveries: {
+    kind: "read",
+    probes: (w) => [
+      { name: "of B's endpoint", b: call(Op.TenancyWebhookDeliveriesDocument, { endpointId: w.b.webhook.endpointId }), unknown: call(Op.TenancyWebhookDeliveriesDocument, { endpointId: unknownId("WebhookEndpoint") }) },
+      {
+        name: "of B's endpoint, failed",
+        b: call(Op.TenancyWebhookDeliveriesDocument, { endpointId: w.b.webhook.endpointId, status: "FAILED" }),
+        unknown: call(Op.TenancyWebhookDeliveriesDocument, { endpointId: unknownId("WebhookEndpoint"), status: "FAILED" }),
+      },
+      {
+        name: "B's delivery id taken for an endpoint id",
+        b: call(Op.TenancyWebhookDeliveriesDocument, { endpointId: retyped(w.b.webhook.deliveryId, "WebhookEndpoint") }),
+        unknown: call(Op.TenancyWebhookDeliveriesDocument, { endpointId: unknownId("WebhookEndpoint") }),
+        control: "none",
+      },
+      // Staff's newest failed deliveries need not reach B's among those other files wrote meanwhile.
+      { name: "every failed one", b: call(Op.TenancyWebhookDeliveriesDocument, { status: "FAILED" }), control: "none" },
+    ],
+  },
+  createWebhookEndpoint: {
+    kind: "own",
+    // A type none of A's requests here writes, to a port nobody listens on: nothing is delivered.
+    calls: () => [call(Op.TenancyCreateWebhookEndpointDocument, { input: { url: "http://127.0.0.1:65000/hooks/own", eventTypes: ["design_brief.quoted"], description: "Own ERP" } })],
+  },
+  updateWebhookEndpoint: {
+    kind: "write",
+    probes: (w) => [
+      {
+        name: "B's endpoint, disabled and described anew",
+        b: call(Op.TenancyUpdateWebhookEndpointDocument, { input: { id: w.b.webhook.endpointId, description: "Taken over", enabled: false } }),
+        unknown: call(Op.TenancyUpdateWebhookEndpointDocument, { input: { id: unknownId("WebhookEndpoint"), description: "Taken over", enabled: false } }),
+      },
+      {
+        name: "B's endpoint, sent elsewhere",
+        b: call(Op.TenancyUpdateWebhookEndpointDocument, { input: { id: w.b.webhook.endpointId, url: "http://127.0.0.1:65001/stolen", eventTypes: ["order.placed"] } }),
+        unknown: call(Op.TenancyUpdateWebhookEndpointDocument, { input: { id: unknownId("WebhookEndpoint"), url: "http://127.0.0.1:65001/stolen", eventTypes: ["order.placed"] } }),
+      },
+    ],
+  },
+  deleteWebhookEndpoint: {
+    kind: "write",
+    probes: (w) => [
+      { name: "B's endpoint", b: call(Op.TenancyDeleteWebhookEndpointDocument, { input: { id: w.b.webhook.endpointId } }), unknown: call(Op.TenancyDeleteWebhookEndpointDocument, { input: { id: unknownId("WebhookEndpoint") } }) },
+    ],
+  },
+  rotateWebhookSecret: {
+    kind: "write",
+    probes: (w) => [
+      { name: "B's endpoint", b: call(Op.TenancyRotateWebhookSecretDocument, { input: { id: w.b.webhook.endpointId } }), unknown: call(Op.TenancyRotateWebhookSecretDocument, { input: { id: unknownId("WebhookEndpoint") } }) },
+    ],
+  },
+  resendWebhookDelivery: {
+    kind: "write",
+    probes: (w) => [
+      {
+        name: "B's failed delivery",
+        b: call(Op.TenancyResendWebhookDeliveryDocument, { input: { id: w.b.webhook.deliveryId } }),
+        unknown: call(Op.TenancyResendWebhookDeliveryDocument, { input: { id: unknownId("WebhookDelivery") } }),
+      },
+    ],
+  },
+
+  // ---- bulk exports: a distributor's own files; staff may not read them ---------------------------
+  bulkExport: {
+    kind: "read",
+    probes: (w) => [
+      {
+        name: "by id",
+        b: call(Op.TenancyBulkExportDocument, { id: w.b.bulkExport.id }),
+        unknown: call(Op.TenancyBulkExportDocument, { id: unknownId("BulkExport") }),
+        control: "owner",
+      },
+      {
+        name: "by B's order id taken for an export id",
+        b: call(Op.TenancyBulkExportDocument, { id: retyped(w.b.shippedOrder.id, "BulkExport") }),
+        unknown: call(Op.TenancyBulkExportDocument, { id: unknownId("BulkExport") }),
+        control: "none",
+      },
+    ],
+  },
+  bulkExports: { kind: "own", calls: () => [call(Op.TenancyBulkExportsDocument, {})] },
+  startBulkExport: {
+    kind: "own",
+    // Each start queues an export of A's own; past A's limit of exports under way, a user error.
+    calls: (w) => [
+      call(Op.TenancyStartBulkExportDocument, { input: { kind: "ORDERS" } }),
+      call(Op.TenancyStartBulkExportDocument, { input: { kind: "SHIPMENTS", updatedSince: w.builtFrom } }),
     ],
   },
 
@@ -537,11 +660,12 @@ const CASES: Record<string, Case> = {
  * price list against an unknown one.
  */
 type NodeVars = { id: string; distributorId: string };
-type NodeCase = (w: World) => { b: NodeVars; unknown: NodeVars };
+type NodeCase = (w: World) => { b: NodeVars; unknown: NodeVars; control?: Probe["control"] };
 const bPriceList = (w: World) => toGlobalId("Distributor", w.b.distributor.id);
-const owned = (type: string, id: (w: World) => string): NodeCase => (w) => ({
+const owned = (type: string, id: (w: World) => string, control?: Probe["control"]): NodeCase => (w) => ({
   b: { id: id(w), distributorId: bPriceList(w) },
   unknown: { id: unknownId(type), distributorId: unknownId("Distributor") },
+  control,
 });
 const catalog = (id: (w: World) => string): NodeCase => (w) => ({
   b: { id: id(w), distributorId: bPriceList(w) },
@@ -557,11 +681,18 @@ const NODE_CASES: Record<string, NodeCase> = {
   ShipmentFeedback: owned("ShipmentFeedback", (w) => w.b.feedback.id),
   Product: catalog((w) => w.b.ids.product),
   Variant: catalog((w) => w.b.variants.own.globalId),
+  WebhookEndpoint: owned("WebhookEndpoint", (w) => w.b.webhook.endpointId),
+  WebhookDelivery: owned("WebhookDelivery", (w) => w.b.webhook.deliveryId),
+  // Staff may not read exports: B's own buyer shows the probe is live.
+  BulkExport: owned("BulkExport", (w) => w.b.bulkExport.id, "owner"),
 };
 
 function briefAction(doc: TypedDocumentNode<any, { input: { id: string; expectedVersion: number } }>, brief: { id: string; version: number }): Probe[] {
   return [{ name: "B's brief, at its version", b: call(doc, { input: { id: brief.id, expectedVersion: brief.version } }), unknown: call(doc, { input: { id: unknownId("DesignBrief"), expectedVersion: brief.version } }) }];
 }
+
+/** The types of event B's data wrote: a distributor's own, none of the shared catalog's. */
+const B_EVENT_TYPES = ["order.placed", "order.confirmed", "order.status_changed", "shipment.created", "shipment.tracking_event_recorded", "shipment.delivered", "design_brief.status_changed", "design_brief.quoted", "design_brief.commented", "feedback.submitted", "feedback.answered"];
 
 const unknownOrderNumber = () => `EXP-1999-${String(Math.floor(Math.random() * 1e6)).padStart(6, "0")}`;
 const unknownBriefReference = () => `DB-1999-${String(Math.floor(Math.random() * 1e4)).padStart(4, "0")}`;
@@ -597,7 +728,7 @@ beforeAll(async () => {
   const b = await buildTenantData(facet, tenants.b, tenants.staff);
   // A has a contract price of its own on the variant both may buy, and none on B's other one.
   await setPrice(facet.dataSource, tenants.a.distributor, { id: b.variants.shared.id } as never, "123.45");
-  world = { b, a: { buyerEmail: tenants.a.buyer.email }, unknownEmail: `${unique("nobody")}@test.example`, builtFrom };
+  world = { b, a: { buyerEmail: tenants.a.buyer.email }, unknownEmail: `${unique("nobody")}@test.example`, builtFrom, bEventsCursor: await cursorAtEventsOf(b) };
   tokens = tenants.a.tokens;
   staffToken = tenants.staff.manager;
   supportToken = tenants.staff.support;
@@ -612,6 +743,20 @@ afterAll(async () => {
   await withoutRls?.stop();
   await facet.stop();
 });
+
+/**
+ * A cursor of `events` at B's first event, from B's own buyer. `events` stops at the sync horizon,
+ * which another test file's open transaction can hold before B's events for seconds: ask again
+ * until it has passed them (up to 30 s).
+ */
+async function cursorAtEventsOf(b: TenantData): Promise<string> {
+  for (let attempt = 0; attempt < 60; attempt++) {
+    const page = ok(await facet.gql(Op.TenancyEventsDocument, { first: 100, types: B_EVENT_TYPES }, { token: b.tokens.buyer })).events;
+    if (page?.pageInfo.startCursor) return page.pageInfo.startCursor;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  throw new Error("B's buyer never saw B's events");
+}
 
 async function markersOf(b: TenantData): Promise<string[]> {
   const snapshot = await snapshotOf(facet, b.distributor.id);
@@ -641,6 +786,7 @@ async function markersOf(b: TenantData): Promise<string[]> {
     b.clientId,
     b.prices.shared,
     b.prices.own,
+    b.bulkExport.sha256,
   ];
 }
 
@@ -719,7 +865,7 @@ describe("the tenancy matrix covers the schema", () => {
     expect(getNamedType(schema.getQueryType()!.getFields().node.type).name).toBe("Node");
   });
 
-  it("asks live questions: staff asking with B's identifiers do find B's things", async () => {
+  it("asks live questions: staff (or, where staff may not read, B's own buyer) asking with B's identifiers do find B's things", async () => {
     // Lists in update order stop at the sync horizon, which another test file's open transaction
     // can hold before B's rows for seconds: ask again until it has passed them (up to 15 s).
     let dead = await deadProbes();
@@ -731,14 +877,14 @@ describe("the tenancy matrix covers the schema", () => {
   }, 120_000);
 });
 
-/** The read probes that staff, asking with B's identifiers, find nothing of B's with. */
+/** The read probes that staff (or B's own buyer, for "owner"), asking with B's identifiers, find nothing of B's with. */
 async function deadProbes(): Promise<string[]> {
   const dead: string[] = [];
   for (const [field, c] of Object.entries(CASES)) {
     if (c.kind !== "read") continue;
     for (const probe of c.probes(world)) {
       if (probe.control === "none") continue;
-      const seen = answer(await run("through Facet", probe.b, staffToken));
+      const seen = answer(await run("through Facet", probe.b, probe.control === "owner" ? world.b.tokens.buyer : staffToken));
       if (seen.errors.length) dead.push(`${field} ${probe.name}: ${JSON.stringify(seen.errors)}`);
       else if (probe.control === "differs") {
         if (!probe.unknown || JSON.stringify(seen) === JSON.stringify(answer(await run("through Facet", probe.unknown, staffToken)))) dead.push(`${field} ${probe.name}: same answer as unknown`);

@@ -8,6 +8,7 @@ import { seedCatalog } from "./catalog";
 import { seedBriefs } from "./briefs";
 import { seedCalendar } from "./calendar";
 import { seedEvents } from "./events";
+import { seedBulkExports } from "./exports";
 import { seedFeedback } from "./feedback";
 import { seedOrders } from "./orders";
 import { seedShipments } from "./shipments";
@@ -73,7 +74,8 @@ export async function seedDemoData(dataSource: DataSource, env: string): Promise
     const feedback = await seedFeedback(db);
     const events = await seedEvents(db);
     const webhooks = await seedWebhooks(db);
-    log.info("demo data seeded", { holidays, ...catalog, orders, briefs, shipments, feedback, events, webhooks });
+    const bulkExports = await seedBulkExports(db);
+    log.info("demo data seeded", { holidays, ...catalog, orders, briefs, shipments, feedback, events, webhooks, bulkExports });
     return true;
   });
 }

@@ -1,4 +1,4 @@
-import { randomInt } from "node:crypto";
+import { randomBytes, randomInt } from "node:crypto";
 import type { TypedDocumentNode } from "@graphql-typed-document-node/core";
 import { toGlobalId } from "../../src/graphql/node";
 import { UserRole } from "../../src/core/access";
@@ -10,6 +10,7 @@ import {
   TenancyConfirmOrderDocument,
   TenancyCreateDesignBriefDocument,
   TenancyCreateShipmentDocument,
+  TenancyCreateWebhookEndpointDocument,
   type TenancyCreateShipmentMutationVariables,
   TenancyDeclineDesignBriefQuoteDocument,
   TenancyPlaceOrderDocument,
@@ -87,6 +88,12 @@ export interface TenantData {
   inTransit: { id: string; houseAirwayBill: string; masterAirwayBill: string; trackingNumber: string };
   feedback: { id: string };
   briefs: { draft: BriefRef; quoted: BriefRef; declined: BriefRef };
+  /** B's own people's tokens: a probe of a field staff may not read shows it is live by B's own answer. */
+  tokens: Tenant["tokens"];
+  /** B's webhook endpoint and a failed delivery to it (global ids). */
+  webhook: { endpointId: string; deliveryId: string };
+  /** B's completed orders export (global id), and its file's checksum, which only B's export holds. */
+  bulkExport: { id: string; sha256: string };
 }
 
 export interface VariantRef {
@@ -106,8 +113,9 @@ export interface BriefRef {
  * Distributor B's business, built through the real mutations: orders (one shipped and delivered
  * in two shipments with master and house air waybills, DHL and FedEx tracking, documents and
  * events; one pending), answered feedback, design briefs in draft, quoted and declined with
- * comments and an internal note, a deactivated user, contract prices and an idempotency key.
- * It leaves rows in every table a distributor owns.
+ * comments and an internal note, a deactivated user, contract prices and an idempotency key, the
+ * events all of that wrote, a webhook endpoint with a failed delivery and its attempt, and a
+ * completed bulk export. It leaves rows in every table a distributor owns.
  */
 
 /**
@@ -203,6 +211,42 @@ export async function buildTenantData(facet: TestFacet, b: Tenant, staff: Tenant
 
   const inactive = await createUser(ds, { distributor: b.distributor, role: UserRole.BUYER, active: false });
 
+  // B's webhooks: an endpoint its admin registered once B's events were written (so none was
+  // delivered to it, and nothing B does later is: nothing of B's changes after this), on a port
+  // nobody listens on; and a delivery of one of B's events that failed, with its attempt, written
+  // as the delivery job leaves them. No job is queued for it, so a job runner another test file
+  // starts finds nothing of B's to send and B's rows stay as they are while the tests run.
+  const endpoint = (await must(
+    facet,
+    TenancyCreateWebhookEndpointDocument,
+    { input: { url: `http://127.0.0.1:65000/hooks/${marker}`, eventTypes: ["order.status_changed", "shipment.delivered"], description: `ERP ${marker}` } },
+    b.tokens.admin,
+  )).webhookEndpoint!;
+  const endpointRow = Buffer.from(endpoint.id, "base64url").toString("utf8").split(":")[1];
+  const [delivery] = (await ds.query(
+    `WITH e AS (SELECT id, type FROM events WHERE distributor_id = $1 AND type = 'order.status_changed' ORDER BY occurred_at DESC, id LIMIT 1),
+     d AS (
+       INSERT INTO webhook_deliveries (distributor_id, endpoint_id, event_id, event_type, status, attempt_count, round_attempts, next_attempt_at, last_attempt_at, last_status_code, last_error)
+       SELECT $1, $2, e.id, e.type, 'FAILED', 1, 1, NULL, now(), 503, $3 FROM e
+       RETURNING id, distributor_id, last_attempt_at
+     )
+     INSERT INTO webhook_attempts (distributor_id, delivery_id, number, attempted_at, duration_ms, status_code, error, response_excerpt)
+     SELECT distributor_id, id, 1, last_attempt_at, 20, 503, $3, $4 FROM d
+     RETURNING delivery_id`,
+    [b.distributor.id, endpointRow, `answered 503 ${marker}`, `Maintenance ${marker}`],
+  )) as { delivery_id: string }[];
+  if (!delivery) throw new Error("B has no order.status_changed event to deliver");
+
+  // A completed export of B's orders, as the export job leaves it. Its file is not written (nothing
+  // here downloads it); no job is queued, so no job runner changes it.
+  const sha256 = randomBytes(32).toString("hex");
+  const [bulkExport] = (await ds.query(
+    `INSERT INTO bulk_exports (distributor_id, requested_by_user_id, kind, status, horizon, object_count, byte_size, sha256, file_key, started_at, completed_at, expires_at)
+     VALUES ($1, $2, 'ORDERS', 'COMPLETED', now(), 2, 4096, $3, $4, now(), now(), now() + interval '7 days')
+     RETURNING id`,
+    [b.distributor.id, b.buyer.id, sha256, `${marker}.jsonl`],
+  )) as { id: string }[];
+
   return {
     distributor: b.distributor,
     marker,
@@ -224,6 +268,9 @@ export async function buildTenantData(facet: TestFacet, b: Tenant, staff: Tenant
     inTransit: { id: second.id, houseAirwayBill, masterAirwayBill, trackingNumber: fedex },
     feedback: { id: feedback.id },
     briefs: { draft, quoted, declined },
+    tokens: b.tokens,
+    webhook: { endpointId: endpoint.id, deliveryId: toGlobalId("WebhookDelivery", delivery.delivery_id) },
+    bulkExport: { id: toGlobalId("BulkExport", bulkExport.id), sha256 },
   };
 }
 
