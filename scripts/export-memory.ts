@@ -6,8 +6,7 @@ import { loadConfig } from "../src/config";
 import { createDataSource } from "../src/db/data-source";
 import { migrate } from "../src/db/database";
 import { entities } from "../src/modules/entities";
-import { useBulkExports } from "../src/modules/exports";
-import { WRITE_BULK_EXPORT } from "../src/modules/exports/export-job";
+import { useBulkExports, WRITE_BULK_EXPORT } from "../src/modules/exports";
 import { seedDemoData } from "../src/seed/demo";
 
 // How much memory one bulk export of N orders takes: seeds N orders of three lines each for a

@@ -13,6 +13,6 @@ export const exportsJobs = [WRITE_BULK_EXPORT, EXPIRE_BULK_EXPORTS];
 
 export { BulkExport, BulkExportKind, BulkExportStatus } from "./bulk-export.entity";
 export { checkDownload, downloadPath } from "./download-url";
-export { expireBulkExports } from "./export-job";
+export { expireBulkExports, WRITE_BULK_EXPORT } from "./export-job";
 export { bulkExportsOf, FileStorage, useBulkExports, type ExportSettings, type ExportStorage } from "./storage";
 export { findDownload } from "./exports.download";
