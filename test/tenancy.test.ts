@@ -9,7 +9,7 @@ import { buildFacetSchema } from "../src/server/schema";
 import { createRequestContext, endRequest } from "../src/server/context";
 import { systemScope } from "../src/db/request-scope";
 import * as Op from "./generated/graphql";
-import { dateFromToday, setPrice } from "./support/catalog-factories";
+import { createProduct, createVariant, dateFromToday, setPrice } from "./support/catalog-factories";
 import { twoTenants, unique } from "./support/factories";
 import { ok, startFacet, type GraphQLResult, type TestFacet } from "./support/harness";
 import {
@@ -86,9 +86,16 @@ interface World {
   builtFrom: string;
   /** A cursor of `events` pointing at B's first event, as B's own buyer was given it. */
   bEventsCursor: string;
+  /** The SKU of a variant in the catalog that no price list prices. */
+  unpricedSku: string;
 }
 
 const unknownId = (type: string) => toGlobalId(type, randomUUID());
+// Without the lines' descriptions: they name the shared catalog's style, which B's data names after B's marker.
+const PREVIEW_ORDER = plain(
+  `query TenancyPreviewOrder($input: PlaceOrderInput!) { previewOrder(input: $input) { valid total { amount currency } estimatedShipDate userErrors { field code } lines { lineNumber quantity unitPrice { amount } lineTotal { amount } fromStock madeToOrder estimatedShipDate problems { field code } } } }`,
+);
+const previewInput = (sku: string) => ({ idempotencyKey: unique("key"), buyerReference: "PO-PREVIEW", lines: [{ sku, quantity: 1 }] });
 const unknownTerm = () => unique("nothing-here");
 const withHyphen = (awb: string) => `${awb.slice(0, 3)}-${awb.slice(3)}`;
 const spaced = (s: string) => s.replace(/(.{3})/g, "$1 ").trim();
@@ -515,6 +522,28 @@ const CASES: Record<string, Case> = {
       },
     ],
   },
+  // Queries that take an order's input and write nothing. Which SKUs exist is the shared
+  // catalog's (as `variant(sku:)` shows); B's price is B's: a SKU priced for B alone reads exactly
+  // as a SKU A's price list lacks, and a SKU priced for both shows A's price alone.
+  previewOrder: {
+    kind: "read",
+    probes: (w) => [
+      {
+        name: "a SKU priced for B alone, lower case",
+        b: call(PREVIEW_ORDER, { input: previewInput(w.b.variants.own.sku.toLowerCase()) }),
+        unknown: call(PREVIEW_ORDER, { input: previewInput(w.unpricedSku.toLowerCase()) }),
+        control: "owner",
+      },
+      { name: "a SKU priced for A and B", b: call(PREVIEW_ORDER, { input: previewInput(w.b.variants.shared.sku) }), control: "owner" },
+      {
+        name: "with B's idempotency key and B's very input",
+        b: call(PREVIEW_ORDER, { input: w.b.placed.input }),
+        unknown: call(PREVIEW_ORDER, { input: { ...w.b.placed.input, idempotencyKey: unique("key") } }),
+        control: "owner",
+      },
+    ],
+  },
+  importOrderLines: { kind: "own", calls: (w) => [call(plain(`query TenancyImportOrderLines($csv: String!) { importOrderLines(input: { csv: $csv }) { lines { sku quantity } rowErrors { row } } }`), { csv: `sku,quantity\n${w.b.variants.own.sku},1\n` })] },
   reorder: {
     kind: "write",
     probes: (w) => [
@@ -728,7 +757,9 @@ beforeAll(async () => {
   const b = await buildTenantData(facet, tenants.b, tenants.staff);
   // A has a contract price of its own on the variant both may buy, and none on B's other one.
   await setPrice(facet.dataSource, tenants.a.distributor, { id: b.variants.shared.id } as never, "123.45");
-  world = { b, a: { buyerEmail: tenants.a.buyer.email }, unknownEmail: `${unique("nobody")}@test.example`, builtFrom, bEventsCursor: await cursorAtEventsOf(b) };
+  // Made as B's own variant is, with no price at all.
+  const unpriced = await createVariant(facet.dataSource, await createProduct(facet.dataSource), { onHand: 50 });
+  world = { b, a: { buyerEmail: tenants.a.buyer.email }, unknownEmail: `${unique("nobody")}@test.example`, builtFrom, bEventsCursor: await cursorAtEventsOf(b), unpricedSku: unpriced.sku };
   tokens = tenants.a.tokens;
   staffToken = tenants.staff.manager;
   supportToken = tenants.staff.support;

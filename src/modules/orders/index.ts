@@ -1,13 +1,13 @@
 import { Readers } from "../../core/access";
 import { registerNode } from "../../graphql/node";
-import { OrderLineResolver, OrderResolver } from "./orders.resolver";
+import { OrderLineResolver, OrderPreviewLineResolver, OrderResolver } from "./orders.resolver";
 import { findOrderById } from "./orders.service";
 import { IdempotencyKey, Order, OrderLine, OrderStatusChange } from "./order.entity";
 
 registerNode(Order, "Order", Readers.ORDERS, findOrderById);
 
 export const ordersEntities = [Order, OrderLine, OrderStatusChange, IdempotencyKey];
-export const ordersResolvers = [OrderResolver, OrderLineResolver] as const;
+export const ordersResolvers = [OrderResolver, OrderLineResolver, OrderPreviewLineResolver] as const;
 
 export { Order, OrderLine, OrderStatusChange };
 export { canShip, OrderStatus } from "./order-state";

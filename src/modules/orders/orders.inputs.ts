@@ -1,10 +1,12 @@
 import { Field, ID, InputType, Int, ObjectType, registerEnumType } from "type-graphql";
 import { Connection } from "../../graphql/connection";
+import { Money } from "../../graphql/money";
 import { CurrencyCode, DateTimeScalar, Incoterm, LocalDateScalar } from "../../graphql/scalars";
-import { Payload } from "../../graphql/user-error";
+import { Payload, UserErrorCode } from "../../graphql/user-error";
 import { Plating, StoneType } from "../catalog";
 import { Order } from "./order.entity";
 import { OrderStatus } from "./order-state";
+import { LineCustomization, OrderPreviewLine } from "./orders.types";
 
 export const OrderConnection = Connection(Order);
 
@@ -63,10 +65,16 @@ export class LineCustomizationInput {
   engraving?: string | null;
 }
 
-@InputType({ description: "One line of a new order." })
+@InputType({ description: "One line of a new order. Name its variant by `variantId` or by `sku`: exactly one of them." })
 export class OrderLineInput {
-  @Field(() => ID, { description: "The variant." })
-  variantId: string;
+  @Field(() => ID, { nullable: true, description: "The variant's global id; leave it out when giving `sku`." })
+  variantId?: string | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description: "The variant's SKU instead of its id, any case, surrounding spaces ignored; refused as an unknown variant id is when no variant has it. Leave it out when giving `variantId`.",
+  })
+  sku?: string | null;
 
   @Field(() => Int, { description: "Units: at least the style's minimum order quantity, at most 100000." })
   quantity: number;
@@ -103,6 +111,77 @@ export class PlaceOrderInput {
 export class PlaceOrderPayload extends Payload {
   @Field(() => Order, { nullable: true, description: "The new order (or, on a retry, the order the key first placed)." })
   order?: Order | null;
+}
+
+@ObjectType({ simpleResolvers: true, description: "The result of `previewOrder`: the order `placeOrder` would place for the same input now, with nothing written." })
+export class OrderPreview extends Payload {
+  @Field(() => [OrderPreviewLine], { description: "One per line of the input, in order (none when the input has more lines than an order may)." })
+  lines: OrderPreviewLine[];
+
+  @Field(() => Money, { description: "Sum of the line totals of the lines that have one, exact." })
+  total: Money;
+
+  @Field(() => CurrencyCode, { description: "Your contract currency, in which the order would be placed." })
+  currency: CurrencyCode;
+
+  @Field(() => Incoterm, { description: "The Incoterms® 2020 rule the order would have: the one asked for, or your distributor's default." })
+  incoterm: Incoterm;
+
+  @Field(() => LocalDateScalar, { nullable: true, description: "When the whole order would be expected to ship: the latest of the lines' dates; null when no line could be allotted." })
+  estimatedShipDate: string | null;
+
+  @Field(() => Boolean, { description: "True when `placeOrder` would accept this input now: `userErrors` is empty." })
+  valid: boolean;
+}
+
+@InputType({ description: "Order lines as CSV text, to read into `OrderLineInput`s." })
+export class ImportOrderLinesInput {
+  @Field(() => String, {
+    description:
+      "CSV (RFC 4180: comma, semicolon or tab separated, quoted fields may hold separators, quotes and line breaks; a UTF-8 BOM is ignored) with a header row naming the columns `sku` and `quantity` and, optionally, `size`, `plating`, `stone`, `branding` and `engraving` (any case, any order). At most 500 rows below the header and 256 KB (and no more than the request body limit allows).",
+  })
+  csv: string;
+}
+
+@ObjectType({ simpleResolvers: true, description: "A line read from a CSV row, in the shape of `OrderLineInput`." })
+export class ImportedOrderLine {
+  @Field(() => String, { description: "The SKU, trimmed and in upper case; not checked against the catalog here (`previewOrder` does)." })
+  sku: string;
+
+  @Field(() => Int, { description: "Units, 1 to 100000." })
+  quantity: number;
+
+  @Field(() => LineCustomization, { nullable: true, description: "The customization columns of the row; null when it has none." })
+  customization: LineCustomization | null;
+
+  @Field(() => Int, { description: "The row of the CSV it was read from (the header is row 1). Not a field of `OrderLineInput`: leave it out when passing the line on." })
+  row: number;
+}
+
+@ObjectType({ simpleResolvers: true, description: "Why a CSV row (or the header) could not be read into a line." })
+export class OrderLineRowError {
+  @Field(() => Int, { description: "The row: the header is row 1, the first line below it row 2; a quoted field spanning several lines is one row, and blank rows are counted." })
+  row: number;
+
+  @Field(() => String, { nullable: true, description: "The column at fault, as the header names it in lower case; null when the whole row (or several columns of the header) is at fault." })
+  column: string | null;
+
+  @Field(() => String, { description: "A sentence a person can read." })
+  message: string;
+
+  @Field(() => UserErrorCode, { description: "A stable code to branch on." })
+  code: UserErrorCode;
+}
+
+@ObjectType({ simpleResolvers: true, description: "The result of `importOrderLines`: the lines read, and why each other row was not." })
+export class ImportedOrderLines extends Payload {
+  @Field(() => [ImportedOrderLine], {
+    description: "The rows read, in order: select `sku quantity customization { size plating stone branding engraving }` and pass them as `lines` to `previewOrder` or `placeOrder`. Empty when the header is at fault.",
+  })
+  lines: ImportedOrderLine[];
+
+  @Field(() => [OrderLineRowError], { description: "One per problem of a row or of the header, in row order; its rows are not in `lines`." })
+  rowErrors: OrderLineRowError[];
 }
 
 @InputType({ description: "Cancels an order." })

@@ -19,19 +19,23 @@ import {
   CancelOrderPayload,
   ConfirmOrderInput,
   ConfirmOrderPayload,
+  ImportedOrderLines,
+  ImportOrderLinesInput,
   MarkOrderLineReadyInput,
   MarkOrderLineReadyPayload,
   OrderConnection,
   OrderFilter,
   OrderOrderField,
+  OrderPreview,
   PlaceOrderInput,
   PlaceOrderPayload,
   ReorderInput,
   ReorderPayload,
 } from "./orders.inputs";
 import * as orders from "./orders.service";
+import { importOrderLines } from "./order-import";
 import { markOrderLineReady } from "./readiness";
-import { OrderLineView, OrderStatusChangeView } from "./orders.types";
+import { OrderLineView, OrderPreviewLine, OrderStatusChangeView } from "./orders.types";
 import { Order, OrderLine } from "./order.entity";
 
 // What each field of an order and of a line reads of its row, beyond a column of its own name
@@ -134,6 +138,28 @@ export class OrderResolver {
     return orders.placeOrder(ctx, input);
   }
 
+  // Queries, not mutations: they write nothing, so a cart page or an ERP's pre-check may call
+  // them as often as it likes (and a read replica may answer them).
+  @Allow(...ORDER_WRITERS)
+  @Query(() => OrderPreview, {
+    nullable: true,
+    description:
+      "What `placeOrder` would answer for this input now, with nothing written or reserved: each line priced from your price list, with what stock would cover, what would be made and when it would ship, the total, and every problem `placeOrder` would refuse, each naming its field as `placeOrder` does. The idempotency key is not read. Stock and prices may change before you place the order.",
+  })
+  previewOrder(@Ctx() ctx: RequestContext, @Arg("input", () => PlaceOrderInput, { description: "The input `placeOrder` would take." }) input: PlaceOrderInput): Promise<OrderPreview> {
+    return orders.previewOrder(ctx, input);
+  }
+
+  @Allow(...ORDER_WRITERS)
+  @Query(() => ImportedOrderLines, {
+    nullable: true,
+    description:
+      "Reads order lines from CSV text (a spreadsheet's export, an ERP's file), for `previewOrder` and `placeOrder`: the lines it understood and, per bad row, why. A query because it writes nothing and reads nothing of yours: SKUs, prices and availability are `previewOrder`'s to check.",
+  })
+  importOrderLines(@Arg("input", () => ImportOrderLinesInput, { description: "The CSV." }) input: ImportOrderLinesInput): ImportedOrderLines {
+    return importOrderLines(input);
+  }
+
   @Allow(...ORDER_WRITERS)
   @Mutation(() => ReorderPayload, { description: "Places a new order with the lines of an earlier one, at today's prices and availability." })
   reorder(@Ctx() ctx: RequestContext, @Arg("input", () => ReorderInput) input: ReorderInput): Promise<ReorderPayload> {
@@ -179,6 +205,19 @@ export class OrderLineResolver {
       "The variant ordered, as it is in the catalog now; null for a design brief's exclusive piece. API clients need `catalog:read`: without it this is null, with a FORBIDDEN error.",
   })
   variant(@Ctx() ctx: RequestContext, @Root() line: OrderLineView): Promise<Variant | null> | null {
+    return line.variantId ? loader(ctx, variantById).load(line.variantId) : null;
+  }
+}
+
+@Resolver(() => OrderPreviewLine)
+export class OrderPreviewLineResolver {
+  // Catalog data, as on an order's line: an ERP client reads it only with catalog:read.
+  @Allow(...Readers.CATALOG)
+  @FieldResolver(() => Variant, {
+    nullable: true,
+    description: "The variant the line names, as it is in the catalog; null when there is none. API clients need `catalog:read`: without it this is null, with a FORBIDDEN error.",
+  })
+  variant(@Ctx() ctx: RequestContext, @Root() line: OrderPreviewLine): Promise<Variant | null> | null {
     return line.variantId ? loader(ctx, variantById).load(line.variantId) : null;
   }
 }

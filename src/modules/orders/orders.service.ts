@@ -30,6 +30,7 @@ import type {
   ConfirmOrderPayload,
   LineCustomizationInput,
   OrderFilter,
+  OrderPreview,
   PlaceOrderInput,
   PlaceOrderPayload,
   ReorderInput,
@@ -37,13 +38,13 @@ import type {
 } from "./orders.inputs";
 import { OrderOrderField } from "./orders.inputs";
 import { historyByOrder, linesByOrder } from "./orders.loaders";
-import { OrderLineOf, type OrderLineView, type OrderStatusChangeView } from "./orders.types";
+import { OrderLineOf, type OrderLineView, type OrderPreviewLine, type OrderStatusChangeView } from "./orders.types";
 import { ANY_MODE_EQUIVALENT, SEA_ONLY } from "./incoterms";
 import { IdempotencyKey, Order, OrderLine, OrderStatusChange, type BatchAllocation, type LineCustomization } from "./order.entity";
 import { canAdvance, canCancel, OrderStatus } from "./order-state";
 
 export const MAX_LINES = 500;
-const MAX_LINE_QUANTITY = 100_000;
+export const MAX_LINE_QUANTITY = 100_000;
 const MAX_SEARCH_LENGTH = 100;
 
 
@@ -131,9 +132,16 @@ export async function historyOf(ctx: RequestContext, order: Order): Promise<Orde
 
 
 interface LineRequest {
-  variantId: string;
+  /** Null when there is no variant to look up: its SKU matched none, or the input named none that can be read. */
+  variantId: string | null;
   quantity: number;
   customization: LineCustomization;
+  /** The input field that named the variant, and that a refusal of it names: `variantId` unless `sku`. */
+  identifiedBy?: "variantId" | "sku";
+  /** The SKU given, trimmed and in upper case as SKUs are kept, for a line given by SKU. */
+  sku?: string;
+  /** Refused before anything was read (a preview goes on with it): a plan adds no problem of its own. */
+  refused?: boolean;
 }
 
 interface PlacementRequest {
@@ -247,31 +255,71 @@ interface Placed {
 /** Records which order an idempotency key placed, in the placement's transaction. */
 type AttachKey = (orderId: string) => Promise<void>;
 
+/** Where a placement's problems are named in its input. */
+interface PlacementPaths {
+  line: (index: number, ...field: string[]) => (string | number)[];
+  currency: string[];
+  lines: string[];
+}
+
+/** How a plan runs: to place an order, or to preview one. */
+interface PlanMode {
+  /**
+   * Placing: refuse (throw Rejected) once a step finds a problem, and lock the stock rows and
+   * batches allotted. Previewing: go on, reporting every problem, and lock nothing (a preview
+   * writes nothing and may run on a read replica, where rows cannot be locked).
+   */
+  place: boolean;
+  /** Runs once every line is priced, before stock is read: placing writes the order's header here. */
+  beforeAllotting?: (total: string, today: string) => Promise<void>;
+}
+
+/** One line as a plan found it. */
+interface PlannedLine {
+  request: LineRequest;
+  variant?: Variant;
+  product?: Product;
+  /** From the caller's price list; absent when it has no price for the variant. */
+  unitPrice?: string;
+  lineTotal?: string;
+  /** The line as it would be written: set once stock and production were allotted to it. */
+  line?: NewLine;
+}
+
+interface Plan {
+  lines: PlannedLine[];
+  /** Every problem found; when placing, always empty (a problem throws). */
+  errors: UserErrors;
+  /** Sum of the priced lines. */
+  total: string;
+  today: string;
+}
+
 /**
- * Creates the order inside the caller's transaction. Every line is priced first, and the order,
- * its first history entry and the idempotency key's link are written; only then are the stock
- * rows and batches of every variant locked, in a fixed order (so concurrent placements queue
- * instead of deadlocking), and each line takes what stock covers, then free batch capacity, then
- * a new run — the lead-time quote's rule. Every placement of a variant waits for that lock until
- * the one holding it commits, so as little as possible happens between the two. Size, plating or
- * stone changes cannot come off the shelf, so such lines are always made. One order takes from a
- * variant's stock at most its reservable share (see reservableFromStock), over all its lines of
- * that variant; the rest of a line is made to order, with the lead time that brings, except for a
- * discontinued piece, which is not made again: that line is refused.
+ * Prices and allots a placement's lines: what `placeOrder`, `reorder` and `previewOrder` share,
+ * so a preview answers exactly what a placement would do and refuse. Every line is priced first;
+ * when placing, `beforeAllotting` then writes the order, its first history entry and the
+ * idempotency key's link, and only then are the stock rows and batches of every variant locked,
+ * in a fixed order (so concurrent placements queue instead of deadlocking), and each line takes
+ * what stock covers, then free batch capacity, then a new run — the lead-time quote's rule.
+ * Every placement of a variant waits for that lock until the one holding it commits, so as little
+ * as possible happens between the two. Size, plating or stone changes cannot come off the shelf,
+ * so such lines are always made. One order takes from a variant's stock at most its reservable
+ * share (see reservableFromStock), over all its lines of that variant; the rest of a line is made
+ * to order, with the lead time that brings, except for a discontinued piece, which is not made
+ * again: that line is refused. Nothing here writes; `beforeAllotting` is the only write, and a
+ * preview passes none.
  */
-async function place(
-  tx: RequestContext,
-  distributor: Distributor,
-  request: PlacementRequest,
-  paths: { line: (index: number, ...field: string[]) => (string | number)[]; currency: string[]; lines: string[] },
-  attach: AttachKey,
-): Promise<Placed> {
+async function planPlacement(tx: RequestContext, distributor: Distributor, request: PlacementRequest, paths: PlacementPaths, mode: PlanMode): Promise<Plan> {
   const errors = new UserErrors();
+  const refuseIfAny = () => {
+    if (mode.place && errors.any) throw new Rejected(errors.list);
+  };
   if (request.currency && request.currency !== distributor.currency) {
     errors.add(paths.currency, `Orders are in the contract currency, ${distributor.currency}`, UserErrorCode.INVALID);
   }
 
-  const variantIds = [...new Set(request.lines.map((l) => l.variantId))].sort();
+  const variantIds = [...new Set(request.lines.map((l) => l.variantId).filter((id): id is string => Boolean(id)))].sort();
   const variants = new Map((await tx.db.createQueryBuilder(Variant, "v").where("v.id = ANY(:variantIds)", { variantIds }).getMany()).map((v) => [v.id, v]));
   const productIds = [...new Set([...variants.values()].map((v) => v.productId))];
   const products = new Map((await tx.db.createQueryBuilder(Product, "p").where("p.id = ANY(:productIds)", { productIds }).getMany()).map((p) => [p.id, p]));
@@ -285,62 +333,66 @@ async function place(
     ).map((p) => [p.variantId, p]),
   );
 
-  request.lines.forEach((line, i) => {
-    const variant = variants.get(line.variantId);
-    if (!variant) return void errors.add(paths.line(i, "variantId"), "No variant with this id", UserErrorCode.NOT_FOUND);
+  // Lines that can be allotted stock and production: known, priced, and with what the style offers.
+  const allottable = new Set<number>();
+  const planned = request.lines.map((line, i): PlannedLine => {
+    const out: PlannedLine = { request: line };
+    // A line given by SKU is refused at its SKU, one given by id at its id, in the same words.
+    const by = line.identifiedBy ?? "variantId";
+    const variant = line.variantId ? variants.get(line.variantId) : undefined;
+    if (!variant) {
+      if (!line.refused) errors.add(paths.line(i, by), by === "sku" ? "No variant with this SKU" : "No variant with this id", UserErrorCode.NOT_FOUND);
+      return out;
+    }
     const product = products.get(variant.productId)!;
+    const price = prices.get(variant.id);
+    Object.assign(out, { variant, product, unitPrice: price?.amount });
+    // Refused before anything was read (a preview goes on): shown, neither checked further nor allotted.
+    if (line.refused) return out;
     if (line.quantity < product.minimumOrderQuantity) {
       errors.add(paths.line(i, "quantity"), `${variant.sku} has a minimum order quantity of ${product.minimumOrderQuantity}`, UserErrorCode.OUT_OF_RANGE);
     }
-    if (!prices.has(variant.id)) errors.add(paths.line(i, "variantId"), `Your price list has no price for ${variant.sku}`, UserErrorCode.PRICE_MISSING);
+    if (!price) errors.add(paths.line(i, by), `Your price list has no price for ${variant.sku}`, UserErrorCode.PRICE_MISSING);
+    const before = errors.list.length;
     checkCustomization(errors, (field) => paths.line(i, "customization", field), product, line.customization);
+    if (!price) return out;
+    out.lineTotal = multiply(price.amount, line.quantity);
+    if (errors.list.length === before) allottable.add(i);
+    return out;
   });
-  if (errors.any) throw new Rejected(errors.list);
+  refuseIfAny();
 
-  const priced = request.lines.map((line) => {
-    const variant = variants.get(line.variantId)!;
-    const unitPrice = prices.get(variant.id)!.amount;
-    return { line, variant, product: products.get(variant.productId)!, unitPrice, lineTotal: multiply(unitPrice, line.quantity) };
-  });
-  const total = sum(priced.map((p) => p.lineTotal));
+  const total = sum(planned.flatMap((p) => (p.lineTotal ? [p.lineTotal] : [])));
   if (!fitsStorage(total)) {
-    throw new Rejected(userError(paths.lines, `The order would total ${money(total, distributor.currency).amount} ${distributor.currency}, more than one order can hold; split it`, UserErrorCode.OUT_OF_RANGE));
+    errors.add(paths.lines, `The order would total ${money(total, distributor.currency).amount} ${distributor.currency}, more than one order can hold; split it`, UserErrorCode.OUT_OF_RANGE);
+    refuseIfAny();
   }
   // Lead times count business days on the exporter's calendar from its today (not UTC's).
   const { today, calendar } = await calendarFromToday(tx);
-  const order = await insertHeader(
-    tx,
-    distributor,
-    {
-      buyerReference: request.buyerReference,
-      incoterm: request.incoterm ?? distributor.defaultIncoterm,
-      requestedShipDate: request.requestedShipDate,
-      designBriefId: request.designBriefId ?? null,
-    },
-    // The ship date is known once stock and production are allotted, below.
-    { total, lineCount: priced.length, estimatedShipDate: today },
-  );
-  await attach(order.id);
+  await mode.beforeAllotting?.(total, today);
 
+  const lockRows = mode.place ? " FOR UPDATE" : "";
+  const allotted = [...new Set([...allottable].map((i) => planned[i].variant!.id))].sort();
   const stock = new Map<string, number>();
   // What this order may still take from each variant's stock: a share of what is available now.
   const reservable = new Map<string, number>();
   for (const row of (await tx.db.query(
-    `SELECT variant_id, on_hand - reserved AS available FROM stock_levels WHERE variant_id = ANY($1) ORDER BY variant_id FOR UPDATE`,
-    [variantIds],
+    `SELECT variant_id, on_hand - reserved AS available FROM stock_levels WHERE variant_id = ANY($1) ORDER BY variant_id${lockRows}`,
+    [allotted],
   )) as { variant_id: string; available: number }[]) {
     stock.set(row.variant_id, row.available);
     reservable.set(row.variant_id, reservableFromStock(row.available, tx.config.reservations));
   }
   const batches = (await tx.db.query(
     `SELECT id, variant_id, quantity - allocated AS free, ready_date, description FROM production_batches
-     WHERE variant_id = ANY($1) AND status = 'SCHEDULED' AND ready_date >= $2 ORDER BY id FOR UPDATE`,
-    [variantIds, today],
+     WHERE variant_id = ANY($1) AND status = 'SCHEDULED' AND ready_date >= $2 ORDER BY id${lockRows}`,
+    [allotted, today],
   )) as { id: string; variant_id: string; free: number; ready_date: string; description: string }[];
 
-  const reservedByVariant = new Map<string, number>();
   const allocatedByBatch = new Map<string, number>();
-  const lines = priced.map(({ line, variant, product, unitPrice, lineTotal }, i) => {
+  planned.forEach((p, i) => {
+    if (!allottable.has(i)) return;
+    const { request: line, variant, product } = p as Required<PlannedLine>;
     const custom = Boolean(line.customization.size || line.customization.plating || line.customization.stone);
     const inStock = custom ? 0 : Math.max(stock.get(variant.id) ?? 0, 0);
     const available = Math.min(inStock, reservable.get(variant.id) ?? 0);
@@ -366,19 +418,18 @@ async function place(
     });
     stock.set(variant.id, (stock.get(variant.id) ?? 0) - quote.fromStock);
     reservable.set(variant.id, (reservable.get(variant.id) ?? 0) - quote.fromStock);
-    reservedByVariant.set(variant.id, (reservedByVariant.get(variant.id) ?? 0) + quote.fromStock);
     const batchAllocations: BatchAllocation[] = quote.allocations.filter((a) => a.batchId).map((a) => ({ batchId: a.batchId!, quantity: a.quantity }));
     for (const a of batchAllocations) allocatedByBatch.set(a.batchId, (allocatedByBatch.get(a.batchId) ?? 0) + a.quantity);
     // What the piece is made of, as ordered: checkCustomization refused what the style does not offer.
     const composition = compositionOfVariant(product, variant, line.customization)!;
-    return {
+    p.line = {
       lineNumber: i + 1,
       variantId: variant.id,
       sku: variant.sku,
       description: lineDescription(product, variant, line.customization, composition),
       quantity: line.quantity,
-      unitPrice,
-      lineTotal,
+      unitPrice: p.unitPrice!,
+      lineTotal: p.lineTotal!,
       fromStock: quote.fromStock,
       batchAllocations,
       estimatedShipDate: quote.estimatedShipDate,
@@ -386,8 +437,44 @@ async function place(
       composition,
     };
   });
-  if (errors.any) throw new Rejected(errors.list);
+  refuseIfAny();
+  return { lines: planned, errors, total, today };
+}
 
+/**
+ * Creates the order inside the caller's transaction, as planPlacement plans it: the header first,
+ * then the reservations of stock and batch capacity, then the lines.
+ */
+async function place(tx: RequestContext, distributor: Distributor, request: PlacementRequest, paths: PlacementPaths, attach: AttachKey): Promise<Placed> {
+  let order: Order | undefined;
+  const plan = await planPlacement(tx, distributor, request, paths, {
+    place: true,
+    beforeAllotting: async (total, today) => {
+      order = await insertHeader(
+        tx,
+        distributor,
+        {
+          buyerReference: request.buyerReference,
+          incoterm: request.incoterm ?? distributor.defaultIncoterm,
+          requestedShipDate: request.requestedShipDate,
+          designBriefId: request.designBriefId ?? null,
+        },
+        // The ship date is known once stock and production are allotted.
+        { total, lineCount: request.lines.length, estimatedShipDate: today },
+      );
+      await attach(order.id);
+    },
+  });
+  if (!order) throw new Error("a placement's plan did not write its order");
+  // Placing refuses any problem, so every line was allotted.
+  const lines = plan.lines.map((p) => p.line!);
+
+  const reservedByVariant = new Map<string, number>();
+  const allocatedByBatch = new Map<string, number>();
+  for (const l of lines) {
+    reservedByVariant.set(l.variantId!, (reservedByVariant.get(l.variantId!) ?? 0) + l.fromStock);
+    for (const a of l.batchAllocations) allocatedByBatch.set(a.batchId, (allocatedByBatch.get(a.batchId) ?? 0) + a.quantity);
+  }
   const reserve = [...reservedByVariant].filter(([, n]) => n > 0);
   if (reserve.length) {
     await tx.db.query(
@@ -406,7 +493,7 @@ async function place(
   }
 
   const inserted = await insertLines(tx, order.id, lines);
-  order.estimatedShipDate = latestShipDate(lines, today);
+  order.estimatedShipDate = latestShipDate(lines, plan.today);
   await tx.db.update(Order, { id: order.id }, { estimatedShipDate: order.estimatedShipDate });
   return { order, lines: inserted };
 }
@@ -549,9 +636,19 @@ async function placeOnce(
   return { order: result.order ?? null, userErrors: result.userErrors };
 }
 
-export async function placeOrder(ctx: RequestContext, input: PlaceOrderInput): Promise<PlaceOrderPayload> {
-  const errors = new UserErrors();
-  const key = validKey(errors, input.idempotencyKey, ["input", "idempotencyKey"]);
+/** What `placeOrder` and `previewOrder` check of an input before reading anything. */
+interface CheckedOrderInput {
+  buyerReference: string | undefined;
+  /** One per line of the input, in order; none when there are more than MAX_LINES. */
+  lines: LineRequest[];
+}
+
+/**
+ * Checks an order's input as far as it can be without the database, adding each problem to
+ * `errors`: the buyer reference, the number of lines, the ship date, the Incoterm, and of each
+ * line its variant (exactly one of `variantId` and `sku`), quantity and customization's spelling.
+ */
+function checkOrderInput(ctx: RequestContext, input: PlaceOrderInput, errors: UserErrors): CheckedOrderInput {
   const buyerReference = validate.text(errors, ["input", "buyerReference"], input.buyerReference, { max: 35, label: "Buyer reference" });
   const lines = input.lines ?? [];
   if (lines.length === 0) errors.add(["input", "lines"], "An order needs at least one line", UserErrorCode.REQUIRED);
@@ -565,10 +662,24 @@ export async function placeOrder(ctx: RequestContext, input: PlaceOrderInput): P
   const requests: LineRequest[] = [];
   if (lines.length <= MAX_LINES) {
     lines.forEach((line, i) => {
-      const variantId = idOfType(line.variantId, "Variant");
-      if (!variantId) errors.add(["input", "lines", i, "variantId"], "No variant with this id", UserErrorCode.NOT_FOUND);
-      validate.integer(errors, ["input", "lines", i, "quantity"], line.quantity, { min: 1, max: MAX_LINE_QUANTITY, label: "Quantity" });
-      requests.push({ variantId: variantId ?? "", quantity: line.quantity, customization: compactCustomization(line.customization) });
+      const before = errors.list.length;
+      const path = (field: string) => ["input", "lines", i, field];
+      const request: LineRequest = { variantId: null, quantity: line.quantity, customization: compactCustomization(line.customization), identifiedBy: "variantId" };
+      if (line.variantId != null && line.sku != null) {
+        errors.add(path("variantId"), "Give the line's variant by `variantId` or by `sku`, not both", UserErrorCode.INVALID);
+      } else if (line.variantId == null && line.sku == null) {
+        errors.add(path("variantId"), "Give the line's variant: `variantId` or `sku`", UserErrorCode.REQUIRED);
+      } else if (line.sku != null) {
+        // SKUs are kept in upper case (see upsertVariant): any case matches.
+        request.identifiedBy = "sku";
+        request.sku = validate.text(errors, path("sku"), line.sku, { max: 40, label: "SKU" })?.toUpperCase();
+      } else {
+        request.variantId = idOfType(line.variantId!, "Variant");
+        if (!request.variantId) errors.add(path("variantId"), "No variant with this id", UserErrorCode.NOT_FOUND);
+      }
+      validate.integer(errors, path("quantity"), line.quantity, { min: 1, max: MAX_LINE_QUANTITY, label: "Quantity" });
+      request.refused = errors.list.length > before;
+      requests.push(request);
     });
   }
   // Facet's shipments go by air: a rule for sea transport would make every document of the order untrue.
@@ -579,18 +690,99 @@ export async function placeOrder(ctx: RequestContext, input: PlaceOrderInput): P
       UserErrorCode.INVALID,
     );
   }
-  if (errors.any || !key || !buyerReference) return { userErrors: errors.list };
+  return { buyerReference, lines: requests };
+}
+
+/**
+ * Finds the variant of every line given by SKU, all in one statement, and sets its `variantId`;
+ * a SKU no variant has leaves it null, which the plan refuses as it refuses an unknown variant id.
+ * The catalog is the same for every distributor: which SKUs the caller may order is its price
+ * list's business, checked as for a line given by id.
+ */
+async function resolveSkus(ctx: RequestContext, lines: LineRequest[]): Promise<void> {
+  const skus = [...new Set(lines.flatMap((l) => (l.identifiedBy === "sku" && l.sku ? [l.sku] : [])))];
+  if (skus.length === 0) return;
+  const found = new Map((await sql<{ id: string; sku: string }>(ctx.db, `SELECT id, sku FROM variants WHERE sku = ANY($1)`, [skus])).map((v) => [v.sku, v.id]));
+  for (const line of lines) if (line.identifiedBy === "sku" && line.sku) line.variantId = found.get(line.sku) ?? null;
+}
+
+const ORDER_INPUT_PATHS: PlacementPaths = { line: (i, ...field) => ["input", "lines", i, ...field], currency: ["input", "currency"], lines: ["input", "lines"] };
+
+export async function placeOrder(ctx: RequestContext, input: PlaceOrderInput): Promise<PlaceOrderPayload> {
+  const errors = new UserErrors();
+  const key = validKey(errors, input.idempotencyKey, ["input", "idempotencyKey"]);
+  const checked = checkOrderInput(ctx, input, errors);
+  if (errors.any || !key || !checked.buyerReference) return { userErrors: errors.list };
+  await resolveSkus(ctx, checked.lines);
 
   const request: PlacementRequest = {
-    buyerReference,
+    buyerReference: checked.buyerReference,
     currency: input.currency ?? null,
     incoterm: input.incoterm ?? null,
     requestedShipDate: input.requestedShipDate ?? null,
-    lines: requests,
+    lines: checked.lines,
   };
-  return placeOnce(ctx, "placeOrder", key, ["input", "idempotencyKey"], request, (tx, distributor, attach) =>
-    place(tx, distributor, request, { line: (i, ...field) => ["input", "lines", i, ...field], currency: ["input", "currency"], lines: ["input", "lines"] }, attach),
-  );
+  // The key stands for the order asked for, whichever way its lines named their variants: a line
+  // given by SKU hashes as the same line given by its variant's id (and a request of variant ids
+  // alone hashes as it always has). A SKU that matched nothing is refused, so its key stays free.
+  const hashed = {
+    ...request,
+    lines: request.lines.map(({ variantId, sku, quantity, customization }) => (variantId ? { variantId, quantity, customization } : { sku, quantity, customization })),
+  };
+  return placeOnce(ctx, "placeOrder", key, ["input", "idempotencyKey"], hashed, (tx, distributor, attach) => place(tx, distributor, request, ORDER_INPUT_PATHS, attach));
+}
+
+/**
+ * What `placeOrder` would answer for this input, now: every line priced and allotted as the
+ * placement would, and every problem it would refuse, with nothing written and nothing locked.
+ * The idempotency key is not read: a preview is not a placement, and the key's order (if any)
+ * is not looked up. Runs as a query, without a transaction, each read as of its own statement.
+ */
+export async function previewOrder(ctx: RequestContext, input: PlaceOrderInput): Promise<OrderPreview> {
+  const errors = new UserErrors();
+  const checked = checkOrderInput(ctx, input, errors);
+  const [distributor] = await Promise.all([ctx.db.findOneByOrFail(Distributor, { id: ownDistributorId(ctx) }), resolveSkus(ctx, checked.lines)]);
+  const request: PlacementRequest = {
+    buyerReference: checked.buyerReference ?? "",
+    currency: input.currency ?? null,
+    incoterm: input.incoterm ?? null,
+    requestedShipDate: input.requestedShipDate ?? null,
+    lines: checked.lines,
+  };
+  const plan = await planPlacement(ctx, distributor, request, ORDER_INPUT_PATHS, { place: false });
+  const all = [...errors.list, ...plan.errors.list];
+  // Each line's problems: those naming a field of it.
+  const problems = new Map<number, UserError[]>();
+  for (const e of all) {
+    if (e.field?.[0] !== "input" || e.field[1] !== "lines" || e.field.length < 4) continue;
+    const i = Number(e.field[2]);
+    problems.set(i, [...(problems.get(i) ?? []), e]);
+  }
+  const currency = distributor.currency;
+  const lines = plan.lines.map(({ request: line, variant, unitPrice, lineTotal, line: planned }, i): OrderPreviewLine => ({
+    lineNumber: i + 1,
+    variantId: variant?.id ?? null,
+    sku: variant?.sku ?? line.sku ?? null,
+    description: planned?.description ?? null,
+    quantity: line.quantity,
+    unitPrice: unitPrice ? money(unitPrice, currency) : null,
+    lineTotal: lineTotal ? money(lineTotal, currency) : null,
+    fromStock: planned ? planned.fromStock : null,
+    madeToOrder: planned ? planned.quantity - planned.fromStock : null,
+    estimatedShipDate: planned?.estimatedShipDate ?? null,
+    customization: line.customization,
+    problems: problems.get(i) ?? [],
+  }));
+  const allotted = plan.lines.flatMap((p) => (p.line ? [p.line] : []));
+  return {
+    lines,
+    total: money(plan.total, currency),
+    currency,
+    incoterm: request.incoterm ?? distributor.defaultIncoterm,
+    estimatedShipDate: allotted.length ? latestShipDate(allotted, plan.today) : null,
+    valid: all.length === 0,
+    userErrors: all,
+  };
 }
 
 export async function reorder(ctx: RequestContext, input: ReorderInput): Promise<ReorderPayload> {

@@ -3,6 +3,7 @@ import { toGlobalId } from "../../graphql/node";
 import { Money, money } from "../../graphql/money";
 import type { CurrencyCode } from "../../graphql/scalars";
 import { DateTimeScalar, LocalDateScalar } from "../../graphql/scalars";
+import { UserError } from "../../graphql/user-error";
 import { Composition, compositionView, Plating, StoneType } from "../catalog";
 import { OrderStatus } from "./order-state";
 import type { OrderLine } from "./order.entity";
@@ -162,4 +163,43 @@ export class OrderStatusChangeView {
 
   @Field(() => String, { nullable: true, description: "Note given with the change." })
   note: string | null;
+}
+
+@ObjectType({ simpleResolvers: true, description: "A line of `previewOrder`: what `placeOrder` would make of it now, and every problem it would refuse it for." })
+export class OrderPreviewLine {
+  @Field(() => Int, { description: "Position in the order, from 1: the input's line at index `lineNumber - 1`." })
+  lineNumber: number;
+
+  @Field(() => String, { nullable: true, description: "The variant's SKU; for a SKU no variant has, the SKU as given (trimmed, upper case); null when the line names no variant that can be read." })
+  sku: string | null;
+
+  @Field(() => String, { nullable: true, description: "The line's description as it would be placed; null when the line cannot be placed as it is." })
+  description: string | null;
+
+  @Field(() => Int, { description: "Units asked for." })
+  quantity: number;
+
+  @Field(() => Money, { nullable: true, description: "Unit price from your price list; null when it has none for the variant (or the variant is unknown)." })
+  unitPrice: Money | null;
+
+  @Field(() => Money, { nullable: true, description: "Quantity × unit price, exact; null without a unit price or a valid quantity." })
+  lineTotal: Money | null;
+
+  @Field(() => Int, { nullable: true, description: "Units stock would cover now (within the share one order may reserve); null when the line could not be allotted (see `problems`)." })
+  fromStock: number | null;
+
+  @Field(() => Int, { nullable: true, description: "Units that would be made (in a scheduled batch or a new run); null when the line could not be allotted." })
+  madeToOrder: number | null;
+
+  @Field(() => LocalDateScalar, { nullable: true, description: "When the line would be expected to ship if placed now; null when it could not be allotted." })
+  estimatedShipDate: string | null;
+
+  @Field(() => LineCustomization, { description: "The changes asked for, as the placement would keep them; all fields null for the standard piece." })
+  customization: LineCustomization;
+
+  @Field(() => [UserError], { description: "Every problem of this line, each naming its field as `placeOrder` would; empty when the line is fine." })
+  problems: UserError[];
+
+  /** The catalog variant, when the line names one that exists. */
+  variantId: string | null;
 }
