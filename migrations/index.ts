@@ -26,6 +26,7 @@ import { Jobs1795002110000 } from "./1795002110000-jobs";
 import { Webhooks1795002200000 } from "./1795002200000-webhooks";
 import { CatalogSync1795002300000 } from "./1795002300000-catalog-sync";
 import { BulkExports1795002400000 } from "./1795002400000-bulk-exports";
+import { MetalPrices1795002600000 } from "./1795002600000-metal-prices";
 
 // In order of application. A landed migration is never edited: add a new one.
 export const migrations = [
@@ -57,4 +58,5 @@ export const migrations = [
   Webhooks1795002200000,
   CatalogSync1795002300000,
   BulkExports1795002400000,
+  MetalPrices1795002600000,
 ];

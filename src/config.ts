@@ -1,7 +1,7 @@
 import { createHmac, createPrivateKey, createPublicKey, randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { COUNTRIES } from "./core/iso-codes";
+import { COUNTRIES, CURRENCIES } from "./core/iso-codes";
 import { defaultWeekend, isTimeZone, WEEKDAYS } from "./core/working-week";
 
 export type JwtKeys =
@@ -105,6 +105,13 @@ export interface Config {
    * event per variant per slot, written at its end with what is available then.
    */
   availabilityEventIntervalMs: number;
+  /**
+   * How old, in business days on the exporter's working calendar, the latest fix of a metal may be
+   * before metal-linked pricing refuses it (src/modules/pricing, `freshFix`).
+   */
+  metalPriceMaxAgeBusinessDays: number;
+  /** The currency reports and KPIs add money in, converting through the recorded exchange rates. */
+  baseCurrency: keyof typeof CURRENCIES;
   /** The job runner (webhook deliveries, bulk exports, periodic work; src/db/jobs.ts). */
   jobs: {
     /** Whether `npm start` runs jobs in its own process(es) besides serving; `npm run worker` always does. */
@@ -237,6 +244,13 @@ function exporterCountry(env: NodeJS.ProcessEnv): string {
   const code = (env.EXPORTER_COUNTRY || "IN").trim().toUpperCase();
   if (!Object.hasOwn(COUNTRIES, code)) throw new ConfigError(`EXPORTER_COUNTRY must be an ISO 3166 alpha-2 country code such as IN, got "${code}"`);
   return code;
+}
+
+/** BASE_CURRENCY: an ISO 4217 code Facet knows; USD (the currency of the metal fixes) by default. */
+function baseCurrency(env: NodeJS.ProcessEnv): keyof typeof CURRENCIES {
+  const code = (env.BASE_CURRENCY || "USD").trim().toUpperCase();
+  if (!Object.hasOwn(CURRENCIES, code)) throw new ConfigError(`BASE_CURRENCY must be an ISO 4217 currency code such as USD, got "${code}"`);
+  return code as keyof typeof CURRENCIES;
 }
 
 /** EXPORTER_TIME_ZONE: an IANA time zone name; Asia/Kolkata (the exporter is in India) by default. */
@@ -440,6 +454,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     exporterTimeZone: exporterTimeZone(env),
     exporterWeekendDays: exporterWeekendDays(env, exporterCountry(env)),
     availabilityEventIntervalMs: int(env, "AVAILABILITY_EVENT_INTERVAL_MS", 60_000, 1000, 3_600_000),
+    metalPriceMaxAgeBusinessDays: int(env, "METAL_PRICE_MAX_AGE_BUSINESS_DAYS", 2, 0, 30),
+    baseCurrency: baseCurrency(env),
     jobs: {
       inProcess: bool(env, "RUN_JOBS", true),
       concurrency: int(env, "JOB_CONCURRENCY", 4, 1, 100),

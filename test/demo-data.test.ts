@@ -3,8 +3,10 @@ import { DataSource } from "typeorm";
 import { createDataSource } from "../src/db/data-source";
 import { migrate } from "../src/db/database";
 import { entities } from "../src/modules/entities";
+import { Metal } from "../src/modules/catalog";
+import { fixAt, freshFix, rateAt } from "../src/modules/pricing";
 import { seedDemoData } from "../src/seed/demo";
-import { onRealPostgres } from "./support/harness";
+import { onRealPostgres, testConfig } from "./support/harness";
 
 // The demo data is what a newcomer first sees, and what the fault drills run on: its stock and
 // production runs must be held by its orders and nothing else, as placing those orders would have
@@ -88,5 +90,29 @@ describe("the demo data", () => {
     const [typeName, id] = Buffer.from(order.data.orderId, "base64url").toString("utf8").split(":");
     expect(typeName).toBe("Order");
     expect((await demo.query(`SELECT 1 FROM orders WHERE id = $1 AND distributor_id = $2`, [id, order.distributor_id])).length).toBe(1);
+  });
+
+  onRealPostgres("has a month of fixes and rates ending today: the latest gold fix is fresh enough to price on", async () => {
+    const ctx = { requestId: "demo-data", config: testConfig(), principal: null, db: demo.manager, dataSource: demo, loaders: new Map(), ip: undefined };
+    const gold = await fixAt(ctx, Metal.GOLD);
+    expect(gold).not.toBeNull();
+    expect(gold!.ageBusinessDays).toBeLessThanOrEqual(2);
+    expect(gold!.fix.fixedAt.getTime()).toBeLessThanOrEqual(Date.now());
+    for (const metal of [Metal.GOLD, Metal.SILVER, Metal.PLATINUM, Metal.PALLADIUM]) await expect(freshFix(ctx, metal)).resolves.toBeTruthy();
+    // About 22 London working days of each of the seven auctions, and of each of the six rates.
+    const counts = (await demo.query(`SELECT source, count(*)::int AS n, min(fixed_at) AS first FROM metal_prices GROUP BY source ORDER BY source`)) as { source: string; n: number; first: Date }[];
+    expect(counts.map((c) => c.source)).toEqual(["LBMA_GOLD_AM", "LBMA_GOLD_PM", "LBMA_SILVER", "LPPM_PALLADIUM_AM", "LPPM_PALLADIUM_PM", "LPPM_PLATINUM_AM", "LPPM_PLATINUM_PM"]);
+    for (const c of counts) {
+      expect(c.n).toBeGreaterThanOrEqual(20);
+      expect(c.n).toBeLessThanOrEqual(23);
+      expect(seededFrom.getTime() - c.first.getTime()).toBeGreaterThan(27 * 86_400_000);
+    }
+    for (const quote of ["EUR", "AED", "CAD", "INR", "JPY", "KWD"] as const) {
+      const rate = await rateAt(ctx, "USD", quote);
+      expect({ quote, found: rate !== null, inverted: rate?.inverted }).toEqual({ quote, found: true, inverted: false });
+    }
+    expect((await rateAt(ctx, "USD", "AED"))!.rate).toBe("3.6725");
+    // Seeding again writes nothing: the demo is there.
+    expect(await seedDemoData(demo, "test")).toBe(false);
   });
 });

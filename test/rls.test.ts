@@ -154,8 +154,9 @@ describe("row-level security", () => {
 // email and the places people signed in from (any distributor's people). Only staff, or only
 // the system, see them.
 const PRIVATE: Record<string, "staff" | "system"> = { audit_log: "staff", jobs: "system", login_attempts: "system", sign_in_sources: "system" };
-// Tables every distributor shares: the catalog, its stock and production, the working calendar, and the migrations.
-const SHARED = ["holidays", "migrations", "production_batches", "products", "stock_levels", "stock_movements", "variants"];
+// Tables every distributor shares: the catalog, its stock and production, the working calendar,
+// the metal fixes and exchange rates, and the migrations.
+const SHARED = ["exchange_rates", "holidays", "metal_prices", "migrations", "production_batches", "products", "stock_levels", "stock_movements", "variants"];
 
 type Work = (db: EntityManager) => Promise<unknown>;
 type ForgetfulContext = RequestContext & { work: Work };

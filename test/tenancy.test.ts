@@ -438,6 +438,32 @@ const CASES: Record<string, Case> = {
     call: () => call(plain(`mutation TenancyRemoveHoliday($input: RemoveHolidayInput!) { removeHoliday(input: $input) { holiday { date } userErrors { code } } }`), { input: { date: dateFromToday(500) } }),
   },
 
+  // ---- metal fixes and exchange rates: reference data, the same for every caller ---------------
+  metalPrice: { kind: "own", calls: () => [call(plain(`query TenancyMetalPrice { metalPrice(metal: GOLD) { metal pricePerTroyOunce source fixedAt } }`), {})] },
+  metalPrices: {
+    kind: "own",
+    calls: () => [call(plain(`query TenancyMetalPrices($from: Date!, $to: Date!) { metalPrices(metal: GOLD, from: $from, to: $to, first: 5) { nodes { pricePerTroyOunce fixedAt } } }`), { from: dateFromToday(-30), to: dateFromToday(1) })],
+  },
+  exchangeRate: { kind: "own", calls: () => [call(plain(`query TenancyExchangeRate { exchangeRate(base: EUR, quote: USD) { base quote rate asOf inverted } }`), {})] },
+  exchangeRates: {
+    kind: "own",
+    calls: () => [call(plain(`query TenancyExchangeRates($from: Date!, $to: Date!) { exchangeRates(base: USD, quote: EUR, from: $from, to: $to, first: 5) { nodes { rate asOf } } }`), { from: dateFromToday(-30), to: dateFromToday(1) })],
+  },
+  setMetalPrice: {
+    kind: "staff",
+    call: () =>
+      call(plain(`mutation TenancySetMetalPrice($input: SetMetalPriceInput!) { setMetalPrice(input: $input) { metalPrice { fixedAt } userErrors { code } } }`), {
+        input: { metal: "GOLD", pricePerTroyOunce: "4100", source: "MANUAL", fixedAt: "2020-01-01T00:00:00Z" },
+      }),
+  },
+  setExchangeRate: {
+    kind: "staff",
+    call: () =>
+      call(plain(`mutation TenancySetExchangeRate($input: SetExchangeRateInput!) { setExchangeRate(input: $input) { exchangeRate { asOf } userErrors { code } } }`), {
+        input: { base: "USD", quote: "EUR", rate: "0.9", source: "tenancy", asOf: "2020-01-01T00:00:00Z" },
+      }),
+  },
+
   // ---- accounts --------------------------------------------------------------------------------
   login: {
     kind: "write",

@@ -76,6 +76,7 @@ export const LIST_SIZES: Readonly<Record<string, ListSize>> = {
   "DesignBrief.stones": { size: 5, reason: "validStones allows MAX_STONE_LINES (20); pieces hold few (the catalog at most 3): assumed 5" },
   "DesignBriefQuote.quantityBreaks": { size: 10, reason: "the briefs service allows at most MAX_BREAKS (10) quantity breaks" },
   "ExportKpis.issueCounts": { size: 7, reason: "one per FeedbackIssue value (7)" },
+  "ExportKpis.ratesUsed": { size: 10, reason: "one per currency shipped in the range other than the base currency: as ExportKpis.shippedValue, assumed 10" },
   "ExportKpis.shippedValue": { size: 10, reason: "one per currency shipped in the range, each distributor's contract currency: assumed 10 for staff's all-distributor figures" },
   "LeadTimeQuote.allocations": { size: 5, reason: "stock, then each batch with free capacity (see Availability.incoming), then a new run" },
   "Order.lines": {

@@ -17,6 +17,7 @@ export enum UserErrorCode {
   NOT_OFFERED = "NOT_OFFERED",
   PRICE_MISSING = "PRICE_MISSING",
   IDEMPOTENCY_KEY_REUSED = "IDEMPOTENCY_KEY_REUSED",
+  STALE_PRICE = "STALE_PRICE",
 }
 
 registerEnumType(UserErrorCode, {
@@ -38,6 +39,7 @@ registerEnumType(UserErrorCode, {
     NOT_OFFERED: { description: "The style does not offer this (e.g. a customization)." },
     PRICE_MISSING: { description: "Your price list has no price for this item; ask the exporter for one." },
     IDEMPOTENCY_KEY_REUSED: { description: "This idempotency key was already used with a different input." },
+    STALE_PRICE: { description: "A price that follows a metal fix cannot be given: the latest fix is older than allowed, or none is recorded; the exporter must record a current one." },
   },
 });
 

@@ -7,8 +7,9 @@ import { eventsResolvers } from "./events";
 import { exportsResolvers } from "./exports";
 import { feedbackResolvers } from "./feedback";
 import { ordersResolvers } from "./orders";
+import { pricingResolvers } from "./pricing";
 import { shipmentsResolvers } from "./shipments";
 import { webhooksResolvers } from "./webhooks";
 
 // Every resolver class, module by module.
-export const resolvers = [...accountsResolvers, ...catalogResolvers, ...calendarResolvers, ...ordersResolvers, ...briefsResolvers, ...shipmentsResolvers, ...feedbackResolvers, ...eventsResolvers, ...exportsResolvers, ...webhooksResolvers, ...auditResolvers] as const;
+export const resolvers = [...accountsResolvers, ...catalogResolvers, ...calendarResolvers, ...pricingResolvers, ...ordersResolvers, ...briefsResolvers, ...shipmentsResolvers, ...feedbackResolvers, ...eventsResolvers, ...exportsResolvers, ...webhooksResolvers, ...auditResolvers] as const;

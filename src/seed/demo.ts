@@ -11,6 +11,7 @@ import { seedEvents } from "./events";
 import { seedBulkExports } from "./exports";
 import { seedFeedback } from "./feedback";
 import { seedOrders } from "./orders";
+import { seedPricing } from "./pricing";
 import { seedShipments } from "./shipments";
 import { seedWebhooks } from "./webhooks";
 
@@ -67,6 +68,7 @@ export async function seedDemoData(dataSource: DataSource, env: string): Promise
     if (await db.existsBy(Distributor, { code: DISTRIBUTORS[0].code })) return false;
     await seedAccounts(db);
     const holidays = await seedCalendar(db);
+    const pricing = await seedPricing(db);
     const catalog = await seedCatalog(db);
     const orders = await seedOrders(db);
     const briefs = await seedBriefs(db);
@@ -75,7 +77,7 @@ export async function seedDemoData(dataSource: DataSource, env: string): Promise
     const events = await seedEvents(db);
     const webhooks = await seedWebhooks(db);
     const bulkExports = await seedBulkExports(db);
-    log.info("demo data seeded", { holidays, ...catalog, orders, briefs, shipments, feedback, events, webhooks, bulkExports });
+    log.info("demo data seeded", { holidays, ...pricing, ...catalog, orders, briefs, shipments, feedback, events, webhooks, bulkExports });
     return true;
   });
 }

@@ -1245,14 +1245,16 @@ export type OrderFilter = {
   updatedSince?: string | null | undefined;
 };
 
-/** One line of a new order. */
+/** One line of a new order. Name its variant by `variantId` or by `sku`: exactly one of them. */
 export type OrderLineInput = {
   /** Changes to the standard piece. Size, plating or stone changes are always made to order. */
   customization?: LineCustomizationInput | null | undefined;
   /** Units: at least the style's minimum order quantity, at most 100000. */
   quantity: number;
-  /** The variant. */
-  variantId: string;
+  /** The variant's SKU instead of its id, any case, surrounding spaces ignored; refused as an unknown variant id is when no variant has it. Leave it out when giving `variantId`. */
+  sku?: string | null | undefined;
+  /** The variant's global id; leave it out when giving `sku`. */
+  variantId?: string | null | undefined;
 };
 
 /** Orders for the order list. */
@@ -1906,6 +1908,8 @@ export type UserErrorCode =
   | 'PRICE_MISSING'
   /** A required value is missing or blank. */
   | 'REQUIRED'
+  /** A price that follows a metal fix cannot be given: the latest fix is older than allowed, or none is recorded; the exporter must record a current one. */
+  | 'STALE_PRICE'
   /** The object changed since you read it; read it again and retry. */
   | 'STALE_VERSION'
   /** The value must be unique and is already in use. */

@@ -1,8 +1,9 @@
 import { Field, ID, InputType, Int, ObjectType } from "type-graphql";
 import { Connection } from "../../graphql/connection";
 import { Money } from "../../graphql/money";
-import { DecimalScalar, LocalDateScalar } from "../../graphql/scalars";
+import { CurrencyCode, DecimalScalar, LocalDateScalar } from "../../graphql/scalars";
 import { Payload } from "../../graphql/user-error";
+import { AppliedExchangeRate } from "../pricing";
 import { ArrivalCondition, FeedbackIssue, ShipmentFeedback } from "./feedback.entity";
 
 export const ShipmentFeedbackConnection = Connection(ShipmentFeedback);
@@ -126,4 +127,20 @@ export class ExportKpis {
 
   @Field(() => [Money], { description: "Invoice value of the shipments handed over in the range, per currency (never converted); empty without any." })
   shippedValue: Money[];
+
+  @Field(() => CurrencyCode, { description: "The currency the converted totals are in (BASE_CURRENCY, USD by default)." })
+  baseCurrency: CurrencyCode;
+
+  @Field(() => Money, {
+    nullable: true,
+    description:
+      "`shippedValue` added up in `baseCurrency`: each currency's total times its rate in `ratesUsed`, added exactly and rounded once, half to even. Null when a rate is missing (see `missingRates`).",
+  })
+  shippedValueInBaseCurrency: Money | null;
+
+  @Field(() => [AppliedExchangeRate], { description: "The rates the converted totals used: for each currency shipped other than `baseCurrency`, the latest recorded at or before the end of `to` (UTC)." })
+  ratesUsed: AppliedExchangeRate[];
+
+  @Field(() => [CurrencyCode], { description: "Currencies shipped with no rate to `baseCurrency` recorded (either way round) by the end of `to`: the converted totals leave nothing out silently, they are null instead." })
+  missingRates: CurrencyCode[];
 }

@@ -4,6 +4,7 @@ import { BadUserInputError, ForbiddenError } from "../../graphql/errors";
 import { money } from "../../graphql/money";
 import { idOfType } from "../../graphql/node";
 import type { CurrencyCode } from "../../graphql/scalars";
+import { convertSum, ratesTo } from "../pricing";
 import { FeedbackIssue } from "./feedback.entity";
 import type { ExportKpis } from "./feedback.inputs";
 
@@ -84,6 +85,13 @@ export async function exportKpis(ctx: RequestContext, from: string, to: string, 
   const distributorId = scope(ctx, distributorGlobalId);
   const [row] = (await ctx.db.query(KPI_SQL, [`${from}T00:00:00Z`, `${nextDay(to)}T00:00:00Z`, distributorId])) as Record<string, unknown>[];
   const issueCounts = row.issue_counts as Record<string, number>;
+  const shipped = row.shipped_value as { currency: CurrencyCode; amount: string }[];
+  // Money in the base currency, through the latest rates recorded by the end of the range.
+  const base = ctx.config.baseCurrency;
+  const lastMoment = new Date(Date.parse(`${nextDay(to)}T00:00:00Z`) - 1);
+  const rates = await ratesTo(ctx, shipped.map((v) => v.currency), base, lastMoment);
+  const missingRates = shipped.map((v) => v.currency).filter((c) => c !== base && !rates.has(c));
+  const inBase = missingRates.length ? null : convertSum(shipped.map((v) => ({ amount: v.amount, rate: v.currency === base ? "1" : rates.get(v.currency)!.rate })), base);
   return {
     from,
     to,
@@ -96,6 +104,10 @@ export async function exportKpis(ctx: RequestContext, from: string, to: string, 
     feedbackCount: row.feedback_count as number,
     issueCounts: Object.values(FeedbackIssue).map((issue) => ({ issue, count: issueCounts[issue] ?? 0 })),
     documentationErrorShare: String(row.documentation_error_share),
-    shippedValue: (row.shipped_value as { currency: CurrencyCode; amount: string }[]).map((v) => money(v.amount, v.currency)),
+    shippedValue: shipped.map((v) => money(v.amount, v.currency)),
+    baseCurrency: base,
+    shippedValueInBaseCurrency: inBase === null ? null : money(inBase, base),
+    ratesUsed: [...rates.values()],
+    missingRates,
   };
 }
