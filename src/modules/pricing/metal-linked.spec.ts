@@ -57,8 +57,8 @@ describe("metal-linked prices", () => {
     ).toEqual({ price: "89416", metal: "29416", making: "18000", stones: "42000", plating: "0", surcharge: "0", fineGrams: "5.9850" });
   });
 
-  test("22K gold in Kuwaiti dinars, three decimals; a half is rounded away from zero", () => {
-    // making: 1.250 × 15.75 g = 19.6875 → 19.688 shown; fine: 15.75 × 0.916 = 14.427 g
+  test("22K gold in Kuwaiti dinars, three decimals; a half is rounded to even", () => {
+    // making: 1.250 × 15.75 g = 19.6875 → 19.688 shown (7 is odd); fine: 15.75 × 0.916 = 14.427 g
     // metal: 14.427 × (2650 × 0.3071 / 31.1034768) × 1.02 = 385.0285…; price 404.7160… → 404.716
     expect(
       metalLinkedPrice(
@@ -90,11 +90,14 @@ describe("metal-linked prices", () => {
     expect(roundTo(perGram, 4)).toBe("85.1995"); // 2650 / 31.1034768 = 85.19947…
   });
 
-  test("rounds half away from zero, and exactly", () => {
-    expect(roundTo(ratio("2.005"), 2)).toBe("2.01");
-    expect(roundTo(ratio("-2.005"), 2)).toBe("-2.01");
+  test("rounds half to even, and exactly", () => {
+    expect(roundTo(ratio("2.005"), 2)).toBe("2.00");
+    expect(roundTo(ratio("2.015"), 2)).toBe("2.02");
+    expect(roundTo(ratio("-2.015"), 2)).toBe("-2.02");
+    expect(roundTo(ratio("2.0050000000000000001"), 2)).toBe("2.01");
     expect(roundTo(ratio("2.0049999999999999999"), 2)).toBe("2.00");
-    expect(roundTo(ratio("0.5"), 0)).toBe("1");
+    expect(roundTo(ratio("0.5"), 0)).toBe("0");
+    expect(roundTo(ratio("1.5"), 0)).toBe("2");
     expect(roundTo(ratio("0.004"), 2)).toBe("0.00");
   });
 

@@ -7,8 +7,9 @@
 // surcharge: the list price plus what the metal costs above the fix the price was set at.
 //
 // Every step is exact (fractions of big integers, never floating point); the price is rounded
-// once, to the currency's minor unit (0 decimals for JPY, 3 for KWD), half away from zero. The
-// components are shown rounded the same way, so they may differ from the price by a minor unit.
+// once, to the currency's minor unit (0 decimals for JPY, 3 for KWD), half to even as every
+// conversion in Facet is (docs/domain.md, "Metal fixes and exchange rates"). The components are
+// shown rounded the same way, so they may differ from the price by a minor unit.
 
 /** Grams in one troy ounce: exactly 31.1034768 (the international troy ounce of 1959). */
 export const GRAMS_PER_TROY_OUNCE = "31.1034768";
@@ -52,14 +53,15 @@ function div(a: Ratio, b: Ratio): Ratio {
 const ZERO: Ratio = { n: 0n, d: 1n };
 const ONE: Ratio = { n: 1n, d: 1n };
 
-/** Rounds to `decimals` places, half away from zero, as a decimal string with exactly that many places. */
+/** Rounds to `decimals` places, half to even, as a decimal string with exactly that many places. */
 export function roundTo(r: Ratio, decimals: number): string {
   const scale = 10n ** BigInt(decimals);
   const scaled = r.n * scale;
   const negative = scaled < 0n;
   const abs = negative ? -scaled : scaled;
   let q = abs / r.d;
-  if ((abs % r.d) * 2n >= r.d) q += 1n;
+  const twice = (abs % r.d) * 2n;
+  if (twice > r.d || (twice === r.d && q % 2n === 1n)) q += 1n;
   const digits = q.toString().padStart(decimals + 1, "0");
   const text = decimals === 0 ? digits : `${digits.slice(0, -decimals)}.${digits.slice(-decimals)}`;
   return negative && q !== 0n ? `-${text}` : text;
