@@ -27,6 +27,7 @@ import { Webhooks1795002200000 } from "./1795002200000-webhooks";
 import { CatalogSync1795002300000 } from "./1795002300000-catalog-sync";
 import { BulkExports1795002400000 } from "./1795002400000-bulk-exports";
 import { MetalPrices1795002600000 } from "./1795002600000-metal-prices";
+import { QuantityBreaks1795002800000 } from "./1795002800000-quantity-breaks";
 
 // In order of application. A landed migration is never edited: add a new one.
 export const migrations = [
@@ -59,4 +60,5 @@ export const migrations = [
   CatalogSync1795002300000,
   BulkExports1795002400000,
   MetalPrices1795002600000,
+  QuantityBreaks1795002800000,
 ];

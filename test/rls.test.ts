@@ -185,6 +185,13 @@ describe("row-level security of every table, under a real signed-in request", ()
     // B's orders, shipments, briefs, feedback, prices and their events, a webhook endpoint with a
     // delivery and its attempt, and a bulk export.
     await buildTenantData(facet, tenants.b, tenants.staff);
+    // A quantity break in B's price list, on a style B's list prices.
+    await facet.dataSource.query(
+      `INSERT INTO quantity_breaks (distributor_id, product_id, min_quantity, unit_price, currency)
+       SELECT vp.distributor_id, v.product_id, 12, vp.amount, vp.currency FROM variant_prices vp JOIN variants v ON v.id = vp.variant_id
+       WHERE vp.distributor_id = $1 LIMIT 1`,
+      [tenants.b.distributor.id],
+    );
     // A failed sign-in with B's admin's email leaves a row about B's people in login_attempts.
     await facet.gql(TenancyLoginDocument, { input: { email: tenants.b.admin.email, password: "not the password" } });
     // A successful one leaves where B's admin signed in from in sign_in_sources.

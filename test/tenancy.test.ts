@@ -535,6 +535,13 @@ const CASES: Record<string, Case> = {
     kind: "staff",
     call: (w) => call(Op.TenancySetPriceDocument, { input: { distributorId: toGlobalId("Distributor", w.b.distributor.id), variantId: w.b.variants.own.globalId, amount: "1.00", currency: w.b.distributor.currency } }),
   },
+  setQuantityBreaks: {
+    kind: "staff",
+    call: (w) =>
+      call(plain(`mutation TenancySetQuantityBreaks($input: SetQuantityBreaksInput!) { setQuantityBreaks(input: $input) { quantityBreaks { minQuantity } userErrors { code } } }`), {
+        input: { distributorId: toGlobalId("Distributor", w.b.distributor.id), productId: unknownId("Product"), breaks: [{ minQuantity: 2, unitPrice: "1.00" }] },
+      }),
+  },
 
   // ---- orders ----------------------------------------------------------------------------------
   placeOrder: {

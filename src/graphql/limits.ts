@@ -95,6 +95,8 @@ export const LIST_SIZES: Readonly<Record<string, ListSize>> = {
   "WebhookDelivery.attempts": { size: 20, reason: "the latest ATTEMPTS_LISTED (20) attempts of a delivery: a retry schedule makes 10, a resend 10 more" },
   "Product.images": { size: 20, reason: "the catalog service allows at most MAX_IMAGES (20) images" },
   "Product.stones": { size: 5, reason: "validStones allows MAX_STONE_LINES (20); the catalog's styles hold at most 3: assumed 5" },
+  "Product.quantityBreaks": { size: 10, reason: "one style's breaks in one price list: the catalog service allows at most MAX_QUANTITY_BREAKS (10)" },
+  "SetQuantityBreaksPayload.quantityBreaks": { size: 10, reason: "the breaks just written: at most MAX_QUANTITY_BREAKS (10)" },
   "Composition.stones": { size: 5, reason: "a line's stones are its style's (or the quote's) with at most one offered stone line changed: as Product.stones, assumed 5" },
   "CustomizationOptions.platingOffers": { size: 5, reason: "checkOffers allows MAX_PLATING_OFFERS (5), one per plating type" },
   "CustomizationOptions.stoneOffers": { size: 5, reason: "checkOffers allows MAX_STONE_OFFERS (15), one per stone type; a style offers a few: assumed 5" },

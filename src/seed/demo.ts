@@ -12,6 +12,7 @@ import { seedBulkExports } from "./exports";
 import { seedFeedback } from "./feedback";
 import { seedOrders } from "./orders";
 import { seedPricing } from "./pricing";
+import { seedQuantityBreaks } from "./quantity-breaks";
 import { seedShipments } from "./shipments";
 import { seedWebhooks } from "./webhooks";
 
@@ -71,13 +72,14 @@ export async function seedDemoData(dataSource: DataSource, env: string): Promise
     const pricing = await seedPricing(db);
     const catalog = await seedCatalog(db);
     const orders = await seedOrders(db);
+    const quantityBreaks = await seedQuantityBreaks(db);
     const briefs = await seedBriefs(db);
     const shipments = await seedShipments(db);
     const feedback = await seedFeedback(db);
     const events = await seedEvents(db);
     const webhooks = await seedWebhooks(db);
     const bulkExports = await seedBulkExports(db);
-    log.info("demo data seeded", { holidays, ...pricing, ...catalog, orders, briefs, shipments, feedback, events, webhooks, bulkExports });
+    log.info("demo data seeded", { holidays, ...pricing, ...catalog, orders, quantityBreaks, briefs, shipments, feedback, events, webhooks, bulkExports });
     return true;
   });
 }

@@ -13,6 +13,7 @@ import {
   StoneType,
   Treatment,
 } from "./catalog.enums";
+import { StyleQuantityBreak } from "./catalog.types";
 import { Product } from "./product.entity";
 import { Variant } from "./variant.entity";
 
@@ -302,4 +303,36 @@ export class SetPricePayload extends Payload {
 
   @Field(() => Money, { nullable: true, description: "The price now in force for the distributor." })
   price?: Money | null;
+}
+
+@InputType({ description: "A quantity break of a style: a unit price from a quantity on." })
+export class StyleQuantityBreakInput {
+  @Field(() => Int, { description: "From this many units of the style on one order, 2 to 100000; ascending from one break to the next." })
+  minQuantity: number;
+
+  @Field(() => DecimalScalar, {
+    description: "Unit price, greater than 0, with at most the distributor's currency's decimal places; no more than the break before.",
+  })
+  unitPrice: string;
+}
+
+@InputType({ description: "A style's quantity breaks in a distributor's price list, replacing those it had." })
+export class SetQuantityBreaksInput {
+  @Field(() => ID, { description: "The distributor whose price list they belong to." })
+  distributorId: string;
+
+  @Field(() => ID, { description: "The style; the breaks apply to every one of its variants." })
+  productId: string;
+
+  @Field(() => [StyleQuantityBreakInput], { description: "The breaks, at most 10, by ascending quantity; empty removes the style's breaks." })
+  breaks: StyleQuantityBreakInput[];
+}
+
+@ObjectType({ simpleResolvers: true, description: "The result of `setQuantityBreaks`." })
+export class SetQuantityBreaksPayload extends Payload {
+  @Field(() => Product, { nullable: true, description: "The style." })
+  product?: Product | null;
+
+  @Field(() => [StyleQuantityBreak], { nullable: true, description: "The style's breaks now in force for the distributor, by ascending quantity." })
+  quantityBreaks?: StyleQuantityBreak[] | null;
 }

@@ -5,6 +5,7 @@ import { rowsOf } from "../../db/rows";
 import type { Projection } from "../../db/projection";
 import { exporterToday } from "../calendar";
 import { Product } from "./product.entity";
+import { PriceBreak } from "./quantity-break.entity";
 import { BatchStatus, ProductionBatch, StockLevel, VariantPrice } from "./stock.entity";
 import { Variant } from "./variant.entity";
 
@@ -72,5 +73,20 @@ export const priceInList: ScopedLoaderFactory<string, VariantPrice | null> = (ct
   return batchLoader(async (variantIds) => {
     const prices = await read(variantIds);
     return variantIds.map((id) => prices.get(id) ?? null);
+  });
+};
+
+/** The styles' quantity breaks in one distributor's list, by product id, each style's by ascending quantity (none: absent). */
+export function breaksReader(ctx: RequestContext, distributorId: string): (productIds: readonly string[]) => Promise<Map<string, PriceBreak[]>> {
+  const rows = keyedRows(ctx, PriceBreak, null, { from: "quantity_breaks", key: "product_id", where: "distributor_id = $2", orderBy: "product_id, min_quantity" });
+  return groupedReader((productIds: readonly string[]) => rows(productIds, distributorId), (b) => b.productId);
+}
+
+/** A distributor's quantity breaks (the scope), keyed by product id: one statement for a page's styles; callers decide whose list may be asked for. */
+export const breaksInList: ScopedLoaderFactory<string, PriceBreak[]> = (ctx, distributorId) => {
+  const read = breaksReader(ctx, distributorId);
+  return batchLoader(async (productIds) => {
+    const breaks = await read(productIds);
+    return productIds.map((id) => breaks.get(id) ?? []);
   });
 };

@@ -16,6 +16,8 @@ import {
   ScheduleProductionBatchPayload,
   SetPriceInput,
   SetPricePayload,
+  SetQuantityBreaksInput,
+  SetQuantityBreaksPayload,
   UpsertProductInput,
   UpsertProductPayload,
   UpsertVariantInput,
@@ -24,7 +26,19 @@ import {
 } from "./catalog.inputs";
 import * as catalog from "./catalog.service";
 import { productChangedAtFor, variantChangedAtFor } from "./catalog-sync";
-import { Availability, CustomizationOptions, HsCode, LeadTimeQuote, PlatingSpec, ProductConnection, ProductImage, Provenance, Stone, VariantConnection } from "./catalog.types";
+import {
+  Availability,
+  CustomizationOptions,
+  HsCode,
+  LeadTimeQuote,
+  PlatingSpec,
+  ProductConnection,
+  ProductImage,
+  Provenance,
+  Stone,
+  StyleQuantityBreak,
+  VariantConnection,
+} from "./catalog.types";
 import { karat } from "./jewelry";
 import { Product } from "./product.entity";
 import { Variant } from "./variant.entity";
@@ -45,6 +59,7 @@ export const PRODUCT_ROWS = rowFields(Product, {
     variants: catalog.PRODUCT_FOR_AVAILABILITY.properties,
     availability: catalog.PRODUCT_FOR_AVAILABILITY.properties,
     changedAt: ["id"],
+    quantityBreaks: ["id"],
   },
 });
 
@@ -154,6 +169,26 @@ export class ProductResolver {
   })
   changedAt(@Ctx() ctx: RequestContext, @Root() product: Product): Date | Promise<Date> {
     return productChangedAtFor(ctx, product);
+  }
+
+  @FieldResolver(() => [StyleQuantityBreak], {
+    description:
+      "Lower unit prices from a quantity of the style on, in a distributor's price list, by ascending quantity: an order counts the style's units over all its lines (sizes and lengths together), and the highest break reached prices each of them, unless a variant's own price is lower. Distributors see their own list (empty when it has none); staff pass `distributorId`.",
+  })
+  quantityBreaks(
+    @Ctx() ctx: RequestContext,
+    @Root() product: Product,
+    @Arg("distributorId", () => ID, { nullable: true, description: "Staff: whose price list. Distributors may leave it out." }) distributorId?: string,
+  ): StyleQuantityBreak[] | Promise<StyleQuantityBreak[]> {
+    return catalog.productQuantityBreaks(ctx, product, distributorId);
+  }
+
+  @Allow(UserRole.EXPORT_MANAGER)
+  @Mutation(() => SetQuantityBreaksPayload, {
+    description: "Replaces a style's quantity breaks in a distributor's price list, in its contract currency. Export managers only.",
+  })
+  setQuantityBreaks(@Ctx() ctx: RequestContext, @Arg("input", () => SetQuantityBreaksInput) input: SetQuantityBreaksInput): Promise<SetQuantityBreaksPayload> {
+    return catalog.setQuantityBreaks(ctx, input);
   }
 
   @Allow(UserRole.EXPORT_MANAGER)

@@ -3,7 +3,7 @@ import { paginate, type ConnectionArgs, type ConnectionResult, type Ordering } f
 import { isStaff, type RequestContext } from "../../core/context";
 import { loader, scopedLoader, type LoaderFactory, batchLoader, LoadedAhead, readInBatches } from "../../db/loaders";
 import { BadUserInputError } from "../../graphql/errors";
-import { money, type Money } from "../../graphql/money";
+import { money, toScaled, type Money } from "../../graphql/money";
 import { idOfType, toGlobalId } from "../../graphql/node";
 import { covers, projectionFrom, type Projection } from "../../db/projection";
 import { CurrencyCode, minorUnits } from "../../graphql/scalars";
@@ -26,12 +26,15 @@ import type {
   ScheduleProductionBatchPayload,
   SetPriceInput,
   SetPricePayload,
+  SetQuantityBreaksInput,
+  SetQuantityBreaksPayload,
   UpsertProductInput,
   UpsertProductPayload,
   UpsertVariantInput,
   UpsertVariantPayload,
 } from "./catalog.inputs";
 import {
+  breaksInList,
   priceInList,
   priceReader,
   productById,
@@ -42,7 +45,7 @@ import {
   variantsReader,
   type Supply,
 } from "./catalog.loaders";
-import type { Availability, Composition, CustomizationOptions, HsCode, LeadTimeQuote, PlatingSpec, Provenance, Stone } from "./catalog.types";
+import type { Availability, Composition, CustomizationOptions, HsCode, LeadTimeQuote, PlatingSpec, Provenance, Stone, StyleQuantityBreak } from "./catalog.types";
 import {
   ALLOWED_FINENESS,
   containsNaturalDiamond,
@@ -69,6 +72,7 @@ import { availabilityChanged } from "./availability-events";
 import { AVAILABILITY_RANK, Product, type CompositionRow, type PlatingRow, type StoneRow } from "./product.entity";
 import { ProductionBatch, StockLevel, StockMovement, VariantPrice } from "./stock.entity";
 import { Variant } from "./variant.entity";
+import { PriceBreak } from "./quantity-break.entity";
 
 export const MAX_QUOTE_QUANTITY = 100_000;
 const MAX_SEARCH_LENGTH = 100;
@@ -465,6 +469,24 @@ export function variantPrice(ctx: RequestContext, variant: Variant, distributorG
   return scopedLoader(ctx, priceInList, distributorId).load(variant.id).then(priceOf);
 }
 
+/** A quantity break as shown, in its list's currency. */
+export const quantityBreakView = (row: PriceBreak): StyleQuantityBreak => ({ minQuantity: row.minQuantity, unitPrice: money(row.unitPrice, row.currency as CurrencyCode) });
+
+/**
+ * The style's quantity breaks in a distributor's price list (see priceListOf: a distributor's
+ * own, a staff member's named one; none otherwise), by ascending quantity. A page's styles ask in
+ * the same tick, so one statement reads them all (breaksInList).
+ */
+export function productQuantityBreaks(ctx: RequestContext, product: Product, distributorGlobalId: string | null | undefined): StyleQuantityBreak[] | Promise<StyleQuantityBreak[]> {
+  const distributorId = priceListOf(ctx, distributorGlobalId);
+  if (!distributorId) return [];
+  return scopedLoader(ctx, breaksInList, distributorId)
+    .load(product.id)
+    .then((rows) => rows.map(quantityBreakView));
+}
+
+// The lead-time quote answers when, not how much: it carries no price, so quantity breaks do not
+// enter it (previewOrder answers an order's prices, breaks applied).
 export async function leadTimeQuote(ctx: RequestContext, variantGlobalId: string, quantity: number): Promise<LeadTimeQuote> {
   const id = idOfType(variantGlobalId, "Variant");
   const variant = id ? await loader(ctx, variantById).load(id) : null;
@@ -838,4 +860,74 @@ export async function setPrice(ctx: RequestContext, input: SetPriceInput): Promi
     }
     return { variant, price, userErrors: [] as UserError[] };
   });
+}
+
+export const MAX_QUANTITY_BREAKS = 10;
+const MAX_BREAK_QUANTITY = 100_000;
+
+/**
+ * Replaces a style's quantity breaks in a distributor's price list. Breaks go up in quantity
+ * (each above the one before, from 2) and down, or level, in price, in the list's currency. The
+ * rows written are the difference only (a break kept as it was is not written again), so the
+ * audit log, which records every row an export manager writes, shows what changed.
+ */
+export async function setQuantityBreaks(ctx: RequestContext, input: SetQuantityBreaksInput): Promise<SetQuantityBreaksPayload> {
+  const errors = new UserErrors();
+  const distributorId = idOfType(input.distributorId, "Distributor");
+  const productId = idOfType(input.productId, "Product");
+  const [distributor, product] = await Promise.all([
+    distributorId ? ctx.db.findOneBy(Distributor, { id: distributorId }) : null,
+    productId ? ctx.db.findOneBy(Product, { id: productId }) : null,
+  ]);
+  if (!distributor) errors.add(["input", "distributorId"], "No distributor with this id", UserErrorCode.NOT_FOUND);
+  if (!product) errors.add(["input", "productId"], "No product with this id", UserErrorCode.NOT_FOUND);
+  const breaks = input.breaks ?? [];
+  if (breaks.length > MAX_QUANTITY_BREAKS) errors.add(["input", "breaks"], `At most ${MAX_QUANTITY_BREAKS} quantity breaks`, UserErrorCode.TOO_LONG);
+  // Without the distributor its currency is unknown: amounts are checked to the stored scale.
+  const currency = distributor?.currency ?? null;
+  const rows: { minQuantity: number; unitPrice: string }[] = [];
+  breaks.slice(0, MAX_QUANTITY_BREAKS).forEach((b, i) => {
+    const path = ["input", "breaks", i];
+    const quantity = validate.integer(errors, [...path, "minQuantity"], b.minQuantity, { min: 2, max: MAX_BREAK_QUANTITY, label: "Break quantity" });
+    const price = validate.decimal(errors, [...path, "unitPrice"], b.unitPrice, {
+      scale: currency ? minorUnits(currency) : 4,
+      min: 0,
+      max: 1_000_000_000,
+      exclusiveMin: true,
+      label: currency ? `A ${currency} break price` : "A break price",
+    });
+    const before = i > 0 ? breaks[i - 1] : null;
+    if (quantity !== undefined && before && Number.isInteger(before.minQuantity) && quantity <= before.minQuantity) {
+      errors.add([...path, "minQuantity"], `Breaks go up in quantity: ${quantity} is not above ${before.minQuantity}`, UserErrorCode.INVALID);
+    }
+    if (price !== undefined && before && validDecimal(before.unitPrice) && toScaled(price) > toScaled(before.unitPrice)) {
+      errors.add([...path, "unitPrice"], `A break costs no more than the one before: ${price} is above ${before.unitPrice}`, UserErrorCode.INVALID);
+    }
+    if (quantity !== undefined && price !== undefined) rows.push({ minQuantity: quantity, unitPrice: price });
+  });
+  if (errors.any || !distributor || !product) return { userErrors: errors.list };
+
+  return mutate(ctx, async (tx) => {
+    // One writer of a style's breaks in a list at a time: two replacements must not interleave
+    // their deletions and insertions into a mix of both.
+    await sql(tx.db, `SELECT pg_advisory_xact_lock(hashtext('facet:quantity-breaks:' || $1 || ':' || $2))`, [distributor.id, product.id]);
+    // Breaks no longer given are removed; those given are written unless they are already so.
+    await sql(
+      tx.db,
+      `WITH removed AS (
+         DELETE FROM quantity_breaks WHERE distributor_id = $1 AND product_id = $2 AND min_quantity <> ALL($3::int[]) RETURNING 1)
+       INSERT INTO quantity_breaks (distributor_id, product_id, min_quantity, unit_price, currency)
+       SELECT $1, $2, w.min_quantity, w.unit_price, $5 FROM unnest($3::int[], $4::numeric[]) AS w(min_quantity, unit_price)
+       ON CONFLICT (distributor_id, product_id, min_quantity) DO UPDATE SET unit_price = EXCLUDED.unit_price, currency = EXCLUDED.currency
+       WHERE (quantity_breaks.unit_price, quantity_breaks.currency) IS DISTINCT FROM (EXCLUDED.unit_price, EXCLUDED.currency)`,
+      [distributor.id, product.id, rows.map((r) => r.minQuantity), rows.map((r) => r.unitPrice), distributor.currency],
+    );
+    const written = await tx.db.find(PriceBreak, { where: { distributorId: distributor.id, productId: product.id }, order: { minQuantity: "ASC" } });
+    return { product, quantityBreaks: written.map(quantityBreakView), userErrors: [] as UserError[] };
+  });
+}
+
+/** Whether a value is a decimal toScaled reads (an earlier break's price, for the comparison with the next). */
+function validDecimal(value: string | null | undefined): value is string {
+  return typeof value === "string" && /^\d+(\.\d{1,4})?$/.test(value);
 }

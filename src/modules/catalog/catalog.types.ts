@@ -1,6 +1,7 @@
 import { Field, Int, ObjectType } from "type-graphql";
 import { DateTimeScalar, DecimalScalar, LocalDateScalar } from "../../graphql/scalars";
 import { Connection } from "../../graphql/connection";
+import { Money } from "../../graphql/money";
 import {
   AvailabilityStatus,
   Metal,
@@ -260,4 +261,17 @@ export class LeadTimeQuote {
 
   @Field(() => DateTimeScalar, { description: "When the quote was computed." })
   quotedAt: Date;
+}
+
+@ObjectType({
+  simpleResolvers: true,
+  description:
+    "A quantity break of a style in a distributor's price list: from `minQuantity` units of the style on one order (its sizes and lengths counted together), each of its variants costs `unitPrice`, unless the variant's own price is lower.",
+})
+export class StyleQuantityBreak {
+  @Field(() => Int, { description: "From this many units of the style on one order, at least 2…" })
+  minQuantity: number;
+
+  @Field(() => Money, { description: "…this unit price applies, in the price list's currency." })
+  unitPrice: Money;
 }

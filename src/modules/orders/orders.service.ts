@@ -18,7 +18,21 @@ import { lookUp } from "../../db/search";
 import { sql } from "../../db/statements";
 import { tenantQuery } from "../../db/tenancy";
 import { actorOf, Distributor, type Actor } from "../accounts";
-import { Product, Variant, VariantPrice, availabilityChanged, compositionOfVariant, displayName, quoteLeadTime, reservableFromStock, type CompositionRow } from "../catalog";
+import {
+  Product,
+  Variant,
+  VariantPrice,
+  availabilityChanged,
+  breaksReader,
+  compositionOfVariant,
+  displayName,
+  quantityBreakView,
+  quoteLeadTime,
+  reservableFromStock,
+  unitPriceWithBreaks,
+  type CompositionRow,
+  type PriceBreak,
+} from "../catalog";
 import { addBusinessDays, calendarFromToday, exporterToday } from "../calendar";
 import { recordEvents, type NewEvent } from "../events";
 import type {
@@ -279,8 +293,10 @@ interface PlannedLine {
   request: LineRequest;
   variant?: Variant;
   product?: Product;
-  /** From the caller's price list; absent when it has no price for the variant. */
+  /** From the caller's price list, its style's quantity break applied; absent when it has no price for the variant. */
   unitPrice?: string;
+  /** The quantity break of the caller's list that set the unit price, if one did. */
+  quantityBreak?: PriceBreak;
   lineTotal?: string;
   /** The line as it would be written: set once stock and production were allotted to it. */
   line?: NewLine;
@@ -332,6 +348,15 @@ async function planPlacement(tx: RequestContext, distributor: Distributor, reque
         .getMany()
     ).map((p) => [p.variantId, p]),
   );
+  // Quantity breaks (see unitPriceWithBreaks in the catalog) count the style's units over the
+  // order's lines, its sizes and lengths together: every line that names a variant the caller's
+  // list prices and that was not refused before anything was read.
+  const breaks = productIds.length > 0 ? await breaksReader(tx, distributor.id)(productIds) : new Map<string, PriceBreak[]>();
+  const styleQuantities = new Map<string, number>();
+  for (const line of request.lines) {
+    const variant = line.variantId && !line.refused ? variants.get(line.variantId) : undefined;
+    if (variant && prices.has(variant.id)) styleQuantities.set(variant.productId, (styleQuantities.get(variant.productId) ?? 0) + line.quantity);
+  }
 
   // Lines that can be allotted stock and production: known, priced, and with what the style offers.
   const allottable = new Set<number>();
@@ -346,7 +371,8 @@ async function planPlacement(tx: RequestContext, distributor: Distributor, reque
     }
     const product = products.get(variant.productId)!;
     const price = prices.get(variant.id);
-    Object.assign(out, { variant, product, unitPrice: price?.amount });
+    const broken = price && breaks.has(product.id) ? unitPriceWithBreaks(price.amount, breaks.get(product.id)!, styleQuantities.get(product.id) ?? 0) : null;
+    Object.assign(out, { variant, product, unitPrice: broken?.unitPrice ?? price?.amount, quantityBreak: broken?.applied ?? undefined });
     // Refused before anything was read (a preview goes on): shown, neither checked further nor allotted.
     if (line.refused) return out;
     if (line.quantity < product.minimumOrderQuantity) {
@@ -356,7 +382,7 @@ async function planPlacement(tx: RequestContext, distributor: Distributor, reque
     const before = errors.list.length;
     checkCustomization(errors, (field) => paths.line(i, "customization", field), product, line.customization);
     if (!price) return out;
-    out.lineTotal = multiply(price.amount, line.quantity);
+    out.lineTotal = multiply(out.unitPrice!, line.quantity);
     if (errors.list.length === before) allottable.add(i);
     return out;
   });
@@ -759,13 +785,14 @@ export async function previewOrder(ctx: RequestContext, input: PlaceOrderInput):
     problems.set(i, [...(problems.get(i) ?? []), e]);
   }
   const currency = distributor.currency;
-  const lines = plan.lines.map(({ request: line, variant, unitPrice, lineTotal, line: planned }, i): OrderPreviewLine => ({
+  const lines = plan.lines.map(({ request: line, variant, unitPrice, quantityBreak, lineTotal, line: planned }, i): OrderPreviewLine => ({
     lineNumber: i + 1,
     variantId: variant?.id ?? null,
     sku: variant?.sku ?? line.sku ?? null,
     description: planned?.description ?? null,
     quantity: line.quantity,
     unitPrice: unitPrice ? money(unitPrice, currency) : null,
+    quantityBreak: quantityBreak ? quantityBreakView(quantityBreak) : null,
     lineTotal: lineTotal ? money(lineTotal, currency) : null,
     fromStock: planned ? planned.fromStock : null,
     madeToOrder: planned ? planned.quantity - planned.fromStock : null,

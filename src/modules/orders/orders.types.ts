@@ -4,7 +4,7 @@ import { Money, money } from "../../graphql/money";
 import type { CurrencyCode } from "../../graphql/scalars";
 import { DateTimeScalar, LocalDateScalar } from "../../graphql/scalars";
 import { UserError } from "../../graphql/user-error";
-import { Composition, compositionView, Plating, StoneType } from "../catalog";
+import { Composition, compositionView, Plating, StoneType, StyleQuantityBreak } from "../catalog";
 import { OrderStatus } from "./order-state";
 import type { OrderLine } from "./order.entity";
 
@@ -179,8 +179,14 @@ export class OrderPreviewLine {
   @Field(() => Int, { description: "Units asked for." })
   quantity: number;
 
-  @Field(() => Money, { nullable: true, description: "Unit price from your price list; null when it has none for the variant (or the variant is unknown)." })
+  @Field(() => Money, { nullable: true, description: "Unit price from your price list, its style's quantity break applied; null when it has none for the variant (or the variant is unknown)." })
   unitPrice: Money | null;
+
+  @Field(() => StyleQuantityBreak, {
+    nullable: true,
+    description: "The quantity break of your price list that set the unit price, reached by the style's units over all the order's lines; null when none did.",
+  })
+  quantityBreak: StyleQuantityBreak | null;
 
   @Field(() => Money, { nullable: true, description: "Quantity × unit price, exact; null without a unit price or a valid quantity." })
   lineTotal: Money | null;
