@@ -28,6 +28,7 @@ import { CatalogSync1795002300000 } from "./1795002300000-catalog-sync";
 import { BulkExports1795002400000 } from "./1795002400000-bulk-exports";
 import { MetalPrices1795002600000 } from "./1795002600000-metal-prices";
 import { QuantityBreaks1795002800000 } from "./1795002800000-quantity-breaks";
+import { QuoteMetalBasis1795002900000 } from "./1795002900000-quote-metal-basis";
 
 // In order of application. A landed migration is never edited: add a new one.
 export const migrations = [
@@ -61,4 +62,5 @@ export const migrations = [
   BulkExports1795002400000,
   MetalPrices1795002600000,
   QuantityBreaks1795002800000,
+  QuoteMetalBasis1795002900000,
 ];

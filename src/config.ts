@@ -110,6 +110,11 @@ export interface Config {
    * before metal-linked pricing refuses it (src/modules/pricing, `freshFix`).
    */
   metalPriceMaxAgeBusinessDays: number;
+  /**
+   * The longest a design brief's quote may hold its price (a LOCKED quote's `validUntil`), in
+   * calendar days after the exporter's today; a longer quote states a metal surcharge instead.
+   */
+  quotePriceLockMaxDays: number;
   /** The currency reports and KPIs add money in, converting through the recorded exchange rates. */
   baseCurrency: keyof typeof CURRENCIES;
   /** The job runner (webhook deliveries, bulk exports, periodic work; src/db/jobs.ts). */
@@ -455,6 +460,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     exporterWeekendDays: exporterWeekendDays(env, exporterCountry(env)),
     availabilityEventIntervalMs: int(env, "AVAILABILITY_EVENT_INTERVAL_MS", 60_000, 1000, 3_600_000),
     metalPriceMaxAgeBusinessDays: int(env, "METAL_PRICE_MAX_AGE_BUSINESS_DAYS", 2, 0, 30),
+    quotePriceLockMaxDays: int(env, "QUOTE_PRICE_LOCK_MAX_DAYS", 7, 0, 366),
     baseCurrency: baseCurrency(env),
     jobs: {
       inProcess: bool(env, "RUN_JOBS", true),

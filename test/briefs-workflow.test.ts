@@ -312,7 +312,7 @@ describe("quoteDesignBrief", () => {
     ];
     const quotedAt = Date.now();
     for (const brief of [small, large]) {
-      const input = quoteInput(brief.id, brief.version, "EUR", { quantityBreaks: breaks, leadTimeDays: 45, sampleDate: dateFromToday(9), validUntil: dateFromToday(30), note: "Incl. rhodium" });
+      const input = quoteInput(brief.id, brief.version, "EUR", { quantityBreaks: breaks, leadTimeDays: 45, sampleDate: dateFromToday(9), validUntil: dateFromToday(7), note: "Incl. rhodium" });
       const { quoteDesignBrief } = ok(await facet.gql(BriefQuoteDocument, { input }, { token: company.tokens.manager }));
       expect(quoteDesignBrief.userErrors).toEqual([]);
       expect(quoteDesignBrief.designBrief!.quote).toMatchObject({
@@ -324,7 +324,7 @@ describe("quoteDesignBrief", () => {
         ],
         leadTimeDays: 45,
         sampleDate: dateFromToday(9),
-        validUntil: dateFromToday(30),
+        validUntil: dateFromToday(7),
         expired: false,
         note: "Incl. rhodium",
       });
@@ -333,7 +333,7 @@ describe("quoteDesignBrief", () => {
     expect((await read(company, small.id)).quote!.applicableUnitPrice).toEqual({ amount: "690.00", currency: "EUR" });
     expect((await read(company, large.id)).quote!.applicableUnitPrice).toEqual({ amount: "615.50", currency: "EUR" });
     const [row] = await facet.dataSource.query(`SELECT * FROM design_brief_quotes WHERE brief_id = $1`, [briefDbId(large.id)]);
-    expect(row).toMatchObject({ unit_price: "690.0000", currency: "EUR", lead_time_days: 45, valid_until: dateFromToday(30), quoted_by_user_id: company.users.manager.id });
+    expect(row).toMatchObject({ unit_price: "690.0000", currency: "EUR", lead_time_days: 45, valid_until: dateFromToday(7), quoted_by_user_id: company.users.manager.id });
   });
 
   it("replaces an open quote with a revised one", async () => {

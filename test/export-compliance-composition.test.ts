@@ -201,7 +201,7 @@ async function quote(brief: { id: string; version: number }, piece: Record<strin
         expectedVersion: brief.version,
         unitPrice: { amount: "690.00", currency: "EUR" },
         leadTimeDays: 45,
-        validUntil: new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10),
+        validUntil: new Date(Date.now() + 7 * 86_400_000).toISOString().slice(0, 10),
         ...piece,
       },
     },

@@ -537,7 +537,7 @@ describe("reorder", () => {
         await facet.gql(
           OrderBriefQuoteDocument,
           // What one piece is made of: the order's line declares it (cast until the generated types know these fields).
-          { input: { id, expectedVersion: version, unitPrice: { amount: "690.50", currency: "EUR" }, leadTimeDays: 45, validUntil: dateFromToday(30), ...QUOTED_PENDANT } as QuoteDesignBriefInput },
+          { input: { id, expectedVersion: version, unitPrice: { amount: "690.50", currency: "EUR" }, leadTimeDays: 45, validUntil: dateFromToday(7), ...QUOTED_PENDANT } as QuoteDesignBriefInput },
           asManager,
         ),
       ).quoteDesignBrief,

@@ -1425,6 +1425,8 @@ export type QuoteDesignBriefInput = {
   note?: string | null | undefined;
   /** Plating as it will be made (gold with its karat, and its thickness); none when omitted. */
   plating?: PlatingInput | null | undefined;
+  /** How the price follows the metal until acceptance: LOCKED (the default) holds it as quoted for a short validity; SURCHARGE adds, at acceptance, what the metal costs above today's fix (precious metals only). A piece in a precious metal is quoted on today's fix, which must be fresh (STALE_PRICE otherwise). */
+  priceBasis?: QuotePriceBasis;
   /** Quantity breaks, at most 10. */
   quantityBreaks?: Array<QuantityBreakInput>;
   /** When a sample can be ready: today or later. */
@@ -1433,9 +1435,16 @@ export type QuoteDesignBriefInput = {
   stones: Array<StoneInput>;
   /** Unit price, in the distributor's contract currency. */
   unitPrice: MoneyInput;
-  /** Last day the quote may be accepted: today or later, within a year. */
+  /** Last day the quote may be accepted: today or later; for a LOCKED price at most QUOTE_PRICE_LOCK_MAX_DAYS (7 by default) calendar days after today, for a SURCHARGE price within a year. */
   validUntil: string;
 };
+
+/** How a design brief's quoted price follows the metal market until it is accepted. */
+export type QuotePriceBasis =
+  /** The quoted price holds as it is until `validUntil`, which is then at most QUOTE_PRICE_LOCK_MAX_DAYS (7 by default) calendar days after the day of the quote. */
+  | 'LOCKED'
+  /** The quoted price holds with a metal surcharge: accepted, the order's unit price is the quoted one plus what the piece's fine metal costs above the quote's fix at the day's fix (never less than the quoted price). Precious metals only. */
+  | 'SURCHARGE';
 
 /** A tracking event from the carrier. */
 export type RecordTrackingEventInput = {

@@ -97,7 +97,7 @@ export function quoteInput(id: string, expectedVersion: number, currency: Curren
     quantityBreaks: [{ minQuantity: 250, unitPrice: "640.00" }],
     leadTimeDays: 45,
     sampleDate: dateFromToday(9),
-    validUntil: dateFromToday(30),
+    validUntil: dateFromToday(7),
     ...QUOTED_PIECE,
     ...overrides,
   } as QuoteDesignBriefInput;

@@ -199,7 +199,7 @@ export async function buildTenantData(facet: TestFacet, b: Tenant, staff: Tenant
   const draft = await brief(`Draft ${marker}`);
   const quoted = await brief(`Quoted ${marker}`);
   const declined = await brief(`Declined ${marker}`);
-  const quote = { leadTimeDays: 30, unitPrice: { amount: "650.00", currency: b.distributor.currency }, validUntil: dateFromToday(30), note: `Quote ${marker}`, ...QUOTED_RING };
+  const quote = { leadTimeDays: 30, unitPrice: { amount: "650.00", currency: b.distributor.currency }, validUntil: dateFromToday(7), note: `Quote ${marker}`, ...QUOTED_RING };
   for (const ref of [quoted, declined]) {
     let version = (await must(facet, TenancySubmitDesignBriefDocument, { input: { id: ref.id, expectedVersion: ref.version } }, buyer)).designBrief!.version;
     version = (await must(facet, TenancyStartDesignBriefReviewDocument, { input: { id: ref.id, expectedVersion: version } }, manager)).designBrief!.version;

@@ -4,6 +4,7 @@ import { DateTimeScalar, DecimalScalar, LocalDateScalar } from "../../graphql/sc
 import { Payload, type UserError } from "../../graphql/user-error";
 import { Category, Metal, Plating, PlatingInput, StoneInput } from "../catalog";
 import { BriefStatus } from "./brief-state";
+import { QuotePriceBasis } from "./quote-basis";
 import { DesignBriefComment } from "./briefs.types";
 import { DesignBrief } from "./design-brief.entity";
 
@@ -178,8 +179,18 @@ export class QuoteDesignBriefInput {
   @Field(() => LocalDateScalar, { nullable: true, description: "When a sample can be ready: today or later." })
   sampleDate?: string | null;
 
-  @Field(() => LocalDateScalar, { description: "Last day the quote may be accepted: today or later, within a year." })
+  @Field(() => LocalDateScalar, {
+    description:
+      "Last day the quote may be accepted: today or later; for a LOCKED price at most QUOTE_PRICE_LOCK_MAX_DAYS (7 by default) calendar days after today, for a SURCHARGE price within a year.",
+  })
   validUntil: string;
+
+  @Field(() => QuotePriceBasis, {
+    defaultValue: QuotePriceBasis.LOCKED,
+    description:
+      "How the price follows the metal until acceptance: LOCKED (the default) holds it as quoted for a short validity; SURCHARGE adds, at acceptance, what the metal costs above today's fix (precious metals only). A piece in a precious metal is quoted on today's fix, which must be fresh (STALE_PRICE otherwise).",
+  })
+  priceBasis: QuotePriceBasis;
 
   @Field(() => String, { nullable: true, description: "Note for the buyer, up to 2000 characters." })
   note?: string | null;

@@ -1,6 +1,7 @@
 import type { LoaderFactory } from "../../db/loaders";
 import { childPageLoader, groupLoader, rowLoader, type ChildOrderKey, type PageKey } from "../../db/loaders";
 import { tenantQuery } from "../../db/tenancy";
+import { MetalPrice } from "../pricing";
 import { DesignBrief, DesignBriefCommentRow, DesignBriefQuoteRow, DesignBriefStatusChangeRow } from "./design-brief.entity";
 
 // Quotes, comments and history are reached only through a brief the caller may see.
@@ -43,3 +44,7 @@ export const commentPagesWithoutNotes: LoaderFactory<PageKey, DesignBriefComment
 
 export const briefById: LoaderFactory<string, DesignBrief | null> = (ctx) =>
   rowLoader((ids) => tenantQuery(ctx, DesignBrief, "b").andWhere("b.id = ANY(:ids)", { ids }).getMany(), (b) => b.id);
+
+/** Fixes named by quotes: shared reference data, read by whoever reads the quote. */
+export const metalPriceById: LoaderFactory<string, MetalPrice | null> = (ctx) =>
+  rowLoader((ids) => ctx.db.createQueryBuilder(MetalPrice, "m").where("m.id = ANY(:ids)", { ids }).getMany(), (m) => m.id);

@@ -10,6 +10,7 @@ import { Distributor, distributorById } from "../accounts";
 import { stonesOf, Stone, karat } from "../catalog";
 import { Order, orderById } from "../orders";
 import { liveEvents, type PublishedEvent } from "../events";
+import { MetalPrice } from "../pricing";
 import { BadUserInputError } from "../../graphql/errors";
 import {
   AcceptDesignBriefQuoteInput,
@@ -38,7 +39,15 @@ import {
 } from "./briefs.inputs";
 import { briefById } from "./briefs.loaders";
 import * as briefs from "./briefs.service";
-import { DesignBriefComment, DesignBriefCommentConnection, DesignBriefConnection, DesignBriefQuote, DesignBriefStatusChange, ReferenceImage } from "./briefs.types";
+import {
+  DesignBriefComment,
+  DesignBriefCommentConnection,
+  DesignBriefConnection,
+  DesignBriefQuote,
+  DesignBriefQuoteMetalBasis,
+  DesignBriefStatusChange,
+  ReferenceImage,
+} from "./briefs.types";
 import { toGlobalId } from "../../graphql/node";
 import { DesignBrief } from "./design-brief.entity";
 
@@ -228,4 +237,17 @@ async function briefOfEvent(ctx: RequestContext, event: PublishedEvent): Promise
   const brief = event.subjectId ? await briefs.findBriefById(ctx, event.subjectId) : null;
   if (!brief) throw new BadUserInputError("id", "The design brief is no longer one you may see");
   return brief;
+}
+
+@Resolver(() => DesignBriefQuoteMetalBasis)
+export class DesignBriefQuoteMetalBasisResolver {
+  @FieldResolver(() => MetalPrice, { nullable: true, description: "The fix the quoted price rests on, the latest when the quote was given; null for a piece in brass or stainless steel." })
+  fixUsed(@Ctx() ctx: RequestContext, @Root() basis: DesignBriefQuoteMetalBasis): Promise<MetalPrice | null> {
+    return briefs.fixOf(ctx, basis.fixId);
+  }
+
+  @FieldResolver(() => MetalPrice, { nullable: true, description: "The fix a SURCHARGE quote's surcharge was measured with when it was accepted; null until then, and for a LOCKED quote." })
+  fixAtAcceptance(@Ctx() ctx: RequestContext, @Root() basis: DesignBriefQuoteMetalBasis): Promise<MetalPrice | null> {
+    return briefs.fixOf(ctx, basis.acceptedFixId);
+  }
 }

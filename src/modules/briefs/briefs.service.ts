@@ -6,9 +6,9 @@ import { isStaff, type RequestContext } from "../../core/context";
 import { loader } from "../../db/loaders";
 import { expensiveRead } from "../../graphql/budget";
 import { BadUserInputError, ForbiddenError } from "../../graphql/errors";
-import { fitsStorage, money, multiply, toScaled, type Money, type MoneyInput } from "../../graphql/money";
+import { fitsStorage, money, multiply, toScaled, trimDecimal, type Money, type MoneyInput } from "../../graphql/money";
 import { idOfType, toGlobalId } from "../../graphql/node";
-import { minorUnits } from "../../graphql/scalars";
+import { minorUnits, type CurrencyCode } from "../../graphql/scalars";
 import { Rejected, UserErrorCode, UserErrors, userError, type UserError } from "../../graphql/user-error";
 import * as validate from "../../graphql/validate";
 import { likePattern, readSyncHorizon } from "../../db/sql";
@@ -20,6 +20,7 @@ import { addBusinessDays, addCalendarDays, businessDaysBetween, calendarDaysBetw
 import { checkFineness, checkPlating, compositionView, Plating, threeDecimals, validStones, type CompositionRow } from "../catalog";
 import { recordEvents, type NewEvent } from "../events";
 import { placeDesignBriefOrder } from "../orders";
+import { FIXED_METALS, freshFix, rateAt, type MetalPrice } from "../pricing";
 import { allowedFrom, BriefAction, BriefStatus, transition } from "./brief-state";
 import type {
   AddDesignBriefCommentInput,
@@ -33,8 +34,8 @@ import type {
   RequestDesignBriefRevisionInput,
   UpdateDesignBriefInput,
 } from "./briefs.inputs";
-import { commentPagesWithNotes, commentPagesWithoutNotes, historyByBrief, latestQuoteByBrief } from "./briefs.loaders";
-import type { DesignBriefComment, DesignBriefQuote, DesignBriefStatusChange, ReferenceImage } from "./briefs.types";
+import { commentPagesWithNotes, commentPagesWithoutNotes, historyByBrief, latestQuoteByBrief, metalPriceById } from "./briefs.loaders";
+import type { DesignBriefComment, DesignBriefQuote, DesignBriefQuoteMetalBasis, DesignBriefStatusChange, ReferenceImage } from "./briefs.types";
 import {
   DesignBrief,
   DesignBriefCommentRow,
@@ -43,6 +44,7 @@ import {
   type QuantityBreakRow,
   type ReferenceImageRow,
 } from "./design-brief.entity";
+import { QuotePriceBasis, surchargedPrice } from "./quote-basis";
 
 const MAX_IMAGES = 20;
 const MAX_BREAKS = 10;
@@ -138,7 +140,31 @@ export async function quoteOf(ctx: RequestContext, brief: DesignBrief): Promise<
     note: q.note,
     composition: compositionView(q.composition),
     quotedAt: q.createdAt,
+    metalBasis: metalBasisOf(q),
   };
+}
+
+/** The quote's metal basis as read; null for a quote given before quotes stated one. */
+function metalBasisOf(q: DesignBriefQuoteRow): DesignBriefQuoteMetalBasis | null {
+  if (!q.priceBasis) return null;
+  return {
+    metal: q.composition.metal,
+    fineness: q.composition.fineness,
+    // Every quote with a basis states the weight: the input requires it.
+    estimatedMetalWeightGrams: q.composition.metalWeightGrams ?? "0",
+    priceBasis: q.priceBasis,
+    lockedUntil: q.priceBasis === QuotePriceBasis.LOCKED ? q.validUntil : null,
+    usdRate: q.usdRate === null ? null : trimDecimal(q.usdRate),
+    usdRateAtAcceptance: q.acceptedUsdRate === null ? null : trimDecimal(q.acceptedUsdRate),
+    surchargeAtAcceptance: q.acceptedSurcharge === null ? null : money(q.acceptedSurcharge, q.currency),
+    fixId: q.fixId,
+    acceptedFixId: q.acceptedFixId,
+  };
+}
+
+/** A fix a quote names, shared reference data every reader of the quote may see with it. */
+export async function fixOf(ctx: RequestContext, id: string | null): Promise<MetalPrice | null> {
+  return id ? loader(ctx, metalPriceById).load(id) : null;
 }
 
 export async function historyOf(ctx: RequestContext, brief: DesignBrief): Promise<DesignBriefStatusChange[]> {
@@ -437,8 +463,21 @@ export async function quoteBrief(ctx: RequestContext, input: QuoteDesignBriefInp
   const leadTime = quotedLeadTime(errors, input);
   const today = exporterToday(ctx);
   const inAYear = addCalendarDays(today, 366);
+  const precious = FIXED_METALS.includes(input.metal);
+  const basis = input.priceBasis ?? QuotePriceBasis.LOCKED;
+  // A precious metal's price moves every day: a LOCKED price holds for a short while only.
+  const lockEnd = addCalendarDays(today, ctx.config.quotePriceLockMaxDays);
   if (input.validUntil < today || input.validUntil > inAYear) {
     errors.add(["input", "validUntil"], `Valid until must be between today (${today}) and ${inAYear}`, UserErrorCode.OUT_OF_RANGE);
+  } else if (basis === QuotePriceBasis.LOCKED && precious && input.validUntil > lockEnd) {
+    errors.add(
+      ["input", "validUntil"],
+      `A LOCKED price holds at most ${ctx.config.quotePriceLockMaxDays} days: valid until ${lockEnd} at the latest, or quote a SURCHARGE price`,
+      UserErrorCode.OUT_OF_RANGE,
+    );
+  }
+  if (basis === QuotePriceBasis.SURCHARGE && !precious) {
+    errors.add(["input", "priceBasis"], `A surcharge follows a metal fix, and ${input.metal} has none: quote a LOCKED price`, UserErrorCode.INVALID);
   }
   if (input.sampleDate && input.sampleDate < today) errors.add(["input", "sampleDate"], `Sample date must be today (${today}) or later`, UserErrorCode.OUT_OF_RANGE);
   const note = validNote(errors, input.note);
@@ -467,6 +506,9 @@ export async function quoteBrief(ctx: RequestContext, input: QuoteDesignBriefInp
     }
     // Both units are kept: business days are what acceptance counts; calendar days what the
     // deprecated field shows, the span of those business days from today.
+    // The fix and rate the price rests on, checked last: a stale fix is the exporter's to record.
+    const fix = precious ? (await freshFix(tx, input.metal, ["input", "metal"])).fix : null;
+    const rate = fix ? await usdRateTo(tx, brief.currency, ["input", "metal"]) : null;
     const { calendar } = await calendarFromToday(tx);
     const leadTimeBusinessDays =
       leadTime.unit === "business" ? leadTime.days : Math.max(1, businessDaysBetween(calendar, today, addCalendarDays(today, leadTime.days)));
@@ -483,12 +525,57 @@ export async function quoteBrief(ctx: RequestContext, input: QuoteDesignBriefInp
       note,
       composition,
       quotedByUserId: actor.userId,
+      priceBasis: basis,
+      fixId: fix?.id ?? null,
+      fixUsdPerTroyOunce: fix?.pricePerTroyOunce ?? null,
+      fixedAt: fix?.fixedAt ?? null,
+      usdRate: rate?.rate ?? null,
+      rateId: rate?.id ?? null,
     });
     const to = transition(brief.status, BriefAction.QUOTE)!;
     const updated = await swap(tx, brief, { status: to });
     await recordChange(tx, actor, brief, brief.status, to, brief.status === BriefStatus.QUOTED ? "revised quote" : note, true);
     return { designBrief: updated, userErrors: [] as UserError[] };
   });
+}
+
+/**
+ * Units of `currency` per US dollar now, and the exchange_rates row it comes from (none for US
+ * dollars). Refused with STALE_PRICE, naming `field`, when no rate is recorded.
+ */
+async function usdRateTo(tx: RequestContext, currency: CurrencyCode, field: (string | number)[]): Promise<{ rate: string; id: string | null }> {
+  if (currency === "USD") return { rate: "1", id: null };
+  const applied = await rateAt(tx, "USD", currency);
+  if (!applied) {
+    throw new Rejected(userError(field, `No USD→${currency} exchange rate is recorded: an export manager must record one before a metal price can be given in ${currency}`, UserErrorCode.STALE_PRICE));
+  }
+  return { rate: applied.rate, id: applied.exchangeRateId };
+}
+
+/**
+ * The unit price the order is placed at: the quoted one (breaks considered), plus, for a
+ * SURCHARGE quote, what the metal costs above the quote's fix at today's fresh fix and rate; with
+ * what the surcharge was measured with, for the quote's record.
+ */
+async function acceptedUnitPrice(tx: RequestContext, quote: DesignBriefQuoteRow, quantity: number): Promise<{ unitPrice: string; surcharge: Partial<DesignBriefQuoteRow> | null }> {
+  const listPrice = applicablePrice(quote, quantity);
+  if (quote.priceBasis !== QuotePriceBasis.SURCHARGE) return { unitPrice: listPrice, surcharge: null };
+  const { fix } = await freshFix(tx, quote.composition.metal, ["input", "id"]);
+  const rate = await usdRateTo(tx, quote.currency, ["input", "id"]);
+  const priced = surchargedPrice(
+    { metalWeightGrams: quote.composition.metalWeightGrams!, fineness: quote.composition.fineness! },
+    listPrice,
+    { fixUsdPerTroyOunce: quote.fixUsdPerTroyOunce!, usdRate: quote.usdRate! },
+    { fixUsdPerTroyOunce: fix.pricePerTroyOunce, usdRate: rate.rate },
+    minorUnits(quote.currency),
+  );
+  if (!fitsStorage(multiply(priced.price, quantity))) {
+    throw new Rejected(userError(["input", "id"], `${quantity} units at ${priced.price} ${quote.currency} are more than one order can hold`, UserErrorCode.OUT_OF_RANGE));
+  }
+  return {
+    unitPrice: priced.price,
+    surcharge: { acceptedFixId: fix.id, acceptedFixUsdPerTroyOunce: fix.pricePerTroyOunce, acceptedUsdRate: rate.rate, acceptedRateId: rate.id, acceptedSurcharge: priced.surcharge },
+  };
 }
 
 export async function acceptQuote(ctx: RequestContext, input: DesignBriefActionInput): Promise<DesignBriefPayload> {
@@ -503,22 +590,25 @@ export async function acceptQuote(ctx: RequestContext, input: DesignBriefActionI
     const quote = await tx.db.findOne(DesignBriefQuoteRow, { where: { briefId: brief.id }, order: { seq: "DESC" } });
     if (!quote) throw new Rejected(userError(["input", "id"], "The brief has no quote", UserErrorCode.INVALID_STATE));
     if (quote.validUntil < exporterToday(tx)) {
-      throw new Rejected(userError(["input", "id"], `The quote expired on ${quote.validUntil}; ask for a new one`, UserErrorCode.INVALID_STATE));
+      const what = quote.priceBasis === QuotePriceBasis.LOCKED ? `The quote's locked price held until ${quote.validUntil}` : `The quote expired on ${quote.validUntil}`;
+      throw new Rejected(userError(["input", "id"], `${what}; ask for a new one`, UserErrorCode.INVALID_STATE));
     }
     // A quote given before quotes stated the metal weight cannot be declared in customs.
     if (quote.composition.metalWeightGrams === null) {
       throw new Rejected(userError(["input", "id"], "The quote states no metal weight; ask for a new one", UserErrorCode.INVALID_STATE));
     }
+    const { unitPrice, surcharge } = await acceptedUnitPrice(tx, quote, brief.quantity);
     const distributor = await tx.db.findOneByOrFail(Distributor, { id: brief.distributorId });
     const order = await placeDesignBriefOrder(tx, distributor, {
       id: brief.id,
       reference: brief.reference,
       description: `${brief.reference} ${brief.title}`,
       quantity: brief.quantity,
-      unitPrice: applicablePrice(quote, brief.quantity),
+      unitPrice,
       leadTimeBusinessDays: quote.leadTimeBusinessDays,
       composition: quote.composition,
     });
+    if (surcharge) await tx.db.update(DesignBriefQuoteRow, { id: quote.id }, surcharge);
     const updated = await swap(tx, brief, { status: BriefStatus.ACCEPTED, orderId: order.id });
     await recordChange(tx, await actorOf(tx), brief, brief.status, BriefStatus.ACCEPTED, note ?? `order ${order.number} placed`);
     return { designBrief: updated, userErrors: [] as UserError[] };

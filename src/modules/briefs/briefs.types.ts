@@ -1,9 +1,10 @@
 import { Field, Int, ObjectType } from "type-graphql";
 import { Connection } from "../../graphql/connection";
 import { Money } from "../../graphql/money";
-import { Composition } from "../catalog";
-import { DateTimeScalar, LocalDateScalar } from "../../graphql/scalars";
+import { Composition, Metal } from "../catalog";
+import { DateTimeScalar, DecimalScalar, LocalDateScalar } from "../../graphql/scalars";
 import { BriefStatus } from "./brief-state";
+import { QuotePriceBasis } from "./quote-basis";
 import { DesignBrief } from "./design-brief.entity";
 
 export const DesignBriefConnection = Connection(DesignBrief);
@@ -24,6 +25,44 @@ export class QuantityBreak {
 
   @Field(() => Money, { description: "…this unit price applies." })
   unitPrice: Money;
+}
+
+@ObjectType({
+  simpleResolvers: true,
+  description:
+    "What a quoted price assumes of the metal market: the piece's metal, the fix (and exchange rate) the price rests on, and whether the price is locked until `validUntil` or follows the metal with a surcharge.",
+})
+export class DesignBriefQuoteMetalBasis {
+  @Field(() => Metal, { description: "The piece's principal metal, as quoted." })
+  metal: Metal;
+
+  @Field(() => Int, { nullable: true, description: "Its fineness in parts per thousand; null for brass and stainless steel." })
+  fineness: number | null;
+
+  @Field(() => DecimalScalar, { description: "The estimated metal weight of one piece in grams, as quoted." })
+  estimatedMetalWeightGrams: string;
+
+  @Field(() => QuotePriceBasis, { description: "LOCKED: the price holds until `lockedUntil`; SURCHARGE: accepted, the price follows the metal above `fixUsed`." })
+  priceBasis: QuotePriceBasis;
+
+  @Field(() => LocalDateScalar, { nullable: true, description: "For a LOCKED quote, the last day its price holds (its `validUntil`); null for a SURCHARGE quote." })
+  lockedUntil: string | null;
+
+  @Field(() => DecimalScalar, {
+    nullable: true,
+    description: "Units of the quote's currency per US dollar when the quote was given, which turned `fixUsed` into the currency (1 for US dollars); null when no fix was used.",
+  })
+  usdRate: string | null;
+
+  @Field(() => DecimalScalar, { nullable: true, description: "Units of the quote's currency per US dollar on the day a SURCHARGE quote was accepted; null until then." })
+  usdRateAtAcceptance: string | null;
+
+  @Field(() => Money, { nullable: true, description: "The metal surcharge per piece added to the quoted price when a SURCHARGE quote was accepted (zero when the metal was not dearer); null until then." })
+  surchargeAtAcceptance: Money | null;
+
+  /** The metal_prices rows behind `fixUsed` and `fixAtAcceptance`. */
+  fixId: string | null;
+  acceptedFixId: string | null;
 }
 
 @ObjectType({ simpleResolvers: true, description: "The exporter's quote for a brief." })
@@ -63,6 +102,12 @@ export class DesignBriefQuote {
 
   @Field(() => DateTimeScalar, { description: "When the quote was given." })
   quotedAt: Date;
+
+  @Field(() => DesignBriefQuoteMetalBasis, {
+    nullable: true,
+    description: "What the price assumes of the metal market, and whether it is locked or surcharged; null for a quote given before quotes stated one (its basis is not stated).",
+  })
+  metalBasis: DesignBriefQuoteMetalBasis | null;
 }
 
 @ObjectType({ simpleResolvers: true, description: "A message in a brief's thread." })

@@ -5,6 +5,7 @@ import { DateTimeScalar, LocalDateScalar, type CurrencyCode } from "../../graphq
 import { Category, Metal, Plating } from "../catalog";
 import type { CompositionRow, StoneRow } from "../catalog";
 import { BriefStatus } from "./brief-state";
+import type { QuotePriceBasis } from "./quote-basis";
 
 export interface ReferenceImageRow {
   url: string;
@@ -151,6 +152,46 @@ export class DesignBriefQuoteRow {
 
   @Column({ type: "timestamptz", precision: 3, default: () => "now()" })
   createdAt: Date;
+
+  // The metal basis (docs/domain.md, "Metal basis of a quote"); all null on a quote given before
+  // quotes stated one. A piece in a base metal has a basis but no fix.
+
+  /** LOCKED or SURCHARGE; null: not stated. */
+  @Column({ type: "varchar", length: 10, nullable: true })
+  priceBasis: QuotePriceBasis | null;
+
+  /** The metal_prices row the price rests on, its price and its time, copied. */
+  @Column({ type: "uuid", nullable: true })
+  fixId: string | null;
+
+  @Column({ type: "numeric", precision: 14, scale: 4, nullable: true })
+  fixUsdPerTroyOunce: string | null;
+
+  @Column({ type: "timestamptz", precision: 3, nullable: true })
+  fixedAt: Date | null;
+
+  /** Units of the quote's currency per US dollar at the quote (1 for US dollars, with no rate row). */
+  @Column({ type: "numeric", precision: 20, scale: 10, nullable: true })
+  usdRate: string | null;
+
+  @Column({ type: "uuid", nullable: true })
+  rateId: string | null;
+
+  /** What the acceptance of a SURCHARGE quote measured the surcharge with, and the surcharge per piece. */
+  @Column({ type: "uuid", nullable: true })
+  acceptedFixId: string | null;
+
+  @Column({ type: "numeric", precision: 14, scale: 4, nullable: true })
+  acceptedFixUsdPerTroyOunce: string | null;
+
+  @Column({ type: "numeric", precision: 20, scale: 10, nullable: true })
+  acceptedUsdRate: string | null;
+
+  @Column({ type: "uuid", nullable: true })
+  acceptedRateId: string | null;
+
+  @Column({ type: "numeric", precision: 18, scale: 4, nullable: true })
+  acceptedSurcharge: string | null;
 }
 
 @Entity("design_brief_comments")

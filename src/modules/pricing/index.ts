@@ -9,4 +9,5 @@ export { ExchangeRate, MetalPrice };
 export { MetalPriceSource, FIXED_METALS, SOURCE_METAL } from "./pricing.enums";
 export { AppliedExchangeRate } from "./pricing.types";
 export { fixAt, freshFix, latestFix, rateAt, ratesTo, type FixWithAge } from "./pricing.service";
-export { INVERSE_RATE_DIGITS, convert, convertSum, invertRate } from "./decimal";
+export { INVERSE_RATE_DIGITS, convert, convertSum, formatDecimal, invertRate, multiplyExact, parseDecimal } from "./decimal";
+export { metalLinkedPrice, type PriceBreakdown } from "./metal-linked";
