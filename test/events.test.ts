@@ -5,7 +5,7 @@ import { parse } from "graphql";
 import type { RequestContext } from "../src/core/context";
 import { withRequestRunner } from "../src/db/request-scope";
 import { withTransaction } from "../src/db/transaction";
-import { ALL_EVENT_TYPES, eventBusOf, recordEvents, type PublishedEvent } from "../src/modules/events";
+import { ALL_EVENT_TYPES, eventBusOf, EVENTS_RETENTION, recordEvents, type PublishedEvent } from "../src/modules/events";
 import { briefCompany, briefIn, type BriefCompany } from "./support/briefs-factories";
 import { errorCodes, ok, startFacet, whenSynced, type GraphQLResult, type TestFacet } from "./support/harness";
 import { staff, tenant, type Tenant } from "./support/orders-factories";
@@ -338,4 +338,16 @@ describe("events(after:, types:)", () => {
 test("docs/events.md lists every event type", () => {
   const doc = readFileSync(path.join(__dirname, "..", "docs", "events.md"), "utf8");
   expect(ALL_EVENT_TYPES.filter((type) => !doc.includes(`| \`${type}\` |`))).toEqual([]);
+});
+
+test("events older than 30 days are deleted by the retention job, and younger ones kept", async () => {
+  const t = await tenant(facet.dataSource, facet.config);
+  const [old, young] = (await facet.dataSource.query(
+    `INSERT INTO events (type, distributor_id, occurred_at, data)
+     VALUES ('order.placed', $1, now() - interval '31 days', '{}'), ('order.placed', $1, now() - interval '29 days', '{}') RETURNING id`,
+    [t.distributor.id],
+  )) as { id: string }[];
+  await EVENTS_RETENTION.run({ id: "retention-test", kind: EVENTS_RETENTION.kind, payload: {}, attempt: 1, maxAttempts: 1 }, { dataSource: facet.dataSource });
+  const left = ((await facet.dataSource.query(`SELECT id FROM events WHERE id = ANY($1)`, [[old.id, young.id]])) as { id: string }[]).map((r) => r.id);
+  expect(left).toEqual([young.id]);
 });

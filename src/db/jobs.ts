@@ -260,6 +260,28 @@ export function startJobRunner(dataSource: DataSource, handlers: readonly JobHan
   };
 }
 
+/**
+ * A periodic job that deletes a table's rows older than `days` by `column`, once an hour, 5,000
+ * at a time (at most half a million a run), so that no run holds many locks for long. `table`
+ * and `column` are Facet's own names, never a client's.
+ */
+export function retentionJob(kind: string, table: string, column: string, days: number): JobHandler {
+  const statement = `DELETE FROM ${table} WHERE id IN (
+     SELECT id FROM ${table} WHERE ${column} < now() - make_interval(days => $1) ORDER BY ${column} LIMIT 5000)
+   RETURNING 1`;
+  return {
+    kind,
+    everyMs: 3_600_000,
+    async run(_job, { dataSource }) {
+      await withRequestRunner(dataSource, undefined, async (db) => {
+        for (let batch = 0; batch < 100; batch++) {
+          if ((await sql(db, statement, [days])).length < 5000) break;
+        }
+      });
+    },
+  };
+}
+
 /** Periodic clean-up of the queue itself: finished jobs are kept a week. */
 export const JOBS_CLEANUP: JobHandler = {
   kind: "jobs.cleanup",

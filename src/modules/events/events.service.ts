@@ -1,10 +1,8 @@
 import { permits } from "../../core/access";
 import type { RequestContext } from "../../core/context";
 import { tenantOf } from "../../core/tenancy";
-import type { JobHandler } from "../../db/jobs";
-import { withRequestRunner } from "../../db/request-scope";
+import { retentionJob } from "../../db/jobs";
 import { readSyncHorizon } from "../../db/sql";
-import { sql } from "../../db/statements";
 import { paginate, type ConnectionArgs, type ConnectionResult, type Ordering } from "../../graphql/connection";
 import { BadUserInputError } from "../../graphql/errors";
 import { Event } from "./event.entity";
@@ -51,21 +49,4 @@ export async function listEvents(ctx: RequestContext, args: ConnectionArgs, type
 }
 
 /** Deletes the events older than the retention, a batch at a time, once an hour. */
-export const EVENTS_RETENTION: JobHandler = {
-  kind: "events.retention",
-  everyMs: 3_600_000,
-  async run(_job, { dataSource }) {
-    await withRequestRunner(dataSource, undefined, async (db) => {
-      for (let i = 0; i < 100; i++) {
-        const deleted = await sql(
-          db,
-          `DELETE FROM events WHERE id IN (
-             SELECT id FROM events WHERE occurred_at < now() - make_interval(days => $1) ORDER BY occurred_at LIMIT 5000)
-           RETURNING 1`,
-          [EVENT_RETENTION_DAYS],
-        );
-        if (deleted.length < 5000) break;
-      }
-    });
-  },
-};
+export const EVENTS_RETENTION = retentionJob("events.retention", "events", "occurred_at", EVENT_RETENTION_DAYS);

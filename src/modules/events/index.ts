@@ -9,7 +9,7 @@ export const eventsJobs = [EVENTS_RETENTION];
 export { Event };
 export { deliver, eventBusOf, LocalEventBus, useEventBus, type EventBus, type EventListener, type PublishedEvent } from "./bus";
 export { ALL_EVENT_TYPES, EVENT_TYPES, isEventType, type EventType } from "./event-types";
-export { checkEventTypes, EVENT_RETENTION_DAYS, readableEventTypes } from "./events.service";
+export { checkEventTypes, EVENT_RETENTION_DAYS, EVENTS_RETENTION, readableEventTypes } from "./events.service";
 export { recordEvents, WEBHOOK_JOB_MAX_RUNS, WEBHOOK_JOBS, type NewEvent } from "./outbox";
 export { createEventBus } from "./create-bus";
 export { allowLive, liveEvents, newLiveStats, type LiveFilter, type LiveOptions, type LiveStats } from "./live";

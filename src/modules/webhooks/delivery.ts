@@ -1,7 +1,7 @@
 import type { DataSource, EntityManager } from "typeorm";
 import { loadConfig, type Config } from "../../config";
 import type { RequestContext } from "../../core/context";
-import { RetryAt, type JobHandler } from "../../db/jobs";
+import { retentionJob, RetryAt, type JobHandler } from "../../db/jobs";
 import { withRequestRunner } from "../../db/request-scope";
 import { sql } from "../../db/statements";
 import { withTransaction } from "../../db/transaction";
@@ -229,24 +229,7 @@ const FAN_OUT: JobHandler = {
 };
 
 /** Deletes deliveries (and their attempts) older than the events they deliver, once an hour. */
-const RETENTION: JobHandler = {
-  kind: "webhooks.retention",
-  everyMs: 3_600_000,
-  async run(_job, { dataSource }) {
-    await withRequestRunner(dataSource, undefined, async (db) => {
-      for (let i = 0; i < 100; i++) {
-        const deleted = await sql(
-          db,
-          `DELETE FROM webhook_deliveries WHERE id IN (
-             SELECT id FROM webhook_deliveries WHERE created_at < now() - make_interval(days => $1) ORDER BY created_at LIMIT 5000)
-           RETURNING 1`,
-          [EVENT_RETENTION_DAYS],
-        );
-        if (deleted.length < 5000) break;
-      }
-    });
-  },
-};
+const RETENTION = retentionJob("webhooks.retention", "webhook_deliveries", "created_at", EVENT_RETENTION_DAYS);
 
 /** The webhook jobs with these options (tests give their own settings and resolver). */
 export function webhookJobs(options: WebhookJobOptions = {}): JobHandler[] {
