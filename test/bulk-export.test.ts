@@ -126,7 +126,7 @@ describe("before a job runner runs", () => {
     expect(results.filter((r) => r.bulkExport?.status === "QUEUED")).toHaveLength(2);
     expect(refused).toHaveLength(1);
     expect(refused[0].bulkExport).toBeNull();
-    expect(refused[0].userErrors).toEqual([{ field: null, code: "TOO_MANY_ATTEMPTS", message: expect.stringContaining("2 exports under way") }]);
+    expect(refused[0].userErrors).toEqual([{ field: null, code: "LIMIT_REACHED", message: expect.stringContaining("2 exports under way") }]);
     // Another distributor is not held back by them.
     expect((await start(b.buyer.token, "CATALOG")).userErrors).toEqual([]);
   });

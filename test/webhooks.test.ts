@@ -279,7 +279,7 @@ describe("managing endpoints", () => {
     const url = receiver.route().url;
     for (let i = 0; i < 10; i++) await createEndpoint(a.admin, url);
     const eleventh = await run(CREATE, { input: { url, eventTypes: ["order.placed"] } }, a.admin);
-    expect(eleventh.data.createWebhookEndpoint).toMatchObject({ webhookEndpoint: null, secret: null, userErrors: [{ field: null, code: "NOT_ALLOWED" }] });
+    expect(eleventh.data.createWebhookEndpoint).toMatchObject({ webhookEndpoint: null, secret: null, userErrors: [{ field: null, code: "LIMIT_REACHED" }] });
   });
 });
 

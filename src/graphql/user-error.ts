@@ -18,6 +18,7 @@ export enum UserErrorCode {
   PRICE_MISSING = "PRICE_MISSING",
   IDEMPOTENCY_KEY_REUSED = "IDEMPOTENCY_KEY_REUSED",
   STALE_PRICE = "STALE_PRICE",
+  LIMIT_REACHED = "LIMIT_REACHED",
 }
 
 registerEnumType(UserErrorCode, {
@@ -39,6 +40,9 @@ registerEnumType(UserErrorCode, {
     NOT_OFFERED: { description: "The style does not offer this (e.g. a customization)." },
     PRICE_MISSING: { description: "Your price list has no price for this item; ask the exporter for one." },
     IDEMPOTENCY_KEY_REUSED: { description: "This idempotency key was already used with a different input." },
+    LIMIT_REACHED: {
+      description: "As many as allowed already exist or are under way (webhook endpoints, bulk exports); remove or wait for one before adding another.",
+    },
     STALE_PRICE: { description: "A price that follows a metal fix cannot be given: the latest fix is older than allowed, or none is recorded; the exporter must record a current one." },
   },
 });

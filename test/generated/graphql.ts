@@ -1905,6 +1905,8 @@ export type UserErrorCode =
   | 'INVALID_CREDENTIALS'
   /** The object's current state does not allow this action. */
   | 'INVALID_STATE'
+  /** As many as allowed already exist or are under way (webhook endpoints, bulk exports); remove or wait for one before adding another. */
+  | 'LIMIT_REACHED'
   /** You may not perform this action on this object. */
   | 'NOT_ALLOWED'
   /** The referenced object does not exist or is not visible to you. */

@@ -91,7 +91,7 @@ export async function startBulkExport(ctx: RequestContext, input: StartBulkExpor
     const [{ active }] = await sql<{ active: number }>(tx.db, `SELECT count(*)::int AS active FROM bulk_exports WHERE distributor_id = $1 AND status IN ('QUEUED', 'RUNNING')`, [tenant]);
     if (active >= limit) {
       throw new Rejected(
-        userError(null, `Your distributor has ${active} exports under way, the most allowed at once; start another once one has completed`, UserErrorCode.TOO_MANY_ATTEMPTS),
+        userError(null, `Your distributor has ${active} exports under way, the most allowed at once; start another once one has completed`, UserErrorCode.LIMIT_REACHED),
       );
     }
     const [{ id }] = await sql<{ id: string }>(

@@ -174,7 +174,7 @@ export async function createEndpoint(ctx: RequestContext, input: CreateWebhookEn
     await sql(tx.db, `SELECT pg_advisory_xact_lock(hashtext('facet:webhook-endpoints:' || $1))`, [distributorId]);
     const [{ n }] = await sql<{ n: number }>(tx.db, `SELECT count(*)::int AS n FROM webhook_endpoints WHERE distributor_id = $1`, [distributorId]);
     if (n >= MAX_ENDPOINTS_PER_DISTRIBUTOR) {
-      throw new Rejected(userError(null, `A distributor may have at most ${MAX_ENDPOINTS_PER_DISTRIBUTOR} webhook endpoints; delete one first`, UserErrorCode.NOT_ALLOWED));
+      throw new Rejected(userError(null, `A distributor may have at most ${MAX_ENDPOINTS_PER_DISTRIBUTOR} webhook endpoints; delete one first`, UserErrorCode.LIMIT_REACHED));
     }
     const actor = await actorOf(tx);
     const secret = newSecret();
