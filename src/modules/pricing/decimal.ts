@@ -40,7 +40,7 @@ export function trimmed(value: string): string {
 const pow10 = (n: number) => 10n ** BigInt(n);
 
 /** n / d rounded to a whole number, half to even. */
-function divideHalfEven(n: bigint, d: bigint): bigint {
+export function divideHalfEven(n: bigint, d: bigint): bigint {
   if (d === 0n) throw new Error("division by zero");
   const negative = n < 0n !== d < 0n;
   const an = n < 0n ? -n : n;

@@ -11,6 +11,8 @@
 // conversion in Facet is (docs/domain.md, "Metal fixes and exchange rates"). The components are
 // shown rounded the same way, so they may differ from the price by a minor unit.
 
+import { divideHalfEven, formatDecimal, parseDecimal } from "./decimal";
+
 /** Grams in one troy ounce: exactly 31.1034768 (the international troy ounce of 1959). */
 export const GRAMS_PER_TROY_OUNCE = "31.1034768";
 
@@ -20,15 +22,10 @@ interface Ratio {
   d: bigint;
 }
 
-const DECIMAL = /^-?\d{1,30}(\.\d{1,30})?$/;
-
 /** A decimal string as an exact fraction. */
 export function ratio(decimal: string): Ratio {
-  if (!DECIMAL.test(decimal)) throw new Error(`not a decimal number: ${JSON.stringify(decimal)}`);
-  const negative = decimal.startsWith("-");
-  const [whole, fraction = ""] = (negative ? decimal.slice(1) : decimal).split(".");
-  const n = BigInt(whole + fraction) * (negative ? -1n : 1n);
-  return { n, d: 10n ** BigInt(fraction.length) };
+  const { coef, scale } = parseDecimal(decimal);
+  return { n: coef, d: 10n ** BigInt(scale) };
 }
 
 const gcd = (a: bigint, b: bigint): bigint => {
@@ -55,16 +52,7 @@ const ONE: Ratio = { n: 1n, d: 1n };
 
 /** Rounds to `decimals` places, half to even, as a decimal string with exactly that many places. */
 export function roundTo(r: Ratio, decimals: number): string {
-  const scale = 10n ** BigInt(decimals);
-  const scaled = r.n * scale;
-  const negative = scaled < 0n;
-  const abs = negative ? -scaled : scaled;
-  let q = abs / r.d;
-  const twice = (abs % r.d) * 2n;
-  if (twice > r.d || (twice === r.d && q % 2n === 1n)) q += 1n;
-  const digits = q.toString().padStart(decimals + 1, "0");
-  const text = decimals === 0 ? digits : `${digits.slice(0, -decimals)}.${digits.slice(-decimals)}`;
-  return negative && q !== 0n ? `-${text}` : text;
+  return formatDecimal({ coef: divideHalfEven(r.n * 10n ** BigInt(decimals), r.d), scale: decimals });
 }
 
 /** What one piece is made of, for its price. Weights in grams, fineness in parts per thousand. */
