@@ -5,8 +5,8 @@ import type { EntityManager } from "typeorm";
 // history is loaded directly, not through the services, so its events are derived here from
 // the rows the history left: order and brief status changes, tracking events and feedback.
 
-/** A global id in SQL, as toGlobalId (src/graphql/node.ts) writes it: base64url of "Type:uuid", unpadded. */
-const globalId = (type: string, column: string) => `translate(rtrim(encode(convert_to('${type}:' || ${column}::text, 'UTF8'), 'base64'), '='), '+/', '-_')`;
+/** A global id in SQL, as toGlobalId (src/graphql/node.ts) writes it (facet_global_id, migrations/1795002400000). */
+const globalId = (type: string, column: string) => `facet_global_id('${type}', ${column})`;
 
 const WINDOW = `now() - interval '30 days'`;
 
